@@ -1,0 +1,55 @@
+package io.jtcp.stack;
+
+/**
+ * Why a packet from the wire was not accepted. {@link #NONE} means it was. Every other reason has a
+ * counter in {@link StackCounters}, readable by the CLI and the HTTP status page.
+ */
+public enum DropReason {
+    NONE("accepted"),
+
+    IP_TRUNCATED("IPv4: shorter than 20 bytes"),
+    IP_BAD_VERSION("IPv4: version is not 4"),
+    IP_BAD_IHL("IPv4: IHL below 5"),
+    IP_HEADER_TRUNCATED("IPv4: IHL beyond the buffer"),
+    IP_BAD_TOTAL_LENGTH("IPv4: total length below IHL or beyond the buffer"),
+    IP_BAD_CHECKSUM("IPv4: bad header checksum"),
+    IP_FRAGMENT("IPv4: fragment (reassembly not implemented)"),
+    IP_NOT_FOR_US("IPv4: destination is not ours"),
+    IP_BAD_SOURCE("IPv4: source is broadcast, multicast or ours"),
+    IP_UNKNOWN_PROTOCOL("IPv4: protocol not served"),
+
+    ICMP_TRUNCATED("ICMP: shorter than 8 bytes"),
+    ICMP_BAD_CHECKSUM("ICMP: bad checksum"),
+    ICMP_UNSUPPORTED("ICMP: type not handled"),
+
+    TCP_TRUNCATED("TCP: shorter than 20 bytes"),
+    TCP_BAD_DATA_OFFSET("TCP: data offset below 5 or beyond the segment"),
+    TCP_BAD_CHECKSUM("TCP: bad checksum"),
+    TCP_BAD_OPTIONS("TCP: malformed options"),
+    TCP_BAD_PORT("TCP: port 0"),
+    TCP_NO_LISTENER("TCP: no connection or listener (RST sent)"),
+    TCP_NO_CONNECTION_RST("TCP: RST or stray segment for no connection (dropped silently)"),
+    TCP_TABLE_FULL("TCP: connection table full (SYN refused)"),
+    TCP_OUT_OF_WINDOW("TCP: sequence outside the receive window (ACK sent)"),
+    TCP_ACK_UNSENT("TCP: ACK for data not yet sent"),
+    TCP_ACK_OLD("TCP: old duplicate ACK ignored"),
+    TCP_BAD_ACK_IN_SYN_STATE("TCP: unacceptable ACK in a SYN state (RST sent)"),
+    TCP_RST_OUT_OF_WINDOW("TCP: RST outside the window"),
+    TCP_RST_CHALLENGED("TCP: RST in window but not exact (challenge ACK, RFC 5961)"),
+    TCP_SYN_CHALLENGED("TCP: SYN in a synchronized state (challenge ACK, RFC 5961)"),
+    TCP_CHALLENGE_RATE_LIMITED("TCP: challenge ACK suppressed by the rate limit"),
+    TCP_NO_ACK_FLAG("TCP: segment without ACK in a synchronized state"),
+    TCP_REASSEMBLY_FULL("TCP: out-of-order data beyond reassembly capacity"),
+    TCP_DATA_AFTER_FIN("TCP: data after the peer's FIN"),
+    TCP_SYN_IN_LISTEN_INVALID("TCP: segment in LISTEN neither SYN nor RST (RST sent)");
+
+    private final String description;
+
+    DropReason(String description) {
+        this.description = description;
+    }
+
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,62 @@
+package io.jtcp.stack;
+
+/**
+ * Counters for everything the stack drops, plus traffic totals. Plain longs written by the stack's
+ * own thread; other threads may read them racily (monotonic values, fine for display).
+ */
+public final class StackCounters {
+    private static final DropReason[] REASONS = DropReason.values();
+
+    private final long[] drops = new long[REASONS.length];
+
+    public long ipPacketsIn;
+    public long ipPacketsOut;
+    public long ipBytesIn;
+    public long ipBytesOut;
+    public long tcpSegmentsIn;
+    public long tcpSegmentsOut;
+    public long tcpRetransmits;
+    public long tcpRstsSent;
+    public long tcpConnectionsOpened;
+    public long tcpConnectionsAccepted;
+    public long tcpConnectionsFailed;
+    public long icmpEchoReplies;
+
+    /** Counts one drop; {@link DropReason#NONE} is not a drop and is ignored. */
+    public void drop(DropReason reason) {
+        if (reason != DropReason.NONE) {
+            drops[reason.ordinal()]++;
+        }
+    }
+
+    public long drops(DropReason reason) {
+        return drops[reason.ordinal()];
+    }
+
+    public long totalDrops() {
+        long total = 0;
+        for (long d : drops) {
+            total += d;
+        }
+        return total;
+    }
+
+    /** Human-readable dump of every non-zero counter, one per line. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("ip.in=").append(ipPacketsIn).append(" ip.out=").append(ipPacketsOut);
+        sb.append(" tcp.in=").append(tcpSegmentsIn).append(" tcp.out=").append(tcpSegmentsOut);
+        sb.append(" tcp.retransmits=")
+                .append(tcpRetransmits)
+                .append(" tcp.rst.sent=")
+                .append(tcpRstsSent);
+        sb.append('\n');
+        for (DropReason r : REASONS) {
+            if (r != DropReason.NONE && drops[r.ordinal()] != 0) {
+                sb.append("drop.").append(r.name().toLowerCase()).append('=').append(drops[r.ordinal()]);
+                sb.append("  # ").append(r.description()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+}
