@@ -1,0 +1,214 @@
+package io.jtcp.stack;
+
+import java.util.Objects;
+
+/**
+ * Settings of one {@link NetworkStack}. Fluent setters; defaults follow Linux where the RFCs leave
+ * a choice, and say so.
+ */
+public final class StackConfig {
+    private static final long MS = 1_000_000L;
+
+    private int localAddr = (10 << 24) | (7 << 16) | 2; // 10.7.0.2, the project-wide default
+    private int mtuBytes = 1500;
+    private int sendBufferBytes = 1 << 20;
+    private int receiveBufferBytes = 1 << 20;
+    private int maxConnections = 65_536;
+    private long initialRtoNs = 1000 * MS; // RFC 6298 §2.1
+    private long minRtoNs = 200 * MS; // Linux's TCP_RTO_MIN; RFC 6298 §2.4 says 1 s
+    private long maxRtoNs = 60_000 * MS; // RFC 6298 §2.5 allows a maximum of at least 60 s
+    private int synRetries = 6; // Linux net.ipv4.tcp_syn_retries
+    private int synAckRetries = 5; // Linux net.ipv4.tcp_synack_retries
+    private int dataRetries = 15; // Linux net.ipv4.tcp_retries2
+    private long mslNs = 30_000 * MS; // TIME_WAIT = 2 MSL = 60 s as Linux; RFC 9293 §3.4.2 says MSL 2 min
+    private int ephemeralPortLow = 49_152; // RFC 6335 §6 dynamic range
+    private int ephemeralPortHigh = 65_535;
+    private int challengeAcksPerSecond = 1000; // RFC 5961 §7 rate limit
+    private int ttl = 64;
+    private byte[] isnSecret;
+    private StackTracer tracer;
+
+    /** Our IPv4 address. */
+    public int localAddr() {
+        return localAddr;
+    }
+
+    public StackConfig localAddr(int addr) {
+        this.localAddr = addr;
+        return this;
+    }
+
+    public int mtuBytes() {
+        return mtuBytes;
+    }
+
+    /** Link MTU; our MSS is MTU − 40 (RFC 9293 §3.7.1). Between 576 and 65535. */
+    public StackConfig mtuBytes(int mtu) {
+        if (mtu < 576 || mtu > 65_535) {
+            throw new IllegalArgumentException("MTU must be between 576 and 65535, not " + mtu);
+        }
+        this.mtuBytes = mtu;
+        return this;
+    }
+
+    /** Our MSS: MTU − 20 (IPv4) − 20 (TCP). */
+    public int mssBytes() {
+        return mtuBytes - 40;
+    }
+
+    public int sendBufferBytes() {
+        return sendBufferBytes;
+    }
+
+    public StackConfig sendBufferBytes(int bytes) {
+        this.sendBufferBytes = requirePowerOfTwo("send buffer", bytes);
+        return this;
+    }
+
+    public int receiveBufferBytes() {
+        return receiveBufferBytes;
+    }
+
+    public StackConfig receiveBufferBytes(int bytes) {
+        this.receiveBufferBytes = requirePowerOfTwo("receive buffer", bytes);
+        return this;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public StackConfig maxConnections(int max) {
+        this.maxConnections = max;
+        return this;
+    }
+
+    public long initialRtoNs() {
+        return initialRtoNs;
+    }
+
+    public StackConfig initialRtoNs(long ns) {
+        this.initialRtoNs = ns;
+        return this;
+    }
+
+    public long minRtoNs() {
+        return minRtoNs;
+    }
+
+    public StackConfig minRtoNs(long ns) {
+        this.minRtoNs = ns;
+        return this;
+    }
+
+    public long maxRtoNs() {
+        return maxRtoNs;
+    }
+
+    public StackConfig maxRtoNs(long ns) {
+        this.maxRtoNs = ns;
+        return this;
+    }
+
+    public int synRetries() {
+        return synRetries;
+    }
+
+    public StackConfig synRetries(int n) {
+        this.synRetries = n;
+        return this;
+    }
+
+    public int synAckRetries() {
+        return synAckRetries;
+    }
+
+    public StackConfig synAckRetries(int n) {
+        this.synAckRetries = n;
+        return this;
+    }
+
+    public int dataRetries() {
+        return dataRetries;
+    }
+
+    public StackConfig dataRetries(int n) {
+        this.dataRetries = n;
+        return this;
+    }
+
+    public long mslNs() {
+        return mslNs;
+    }
+
+    /** Maximum segment lifetime; TIME_WAIT lasts twice this. */
+    public StackConfig mslNs(long ns) {
+        this.mslNs = ns;
+        return this;
+    }
+
+    public int ephemeralPortLow() {
+        return ephemeralPortLow;
+    }
+
+    public int ephemeralPortHigh() {
+        return ephemeralPortHigh;
+    }
+
+    public StackConfig ephemeralPorts(int low, int high) {
+        if (low < 1 || high > 65_535 || low > high) {
+            throw new IllegalArgumentException("bad ephemeral port range " + low + "-" + high);
+        }
+        this.ephemeralPortLow = low;
+        this.ephemeralPortHigh = high;
+        return this;
+    }
+
+    public int challengeAcksPerSecond() {
+        return challengeAcksPerSecond;
+    }
+
+    public StackConfig challengeAcksPerSecond(int n) {
+        this.challengeAcksPerSecond = n;
+        return this;
+    }
+
+    public int ttl() {
+        return ttl;
+    }
+
+    public StackConfig ttl(int ttl) {
+        this.ttl = ttl;
+        return this;
+    }
+
+    /** 16 random bytes keying ISNs and ephemeral ports (RFC 9293 §3.4.1, RFC 6528). */
+    public byte[] isnSecret() {
+        return isnSecret;
+    }
+
+    public StackConfig isnSecret(byte[] secret) {
+        Objects.requireNonNull(secret, "isnSecret");
+        if (secret.length != 16) {
+            throw new IllegalArgumentException("the ISN secret must be 16 bytes");
+        }
+        this.isnSecret = secret.clone();
+        return this;
+    }
+
+    public StackTracer tracer() {
+        return tracer;
+    }
+
+    public StackConfig tracer(StackTracer tracer) {
+        this.tracer = tracer;
+        return this;
+    }
+
+    private static int requirePowerOfTwo(String what, int bytes) {
+        if (bytes < 1024 || Integer.bitCount(bytes) != 1 || bytes > (1 << 30)) {
+            throw new IllegalArgumentException(what + " must be a power of two between 1 KiB and 1 GiB: " + bytes);
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,82 @@
+package io.jtcp.stack.tcp;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * An application's view of one TCP connection. All methods must be called on the stack's thread
+ * (inside a handler callback, or from the event loop's task queue).
+ */
+public interface TcpConnection {
+    TcpState state();
+
+    int localAddr();
+
+    int localPort();
+
+    int remoteAddr();
+
+    int remotePort();
+
+    /**
+     * Queues up to {@code length} bytes for sending; returns how many the send buffer took (0 when
+     * full: {@link TcpHandler#onWritable} follows when space frees up).
+     *
+     * @throws IllegalStateException after shutdownOutput/close, or when the connection is gone
+     */
+    int write(DirectBuffer src, int offset, int length);
+
+    int write(byte[] src, int offset, int length);
+
+    /**
+     * Copies up to {@code length} bytes of in-order received data.
+     *
+     * @return bytes copied; 0 when none is buffered yet; -1 when the peer closed and all is read
+     */
+    int read(MutableDirectBuffer dst, int offset, int length);
+
+    int read(byte[] dst, int offset, int length);
+
+    /** Bytes buffered for reading. */
+    int readableBytes();
+
+    /** Free space in the send buffer. */
+    int writableBytes();
+
+    /** Half-close: sends FIN after the buffered data, keeps receiving (RFC 9293 §3.6). */
+    void shutdownOutput();
+
+    /** Closes both directions gracefully: FIN after the buffered data; later data is discarded. */
+    void close();
+
+    /** Drops the connection at once and sends RST (RFC 9293 §3.10.5 ABORT). */
+    void abort();
+
+    TcpHandler handler();
+
+    void handler(TcpHandler handler);
+
+    Object attachment();
+
+    void attachment(Object attachment);
+
+    /** Application bytes received in order / acknowledged as sent by the peer. */
+    long bytesReceived();
+
+    long bytesSent();
+
+    long retransmits();
+
+    /** Current retransmission timeout and smoothed RTT (RFC 6298), in nanoseconds. */
+    long rtoNs();
+
+    long srttNs();
+
+    /** Peer's advertised window (scaled) and ours, in bytes. */
+    int sendWindowBytes();
+
+    int receiveWindowBytes();
+
+    /** Bytes in flight (sent, not acknowledged). */
+    int bytesInFlight();
+}
