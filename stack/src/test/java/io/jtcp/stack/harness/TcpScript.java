@@ -602,13 +602,16 @@ public final class TcpScript {
         return this;
     }
 
-    /** Stops this script from feeding the coverage table (fuzzing would fill every cell). */
-    public TcpScript noCoverage() {
-        recordCoverage = false;
+    public TcpScript checkNear(long expected, long actual, long tolerance, String what) {
+        if (Math.abs(expected - actual) > tolerance) {
+            throw fail(what + ": expected " + expected + " ± " + tolerance + " but was " + actual);
+        }
         return this;
     }
 
-    public TcpScript quiet() {
+    /** Stops this script from feeding the coverage table (fuzzing would fill every cell). */
+    public TcpScript noCoverage() {
+        recordCoverage = false;
         return this;
     }
 
