@@ -13,7 +13,11 @@ import java.util.concurrent.atomic.LongAdder;
  * the JVM. Printed as a table so gaps show (see TransitionCoverageTest).
  */
 public final class Coverage {
-    /** Event columns, in print order. "✗" marks a segment the engine found unacceptable. */
+    /**
+     * Event columns, in print order: the kind of segment injected (every one counts in its kind),
+     * then ✗SEQ / ✗RST when the engine also found it unacceptable (§3.10.7.4 first step, RFC 5961
+     * §3), then clock and application events.
+     */
     public static final List<String> EVENTS =
             List.of("SYN", "SYN-ACK", "ACK", "DATA", "FIN", "RST", "no-ACK", "✗SEQ", "✗RST", "TIMER", "CLOSE", "ABORT");
 

@@ -77,14 +77,21 @@ public final class Pair {
     private final SplittableRandom random;
     public final NetworkStack a;
     public final NetworkStack b;
-    private final List<String> transitions = new ArrayList<>();
+    /** One state change seen by an engine's tracer. */
+    public record Transition(long atNs, String engine, int localPort, TcpState from, TcpState to) {
+        @Override
+        public String toString() {
+            return String.format("%+.6fs %s:%d %s→%s", (atNs - TcpScript.T0) / 1e9, engine, localPort, from, to);
+        }
+    }
+
+    private final List<Transition> transitions = new ArrayList<>();
     private long now = TcpScript.T0;
     private long order;
     private long steps;
     public long packetsSent;
     public long packetsLost;
     public long packetsDuplicated;
-    private RuntimeException firstEngineError;
 
     public Pair(Link link) {
         this(link, c -> {}, c -> {});
@@ -139,7 +146,7 @@ public final class Pair {
         return steps;
     }
 
-    public List<String> transitions() {
+    public List<Transition> transitions() {
         return transitions;
     }
 
@@ -213,12 +220,19 @@ public final class Pair {
         return link.size();
     }
 
-    public Link linkConfig() {
-        return linkConfig;
+    /** States one engine's connections went through, in order ("to" of each transition). */
+    public List<TcpState> path(String engine) {
+        List<TcpState> p = new ArrayList<>();
+        for (Transition t : transitions) {
+            if (t.engine().equals(engine)) {
+                p.add(t.to());
+            }
+        }
+        return p;
     }
 
-    public RuntimeException firstEngineError() {
-        return firstEngineError;
+    public Link linkConfig() {
+        return linkConfig;
     }
 
     private final class Tracer implements StackTracer {
@@ -231,8 +245,7 @@ public final class Pair {
         @Override
         public void onStateChange(long nowNs, TcpConnection connection, TcpState from, TcpState to) {
             if (transitions.size() < 10_000) {
-                transitions.add(String.format(
-                        "%+.6fs %s:%d %s→%s", (nowNs - TcpScript.T0) / 1e9, name, connection.localPort(), from, to));
+                transitions.add(new Transition(nowNs, name, connection.localPort(), from, to));
             }
         }
     }

@@ -87,6 +87,8 @@ public final class TcpScript {
     private int closedCalls;
     private int acceptCalls;
     private boolean recordCoverage = true;
+    private boolean fast;
+    private long fastPacketsOut;
 
     public TcpScript() {
         this(c -> {});
@@ -331,6 +333,10 @@ public final class TcpScript {
         injectRaw(copy, seg.toString());
         if (recordCoverage) {
             Coverage.record(before, classify(seg.flags, payload.length));
+            String bad = unacceptable();
+            if (bad != null) {
+                Coverage.record(before, bad);
+            }
         }
         int rel = seq - peerIsn;
         if (sp == peerPort && Seq.gt(rel + seg.segLen(), peerNxt) && (seg.flags & TcpHeader.RST) == 0) {
@@ -609,6 +615,27 @@ public final class TcpScript {
         return this;
     }
 
+    /**
+     * Fuzzing mode: from now on nothing is recorded (no history, no outbox, no coverage); emitted
+     * packets are only sampled for well-formedness. Drive the engine through {@link #stack()}.
+     */
+    public TcpScript fast() {
+        fast = true;
+        recordCoverage = false;
+        outbox.clear();
+        return this;
+    }
+
+    /** Packets emitted while in {@link #fast()} mode. */
+    public long fastPacketsOut() {
+        return fastPacketsOut;
+    }
+
+    /** Malformed emitted packets seen so far (fast mode samples). */
+    public List<String> malformed() {
+        return malformed;
+    }
+
     /** Stops this script from feeding the coverage table (fuzzing would fill every cell). */
     public TcpScript noCoverage() {
         recordCoverage = false;
@@ -665,6 +692,9 @@ public final class TcpScript {
     }
 
     private void note(String line) {
+        if (fast) {
+            return;
+        }
         history.add(String.format("%12s  %s", rel(now), line));
     }
 
@@ -674,6 +704,16 @@ public final class TcpScript {
     }
 
     private void onTransmit(DirectBuffer buffer, int offset, int length) {
+        if (fast) {
+            // Fuzzing: keep no history; check one emitted packet in 64 for well-formedness.
+            if ((fastPacketsOut++ & 63) == 0) {
+                Packet p = new Packet(buffer, offset, length);
+                if (!p.wellFormed() || p.src != ENGINE_ADDR) {
+                    malformed.add(p.toString());
+                }
+            }
+            return;
+        }
         Packet p = new Packet(buffer, offset, length);
         if (!p.wellFormed()) {
             malformed.add(p.toString());
@@ -719,17 +759,13 @@ public final class TcpScript {
         }
     }
 
-    private String classify(int flags, int payloadLength) {
-        boolean unacceptableRst = stepDrops.contains(DropReason.TCP_RST_OUT_OF_WINDOW)
-                || stepDrops.contains(DropReason.TCP_RST_CHALLENGED);
-        if ((flags & TcpHeader.RST) != 0) {
-            return unacceptableRst ? "✗RST" : "RST";
-        }
-        if (stepDrops.contains(DropReason.TCP_OUT_OF_WINDOW)) {
-            return "✗SEQ";
-        }
+    /** The segment's kind (a coverage column). */
+    private static String classify(int flags, int payloadLength) {
         boolean syn = (flags & TcpHeader.SYN) != 0;
         boolean ackFlag = (flags & TcpHeader.ACK) != 0;
+        if ((flags & TcpHeader.RST) != 0) {
+            return "RST";
+        }
         if (syn) {
             return ackFlag ? "SYN-ACK" : "SYN";
         }
@@ -742,9 +778,23 @@ public final class TcpScript {
         return payloadLength > 0 ? "DATA" : "ACK";
     }
 
+    /** A second column when the engine found the segment unacceptable, or null. */
+    private String unacceptable() {
+        if (stepDrops.contains(DropReason.TCP_RST_OUT_OF_WINDOW) || stepDrops.contains(DropReason.TCP_RST_CHALLENGED)) {
+            return "✗RST";
+        }
+        if (stepDrops.contains(DropReason.TCP_OUT_OF_WINDOW)) {
+            return "✗SEQ";
+        }
+        return null;
+    }
+
     private final class Tracer implements StackTracer {
         @Override
         public void onStateChange(long nowNs, TcpConnection connection, TcpState from, TcpState to) {
+            if (fast) {
+                return;
+            }
             long key = tuple(connection.remotePort(), connection.localPort());
             tupleState.put(key, to);
             tuplePath.computeIfAbsent(key, k -> new ArrayList<>()).add(to);
@@ -758,6 +808,9 @@ public final class TcpScript {
 
         @Override
         public void onDrop(long nowNs, DropReason reason, DirectBuffer buffer, int offset, int length) {
+            if (fast) {
+                return;
+            }
             stepDrops.add(reason);
             history.add(String.format("%12s    drop %s", rel(nowNs), reason));
         }
@@ -811,6 +864,9 @@ public final class TcpScript {
         }
 
         private void event(String e) {
+            if (fast) {
+                return;
+            }
             events.add(e);
             note("  event: " + e);
         }
