@@ -187,7 +187,9 @@ public final class TcpEngine {
     }
 
     private void afterInput(Tcb tcb) {
-        if (tcb.state == TcpState.ESTABLISHED && tcb.listener != null && tcb.handler() == null) {
+        // The handshake may complete on a segment that also carries FIN, so the state can already
+        // be CLOSE_WAIT here: accept on the pending "connected" event, not on ESTABLISHED.
+        if (tcb.listener != null && tcb.handler() == null && tcb.connectedEventPending()) {
             accept(tcb);
         }
         tcb.deliverEvents();
