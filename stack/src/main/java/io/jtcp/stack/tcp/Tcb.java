@@ -397,6 +397,10 @@ final class Tcb implements TcpConnection {
                 synPending = false;
                 setState(TcpState.ESTABLISHED);
                 events |= EV_CONNECTED;
+                if (finQueued) {
+                    setState(TcpState.FIN_WAIT_1); // close() while SYN_RECEIVED
+                    engine.markDirty(this);
+                }
             } else {
                 engine.sendRst(localAddr, localPort, remoteAddr, remotePort, segAck, 0, false);
                 engine.drop(DropReason.TCP_BAD_ACK_IN_SYN_STATE, seg);
@@ -1041,6 +1045,9 @@ final class Tcb implements TcpConnection {
                 abort();
                 return;
             case SYN_RECEIVED:
+                // RFC 9293 §3.10.4: queue the FIN until ESTABLISHED, when our SYN is acknowledged.
+                finQueued = true;
+                return;
             case ESTABLISHED:
                 finQueued = true;
                 setState(TcpState.FIN_WAIT_1);
