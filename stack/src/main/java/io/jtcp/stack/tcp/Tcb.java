@@ -26,6 +26,7 @@ final class Tcb implements TcpConnection {
     private static final int EV_CLOSED = 16;
 
     private static final int MAX_OOO_RANGES = 32;
+    static final int MAX_SACK_BLOCKS = 4; // 4·8 + 4 = 36 of the 40 option bytes (no timestamps)
     private static final int DEFAULT_PEER_MSS = 536; // RFC 9293 §3.7.1
 
     final TcpEngine engine;
@@ -69,6 +70,8 @@ final class Tcb implements TcpConnection {
     int rcvAdvEdge; // right edge of the window we advertised (never moves left)
     int rcvWscale;
     boolean peerOfferedWscale;
+    boolean sackOk; // RFC 2018: both SYNs carried SACK-permitted
+    long lastOooIndex; // ring index of the most recent out-of-order segment (first SACK block)
     ByteRing recvRing;
     final Reassembler reassembler = new Reassembler(MAX_OOO_RANGES);
     boolean peerFinPending; // FIN seen beyond a hole
@@ -157,6 +160,7 @@ final class Tcb implements TcpConnection {
     private void takePeerSynOptions(TcpOptions opts) {
         final int peerMss = opts.mss() > 0 ? opts.mss() : DEFAULT_PEER_MSS;
         sndMss = Math.max(Math.min(peerMss, engine.config.mssBytes()), 64);
+        sackOk = engine.config.sack() && opts.sackPermitted();
         if (opts.windowScale() >= 0 && (passiveOpen || state == TcpState.SYN_SENT)) {
             // RFC 7323 §2.2: scaling is on only when both SYNs carried the option.
             peerOfferedWscale = true;
@@ -560,6 +564,7 @@ final class Tcb implements TcpConnection {
                 }
             } else if (reassembler.add(base + offset, base + offset + payloadLength)) {
                 recvRing.copyIn(base + offset, src, payloadOffset, payloadLength);
+                lastOooIndex = base + offset;
             } else {
                 engine.drop(DropReason.TCP_REASSEMBLY_FULL, seg);
                 fin = false;
@@ -658,7 +663,8 @@ final class Tcb implements TcpConnection {
             rcvAdvEdge = rcvNxt + window;
         }
         final boolean offerWscale = !synAck || peerOfferedWscale;
-        engine.emitSyn(this, synAck, window, offerWscale);
+        final boolean offerSack = synAck ? sackOk : engine.config.sack();
+        engine.emitSyn(this, synAck, window, offerWscale, offerSack);
         if (sndMax == iss) {
             // First transmission of the SYN: time it (Karn: a retransmitted SYN is not timed).
             rttTiming = consecutiveTimeouts == 0;
@@ -684,18 +690,20 @@ final class Tcb implements TcpConnection {
     private void sendData() {
         final long nowNs = now();
         final long window = Math.min(sndWnd, cc.cwnd());
+        // RFC 6691: the MSS excludes options, so SACK blocks on a data segment take payload room.
+        final int maxPayload = sndMss - sackOptionBytes();
         for (int guard = 0; guard < 1 << 16; guard++) {
             final int dataEnd = sndBufSeq + sendRing.size();
             final int unsent = Seq.diff(dataEnd, sndNxt); // -1 once the FIN is out
             final long usable = window - Seq.diff(sndNxt, sndUna);
             if (unsent > 0) {
-                int len = (int) Math.min(Math.min(unsent, sndMss), Math.max(usable, 0));
+                int len = (int) Math.min(Math.min(unsent, maxPayload), Math.max(usable, 0));
                 if (len <= 0) {
                     break;
                 }
                 // Sender-side SWS avoidance (RFC 9293 §3.8.6.2.1): no small window-limited
                 // segment while data is in flight.
-                if (len < sndMss && len < unsent && sndNxt != sndUna) {
+                if (len < maxPayload && len < unsent && sndNxt != sndUna) {
                     break;
                 }
                 final boolean last = len == unsent;
@@ -754,6 +762,44 @@ final class Tcb implements TcpConnection {
         } else if (finQueued && sndUna == dataEnd) {
             transmit(now(), sndUna, 0, TcpHeader.ACK | TcpHeader.FIN);
         }
+    }
+
+    /** Bytes of SACK option the next segment carries (NOP NOP kind len + 8 per block). */
+    int sackOptionBytes() {
+        final int blocks = sackOk && recvRing != null ? Math.min(reassembler.rangeCount(), MAX_SACK_BLOCKS) : 0;
+        return blocks == 0 ? 0 : 4 + 8 * blocks;
+    }
+
+    /**
+     * Fills {@code edges} with SACK blocks (left, right pairs in sequence space) and returns their
+     * count. RFC 2018 §4: the first block holds the most recently received segment; the others
+     * follow in ascending order.
+     */
+    int sackBlocks(int[] edges) {
+        final int ranges = reassembler.rangeCount();
+        if (!sackOk || recvRing == null || ranges == 0) {
+            return 0;
+        }
+        final long base = recvRing.writeIndex();
+        int first = 0;
+        for (int i = 0; i < ranges; i++) {
+            if (reassembler.start(i) <= lastOooIndex && lastOooIndex < reassembler.end(i)) {
+                first = i;
+                break;
+            }
+        }
+        int n = 0;
+        edges[0] = rcvNxt + (int) (reassembler.start(first) - base);
+        edges[1] = rcvNxt + (int) (reassembler.end(first) - base);
+        n++;
+        for (int i = 0; i < ranges && n < MAX_SACK_BLOCKS; i++) {
+            if (i != first) {
+                edges[2 * n] = rcvNxt + (int) (reassembler.start(i) - base);
+                edges[2 * n + 1] = rcvNxt + (int) (reassembler.end(i) - base);
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The window field for an outgoing segment; moves the advertised edge per receiver SWS avoidance. */

@@ -45,6 +45,7 @@ public final class TcpEngine {
     private final Ipv4Header txIp = new Ipv4Header();
     private final TcpHeader txTcp = new TcpHeader();
     private final TcpOptions rxOptions = new TcpOptions();
+    private final int[] sackEdges = new int[2 * Tcb.MAX_SACK_BLOCKS];
     private int ipIdentification;
     private int ephemeralCounter;
 
@@ -426,34 +427,43 @@ public final class TcpEngine {
 
     // ---- segment construction ----
 
-    /** A data/ACK/FIN segment of {@code t}: payload from its send ring at {@code ringOffset}. */
+    /**
+     * A data/ACK/FIN segment of {@code t}: payload from its send ring at {@code ringOffset}, SACK
+     * blocks when it holds out-of-order data (RFC 2018).
+     */
     void emit(Tcb t, int flags, int seq, int payloadLength, int ringOffset) {
-        final int tcpLength = TcpHeader.MIN_HEADER_LENGTH + payloadLength;
+        final int optionsStart = Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH;
+        final int blocks = t.sackBlocks(sackEdges);
+        final int optionsEnd = blocks > 0 ? TcpOptions.writeSack(tx, optionsStart, sackEdges, blocks) : optionsStart;
+        final int headerLength = optionsEnd - Ipv4Header.MIN_HEADER_LENGTH;
+        final int tcpLength = headerLength + payloadLength;
         txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
         txTcp.srcPort(t.localPort)
                 .dstPort(t.remotePort)
                 .seq(seq)
                 .ackNum(t.rcvNxt)
-                .dataOffset(5)
+                .dataOffset(headerLength / 4)
                 .flags(flags)
                 .window(t.windowField())
                 .urgentPointer(0);
         if (payloadLength > 0) {
-            t.sendRing.copyOut(
-                    t.sendRing.readIndex() + ringOffset,
-                    tx,
-                    Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH,
-                    payloadLength);
+            t.sendRing.copyOut(t.sendRing.readIndex() + ringOffset, tx, optionsEnd, payloadLength);
         }
         finishAndSend(t.remoteAddr, tcpLength);
     }
 
-    /** SYN or SYN-ACK with MSS (RFC 9293 §3.7.1) and, when negotiable, window scale (RFC 7323). */
-    void emitSyn(Tcb t, boolean synAck, int window, boolean offerWscale) {
+    /**
+     * SYN or SYN-ACK with MSS (RFC 9293 §3.7.1) and, when negotiable, window scale (RFC 7323) and
+     * SACK-permitted (RFC 2018).
+     */
+    void emitSyn(Tcb t, boolean synAck, int window, boolean offerWscale, boolean offerSack) {
         final int optionsStart = Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH;
         int o = TcpOptions.writeMss(tx, optionsStart, config.mssBytes());
         if (offerWscale) {
             o = TcpOptions.writeWindowScale(tx, o, t.rcvWscale);
+        }
+        if (offerSack) {
+            o = TcpOptions.writeSackPermitted(tx, o);
         }
         final int tcpLength = o - Ipv4Header.MIN_HEADER_LENGTH;
         txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
