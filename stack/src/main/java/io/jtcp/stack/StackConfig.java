@@ -25,6 +25,7 @@ public final class StackConfig {
     private int ephemeralPortHigh = 65_535;
     private int challengeAcksPerSecond = 1000; // RFC 5961 §7 rate limit
     private int ttl = 64;
+    private boolean sack = true;
     private byte[] isnSecret;
     private StackTracer tracer;
 
@@ -179,6 +180,16 @@ public final class StackConfig {
 
     public StackConfig ttl(int ttl) {
         this.ttl = ttl;
+        return this;
+    }
+
+    public boolean sack() {
+        return sack;
+    }
+
+    /** Negotiate SACK (RFC 2018): report out-of-order data to the peer in SACK blocks. */
+    public StackConfig sack(boolean enabled) {
+        this.sack = enabled;
         return this;
     }
 
