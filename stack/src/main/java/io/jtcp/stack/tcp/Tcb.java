@@ -682,8 +682,21 @@ final class Tcb implements TcpConnection {
     }
 
     private void sendBareAck() {
-        engine.emit(this, TcpHeader.ACK, sndNxt, 0, 0);
+        engine.emit(this, TcpHeader.ACK, acceptableSeq(), 0, 0);
         ackPending = false;
+    }
+
+    /**
+     * SEQ for a segment that carries no data. After a timeout sndNxt goes back to sndUna, but the
+     * peer may already hold data up to sndMax: a bare ACK at sndNxt would then sit below its
+     * RCV.NXT, fail the acceptability test (RFC 9293 §3.10.7.4 first step) and be dropped, ACK
+     * field and all, on both sides at once. So use the highest sequence sent (RFC 793's SND.NXT,
+     * which a retransmission never moves back), kept within the peer's window as Linux's
+     * tcp_acceptable_seq() does.
+     */
+    private int acceptableSeq() {
+        final int windowEnd = sndUna + sndWnd;
+        return Seq.le(sndMax, windowEnd) ? sndMax : Seq.max(sndNxt, windowEnd);
     }
 
     /** Segmentation by min(MSS, usable window), PSH at the end of the buffered data, FIN last. */
@@ -878,7 +891,8 @@ final class Tcb implements TcpConnection {
             return; // nothing outstanding
         }
         if (consecutiveTimeouts > engine.config.dataRetries()) {
-            engine.sendRst(localAddr, localPort, remoteAddr, remotePort, sndNxt, 0, false);
+            // RFC 5961 §3.2: only SEQ = the peer's RCV.NXT resets it; that is sndMax if all arrived.
+            engine.sendRst(localAddr, localPort, remoteAddr, remotePort, sndMax, 0, false);
             terminate(CloseReason.TIMED_OUT);
             return;
         }
