@@ -768,11 +768,17 @@ final class Tcb implements TcpConnection {
     /** Fast retransmit / NewReno partial ACK: the first unacknowledged segment, once. */
     private void retransmitFirst() {
         final int dataEnd = sndBufSeq + sendRing.size();
-        final int len = Math.min(Seq.diff(dataEnd, sndUna), sndMss);
+        // Resend only bytes sent before (below sndMax): bytes beyond it would reach the peer
+        // without moving sndMax, and its ACK of them would then fail our "ACK of something not
+        // yet sent" check (RFC 9293 §3.10.7.4 fifth step) for ever, stalling both directions.
+        // The payload leaves room for the SACK option, as sendData does (RFC 6691).
+        final int sent = Seq.diff(Seq.min(sndMax, dataEnd), sndUna);
+        final int len = Math.min(sent, sndMss - sackOptionBytes());
+        final boolean finSent = finQueued && Seq.gt(sndMax, dataEnd);
         if (len > 0) {
-            final boolean withFin = finQueued && len == Seq.diff(dataEnd, sndUna);
+            final boolean withFin = finSent && len == Seq.diff(dataEnd, sndUna);
             transmit(now(), sndUna, len, TcpHeader.ACK | (withFin ? TcpHeader.FIN : 0));
-        } else if (finQueued && sndUna == dataEnd) {
+        } else if (finSent && sndUna == dataEnd) {
             transmit(now(), sndUna, 0, TcpHeader.ACK | TcpHeader.FIN);
         }
     }
