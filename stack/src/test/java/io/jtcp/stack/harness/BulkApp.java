@@ -25,6 +25,8 @@ public final class BulkApp implements TcpHandler {
     private int closedCalls;
     private TcpConnection connection;
     private String error;
+    private byte[] expected;
+    private long firstMismatch = -1;
 
     public BulkApp(int bytes, long seed) {
         toSend = new byte[bytes];
@@ -42,6 +44,17 @@ public final class BulkApp implements TcpHandler {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Checks every received byte against what the peer sends, to find where a stream goes wrong. */
+    public BulkApp expectFrom(BulkApp peer) {
+        this.expected = peer.toSend;
+        return this;
+    }
+
+    /** Offset of the first received byte that differs from the peer's data (or overruns it), else -1. */
+    public long firstMismatch() {
+        return firstMismatch;
     }
 
     public String sentSha256() {
@@ -112,6 +125,15 @@ public final class BulkApp implements TcpHandler {
                 return;
             } else {
                 rxDigest.update(readBuf, 0, n);
+                if (expected != null && firstMismatch < 0) {
+                    for (int i = 0; i < n; i++) {
+                        long at = received + i;
+                        if (at >= expected.length || expected[(int) at] != readBuf[i]) {
+                            firstMismatch = at;
+                            break;
+                        }
+                    }
+                }
                 received += n;
             }
         }

@@ -71,6 +71,11 @@ public final class Pair {
 
     private record InFlight(long atNs, long order, boolean toA, byte[] bytes) {}
 
+    private static final int TRAFFIC_RING = 256;
+    private final String[] traffic = new String[TRAFFIC_RING];
+    private long trafficCount;
+    private boolean traceTraffic = true;
+
     private final PriorityQueue<InFlight> link = new PriorityQueue<>(
             (x, y) -> x.atNs != y.atNs ? Long.compare(x.atNs, y.atNs) : Long.compare(x.order, y.order));
     private final Link linkConfig;
@@ -120,12 +125,13 @@ public final class Pair {
 
     private void send(boolean toA, DirectBuffer buf, int off, int len) {
         packetsSent++;
-        if (linkConfig.lossRate > 0 && random.nextDouble() < linkConfig.lossRate) {
-            packetsLost++;
-            return;
-        }
         byte[] copy = new byte[len];
         buf.getBytes(off, copy);
+        if (linkConfig.lossRate > 0 && random.nextDouble() < linkConfig.lossRate) {
+            packetsLost++;
+            trace(toA ? "B" : "A", "LOST", copy);
+            return;
+        }
         enqueue(toA, copy);
         if (linkConfig.duplicateRate > 0 && random.nextDouble() < linkConfig.duplicateRate) {
             packetsDuplicated++;
@@ -177,6 +183,7 @@ public final class Pair {
         steps++;
         while (!link.isEmpty() && link.peek().atNs <= now) {
             InFlight p = link.poll();
+            trace(p.toA ? "A" : "B", "recv", p.bytes);
             UnsafeBuffer buf = new UnsafeBuffer(p.bytes);
             if (p.toA) {
                 a.onPacket(now, buf, 0, p.bytes.length);
@@ -214,6 +221,29 @@ public final class Pair {
             }
         }
         return false;
+    }
+
+    private void trace(String engine, String what, byte[] bytes) {
+        if (traceTraffic) {
+            traffic[(int) (trafficCount++ % TRAFFIC_RING)] =
+                    String.format("%+.6fs %s %s %s", (now - TcpScript.T0) / 1e9, engine, what, new Packet(bytes));
+        }
+    }
+
+    /** Turns the per-packet trace off (it allocates; long transfers may not want it). */
+    public Pair traceTraffic(boolean on) {
+        traceTraffic = on;
+        return this;
+    }
+
+    /** The last packets delivered or lost (up to 256), oldest first, for failure messages. */
+    public String recentTraffic() {
+        StringBuilder sb = new StringBuilder();
+        long from = Math.max(0, trafficCount - TRAFFIC_RING);
+        for (long i = from; i < trafficCount; i++) {
+            sb.append(traffic[(int) (i % TRAFFIC_RING)]).append('\n');
+        }
+        return sb.toString();
     }
 
     public int inFlight() {

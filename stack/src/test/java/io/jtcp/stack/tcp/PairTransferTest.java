@@ -39,6 +39,12 @@ class PairTransferTest {
             pair = new Pair(link);
             server = new BulkApp(bytes, link.seed * 31 + 1);
             client = new BulkApp(bytes, link.seed * 31 + 2);
+            server.expectFrom(client);
+            client.expectFrom(server);
+        }
+
+        boolean corrupt() {
+            return server.firstMismatch() >= 0 || client.firstMismatch() >= 0;
         }
 
         /** B (10.7.0.1) connects to A (10.7.0.2):5001; both send at once, then half-close. */
@@ -48,15 +54,22 @@ class PairTransferTest {
             pair.b.connect(pair.now(), A_ADDR, 5001, client);
             pair.service();
             long start = pair.now();
-            boolean done = pair.runUntil(() -> server.finished() && client.finished(), MAX_VIRTUAL_NS, MAX_STEPS);
+            boolean done =
+                    pair.runUntil(() -> server.finished() && client.finished() || corrupt(), MAX_VIRTUAL_NS, MAX_STEPS);
             virtualNs = pair.now() - start;
+            assertTrue(
+                    !corrupt(),
+                    "stream corrupted: A's first bad byte at " + server.firstMismatch() + ", B's at "
+                            + client.firstMismatch() + " (virtual " + virtualNs / 1e9 + " s)\nlast packets:\n"
+                            + pair.recentTraffic());
             assertTrue(
                     done,
                     "transfer did not finish within the budget: server " + server + "; client " + client + "; steps "
                             + pair.steps() + "; virtual " + virtualNs / 1e9 + " s; A "
                             + pair.a.counters().describe() + " B "
                             + pair.b.counters().describe() + " path A "
-                            + pair.path("A") + " path B " + pair.path("B"));
+                            + pair.path("A") + " path B " + pair.path("B") + "\nlast packets:\n"
+                            + pair.recentTraffic());
             // TIME-WAIT (2·MSL) and any last retransmissions run out; then both tables are empty.
             assertTrue(pair.runToIdle(MAX_VIRTUAL_NS, MAX_STEPS), "engines went idle");
             realMs = (System.nanoTime() - realStart) / 1_000_000;

@@ -77,11 +77,12 @@ class SynchronizedStateRulesTest {
     @EnumSource(StateFixture.class)
     void shouldDropResetSilentlyWhenOutsideWindow(StateFixture f) {
         TcpScript s = f.create();
+        int closedBefore = s.closedCalls(); // TIME-WAIT: the application already heard onClosed
         s.inject(rst().seq(f.rcvNxt + FAR));
         s.inject(rst().seq(f.rcvNxt - 10));
         s.expectNothing();
         s.assertState(f.state);
-        s.checkEquals(0, s.closedCalls(), "no onClosed");
+        s.checkEquals(closedBefore, s.closedCalls(), "no further onClosed");
         if (f.state != TcpState.TIME_WAIT) { // TIME-WAIT may ignore every RST (RFC 1337)
             s.checkEquals(2L, s.drops(DropReason.TCP_RST_OUT_OF_WINDOW), "out-of-window RSTs");
         }
@@ -168,10 +169,20 @@ class SynchronizedStateRulesTest {
     void shouldDropSegmentWithoutAckFlag(StateFixture f) {
         TcpScript s = f.create();
         s.inject(flags(TcpHeader.PSH).seq(f.rcvNxt).len(5));
+        if (f.peerFinReceived()) {
+            // Beyond the peer's FIN nothing is acceptable, so the first step may answer with an ACK
+            // before the fifth step would drop it (Linux ACKs everything in TIME-WAIT).
+            for (io.jtcp.stack.harness.Packet p : s.drain()) {
+                s.check(p.flags == TcpHeader.ACK && p.len() == 0, "at most a pure ACK: " + p);
+            }
+        }
         s.expectNothing();
         s.assertState(f.state);
         s.checkEquals(0, s.received().length, "nothing delivered");
-        s.checkEquals(1L, s.drops(DropReason.TCP_NO_ACK_FLAG), "no-ACK drops");
+        s.checkEquals(
+                1L,
+                s.drops(DropReason.TCP_NO_ACK_FLAG) + (f.peerFinReceived() ? s.drops(DropReason.TCP_OUT_OF_WINDOW) : 0),
+                "dropped and counted once");
     }
 
     /** RFC 9293 §3.10.7.4 seventh step: data in ESTABLISHED / FIN-WAIT-1 / FIN-WAIT-2 is delivered and ACKed. */
