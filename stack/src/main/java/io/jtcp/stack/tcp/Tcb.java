@@ -691,7 +691,10 @@ final class Tcb implements TcpConnection {
         final long nowNs = now();
         final long window = Math.min(sndWnd, cc.cwnd());
         // RFC 6691: the MSS excludes options, so SACK blocks on a data segment take payload room.
-        final int maxPayload = sndMss - sackOptionBytes();
+        // With TSO a segment may span many MSS; the device cuts it (each piece ≤ sndMss).
+        final int sackBytes = sackOptionBytes();
+        final int tso = engine.config.tsoSegmentBytes();
+        final int maxPayload = tso > sndMss ? (tso / sndMss) * (sndMss - sackBytes) : sndMss - sackBytes;
         for (int guard = 0; guard < 1 << 16; guard++) {
             final int dataEnd = sndBufSeq + sendRing.size();
             final int unsent = Seq.diff(dataEnd, sndNxt); // -1 once the FIN is out
@@ -703,7 +706,7 @@ final class Tcb implements TcpConnection {
                 }
                 // Sender-side SWS avoidance (RFC 9293 §3.8.6.2.1): no small window-limited
                 // segment while data is in flight.
-                if (len < maxPayload && len < unsent && sndNxt != sndUna) {
+                if (len < sndMss - sackBytes && len < unsent && sndNxt != sndUna) {
                     break;
                 }
                 final boolean last = len == unsent;

@@ -5,6 +5,7 @@ import io.jtcp.stack.PacketSink;
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.StackCounters;
 import io.jtcp.stack.StackTracer;
+import io.jtcp.stack.wire.Checksum;
 import io.jtcp.stack.wire.Ipv4Header;
 import io.jtcp.stack.wire.TcpHeader;
 import io.jtcp.stack.wire.TcpOptions;
@@ -79,11 +80,11 @@ public final class TcpEngine {
     // =====================================================================================
 
     /** A TCP segment whose IPv4 header is valid and addressed to us. */
-    public void onSegment(long now, Ipv4Header ip, TcpHeader seg) {
+    public void onSegment(long now, Ipv4Header ip, TcpHeader seg, boolean checksumTrusted) {
         nowNs = now;
         currentIp = ip;
         counters.tcpSegmentsIn++;
-        final DropReason structural = seg.validate(ip.srcAddr(), ip.dstAddr());
+        final DropReason structural = checksumTrusted ? seg.validateLength() : seg.validate(ip.srcAddr(), ip.dstAddr());
         if (structural != DropReason.NONE) {
             dropPacket(structural, ip);
             return;
@@ -449,7 +450,8 @@ public final class TcpEngine {
         if (payloadLength > 0) {
             t.sendRing.copyOut(t.sendRing.readIndex() + ringOffset, tx, optionsEnd, payloadLength);
         }
-        finishAndSend(t.remoteAddr, tcpLength);
+        final int pieceBytes = t.sndMss - (headerLength - TcpHeader.MIN_HEADER_LENGTH);
+        finishAndSend(t.remoteAddr, tcpLength, payloadLength > pieceBytes ? pieceBytes : 0);
     }
 
     /**
@@ -475,7 +477,7 @@ public final class TcpEngine {
                 .flags(synAck ? TcpHeader.SYN | TcpHeader.ACK : TcpHeader.SYN)
                 .window(window)
                 .urgentPointer(0);
-        finishAndSend(t.remoteAddr, tcpLength);
+        finishAndSend(t.remoteAddr, tcpLength, 0);
     }
 
     /**
@@ -493,11 +495,18 @@ public final class TcpEngine {
                 .window(0)
                 .urgentPointer(0);
         counters.tcpRstsSent++;
-        finishAndSend(dst, TcpHeader.MIN_HEADER_LENGTH);
+        finishAndSend(dst, TcpHeader.MIN_HEADER_LENGTH, 0);
     }
 
-    private void finishAndSend(int dst, int tcpLength) {
-        txTcp.computeChecksum(localAddr, dst);
+    /** Checksums (or leaves the checksum to the device), adds the IPv4 header and hands it on. */
+    private void finishAndSend(int dst, int tcpLength, int gsoSegmentBytes) {
+        final boolean partial = config.txChecksumOffload();
+        if (partial) {
+            // The device completes it: the field holds the pseudo-header sum (virtio-net convention).
+            txTcp.checksum(Checksum.pseudoHeaderSum(localAddr, dst, Ipv4Header.PROTOCOL_TCP, tcpLength));
+        } else {
+            txTcp.computeChecksum(localAddr, dst);
+        }
         final int total = Ipv4Header.MIN_HEADER_LENGTH + tcpLength;
         txIp.wrap(tx, 0, total)
                 .writeHeader(total, ipIdentification++ & 0xFFFF, config.ttl(), Ipv4Header.PROTOCOL_TCP, localAddr, dst);
@@ -507,7 +516,11 @@ public final class TcpEngine {
         if (tracer != null) {
             tracer.onPacket(nowNs, false, tx, 0, total);
         }
-        sink.transmit(tx, 0, total);
+        if (partial || gsoSegmentBytes > 0) {
+            sink.transmitOffload(tx, 0, total, gsoSegmentBytes, partial);
+        } else {
+            sink.transmit(tx, 0, total);
+        }
     }
 
     void drop(DropReason reason, TcpHeader seg) {
