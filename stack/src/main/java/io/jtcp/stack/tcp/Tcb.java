@@ -62,6 +62,8 @@ final class Tcb implements TcpConnection {
     int rttSeq;
     long rttStartNs;
     int consecutiveTimeouts;
+    final Reassembler sacked = new Reassembler(MAX_OOO_RANGES); // peer's SACK blocks, send-ring indices
+    int highRxt; // RFC 6675 HighRxt: highest sequence number retransmitted in this recovery
     boolean wantWritable;
 
     // ---- receive sequence space ----
@@ -79,6 +81,7 @@ final class Tcb implements TcpConnection {
     boolean peerClosed;
     boolean appClosed; // close() called: received data is discarded
     boolean ackPending;
+    boolean ackNow; // RFC 5681 §4.2: out-of-order or gap-filling data is ACKed at once, not per batch
 
     // ---- timers ----
     long rtxDeadlineNs = Long.MAX_VALUE;
@@ -191,6 +194,12 @@ final class Tcb implements TcpConnection {
             default:
                 onSegmentSynchronized(seg, opts);
                 break;
+        }
+        if (ackNow) {
+            ackNow = false;
+            if (ackPending && state != TcpState.CLOSED && !synPending) {
+                sendBareAck();
+            }
         }
         engine.rearm(this);
         if (ackPending || synPending) {
@@ -410,7 +419,7 @@ final class Tcb implements TcpConnection {
                 engine.drop(DropReason.TCP_BAD_ACK_IN_SYN_STATE, seg);
                 return;
             }
-        } else if (!processAck(seg, seq, segAck, payloadLength, fin)) {
+        } else if (!processAck(seg, opts, seq, segAck, payloadLength, fin)) {
             return;
         }
         if (state == TcpState.CLOSED) {
@@ -427,7 +436,7 @@ final class Tcb implements TcpConnection {
      * The ACK field in a synchronized state (RFC 9293 §3.10.7.4 "fifth", RFC 5961 §5). Returns
      * false when the segment is to be dropped.
      */
-    private boolean processAck(TcpHeader seg, int seq, int segAck, int payloadLength, boolean fin) {
+    private boolean processAck(TcpHeader seg, TcpOptions opts, int seq, int segAck, int payloadLength, boolean fin) {
         if (Seq.gt(segAck, sndMax)) {
             ackPending = true;
             engine.drop(DropReason.TCP_ACK_UNSENT, seg);
@@ -441,12 +450,17 @@ final class Tcb implements TcpConnection {
         }
         final long nowNs = now();
         final int newWnd = seg.window() << sndWscale;
+        recordSack(opts);
         if (Seq.gt(segAck, sndUna)) {
             onNewAck(segAck, nowNs);
         } else if (segAck == sndUna && payloadLength == 0 && !fin && newWnd == sndWnd && sndMax != sndUna) {
             // RFC 5681 §2 duplicate ACK.
+            final boolean wasInRecovery = cc.inRecovery();
             if (cc.onDupAck(sndUna, sndMax, sndMax - sndUna)) {
+                highRxt = sndUna;
                 retransmitFirst();
+            } else if (wasInRecovery && retransmitNextHole()) {
+                cc.spendInflation();
             }
             engine.markDirty(this); // inflation may let new data out
         }
@@ -520,8 +534,15 @@ final class Tcb implements TcpConnection {
             rttTiming = false;
         }
         consecutiveTimeouts = 0;
+        sacked.discardBelow(sendRing.readIndex());
         if (cc.onNewAck(segAck, acked, flightBefore)) {
-            retransmitFirst();
+            // NewReno partial ACK (RFC 6582 §3.2 step 5); with SACK, the next hole not yet resent.
+            if (Seq.lt(highRxt, sndUna)) {
+                highRxt = sndUna;
+            }
+            if (!retransmitNextHole()) {
+                retransmitFirst();
+            }
         }
         // RFC 6298 §5.2/§5.3: stop the timer when all is acknowledged, else restart it.
         rtxDeadlineNs = sndUna == sndMax ? Long.MAX_VALUE : nowNs + rtt.rtoNs();
@@ -552,6 +573,7 @@ final class Tcb implements TcpConnection {
             final DirectBuffer src = seg.buffer();
             if (offset == 0) {
                 recvRing.copyIn(base, src, payloadOffset, payloadLength);
+                ackNow |= !reassembler.isEmpty(); // fills (part of) a gap
                 final long edge = reassembler.advance(base + payloadLength);
                 final int delivered = (int) (edge - base);
                 recvRing.commit(delivered);
@@ -565,6 +587,7 @@ final class Tcb implements TcpConnection {
             } else if (reassembler.add(base + offset, base + offset + payloadLength)) {
                 recvRing.copyIn(base + offset, src, payloadOffset, payloadLength);
                 lastOooIndex = base + offset;
+                ackNow = true; // a duplicate ACK the sender counts toward fast retransmit
             } else {
                 engine.drop(DropReason.TCP_REASSEMBLY_FULL, seg);
                 fin = false;
@@ -755,13 +778,63 @@ final class Tcb implements TcpConnection {
         }
     }
 
+    /** Adds the peer's SACK blocks (RFC 2018) that lie within data in flight to the scoreboard. */
+    private void recordSack(TcpOptions opts) {
+        final int blocks = opts.sackBlockCount();
+        if (!sackOk || blocks == 0 || sendRing == null) {
+            return;
+        }
+        final int dataEnd = sndBufSeq + sendRing.size();
+        for (int b = 0; b < blocks; b++) {
+            int left = opts.sackLeft(b);
+            int right = opts.sackRight(b);
+            if (!Seq.lt(left, right) || !Seq.gt(right, sndUna) || Seq.gt(right, sndMax)) {
+                continue; // stale, D-SACK below sndUna, or invalid: ignored
+            }
+            left = Seq.max(left, sndUna);
+            right = Seq.min(right, dataEnd);
+            if (Seq.lt(left, right)) {
+                sacked.add(ringIndex(left), ringIndex(right)); // a full scoreboard just forgets
+            }
+        }
+    }
+
+    private long ringIndex(int seq) {
+        return sendRing.readIndex() + Seq.diff(seq, sndBufSeq);
+    }
+
+    /**
+     * RFC 6675 §4 NextSeg, simplified: resends the first un-SACKed hole at or above HighRxt that lies
+     * below the highest SACKed byte. Returns false when there is none.
+     */
+    private boolean retransmitNextHole() {
+        if (!sackOk || sendRing == null || sacked.isEmpty()) {
+            return false;
+        }
+        long from = ringIndex(Seq.max(highRxt, sndUna));
+        for (int i = 0; i < sacked.rangeCount(); i++) {
+            if (from < sacked.start(i)) {
+                final int len = (int) Math.min(sacked.start(i) - from, sndMss - sackOptionBytes());
+                final int seq = sndBufSeq + (int) (from - sendRing.readIndex());
+                transmit(now(), seq, len, TcpHeader.ACK);
+                highRxt = seq + len;
+                return true;
+            }
+            from = Math.max(from, sacked.end(i));
+        }
+        return false;
+    }
+
     /** Fast retransmit / NewReno partial ACK: the first unacknowledged segment, once. */
     private void retransmitFirst() {
         final int dataEnd = sndBufSeq + sendRing.size();
-        final int len = Math.min(Seq.diff(dataEnd, sndUna), sndMss);
+        final int len = Math.min(Seq.diff(dataEnd, sndUna), sndMss - sackOptionBytes());
         if (len > 0) {
             final boolean withFin = finQueued && len == Seq.diff(dataEnd, sndUna);
             transmit(now(), sndUna, len, TcpHeader.ACK | (withFin ? TcpHeader.FIN : 0));
+            if (Seq.gt(sndUna + len, highRxt)) {
+                highRxt = sndUna + len;
+            }
         } else if (finQueued && sndUna == dataEnd) {
             transmit(now(), sndUna, 0, TcpHeader.ACK | TcpHeader.FIN);
         }
@@ -886,6 +959,8 @@ final class Tcb implements TcpConnection {
             return;
         }
         cc.onTimeout(Seq.diff(sndMax, sndUna), sndMax);
+        sacked.clear(); // RFC 2018 §8: after a timeout, SACKed data is resent too (the peer may renege)
+        highRxt = sndUna;
         rtt.backOff();
         sndNxt = sndUna; // go back: resend from the first unacknowledged byte, one segment at first
         rtxDeadlineNs = nowNs + rtt.rtoNs();
