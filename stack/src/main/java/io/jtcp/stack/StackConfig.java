@@ -26,6 +26,7 @@ public final class StackConfig {
     private int challengeAcksPerSecond = 1000; // RFC 5961 §7 rate limit
     private int ttl = 64;
     private boolean sack = true;
+    private boolean timestamps = true;
     private int tsoSegmentBytes;
     private boolean txChecksumOffload;
     private byte[] isnSecret;
@@ -192,6 +193,16 @@ public final class StackConfig {
     /** Negotiate SACK (RFC 2018): report out-of-order data to the peer in SACK blocks. */
     public StackConfig sack(boolean enabled) {
         this.sack = enabled;
+        return this;
+    }
+
+    public boolean timestamps() {
+        return timestamps;
+    }
+
+    /** Negotiate TCP timestamps (RFC 7323 §3): echoed on every segment, PAWS on input. */
+    public StackConfig timestamps(boolean enabled) {
+        this.timestamps = enabled;
         return this;
     }
 

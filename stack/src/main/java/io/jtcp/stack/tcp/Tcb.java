@@ -26,7 +26,8 @@ final class Tcb implements TcpConnection {
     private static final int EV_CLOSED = 16;
 
     private static final int MAX_OOO_RANGES = 32;
-    static final int MAX_SACK_BLOCKS = 4; // 4·8 + 4 = 36 of the 40 option bytes (no timestamps)
+    static final int MAX_SACK_BLOCKS = 4; // 4·8 + 4 = 36 of the 40 option bytes (3 with timestamps)
+    static final int TIMESTAMP_OPTION_BYTES = 12; // NOP NOP kind len TSval TSecr
     private static final int DEFAULT_PEER_MSS = 536; // RFC 9293 §3.7.1
 
     final TcpEngine engine;
@@ -73,6 +74,10 @@ final class Tcb implements TcpConnection {
     int rcvWscale;
     boolean peerOfferedWscale;
     boolean sackOk; // RFC 2018: both SYNs carried SACK-permitted
+    boolean tsOk; // RFC 7323 §3.2: both SYNs carried timestamps
+    int tsRecent; // RFC 7323 §4.3 TS.Recent
+    int lastAckSent; // RFC 7323 §4.3 Last.ACK.sent
+    int tsOffset; // RFC 7323 §5.4: a per-connection random offset of our TSval clock
     long lastOooIndex; // ring index of the most recent out-of-order segment (first SACK block)
     ByteRing recvRing;
     final Reassembler reassembler = new Reassembler(MAX_OOO_RANGES);
@@ -129,6 +134,7 @@ final class Tcb implements TcpConnection {
     /** Active open (RFC 9293 §3.10.1): SYN goes out at the next flush. */
     void openActive(int isn) {
         iss = isn;
+        tsOffset = Integer.rotateLeft(isn, 13) * 0x9E37_79B9;
         sndUna = isn;
         sndNxt = isn;
         sndMax = isn;
@@ -142,6 +148,7 @@ final class Tcb implements TcpConnection {
     /** Passive open from LISTEN on a SYN (RFC 9293 §3.10.7.2, third check). */
     void openPassive(int isn, TcpHeader seg, TcpOptions opts) {
         iss = isn;
+        tsOffset = Integer.rotateLeft(isn, 13) * 0x9E37_79B9;
         sndUna = isn;
         sndNxt = isn;
         sndMax = isn;
@@ -164,6 +171,10 @@ final class Tcb implements TcpConnection {
         final int peerMss = opts.mss() > 0 ? opts.mss() : DEFAULT_PEER_MSS;
         sndMss = Math.max(Math.min(peerMss, engine.config.mssBytes()), 64);
         sackOk = engine.config.sack() && opts.sackPermitted();
+        tsOk = engine.config.timestamps() && opts.hasTimestamps();
+        if (tsOk) {
+            tsRecent = opts.tsVal();
+        }
         if (opts.windowScale() >= 0 && (passiveOpen || state == TcpState.SYN_SENT)) {
             // RFC 7323 §2.2: scaling is on only when both SYNs carried the option.
             peerOfferedWscale = true;
@@ -315,6 +326,18 @@ final class Tcb implements TcpConnection {
         if (state == TcpState.SYN_RECEIVED && syn && !rst && (flags & TcpHeader.ACK) == 0 && seq == irs) {
             synPending = true;
             return;
+        }
+
+        // RFC 7323 §5.3 R1 (PAWS): an older timestamp than TS.Recent marks an old duplicate. RSTs
+        // are exempt (RFC 7323 §5.3 note).
+        if (tsOk && !rst && opts.hasTimestamps() && Seq.lt(opts.tsVal(), tsRecent)) {
+            ackPending = true;
+            engine.drop(DropReason.TCP_PAWS, seg);
+            return;
+        }
+        // RFC 7323 §4.3 R3: remember the timestamp of the segment that the next ACK acknowledges.
+        if (tsOk && opts.hasTimestamps() && Seq.ge(opts.tsVal(), tsRecent) && Seq.le(seq, lastAckSent)) {
+            tsRecent = opts.tsVal();
         }
 
         // First: sequence number acceptability (§3.10.7.4, the four cases).
@@ -840,10 +863,19 @@ final class Tcb implements TcpConnection {
         }
     }
 
-    /** Bytes of SACK option the next segment carries (NOP NOP kind len + 8 per block). */
+    /** Option bytes the next non-SYN segment carries: timestamps, then SACK (NOP NOP kind len + 8 a block). */
     int sackOptionBytes() {
-        final int blocks = sackOk && recvRing != null ? Math.min(reassembler.rangeCount(), MAX_SACK_BLOCKS) : 0;
-        return blocks == 0 ? 0 : 4 + 8 * blocks;
+        final int blocks = sackOk && recvRing != null ? Math.min(reassembler.rangeCount(), maxSackBlocks()) : 0;
+        return (tsOk ? TIMESTAMP_OPTION_BYTES : 0) + (blocks == 0 ? 0 : 4 + 8 * blocks);
+    }
+
+    int maxSackBlocks() {
+        return tsOk ? MAX_SACK_BLOCKS - 1 : MAX_SACK_BLOCKS;
+    }
+
+    /** Our TSval: a 1 ms clock (RFC 7323 §5.4 allows 1 ms to 1 s a tick) plus the per-connection offset. */
+    int tsVal() {
+        return (int) (engine.nowNs / 1_000_000L) + tsOffset;
     }
 
     /**
@@ -868,7 +900,7 @@ final class Tcb implements TcpConnection {
         edges[0] = rcvNxt + (int) (reassembler.start(first) - base);
         edges[1] = rcvNxt + (int) (reassembler.end(first) - base);
         n++;
-        for (int i = 0; i < ranges && n < MAX_SACK_BLOCKS; i++) {
+        for (int i = 0; i < ranges && n < maxSackBlocks(); i++) {
             if (i != first) {
                 edges[2 * n] = rcvNxt + (int) (reassembler.start(i) - base);
                 edges[2 * n + 1] = rcvNxt + (int) (reassembler.end(i) - base);

@@ -434,8 +434,14 @@ public final class TcpEngine {
      */
     void emit(Tcb t, int flags, int seq, int payloadLength, int ringOffset) {
         final int optionsStart = Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH;
+        int o = optionsStart;
+        if (t.tsOk) {
+            // RFC 7323 §3.2: once negotiated, every segment carries TSval and TSecr = TS.Recent.
+            o = TcpOptions.writeTimestamps(tx, o, t.tsVal(), t.tsRecent);
+        }
         final int blocks = t.sackBlocks(sackEdges);
-        final int optionsEnd = blocks > 0 ? TcpOptions.writeSack(tx, optionsStart, sackEdges, blocks) : optionsStart;
+        final int optionsEnd = blocks > 0 ? TcpOptions.writeSack(tx, o, sackEdges, blocks) : o;
+        t.lastAckSent = t.rcvNxt;
         final int headerLength = optionsEnd - Ipv4Header.MIN_HEADER_LENGTH;
         final int tcpLength = headerLength + payloadLength;
         txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
@@ -467,6 +473,10 @@ public final class TcpEngine {
         if (offerSack) {
             o = TcpOptions.writeSackPermitted(tx, o);
         }
+        if (synAck ? t.tsOk : config.timestamps()) {
+            o = TcpOptions.writeTimestamps(tx, o, t.tsVal(), synAck ? t.tsRecent : 0);
+        }
+        t.lastAckSent = t.rcvNxt;
         final int tcpLength = o - Ipv4Header.MIN_HEADER_LENGTH;
         txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
         txTcp.srcPort(t.localPort)
