@@ -728,8 +728,21 @@ final class Tcb implements TcpConnection {
     }
 
     private void sendBareAck() {
-        engine.emit(this, TcpHeader.ACK, sndNxt, 0, 0);
+        engine.emit(this, TcpHeader.ACK, acceptableSeq(), 0, 0);
         ackPending = false;
+    }
+
+    /**
+     * SEQ for a segment that carries no data. After a timeout sndNxt goes back to sndUna, but the
+     * peer may already hold data up to sndMax: a bare ACK at sndNxt would then sit below its
+     * RCV.NXT, fail the acceptability test (RFC 9293 §3.10.7.4 first step) and be dropped, ACK
+     * field and all, on both sides at once. So use the highest sequence sent (RFC 793's SND.NXT,
+     * which a retransmission never moves back), kept within the peer's window as Linux's
+     * tcp_acceptable_seq() does.
+     */
+    private int acceptableSeq() {
+        final int windowEnd = sndUna + sndWnd;
+        return Seq.le(sndMax, windowEnd) ? sndMax : Seq.max(sndNxt, windowEnd);
     }
 
     /** Segmentation by min(MSS, usable window), PSH at the end of the buffered data, FIN last. */
@@ -851,14 +864,20 @@ final class Tcb implements TcpConnection {
     /** Fast retransmit / NewReno partial ACK: the first unacknowledged segment, once. */
     private void retransmitFirst() {
         final int dataEnd = sndBufSeq + sendRing.size();
-        final int len = Math.min(Seq.diff(dataEnd, sndUna), sndMss - sackOptionBytes());
+        // Resend only bytes sent before (below sndMax): bytes beyond it would reach the peer
+        // without moving sndMax, and its ACK of them would then fail our "ACK of something not
+        // yet sent" check (RFC 9293 §3.10.7.4 fifth step) for ever, stalling both directions.
+        // The payload leaves room for the SACK option, as sendData does (RFC 6691).
+        final int sent = Seq.diff(Seq.min(sndMax, dataEnd), sndUna);
+        final int len = Math.min(sent, sndMss - sackOptionBytes());
+        final boolean finSent = finQueued && Seq.gt(sndMax, dataEnd);
         if (len > 0) {
-            final boolean withFin = finQueued && len == Seq.diff(dataEnd, sndUna);
+            final boolean withFin = finSent && len == Seq.diff(dataEnd, sndUna);
             transmit(now(), sndUna, len, TcpHeader.ACK | (withFin ? TcpHeader.FIN : 0));
             if (Seq.gt(sndUna + len, highRxt)) {
                 highRxt = sndUna + len;
             }
-        } else if (finQueued && sndUna == dataEnd) {
+        } else if (finSent && sndUna == dataEnd) {
             transmit(now(), sndUna, 0, TcpHeader.ACK | TcpHeader.FIN);
         }
     }
@@ -986,7 +1005,8 @@ final class Tcb implements TcpConnection {
             return; // nothing outstanding
         }
         if (consecutiveTimeouts > engine.config.dataRetries()) {
-            engine.sendRst(localAddr, localPort, remoteAddr, remotePort, sndNxt, 0, false);
+            // RFC 5961 §3.2: only SEQ = the peer's RCV.NXT resets it; that is sndMax if all arrived.
+            engine.sendRst(localAddr, localPort, remoteAddr, remotePort, sndMax, 0, false);
             terminate(CloseReason.TIMED_OUT);
             return;
         }

@@ -102,7 +102,7 @@ public final class TcpEngine {
         final int remote = ip.srcAddr();
         Tcb tcb = connections.get(key(remote, srcPort, dstPort));
         if (tcb != null && tcb.state == TcpState.TIME_WAIT && reopenFromTimeWait(tcb, seg)) {
-            tcb = null;
+            return; // the SYN was handled as in LISTEN: a second pass would open a second TCB
         }
         if (tcb != null) {
             tcb.onSegment(seg, rxOptions);
