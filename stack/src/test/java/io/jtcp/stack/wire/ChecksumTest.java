@@ -163,6 +163,26 @@ class ChecksumTest {
     }
 
     @Test
+    void shouldKeepZeroChecksumWhenWordIsRewrittenWithItsOwnValue() {
+        // RFC 1624 erratum 4782 worries that HC = 0x0000 with m = m' = 0x5555 yields 0xFFFF; with an
+        // end-around carry eqn. 3 gives ~(0xFFFF +' 0xAAAA +' 0x5555) = ~0xFFFF = 0x0000, unchanged.
+        byte[] data = hex("aaaa5555");
+        assertEquals(0x0000, Checksum.compute(exact(data), 0, 4));
+        assertEquals(0x0000, Checksum.update(0x0000, 0x5555, 0x5555));
+        assertEquals(0x0000, Checksum.update32(0x0000, 0xAAAA5555, 0xAAAA5555));
+    }
+
+    @Test
+    void shouldMatchTextbookIpv4HeaderWhenComputingHeaderChecksum() {
+        // The widely reproduced example header 4500 0030 4422 4000 8006 [0000] 8c7c 19ac ae24 1e2b:
+        // words sum to 0x2BBCF, folded 0xBBD1, checksum 0x442E.
+        byte[] header = hex("45000030442240008006" + "0000" + "8c7c19acae241e2b");
+        Ipv4Header ip = new Ipv4Header().wrap(exact(header), 0, header.length);
+        assertEquals(0x442E, ip.computeChecksum().headerChecksum());
+        assertTrue(Checksum.verify(exact(header), 0, header.length, 0));
+    }
+
+    @Test
     void shouldKeepChecksumWhenWordIsRewrittenBetweenZeroAndAllOnes() {
         // 0x0000 and 0xFFFF are the same number in one's complement: swapping one for the other
         // leaves the sum, so the update must leave the checksum (RFC 1624 §3).
