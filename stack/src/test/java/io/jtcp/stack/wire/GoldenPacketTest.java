@@ -39,6 +39,10 @@ class GoldenPacketTest {
 
     private static final int SERVER_ISS = (int) 3761757730L;
 
+    /** "cksum 0x.... (correct)" as tcpdump printed it for each TCP packet. */
+    private static final Map<String, Integer> TCPDUMP_CHECKSUM = Map.of(
+            "syn", 0x1c56, "syn-ack", 0x9788, "data-get", 0x53f5, "data-response-body", 0x1009, "fin-server", 0xc367);
+
     private static final String GET =
             "GET /index.html HTTP/1.1\r\nHost: 10.7.9.2:8080\r\n" + "User-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n";
     private static final String BODY = "hello from the golden capture\n";
@@ -344,6 +348,7 @@ class GoldenPacketTest {
         assertFalse(tcp.ece());
         assertFalse(tcp.cwr());
         assertEquals(s.window(), tcp.window());
+        assertEquals(TCPDUMP_CHECKSUM.get(name), tcp.checksum());
         assertEquals(0, tcp.urgentPointer());
         assertEquals(s.optionsLength(), tcp.optionsLength());
         assertEquals(s.payload().length, tcp.payloadLength());
