@@ -24,6 +24,7 @@ import org.pcap4j.packet.IcmpV4CommonPacket;
 import org.pcap4j.packet.IcmpV4EchoPacket;
 import org.pcap4j.packet.IcmpV4EchoReplyPacket;
 import org.pcap4j.packet.IllegalRawDataException;
+import org.pcap4j.packet.IpV4NoOperationOption;
 import org.pcap4j.packet.IpV4Packet;
 import org.pcap4j.packet.IpV4Rfc791Tos;
 import org.pcap4j.packet.Packet;
@@ -89,7 +90,13 @@ class Pcap4jOracleTest {
             int urgent,
             List<Opt> options,
             int optionsLength,
-            byte[] payload) {
+            byte[] payload,
+            int ipNops) {
+        /** IPv4 header with {@code ipNops} NOP options, padded with EOL to a 32-bit boundary. */
+        int ipHeaderLength() {
+            return 20 + ((ipNops + 3) & ~3);
+        }
+
         int tcpHeaderLength() {
             return 20 + ((optionsLength + 3) & ~3);
         }
@@ -99,7 +106,7 @@ class Pcap4jOracleTest {
         }
 
         int totalLength() {
-            return 20 + tcpLength();
+            return ipHeaderLength() + tcpLength();
         }
 
         Opt find(int kind) {
@@ -181,7 +188,8 @@ class Pcap4jOracleTest {
                 r.nextInt(65536),
                 options,
                 40 - space,
-                payload);
+                payload,
+                r.nextInt(4) == 0 ? r.nextInt(41) : 0);
     }
 
     // ---------------------------------------------------------------- Pcap4J builds, we parse
@@ -202,7 +210,7 @@ class Pcap4jOracleTest {
             ip.wrap(exact(raw), 0, raw.length);
             assertEquals(DropReason.NONE, ip.validate(), where);
             assertEquals(4, ip.version(), where);
-            assertEquals(5, ip.ihl(), where);
+            assertEquals(s.ipHeaderLength() / 4, ip.ihl(), where);
             assertEquals(s.tos(), ip.tos(), where);
             assertEquals(s.totalLength(), ip.totalLength(), where);
             assertEquals(s.ipId(), ip.identification(), where);
@@ -274,8 +282,8 @@ class Pcap4jOracleTest {
             at = ipBytes[r.nextInt(ipBytes.length)];
         } else {
             do {
-                at = 20 + r.nextInt(s.tcpLength());
-            } while (at == 20 + TcpHeader.DATA_OFFSET_OFFSET);
+                at = s.ipHeaderLength() + r.nextInt(s.tcpLength());
+            } while (at == s.ipHeaderLength() + TcpHeader.DATA_OFFSET_OFFSET);
         }
         bad[at] ^= (byte) (1 + r.nextInt(255));
         where += " damaged byte " + at;
@@ -327,9 +335,15 @@ class Pcap4jOracleTest {
         if (s.payload().length > 0) {
             tcp.payloadBuilder(new UnknownPacket.Builder().rawData(s.payload()));
         }
+        List<IpV4Packet.IpV4Option> ipOptions = new ArrayList<>();
+        for (int i = 0; i < s.ipNops(); i++) {
+            ipOptions.add(IpV4NoOperationOption.getInstance());
+        }
         return new IpV4Packet.Builder()
                 .version(IpVersion.IPV4)
-                .ihl((byte) 5)
+                .ihl((byte) (s.ipHeaderLength() / 4))
+                .options(ipOptions)
+                .paddingAtBuild(true)
                 .tos(IpV4Rfc791Tos.newInstance((byte) s.tos()))
                 .identification((short) s.ipId())
                 .dontFragmentFlag(s.df())
@@ -390,7 +404,13 @@ class Pcap4jOracleTest {
             IpV4Packet theirs = IpV4Packet.newPacket(out, 0, out.length);
             IpV4Packet.IpV4Header h = theirs.getHeader();
             assertEquals(IpVersion.IPV4, h.getVersion(), where);
-            assertEquals(5, h.getIhlAsInt(), where);
+            assertEquals(s.ipHeaderLength() / 4, h.getIhlAsInt(), where);
+            assertEquals(
+                    s.ipNops(),
+                    h.getOptions().stream()
+                            .filter(o -> o instanceof IpV4NoOperationOption)
+                            .count(),
+                    where);
             assertEquals(s.tos(), h.getTos().value() & 0xFF, where);
             assertEquals(s.totalLength(), h.getTotalLengthAsInt(), where);
             assertEquals(s.ipId(), h.getIdentificationAsInt(), where);
@@ -435,9 +455,13 @@ class Pcap4jOracleTest {
     private static byte[] ourBuild(Spec s) {
         byte[] out = filled(s.totalLength());
         UnsafeBuffer buf = exact(out);
+        // IPv4 options: NOPs, then EOL up to the header length (RFC 791 §3.1).
+        for (int i = 20; i < s.ipHeaderLength(); i++) {
+            buf.putByte(i, (byte) (i < 20 + s.ipNops() ? 1 : 0));
+        }
         new Ipv4Header()
                 .wrap(buf, 0, out.length)
-                .versionAndIhl(4, 5)
+                .versionAndIhl(4, s.ipHeaderLength() / 4)
                 .tos(s.tos())
                 .totalLength(s.totalLength())
                 .identification(s.ipId())
@@ -448,7 +472,7 @@ class Pcap4jOracleTest {
                 .dstAddr(s.dst())
                 .computeChecksum();
         TcpHeader tcp = new TcpHeader()
-                .wrap(buf, 20, s.tcpLength())
+                .wrap(buf, s.ipHeaderLength(), s.tcpLength())
                 .srcPort(s.srcPort())
                 .dstPort(s.dstPort())
                 .seq(s.seq())
