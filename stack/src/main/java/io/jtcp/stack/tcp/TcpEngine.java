@@ -5,6 +5,7 @@ import io.jtcp.stack.PacketSink;
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.StackCounters;
 import io.jtcp.stack.StackTracer;
+import io.jtcp.stack.wire.Checksum;
 import io.jtcp.stack.wire.Ipv4Header;
 import io.jtcp.stack.wire.TcpHeader;
 import io.jtcp.stack.wire.TcpOptions;
@@ -79,11 +80,11 @@ public final class TcpEngine {
     // =====================================================================================
 
     /** A TCP segment whose IPv4 header is valid and addressed to us. */
-    public void onSegment(long now, Ipv4Header ip, TcpHeader seg) {
+    public void onSegment(long now, Ipv4Header ip, TcpHeader seg, boolean checksumTrusted) {
         nowNs = now;
         currentIp = ip;
         counters.tcpSegmentsIn++;
-        final DropReason structural = seg.validate(ip.srcAddr(), ip.dstAddr());
+        final DropReason structural = checksumTrusted ? seg.validateLength() : seg.validate(ip.srcAddr(), ip.dstAddr());
         if (structural != DropReason.NONE) {
             dropPacket(structural, ip);
             return;
@@ -433,8 +434,14 @@ public final class TcpEngine {
      */
     void emit(Tcb t, int flags, int seq, int payloadLength, int ringOffset) {
         final int optionsStart = Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH;
+        int o = optionsStart;
+        if (t.tsOk) {
+            // RFC 7323 §3.2: once negotiated, every segment carries TSval and TSecr = TS.Recent.
+            o = TcpOptions.writeTimestamps(tx, o, t.tsVal(), t.tsRecent);
+        }
         final int blocks = t.sackBlocks(sackEdges);
-        final int optionsEnd = blocks > 0 ? TcpOptions.writeSack(tx, optionsStart, sackEdges, blocks) : optionsStart;
+        final int optionsEnd = blocks > 0 ? TcpOptions.writeSack(tx, o, sackEdges, blocks) : o;
+        t.lastAckSent = t.rcvNxt;
         final int headerLength = optionsEnd - Ipv4Header.MIN_HEADER_LENGTH;
         final int tcpLength = headerLength + payloadLength;
         txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
@@ -449,7 +456,8 @@ public final class TcpEngine {
         if (payloadLength > 0) {
             t.sendRing.copyOut(t.sendRing.readIndex() + ringOffset, tx, optionsEnd, payloadLength);
         }
-        finishAndSend(t.remoteAddr, tcpLength);
+        final int pieceBytes = t.sndMss - (headerLength - TcpHeader.MIN_HEADER_LENGTH);
+        finishAndSend(t.remoteAddr, tcpLength, payloadLength > pieceBytes ? pieceBytes : 0);
     }
 
     /**
@@ -465,6 +473,10 @@ public final class TcpEngine {
         if (offerSack) {
             o = TcpOptions.writeSackPermitted(tx, o);
         }
+        if (synAck ? t.tsOk : config.timestamps()) {
+            o = TcpOptions.writeTimestamps(tx, o, t.tsVal(), synAck ? t.tsRecent : 0);
+        }
+        t.lastAckSent = t.rcvNxt;
         final int tcpLength = o - Ipv4Header.MIN_HEADER_LENGTH;
         txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
         txTcp.srcPort(t.localPort)
@@ -475,7 +487,7 @@ public final class TcpEngine {
                 .flags(synAck ? TcpHeader.SYN | TcpHeader.ACK : TcpHeader.SYN)
                 .window(window)
                 .urgentPointer(0);
-        finishAndSend(t.remoteAddr, tcpLength);
+        finishAndSend(t.remoteAddr, tcpLength, 0);
     }
 
     /**
@@ -493,11 +505,18 @@ public final class TcpEngine {
                 .window(0)
                 .urgentPointer(0);
         counters.tcpRstsSent++;
-        finishAndSend(dst, TcpHeader.MIN_HEADER_LENGTH);
+        finishAndSend(dst, TcpHeader.MIN_HEADER_LENGTH, 0);
     }
 
-    private void finishAndSend(int dst, int tcpLength) {
-        txTcp.computeChecksum(localAddr, dst);
+    /** Checksums (or leaves the checksum to the device), adds the IPv4 header and hands it on. */
+    private void finishAndSend(int dst, int tcpLength, int gsoSegmentBytes) {
+        final boolean partial = config.txChecksumOffload();
+        if (partial) {
+            // The device completes it: the field holds the pseudo-header sum (virtio-net convention).
+            txTcp.checksum(Checksum.pseudoHeaderSum(localAddr, dst, Ipv4Header.PROTOCOL_TCP, tcpLength));
+        } else {
+            txTcp.computeChecksum(localAddr, dst);
+        }
         final int total = Ipv4Header.MIN_HEADER_LENGTH + tcpLength;
         txIp.wrap(tx, 0, total)
                 .writeHeader(total, ipIdentification++ & 0xFFFF, config.ttl(), Ipv4Header.PROTOCOL_TCP, localAddr, dst);
@@ -507,7 +526,11 @@ public final class TcpEngine {
         if (tracer != null) {
             tracer.onPacket(nowNs, false, tx, 0, total);
         }
-        sink.transmit(tx, 0, total);
+        if (partial || gsoSegmentBytes > 0) {
+            sink.transmitOffload(tx, 0, total, gsoSegmentBytes, partial);
+        } else {
+            sink.transmit(tx, 0, total);
+        }
     }
 
     void drop(DropReason reason, TcpHeader seg) {
