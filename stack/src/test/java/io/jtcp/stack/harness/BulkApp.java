@@ -27,6 +27,7 @@ public final class BulkApp implements TcpHandler {
     private String error;
     private byte[] expected;
     private long firstMismatch = -1;
+    private int readLimit = Integer.MAX_VALUE;
 
     public BulkApp(int bytes, long seed) {
         toSend = new byte[bytes];
@@ -44,6 +45,26 @@ public final class BulkApp implements TcpHandler {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A slow reader: each callback or {@link #tick} reads at most {@code bytes}, so the receive
+     * buffer fills, the window closes and the sender must probe (RFC 9293 §3.8.6.1).
+     */
+    public BulkApp readLimit(int bytes) {
+        this.readLimit = bytes;
+        return this;
+    }
+
+    /** Called by the harness between steps: the slow reader reads a little more; true if it read. */
+    public boolean tick() {
+        // Also after onClosed: a cleanly closed connection keeps its unread bytes for the reader.
+        if (connection != null && !eof) {
+            long before = received;
+            drain(connection);
+            return received != before || eof;
+        }
+        return false;
     }
 
     /** Checks every received byte against what the peer sends, to find where a stream goes wrong. */
@@ -117,13 +138,15 @@ public final class BulkApp implements TcpHandler {
     }
 
     private void drain(TcpConnection c) {
-        while (!eof) {
-            int n = c.read(readBuf, 0, readBuf.length);
+        int budget = readLimit;
+        while (!eof && budget > 0) {
+            int n = c.read(readBuf, 0, Math.min(readBuf.length, budget));
             if (n < 0) {
                 eof = true;
             } else if (n == 0) {
                 return;
             } else {
+                budget -= n;
                 rxDigest.update(readBuf, 0, n);
                 if (expected != null && firstMismatch < 0) {
                     for (int i = 0; i < n; i++) {

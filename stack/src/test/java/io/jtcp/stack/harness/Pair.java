@@ -74,6 +74,7 @@ public final class Pair {
     private static final int TRAFFIC_RING = 256;
     private final String[] traffic = new String[TRAFFIC_RING];
     private long trafficCount;
+    private long zeroWindowSegments;
     private boolean traceTraffic = true;
 
     private final PriorityQueue<InFlight> link = new PriorityQueue<>(
@@ -92,6 +93,7 @@ public final class Pair {
 
     private final List<Transition> transitions = new ArrayList<>();
     private long now = TcpScript.T0;
+    private BooleanSupplier betweenSteps = () -> false;
     private long order;
     private long steps;
     public long packetsSent;
@@ -169,10 +171,15 @@ public final class Pair {
      * false when nothing is left to happen (no packet in flight, no timer armed).
      */
     public boolean step() {
-        long t = Math.min(a.nextDeadlineNs(), b.nextDeadlineNs());
-        InFlight head = link.peek();
-        if (head != null) {
-            t = Math.min(t, head.atNs);
+        long t = nextEventNs();
+        // Idle network, but an application may still act (a slow reader with bytes left).
+        for (int i = 0; t == Long.MAX_VALUE && i < 1_000_000; i++) {
+            boolean progressed = betweenSteps.getAsBoolean();
+            service();
+            t = nextEventNs();
+            if (!progressed) {
+                break;
+            }
         }
         if (t == Long.MAX_VALUE) {
             return false;
@@ -191,8 +198,24 @@ public final class Pair {
                 b.onPacket(now, buf, 0, p.bytes.length);
             }
         }
+        betweenSteps.getAsBoolean();
         service();
         return true;
+    }
+
+    private long nextEventNs() {
+        long t = Math.min(a.nextDeadlineNs(), b.nextDeadlineNs());
+        InFlight head = link.peek();
+        return head == null ? t : Math.min(t, head.atNs);
+    }
+
+    /**
+     * Runs before each step's timers and flush (e.g. a slow application reading a little); returns
+     * whether it did anything, so an idle network still lets a busy application finish.
+     */
+    public Pair betweenSteps(BooleanSupplier action) {
+        this.betweenSteps = action;
+        return this;
     }
 
     /**
@@ -225,9 +248,18 @@ public final class Pair {
 
     private void trace(String engine, String what, byte[] bytes) {
         if (traceTraffic) {
+            Packet p = new Packet(bytes);
+            if (p.isTcp() && p.window == 0 && !p.rst() && what.equals("recv")) {
+                zeroWindowSegments++;
+            }
             traffic[(int) (trafficCount++ % TRAFFIC_RING)] =
-                    String.format("%+.6fs %s %s %s", (now - TcpScript.T0) / 1e9, engine, what, new Packet(bytes));
+                    String.format("%+.6fs %s %s %s", (now - TcpScript.T0) / 1e9, engine, what, p);
         }
+    }
+
+    /** Delivered segments (not RST) that advertised a zero window: proof that windows closed. */
+    public long zeroWindowSegments() {
+        return zeroWindowSegments;
     }
 
     /** Turns the per-packet trace off (it allocates; long transfers may not want it). */
