@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * Negotiated options: timestamps (RFC 7323) and SACK (RFC 2018), and the immediate ACK for
  * out-of-order data (RFC 5681 §4.2) that SACK and fast retransmit depend on.
  */
-class OptionsTest {
+class SackTimestampTest {
     private static final int MSS = 1460;
 
     /** SACK blocks of an emitted segment, relative to {@code base}: {left0, right0, left1, ...}. */
