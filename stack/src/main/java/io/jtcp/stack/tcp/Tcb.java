@@ -486,7 +486,7 @@ final class Tcb implements TcpConnection {
         final int newWnd = seg.window() << sndWscale;
         recordSack(opts);
         if (Seq.gt(segAck, sndUna)) {
-            onNewAck(segAck, nowNs);
+            onNewAck(segAck, nowNs, tsOk && opts.hasTimestamps() ? opts.tsEcr() : 0);
         } else if (segAck == sndUna && payloadLength == 0 && !fin && newWnd == sndWnd && sndMax != sndUna) {
             // RFC 5681 §2 duplicate ACK.
             final boolean wasInRecovery = cc.inRecovery();
@@ -547,7 +547,7 @@ final class Tcb implements TcpConnection {
         return sndBufSeq + sendRing.size();
     }
 
-    private void onNewAck(int segAck, long nowNs) {
+    private void onNewAck(int segAck, long nowNs, int tsEcr) {
         final int acked = Seq.diff(segAck, sndUna);
         final int flightBefore = Seq.diff(sndMax, sndUna);
         int dataAcked = acked;
@@ -566,6 +566,14 @@ final class Tcb implements TcpConnection {
         if (rttTiming && Seq.ge(segAck, rttSeq)) {
             rtt.onSample(nowNs - rttStartNs);
             rttTiming = false;
+        } else if (tsEcr != 0 && (rtt.backoffCount() > 0 || !rtt.hasSample())) {
+            // RFC 7323 §4.2: the echoed timestamp times even a retransmitted segment, so a backed-off
+            // RTO recovers with the first ACK after a loss instead of waiting for an untouched
+            // segment (what Linux does). Millisecond ticks: the nanosecond sample stays preferred.
+            final int ms = tsVal() - tsEcr;
+            if (ms >= 0 && ms < 600_000) {
+                rtt.onSample(Math.max(ms, 1) * 1_000_000L);
+            }
         }
         consecutiveTimeouts = 0;
         sacked.discardBelow(sendRing.readIndex());
