@@ -788,8 +788,9 @@ final class Tcb implements TcpConnection {
                 if (len < sndMss - sackBytes && len < unsent && sndNxt != sndUna) {
                     break;
                 }
-                // RFC 9293 §3.7.4 (Nagle): with data unacknowledged, hold back a partial segment.
-                if (nagle && len < sndMss - sackBytes && sndMax != sndUna) {
+                // RFC 9293 §3.7.4 (Nagle): with data unacknowledged, hold back a partial segment
+                // of new data; a retransmission (below sndMax after a timeout) always goes.
+                if (nagle && len < sndMss - sackBytes && sndMax != sndUna && !Seq.lt(sndNxt, sndMax)) {
                     break;
                 }
                 final boolean last = len == unsent;
