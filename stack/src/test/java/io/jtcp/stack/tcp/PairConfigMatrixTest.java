@@ -46,7 +46,7 @@ class PairConfigMatrixTest {
             boolean tsB,
             boolean nagleB,
             int mtuB) {
-        for (long seed = 1; seed <= 5; seed++) {
+        for (long seed = 1; seed <= Integer.getInteger("jtcp.matrix.seeds", 5); seed++) {
             Pair.Link link = new Pair.Link()
                     .loss(0.05)
                     .duplicate(0.01)
