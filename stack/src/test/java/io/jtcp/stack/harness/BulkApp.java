@@ -28,6 +28,7 @@ public final class BulkApp implements TcpHandler {
     private byte[] expected;
     private long firstMismatch = -1;
     private int readLimit = Integer.MAX_VALUE;
+    private boolean fullClose;
 
     public BulkApp(int bytes, long seed) {
         toSend = new byte[bytes];
@@ -45,6 +46,12 @@ public final class BulkApp implements TcpHandler {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Ends with close() (both directions, as an HTTP/1.0 server does) instead of shutdownOutput(). */
+    public BulkApp fullClose() {
+        this.fullClose = true;
+        return this;
     }
 
     /**
@@ -133,7 +140,11 @@ public final class BulkApp implements TcpHandler {
         }
         if (sent == toSend.length && !outputShut) {
             outputShut = true;
-            c.shutdownOutput();
+            if (fullClose) {
+                c.close();
+            } else {
+                c.shutdownOutput();
+            }
         }
     }
 
@@ -203,7 +214,7 @@ public final class BulkApp implements TcpHandler {
     }
 
     public boolean finished() {
-        return eof && outputShut && closeReason != null;
+        return (eof || fullClose) && outputShut && closeReason != null;
     }
 
     @Override

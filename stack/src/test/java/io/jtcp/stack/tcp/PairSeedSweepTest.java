@@ -102,4 +102,38 @@ class PairSeedSweepTest {
                 failures.isEmpty(),
                 failures.size() + " of " + runs + " runs failed:\n" + String.join("\n\n", failures));
     }
+
+    /**
+     * The HTTP/1.0 server pattern: A writes its response and calls close() (RFC 9293 §3.10.4),
+     * discarding whatever B still sends (TcpConnection.close contract); B reads to EOF. A's bytes
+     * arrive intact and both ends close NORMAL.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldDeliverEverythingBeforeFinWhenSenderFullyCloses() {
+        List<String> failures = new ArrayList<>();
+        int runs = 0;
+        for (long seed = 1; seed <= SEEDS / 2; seed++) {
+            Pair.Link link = new Pair.Link()
+                    .loss(0.05 * (seed % 4))
+                    .jitter(2 * Pair.MS)
+                    .duplicate(0.01)
+                    .seed(seed * 15_485_863L);
+            PairTransferTest.Run r = new PairTransferTest.Run(link, 200_000, c -> c.mslNs(300_000_000_000L));
+            r.server.fullClose();
+            runs++;
+            try {
+                r.run();
+                assertEquals(r.server.sentSha256(), r.client.receivedSha256(), "SHA-256 A→B");
+                assertEquals(CloseReason.NORMAL, r.server.closeReason(), "A's close reason");
+                assertEquals(CloseReason.NORMAL, r.client.closeReason(), "B's close reason");
+            } catch (AssertionError e) {
+                String msg = e.getMessage();
+                failures.add(link + ": " + msg.substring(0, Math.min(msg.length(), 3000)));
+            }
+        }
+        assertTrue(
+                failures.isEmpty(),
+                failures.size() + " of " + runs + " runs failed:\n" + String.join("\n\n", failures));
+    }
 }
