@@ -236,4 +236,38 @@ class WindowTest {
         int[] sizes = segmentSizesAfterHandshake(s, 1460, 2000);
         s.checkEquals("[960, 960, 80]", java.util.Arrays.toString(sizes), "segment sizes");
     }
+
+    /**
+     * RFC 9293 §3.10.7.4 fifth step: the send window is taken only from the newest segment
+     * (SND.WL1/SND.WL2 check) and only when SND.UNA =< SEG.ACK; a reordered older ACK does not
+     * shrink it.
+     */
+    @Test
+    void shouldIgnoreWindowOfReorderedOlderAck() {
+        TcpScript s = new TcpScript().establishedPassive();
+        s.write(100);
+        s.expect(data(100).seq(1));
+        s.inject(ack().seq(1).ack(101).win(3000));
+        s.checkEquals(3000, s.conn().sendWindowBytes(), "window from the newest ACK");
+        s.inject(ack().seq(1).ack(51).win(100)); // sent before the one above, arrived after
+        s.checkEquals(3000, s.conn().sendWindowBytes(), "older ACK ignored for the window");
+    }
+
+    /** RFC 9293 §3.9.1 (SHLD-27 area): the last segment of what the application wrote carries PSH. */
+    @Test
+    void shouldSetPushOnLastSegmentOfAWrite() {
+        TcpScript s = new TcpScript().establishedPassive();
+        s.write(2000);
+        s.expect(data(1460).seq(1));
+        s.expect(data(540).seq(1461).psh());
+    }
+
+    /** RFC 6093 §5 / RFC 9293 §3.8.5: urgent data is delivered in line, in order, like any other. */
+    @Test
+    void shouldDeliverUrgentDataInLine() {
+        TcpScript s = new TcpScript().establishedPassive();
+        s.inject(data("abc").with(io.jtcp.stack.wire.TcpHeader.URG).seq(1).ack(1));
+        s.expect(ack().seq(1).ack(4));
+        s.checkEquals("abc", text(s.received()), "received in line");
+    }
 }
