@@ -35,6 +35,17 @@ public final class Pair {
 
         public long delayNs = 5 * MS;
         public long seed = 1;
+        /** Bottleneck rate per direction in bit/s (0 = unlimited), with a drop-tail queue. */
+        public long rateBitsPerSec;
+
+        public int queuePackets = 100;
+
+        /** A bottleneck: packets serialize at {@code bitsPerSec}; beyond {@code queue} waiting, tail drop. */
+        public Link bottleneck(long bitsPerSec, int queue) {
+            this.rateBitsPerSec = bitsPerSec;
+            this.queuePackets = queue;
+            return this;
+        }
 
         public Link loss(double rate) {
             this.lossRate = rate;
@@ -64,8 +75,15 @@ public final class Pair {
         @Override
         public String toString() {
             return String.format(
-                    "loss %.1f%% dup %.1f%% delay %d ms jitter %d ms seed %d",
-                    lossRate * 100, duplicateRate * 100, delayNs / MS, jitterNs / MS, seed);
+                    "loss %.1f%% dup %.1f%% delay %d ms jitter %d ms seed %d%s",
+                    lossRate * 100,
+                    duplicateRate * 100,
+                    delayNs / MS,
+                    jitterNs / MS,
+                    seed,
+                    rateBitsPerSec > 0
+                            ? String.format(" bottleneck %d Mbit/s queue %d", rateBitsPerSec / 1_000_000, queuePackets)
+                            : "");
         }
     }
 
@@ -99,6 +117,8 @@ public final class Pair {
     public long packetsSent;
     public long packetsLost;
     public long packetsDuplicated;
+    public long packetsQueueDropped;
+    private final long[] linkFreeAtNs = new long[2];
 
     public Pair(Link link) {
         this(link, c -> {}, c -> {});
@@ -143,7 +163,21 @@ public final class Pair {
 
     private void enqueue(boolean toA, byte[] bytes) {
         long jitter = linkConfig.jitterNs > 0 ? random.nextLong(linkConfig.jitterNs) : 0;
-        link.add(new InFlight(now + linkConfig.delayNs + jitter, order++, toA, bytes));
+        long departs = now;
+        if (linkConfig.rateBitsPerSec > 0) {
+            int dir = toA ? 0 : 1;
+            long serializeNs = bytes.length * 8L * 1_000_000_000L / linkConfig.rateBitsPerSec;
+            long start = Math.max(now, linkFreeAtNs[dir]);
+            long waiting = serializeNs == 0 ? 0 : (start - now) / serializeNs;
+            if (waiting >= linkConfig.queuePackets) {
+                packetsQueueDropped++;
+                trace(toA ? "A" : "B", "QDROP", bytes);
+                return;
+            }
+            linkFreeAtNs[dir] = start + serializeNs;
+            departs = linkFreeAtNs[dir];
+        }
+        link.add(new InFlight(departs + linkConfig.delayNs + jitter, order++, toA, bytes));
     }
 
     public long now() {
