@@ -281,4 +281,17 @@ class CloseTest {
         s.checkEquals(0, s.received().length, "nothing delivered after close()");
         s.checkEquals(0, s.conn().readableBytes(), "nothing buffered either");
     }
+
+    /** RFC 9293 §3.6 / §3.10.8: in CLOSE-WAIT we may still send; unacknowledged data is retransmitted at RTO. */
+    @Test
+    void shouldSendAndRetransmitDataInCloseWait() {
+        TcpScript s = new TcpScript().closeWait();
+        s.write(10);
+        s.expect(data(10).seq(1).ack(2));
+        long rto = s.conn().rtoNs();
+        s.expectAt(s.now() + rto, data(10).seq(1).ack(2));
+        s.inject(ack().seq(2).ack(11));
+        s.assertState(CLOSE_WAIT);
+        s.checkEquals(0, s.conn().bytesInFlight(), "acknowledged");
+    }
 }
