@@ -1240,7 +1240,9 @@ final class Tcb implements TcpConnection {
             return;
         }
         final int advertised = Seq.diff(rcvAdvEdge, rcvNxt);
-        final int free = recvRing.free();
+        // What windowField() could advertise: free space, but never beyond 65535 << scale (an
+        // "update" past that cap repeats the same window: a duplicate ACK, RFC 5681 §2).
+        final int free = (int) Math.min(recvRing.free(), 65_535L << rcvWscale);
         final int threshold = Math.min(recvRing.capacity() / 2, sndMss);
         if (free - advertised >= threshold && free >= 2 * advertised) {
             ackPending = true;
