@@ -359,6 +359,7 @@ public final class TcpScript {
     /** Where ISNs are counted from in this script (peer's: for injected seq, expected ack). */
     public TcpScript peerIsn(int isn) {
         this.peerIsn = isn;
+        note("peer ISN now " + Integer.toUnsignedString(isn));
         return this;
     }
 

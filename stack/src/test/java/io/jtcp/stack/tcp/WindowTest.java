@@ -270,4 +270,21 @@ class WindowTest {
         s.expect(ack().seq(1).ack(4));
         s.checkEquals("abc", text(s.received()), "received in line");
     }
+
+    /**
+     * RFC 5681 §2: an ACK with no data and an unchanged window is a duplicate ACK to a sender with
+     * data outstanding — three of them trigger a spurious fast retransmit. So a "window update"
+     * that cannot change the advertised window (an unscaled window is capped at 65535, RFC 7323
+     * §2.3) must not be sent: a gap-filling segment, ACKed at once, then read, gets one ACK.
+     */
+    @Test
+    void shouldNotSendWindowUpdateThatLeavesTheWindowUnchanged() {
+        TcpScript s = new TcpScript().establishedPassive(); // unscaled, 1 MiB buffer
+        s.inject(data("world").seq(6).ack(1));
+        s.expect(ack().seq(1).ack(1));
+        s.inject(data("hello").seq(1).ack(1));
+        s.expect(ack().seq(1).ack(11));
+        s.expectNothing();
+        s.checkEquals("helloworld", text(s.received()), "received");
+    }
 }
