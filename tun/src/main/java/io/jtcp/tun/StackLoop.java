@@ -58,7 +58,12 @@ public final class StackLoop implements AutoCloseable {
         if (eventFd < 0) {
             throw new TunException("eventfd failed: " + LibC.describe(LibC.errno()));
         }
-        this.engine = engineFactory.apply(sink);
+        try {
+            this.engine = engineFactory.apply(sink);
+        } catch (RuntimeException | Error e) {
+            LibC.close(eventFd);
+            throw e;
+        }
         wakeBuf.putLong(0, 1L, ByteOrder.nativeOrder());
     }
 
