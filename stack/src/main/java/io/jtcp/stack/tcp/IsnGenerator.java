@@ -1,0 +1,93 @@
+package io.jtcp.stack.tcp;
+
+/**
+ * Initial sequence numbers per RFC 9293 §3.4.1 (the RFC 6528 scheme): ISN = M + F(localip,
+ * localport, remoteip, remoteport, secretkey), where M is a timer ticking every 4 microseconds and
+ * F is SipHash-2-4 keyed with a 128-bit secret. Also the RFC 6056 §3.3.3 offset for choosing
+ * ephemeral ports (a different hash input domain, same key).
+ *
+ * <p>The secret is injected, so tests fix it; production takes it from {@code SecureRandom}.
+ */
+public final class IsnGenerator {
+    private final long k0;
+    private final long k1;
+
+    public IsnGenerator(byte[] secret) {
+        if (secret == null || secret.length != 16) {
+            throw new IllegalArgumentException("the ISN secret must be 16 bytes");
+        }
+        k0 = littleEndianLong(secret, 0);
+        k1 = littleEndianLong(secret, 8);
+    }
+
+    /** RFC 9293 §3.4.1: M (4 µs ticks of {@code nowNs}) plus the keyed hash of the 4-tuple. */
+    public int isn(long nowNs, int localAddr, int localPort, int remoteAddr, int remotePort) {
+        final int m = (int) (nowNs / 4_000L);
+        final long f = sipHash24(
+                ((long) localAddr << 32) | (remoteAddr & 0xFFFF_FFFFL),
+                ((long) (localPort & 0xFFFF) << 16) | (remotePort & 0xFFFF));
+        return m + (int) f;
+    }
+
+    /** RFC 6056 §3.3.3: F(localip, remoteip, remoteport, secret) as the start of the port search. */
+    public int portOffset(int localAddr, int remoteAddr, int remotePort) {
+        final long f =
+                sipHash24(((long) localAddr << 32) | (remoteAddr & 0xFFFF_FFFFL), (1L << 32) | (remotePort & 0xFFFF));
+        return (int) (f ^ (f >>> 32)) & 0x7FFF_FFFF;
+    }
+
+    /** SipHash-2-4 of a 16-byte message given as two 64-bit words (Aumasson and Bernstein, 2012). */
+    long sipHash24(long m0, long m1) {
+        long v0 = k0 ^ 0x736f6d6570736575L;
+        long v1 = k1 ^ 0x646f72616e646f6dL;
+        long v2 = k0 ^ 0x6c7967656e657261L;
+        long v3 = k1 ^ 0x7465646279746573L;
+        for (int w = 0; w < 3; w++) {
+            final long m = w == 0 ? m0 : w == 1 ? m1 : (16L << 56);
+            v3 ^= m;
+            for (int r = 0; r < 2; r++) {
+                v0 += v1;
+                v1 = Long.rotateLeft(v1, 13);
+                v1 ^= v0;
+                v0 = Long.rotateLeft(v0, 32);
+                v2 += v3;
+                v3 = Long.rotateLeft(v3, 16);
+                v3 ^= v2;
+                v0 += v3;
+                v3 = Long.rotateLeft(v3, 21);
+                v3 ^= v0;
+                v2 += v1;
+                v1 = Long.rotateLeft(v1, 17);
+                v1 ^= v2;
+                v2 = Long.rotateLeft(v2, 32);
+            }
+            v0 ^= m;
+        }
+        v2 ^= 0xff;
+        for (int r = 0; r < 4; r++) {
+            v0 += v1;
+            v1 = Long.rotateLeft(v1, 13);
+            v1 ^= v0;
+            v0 = Long.rotateLeft(v0, 32);
+            v2 += v3;
+            v3 = Long.rotateLeft(v3, 16);
+            v3 ^= v2;
+            v0 += v3;
+            v3 = Long.rotateLeft(v3, 21);
+            v3 ^= v0;
+            v2 += v1;
+            v1 = Long.rotateLeft(v1, 17);
+            v1 ^= v2;
+            v2 = Long.rotateLeft(v2, 32);
+        }
+        return v0 ^ v1 ^ v2 ^ v3;
+    }
+
+    private static long littleEndianLong(byte[] b, int off) {
+        long v = 0;
+        for (int i = 7; i >= 0; i--) {
+            v = (v << 8) | (b[off + i] & 0xFF);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,96 @@
+package io.jtcp.stack.tcp;
+
+/**
+ * Out-of-order segment bookkeeping for the receiver: a sorted, disjoint set of at most {@code
+ * maxRanges} byte ranges, in the receive ring's logical index space, that were received beyond
+ * the next expected byte. The bytes themselves sit in the ring; this only remembers where.
+ *
+ * <p>Memory is bounded twice: by the receive window (the ring) and by the number of ranges (a
+ * hostile peer sending one-byte islands cannot grow anything).
+ */
+final class Reassembler {
+    private final long[] starts;
+    private final long[] ends;
+    private int count;
+
+    Reassembler(int maxRanges) {
+        starts = new long[maxRanges];
+        ends = new long[maxRanges];
+    }
+
+    int rangeCount() {
+        return count;
+    }
+
+    boolean isEmpty() {
+        return count == 0;
+    }
+
+    void clear() {
+        count = 0;
+    }
+
+    /**
+     * Records {@code [start, end)}, merging with neighbours it overlaps or touches.
+     *
+     * @return false when it would need a new range and all are in use (the caller drops the segment)
+     */
+    boolean add(long start, long end) {
+        int i = 0;
+        while (i < count && ends[i] < start) {
+            i++;
+        }
+        // ranges [i, j) overlap or touch [start, end)
+        int j = i;
+        long s = start;
+        long e = end;
+        while (j < count && starts[j] <= end) {
+            s = Math.min(s, starts[j]);
+            e = Math.max(e, ends[j]);
+            j++;
+        }
+        final int merged = j - i;
+        if (merged == 0) {
+            if (count == starts.length) {
+                return false;
+            }
+            System.arraycopy(starts, i, starts, i + 1, count - i);
+            System.arraycopy(ends, i, ends, i + 1, count - i);
+            count++;
+        } else if (merged > 1) {
+            System.arraycopy(starts, j, starts, i + 1, count - j);
+            System.arraycopy(ends, j, ends, i + 1, count - j);
+            count -= merged - 1;
+        }
+        starts[i] = s;
+        ends[i] = e;
+        return true;
+    }
+
+    /**
+     * The in-order edge moved to {@code edge}: removes ranges now contiguous with it and returns the
+     * new edge (the end of the data that became in-order).
+     */
+    long advance(long edge) {
+        long e = edge;
+        int removed = 0;
+        while (removed < count && starts[removed] <= e) {
+            e = Math.max(e, ends[removed]);
+            removed++;
+        }
+        if (removed > 0) {
+            System.arraycopy(starts, removed, starts, 0, count - removed);
+            System.arraycopy(ends, removed, ends, 0, count - removed);
+            count -= removed;
+        }
+        return e;
+    }
+
+    long start(int i) {
+        return starts[i];
+    }
+
+    long end(int i) {
+        return ends[i];
+    }
+}

@@ -1,0 +1,1164 @@
+package io.jtcp.stack.tcp;
+
+import io.jtcp.stack.DropReason;
+import io.jtcp.stack.wire.Seq;
+import io.jtcp.stack.wire.TcpHeader;
+import io.jtcp.stack.wire.TcpOptions;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Transmission control block: one connection's state (RFC 9293 §3.3.1, fields named as there)
+ * and its event processing (§3.10). The receiving half (reassembly, window, ACK generation) and
+ * the sending half (send buffer, segmentation, retransmission, RTO, congestion control) are kept
+ * as separate groups of fields and methods; this class ties them with the state machine.
+ *
+ * <p>Input is processed completely before the application hears about it: handler callbacks are
+ * queued as event bits and delivered by {@link #deliverEvents()} afterwards, so a handler that
+ * writes or closes from inside a callback never re-enters half-done segment processing. Output is
+ * produced by {@link #output()} when the engine flushes.
+ */
+final class Tcb implements TcpConnection {
+    private static final int EV_CONNECTED = 1;
+    private static final int EV_READABLE = 2;
+    private static final int EV_WRITABLE = 4;
+    private static final int EV_PEER_CLOSED = 8;
+    private static final int EV_CLOSED = 16;
+
+    private static final int MAX_OOO_RANGES = 32;
+    private static final int DEFAULT_PEER_MSS = 536; // RFC 9293 §3.7.1
+
+    final TcpEngine engine;
+    final long key;
+    final int localAddr;
+    final int localPort;
+    final int remoteAddr;
+    final int remotePort;
+    TcpState state = TcpState.CLOSED;
+    final boolean passiveOpen;
+    TcpListener listener;
+    private TcpHandler handler;
+    private Object attachment;
+
+    // ---- send sequence space (RFC 9293 §3.3.1) ----
+    int iss;
+    int sndUna;
+    int sndNxt;
+    int sndMax; // highest sequence number sent (sndNxt goes back after a timeout)
+    int sndWnd;
+    int sndWl1;
+    int sndWl2;
+    int maxSndWnd;
+    int sndWscale;
+    int sndMss;
+    ByteRing sendRing;
+    int sndBufSeq; // sequence number of sendRing.readIndex()
+    boolean finQueued; // the application shut its output; FIN follows the data
+    boolean synPending; // (re)send SYN or SYN-ACK at the next flush
+    final RttEstimator rtt;
+    final NewReno cc = new NewReno();
+    boolean rttTiming;
+    int rttSeq;
+    long rttStartNs;
+    int consecutiveTimeouts;
+    boolean wantWritable;
+
+    // ---- receive sequence space ----
+    int irs;
+    int rcvNxt;
+    int rcvAdvEdge; // right edge of the window we advertised (never moves left)
+    int rcvWscale;
+    boolean peerOfferedWscale;
+    ByteRing recvRing;
+    final Reassembler reassembler = new Reassembler(MAX_OOO_RANGES);
+    boolean peerFinPending; // FIN seen beyond a hole
+    int peerFinSeq;
+    boolean peerClosed;
+    boolean appClosed; // close() called: received data is discarded
+    boolean ackPending;
+
+    // ---- timers ----
+    long rtxDeadlineNs = Long.MAX_VALUE;
+    long persistDeadlineNs = Long.MAX_VALUE;
+    long timeWaitDeadlineNs = Long.MAX_VALUE; // TIME_WAIT 2·MSL, or the orphaned FIN_WAIT_2 timeout
+    long persistBackoffNs;
+    long wakeupNs = Long.MAX_VALUE;
+    int heapIndex = -1;
+
+    // ---- flush list and events ----
+    boolean dirty;
+    Tcb nextDirty;
+    private int events;
+    private CloseReason closeReason;
+    private boolean closeReported;
+
+    // ---- statistics ----
+    long bytesReceived;
+    long bytesAcked;
+    long retransmits;
+
+    Tcb(TcpEngine engine, long key, int localAddr, int localPort, int remoteAddr, int remotePort, boolean passive) {
+        this.engine = engine;
+        this.key = key;
+        this.localAddr = localAddr;
+        this.localPort = localPort;
+        this.remoteAddr = remoteAddr;
+        this.remotePort = remotePort;
+        this.passiveOpen = passive;
+        this.rtt = new RttEstimator(engine.config.initialRtoNs(), engine.config.minRtoNs(), engine.config.maxRtoNs());
+        this.sendRing = engine.takeSendRing();
+        this.recvRing = engine.takeRecvRing();
+        final int cap = recvRing.capacity();
+        int shift = 0;
+        while ((cap >> shift) > 65_535 && shift < TcpOptions.MAX_WSCALE) {
+            shift++;
+        }
+        this.rcvWscale = shift;
+    }
+
+    // =====================================================================================
+    // Opening
+    // =====================================================================================
+
+    /** Active open (RFC 9293 §3.10.1): SYN goes out at the next flush. */
+    void openActive(int isn) {
+        iss = isn;
+        sndUna = isn;
+        sndNxt = isn;
+        sndMax = isn;
+        sndBufSeq = isn + 1;
+        synPending = true;
+        cc.init(engine.config.mssBytes(), isn);
+        setState(TcpState.SYN_SENT);
+        engine.markDirty(this);
+    }
+
+    /** Passive open from LISTEN on a SYN (RFC 9293 §3.10.7.2, third check). */
+    void openPassive(int isn, TcpHeader seg, TcpOptions opts) {
+        iss = isn;
+        sndUna = isn;
+        sndNxt = isn;
+        sndMax = isn;
+        sndBufSeq = isn + 1;
+        irs = seg.seq();
+        rcvNxt = irs + 1;
+        takePeerSynOptions(opts);
+        // The SYN's window is never scaled (RFC 7323 §2.2).
+        sndWnd = seg.window();
+        maxSndWnd = sndWnd;
+        sndWl1 = seg.seq();
+        sndWl2 = seg.ackNum();
+        cc.init(sndMss, isn);
+        synPending = true;
+        setState(TcpState.SYN_RECEIVED);
+        engine.markDirty(this);
+    }
+
+    private void takePeerSynOptions(TcpOptions opts) {
+        final int peerMss = opts.mss() > 0 ? opts.mss() : DEFAULT_PEER_MSS;
+        sndMss = Math.max(Math.min(peerMss, engine.config.mssBytes()), 64);
+        if (opts.windowScale() >= 0 && (passiveOpen || state == TcpState.SYN_SENT)) {
+            // RFC 7323 §2.2: scaling is on only when both SYNs carried the option.
+            peerOfferedWscale = true;
+            sndWscale = opts.windowScale();
+        } else {
+            peerOfferedWscale = false;
+            sndWscale = 0;
+            rcvWscale = 0;
+        }
+    }
+
+    // =====================================================================================
+    // Input (RFC 9293 §3.10.7)
+    // =====================================================================================
+
+    /** A segment for this connection; the engine has validated it and parsed its options. */
+    void onSegment(TcpHeader seg, TcpOptions opts) {
+        switch (state) {
+            case SYN_SENT:
+                onSegmentSynSent(seg, opts);
+                break;
+            case TIME_WAIT:
+                onSegmentTimeWait(seg);
+                break;
+            case CLOSED:
+            case LISTEN:
+                break;
+            default:
+                onSegmentSynchronized(seg, opts);
+                break;
+        }
+        engine.rearm(this);
+        if (ackPending || synPending) {
+            engine.markDirty(this);
+        }
+    }
+
+    /** RFC 9293 §3.10.7.3. */
+    private void onSegmentSynSent(TcpHeader seg, TcpOptions opts) {
+        final int flags = seg.flags();
+        final boolean ack = (flags & TcpHeader.ACK) != 0;
+        final int segAck = seg.ackNum();
+        if (ack && (Seq.le(segAck, iss) || Seq.gt(segAck, sndMax))) {
+            if ((flags & TcpHeader.RST) == 0) {
+                engine.sendRst(localAddr, localPort, remoteAddr, remotePort, segAck, 0, false);
+            }
+            engine.drop(DropReason.TCP_BAD_ACK_IN_SYN_STATE, seg);
+            return;
+        }
+        if ((flags & TcpHeader.RST) != 0) {
+            if (ack) {
+                terminate(CloseReason.REFUSED);
+            } else {
+                engine.drop(DropReason.TCP_RST_OUT_OF_WINDOW, seg);
+            }
+            return;
+        }
+        if ((flags & TcpHeader.SYN) == 0) {
+            engine.drop(DropReason.TCP_NO_CONNECTION_RST, seg);
+            return;
+        }
+        irs = seg.seq();
+        rcvNxt = irs + 1;
+        takePeerSynOptions(opts);
+        rcvAdvEdge = rcvNxt + Math.min(recvRing.free(), 65_535);
+        if (ack) {
+            onAckOfSyn(segAck, now());
+            sndWnd = seg.window(); // SYN windows are not scaled (RFC 7323 §2.2)
+            maxSndWnd = sndWnd;
+            sndWl1 = seg.seq();
+            sndWl2 = segAck;
+            cc.init(sndMss, iss);
+            synPending = false;
+            ackPending = true;
+            setState(TcpState.ESTABLISHED);
+            events |= EV_CONNECTED;
+            // RFC 9293 §3.10.7.3: data or FIN on the SYN-ACK is processed as in ESTABLISHED.
+            if (seg.payloadLength() > 0 || seg.fin()) {
+                processText(seg, seg.seq() + 1, seg.payloadOffset(), seg.payloadLength(), seg.fin());
+            }
+        } else {
+            // Simultaneous open: our SYN becomes a SYN-ACK (RFC 9293 §3.10.7.3, Figure 7).
+            sndWnd = seg.window();
+            maxSndWnd = sndWnd;
+            sndWl1 = seg.seq();
+            cc.init(sndMss, iss);
+            sndNxt = iss; // the SYN-ACK re-sends our SYN's sequence number
+            synPending = true;
+            consecutiveTimeouts = 0;
+            setState(TcpState.SYN_RECEIVED);
+        }
+    }
+
+    private void onAckOfSyn(int segAck, long nowNs) {
+        if (rttTiming && consecutiveTimeouts == 0) {
+            rtt.onSample(nowNs - rttStartNs);
+        }
+        rttTiming = false;
+        sndUna = segAck;
+        if (Seq.lt(sndNxt, sndUna)) {
+            sndNxt = sndUna;
+        }
+        consecutiveTimeouts = 0;
+        rtxDeadlineNs = Long.MAX_VALUE;
+    }
+
+    /** TIME_WAIT: only a retransmitted FIN matters (RFC 9293 §3.10.7.4); RST is ignored (RFC 1337). */
+    private void onSegmentTimeWait(TcpHeader seg) {
+        final int flags = seg.flags();
+        if ((flags & TcpHeader.RST) != 0) {
+            engine.drop(DropReason.TCP_RST_OUT_OF_WINDOW, seg);
+            return;
+        }
+        if ((flags & TcpHeader.SYN) != 0) {
+            engine.drop(DropReason.TCP_SYN_CHALLENGED, seg);
+            challengeAck();
+            return;
+        }
+        if ((flags & TcpHeader.FIN) != 0 && seg.seq() + seg.payloadLength() + 1 == rcvNxt) {
+            // A retransmitted FIN: our ACK of it was lost. ACK again and restart 2·MSL.
+            ackPending = true;
+            timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
+            return;
+        }
+        final int len = seg.payloadLength() + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
+        if (len > 0 || seg.seq() != rcvNxt) {
+            ackPending = true;
+            engine.drop(DropReason.TCP_OUT_OF_WINDOW, seg);
+        }
+    }
+
+    /** Every state from SYN_RECEIVED on, except TIME_WAIT (RFC 9293 §3.10.7.4). */
+    private void onSegmentSynchronized(TcpHeader seg, TcpOptions opts) {
+        final int flags = seg.flags();
+        int seq = seg.seq();
+        int payloadOffset = seg.payloadOffset();
+        int payloadLength = seg.payloadLength();
+        boolean syn = (flags & TcpHeader.SYN) != 0;
+        boolean fin = (flags & TcpHeader.FIN) != 0;
+        final boolean rst = (flags & TcpHeader.RST) != 0;
+
+        // Duplicate SYN in SYN_RECEIVED: the peer missed our SYN-ACK; send it again (as Linux does).
+        if (state == TcpState.SYN_RECEIVED && syn && !rst && (flags & TcpHeader.ACK) == 0 && seq == irs) {
+            synPending = true;
+            return;
+        }
+
+        // First: sequence number acceptability (§3.10.7.4, the four cases).
+        final int rcvWnd = Seq.diff(rcvAdvEdge, rcvNxt);
+        final int segLen = payloadLength + (syn ? 1 : 0) + (fin ? 1 : 0);
+        boolean acceptable;
+        if (segLen == 0) {
+            acceptable = rcvWnd == 0 ? seq == rcvNxt : Seq.inWindow(seq, rcvNxt, rcvNxt + rcvWnd);
+        } else if (rcvWnd == 0) {
+            acceptable = false;
+        } else {
+            acceptable = Seq.inWindow(seq, rcvNxt, rcvNxt + rcvWnd)
+                    || Seq.inWindow(seq + segLen - 1, rcvNxt, rcvNxt + rcvWnd);
+        }
+        if (!acceptable) {
+            if (rst) {
+                engine.drop(DropReason.TCP_RST_OUT_OF_WINDOW, seg);
+                return;
+            }
+            if (rcvWnd == 0 && seq == rcvNxt) {
+                // "Special allowance should be made to accept valid ACKs, URGs, and RSTs" with a
+                // zero window: keep the ACK fields, drop the text and FIN (§3.10.7.4).
+                payloadLength = 0;
+                fin = false;
+                syn = false;
+                ackPending = true;
+                engine.drop(DropReason.TCP_OUT_OF_WINDOW, seg);
+            } else {
+                ackPending = true;
+                engine.drop(DropReason.TCP_OUT_OF_WINDOW, seg);
+                return;
+            }
+        } else if (!rst) {
+            // Trim to the window: the front (old duplicates, SYN included) and the tail.
+            int front = Seq.diff(rcvNxt, seq);
+            if (front > 0) {
+                if (syn) {
+                    syn = false;
+                    front--;
+                    seq++;
+                }
+                final int cut = Math.min(front, payloadLength);
+                payloadOffset += cut;
+                payloadLength -= cut;
+                seq += cut;
+                if (front > cut) {
+                    fin = false; // the FIN itself was a duplicate
+                }
+            }
+            final int room = Seq.diff(rcvNxt + rcvWnd, seq);
+            if (payloadLength > room) {
+                payloadLength = Math.max(room, 0);
+                fin = false;
+            }
+        }
+
+        // Second: the RST bit (RFC 5961 §3.2 in place of RFC 9293's plain in-window rule).
+        if (rst) {
+            if (seq != rcvNxt) {
+                engine.drop(DropReason.TCP_RST_CHALLENGED, seg);
+                challengeAck();
+                return;
+            }
+            if (state == TcpState.SYN_RECEIVED && passiveOpen) {
+                // Back to LISTEN: for us, the embryonic connection simply goes away.
+                engine.remove(this);
+                return;
+            }
+            terminate(state == TcpState.SYN_RECEIVED ? CloseReason.REFUSED : CloseReason.RESET_BY_PEER);
+            return;
+        }
+
+        // Fourth: SYN in a synchronized state → challenge ACK (RFC 5961 §4.2, RFC 9293 §3.10.7.4).
+        if (syn) {
+            engine.drop(DropReason.TCP_SYN_CHALLENGED, seg);
+            challengeAck();
+            return;
+        }
+
+        // Fifth: the ACK field.
+        if ((flags & TcpHeader.ACK) == 0) {
+            engine.drop(DropReason.TCP_NO_ACK_FLAG, seg);
+            return;
+        }
+        final int segAck = seg.ackNum();
+        if (state == TcpState.SYN_RECEIVED) {
+            if (Seq.lt(sndUna, segAck) && Seq.le(segAck, sndMax)) {
+                onAckOfSyn(segAck, now());
+                sndWnd = seg.window() << sndWscale;
+                maxSndWnd = Math.max(maxSndWnd, sndWnd);
+                sndWl1 = seq;
+                sndWl2 = segAck;
+                synPending = false;
+                setState(TcpState.ESTABLISHED);
+                events |= EV_CONNECTED;
+            } else {
+                engine.sendRst(localAddr, localPort, remoteAddr, remotePort, segAck, 0, false);
+                engine.drop(DropReason.TCP_BAD_ACK_IN_SYN_STATE, seg);
+                return;
+            }
+        } else if (!processAck(seg, seq, segAck, payloadLength, fin)) {
+            return;
+        }
+        if (state == TcpState.CLOSED) {
+            return; // LAST_ACK completed
+        }
+
+        // Seventh and eighth: segment text and FIN.
+        if (payloadLength > 0 || fin) {
+            processText(seg, seq, payloadOffset, payloadLength, fin);
+        }
+    }
+
+    /**
+     * The ACK field in a synchronized state (RFC 9293 §3.10.7.4 "fifth", RFC 5961 §5). Returns
+     * false when the segment is to be dropped.
+     */
+    private boolean processAck(TcpHeader seg, int seq, int segAck, int payloadLength, boolean fin) {
+        if (Seq.gt(segAck, sndMax)) {
+            ackPending = true;
+            engine.drop(DropReason.TCP_ACK_UNSENT, seg);
+            return false;
+        }
+        if (Seq.lt(segAck, sndUna - Math.max(maxSndWnd, 1))) {
+            // RFC 5961 §5.2: too old to be a duplicate of anything in flight.
+            engine.drop(DropReason.TCP_ACK_OLD, seg);
+            challengeAck();
+            return false;
+        }
+        final long nowNs = now();
+        final int newWnd = seg.window() << sndWscale;
+        if (Seq.gt(segAck, sndUna)) {
+            onNewAck(segAck, nowNs);
+        } else if (segAck == sndUna && payloadLength == 0 && !fin && newWnd == sndWnd && sndMax != sndUna) {
+            // RFC 5681 §2 duplicate ACK.
+            if (cc.onDupAck(sndUna, sndMax, sndMax - sndUna)) {
+                retransmitFirst();
+            }
+            engine.markDirty(this); // inflation may let new data out
+        }
+        // RFC 9293 §3.10.7.4: update the send window from the newest segment only.
+        if (Seq.le(sndUna, segAck) && (Seq.lt(sndWl1, seq) || (sndWl1 == seq && Seq.le(sndWl2, segAck)))) {
+            final boolean opened = sndWnd == 0 && newWnd > 0;
+            sndWnd = newWnd;
+            sndWl1 = seq;
+            sndWl2 = segAck;
+            maxSndWnd = Math.max(maxSndWnd, sndWnd);
+            if (opened) {
+                persistDeadlineNs = Long.MAX_VALUE;
+                persistBackoffNs = 0;
+                engine.markDirty(this);
+            }
+        }
+
+        switch (state) {
+            case FIN_WAIT_1:
+                if (finAcked()) {
+                    setState(TcpState.FIN_WAIT_2);
+                    if (appClosed) {
+                        // Orphaned FIN_WAIT_2 must not last for ever (Linux tcp_fin_timeout).
+                        timeWaitDeadlineNs = nowNs + 2 * engine.config.mslNs();
+                    }
+                }
+                break;
+            case CLOSING:
+                if (finAcked()) {
+                    enterTimeWait();
+                }
+                break;
+            case LAST_ACK:
+                if (finAcked()) {
+                    terminate(CloseReason.NORMAL);
+                }
+                break;
+            default:
+                break;
+        }
+        return true;
+    }
+
+    private boolean finAcked() {
+        return finQueued && sndUna == finSeq() + 1;
+    }
+
+    /** Sequence number our FIN takes (valid once finQueued). */
+    private int finSeq() {
+        return sndBufSeq + sendRing.size();
+    }
+
+    private void onNewAck(int segAck, long nowNs) {
+        final int acked = Seq.diff(segAck, sndUna);
+        final int flightBefore = Seq.diff(sndMax, sndUna);
+        int dataAcked = acked;
+        if (finQueued && Seq.gt(segAck, finSeq())) {
+            dataAcked--; // our FIN took one sequence number
+        }
+        dataAcked = Math.min(dataAcked, sendRing.size());
+        sendRing.consume(dataAcked);
+        sndBufSeq += dataAcked;
+        bytesAcked += dataAcked;
+        sndUna = segAck;
+        if (Seq.lt(sndNxt, sndUna)) {
+            sndNxt = sndUna;
+        }
+        // Karn (RFC 6298 §3): the timed segment was never retransmitted, else timing was cancelled.
+        if (rttTiming && Seq.ge(segAck, rttSeq)) {
+            rtt.onSample(nowNs - rttStartNs);
+            rttTiming = false;
+        }
+        consecutiveTimeouts = 0;
+        if (cc.onNewAck(segAck, acked, flightBefore)) {
+            retransmitFirst();
+        }
+        // RFC 6298 §5.2/§5.3: stop the timer when all is acknowledged, else restart it.
+        rtxDeadlineNs = sndUna == sndMax ? Long.MAX_VALUE : nowNs + rtt.rtoNs();
+        if (dataAcked > 0 && wantWritable && !finQueued) {
+            wantWritable = false;
+            events |= EV_WRITABLE;
+        }
+        engine.markDirty(this);
+    }
+
+    /** Data and FIN (RFC 9293 §3.10.7.4 "seventh" and "eighth"). */
+    private void processText(TcpHeader seg, int seq, int payloadOffset, int payloadLength, boolean fin) {
+        if (peerClosed || peerFinPending && Seq.gt(seq + payloadLength, peerFinSeq)) {
+            // Data after the FIN we already saw: nothing legitimate sends it.
+            if (payloadLength > 0) {
+                engine.drop(DropReason.TCP_DATA_AFTER_FIN, seg);
+            }
+            ackPending = true;
+            if (fin && peerClosed && state == TcpState.TIME_WAIT) {
+                timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
+            }
+            return;
+        }
+        if (payloadLength > 0) {
+            ackPending = true; // ACK every data segment; out of order → immediate dup ACK (RFC 5681 §4.2)
+            final int offset = Seq.diff(seq, rcvNxt);
+            final long base = recvRing.writeIndex();
+            final DirectBuffer src = seg.buffer();
+            if (offset == 0) {
+                recvRing.copyIn(base, src, payloadOffset, payloadLength);
+                final long edge = reassembler.advance(base + payloadLength);
+                final int delivered = (int) (edge - base);
+                recvRing.commit(delivered);
+                rcvNxt += delivered;
+                bytesReceived += delivered;
+                if (appClosed) {
+                    recvRing.consume(recvRing.size());
+                } else {
+                    events |= EV_READABLE;
+                }
+            } else if (reassembler.add(base + offset, base + offset + payloadLength)) {
+                recvRing.copyIn(base + offset, src, payloadOffset, payloadLength);
+            } else {
+                engine.drop(DropReason.TCP_REASSEMBLY_FULL, seg);
+                fin = false;
+            }
+        }
+        if (fin) {
+            peerFinPending = true;
+            peerFinSeq = seq + payloadLength;
+            ackPending = true;
+        }
+        if (peerFinPending && rcvNxt == peerFinSeq) {
+            onPeerFin();
+        }
+    }
+
+    /** The peer's FIN is next in sequence (RFC 9293 §3.10.7.4 "eighth"). */
+    private void onPeerFin() {
+        peerFinPending = false;
+        peerClosed = true;
+        rcvNxt += 1;
+        ackPending = true;
+        events |= EV_PEER_CLOSED;
+        switch (state) {
+            case SYN_RECEIVED:
+            case ESTABLISHED:
+                setState(TcpState.CLOSE_WAIT);
+                break;
+            case FIN_WAIT_1:
+                if (finAcked()) {
+                    enterTimeWait();
+                } else {
+                    setState(TcpState.CLOSING);
+                }
+                break;
+            case FIN_WAIT_2:
+                enterTimeWait();
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void challengeAck() {
+        if (engine.allowChallengeAck()) {
+            ackPending = true;
+        } else {
+            engine.counters.drop(DropReason.TCP_CHALLENGE_RATE_LIMITED);
+        }
+    }
+
+    private void enterTimeWait() {
+        setState(TcpState.TIME_WAIT);
+        rtxDeadlineNs = Long.MAX_VALUE;
+        persistDeadlineNs = Long.MAX_VALUE;
+        timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
+        reportClosed(CloseReason.NORMAL);
+        engine.releaseBuffers(this);
+    }
+
+    // =====================================================================================
+    // Output
+    // =====================================================================================
+
+    /** Everything this connection has to send now: SYN, data, FIN, or a bare ACK. */
+    void output() {
+        switch (state) {
+            case SYN_SENT:
+            case SYN_RECEIVED:
+                if (synPending) {
+                    sendSyn();
+                }
+                if (state == TcpState.SYN_RECEIVED && ackPending && !synPending) {
+                    sendBareAck();
+                }
+                return;
+            case ESTABLISHED:
+            case CLOSE_WAIT:
+            case FIN_WAIT_1:
+            case CLOSING:
+            case LAST_ACK:
+                sendData();
+                break;
+            default:
+                break;
+        }
+        if (ackPending) {
+            sendBareAck();
+        }
+    }
+
+    private void sendSyn() {
+        synPending = false;
+        final boolean synAck = state == TcpState.SYN_RECEIVED;
+        final int window = Math.min(recvRing.free(), 65_535);
+        if (synAck) {
+            rcvAdvEdge = rcvNxt + window;
+        }
+        final boolean offerWscale = !synAck || peerOfferedWscale;
+        engine.emitSyn(this, synAck, window, offerWscale);
+        if (sndMax == iss) {
+            // First transmission of the SYN: time it (Karn: a retransmitted SYN is not timed).
+            rttTiming = consecutiveTimeouts == 0;
+            rttStartNs = now();
+            rttSeq = iss + 1;
+        }
+        sndNxt = iss + 1;
+        if (Seq.gt(sndNxt, sndMax)) {
+            sndMax = sndNxt;
+        }
+        ackPending = false;
+        if (rtxDeadlineNs == Long.MAX_VALUE) {
+            rtxDeadlineNs = now() + rtt.rtoNs();
+        }
+    }
+
+    private void sendBareAck() {
+        engine.emit(this, TcpHeader.ACK, sndNxt, 0, 0);
+        ackPending = false;
+    }
+
+    /** Segmentation by min(MSS, usable window), PSH at the end of the buffered data, FIN last. */
+    private void sendData() {
+        final long nowNs = now();
+        final long window = Math.min(sndWnd, cc.cwnd());
+        for (int guard = 0; guard < 1 << 16; guard++) {
+            final int dataEnd = sndBufSeq + sendRing.size();
+            final int unsent = Seq.diff(dataEnd, sndNxt); // -1 once the FIN is out
+            final long usable = window - Seq.diff(sndNxt, sndUna);
+            if (unsent > 0) {
+                int len = (int) Math.min(Math.min(unsent, sndMss), Math.max(usable, 0));
+                if (len <= 0) {
+                    break;
+                }
+                // Sender-side SWS avoidance (RFC 9293 §3.8.6.2.1): no small window-limited
+                // segment while data is in flight.
+                if (len < sndMss && len < unsent && sndNxt != sndUna) {
+                    break;
+                }
+                final boolean last = len == unsent;
+                final boolean withFin = last && finQueued;
+                int flags = TcpHeader.ACK | (last ? TcpHeader.PSH : 0) | (withFin ? TcpHeader.FIN : 0);
+                transmit(nowNs, sndNxt, len, flags);
+                sndNxt += len + (withFin ? 1 : 0);
+            } else if (unsent == 0 && finQueued) {
+                transmit(nowNs, sndNxt, 0, TcpHeader.ACK | TcpHeader.FIN);
+                sndNxt += 1;
+            } else {
+                break;
+            }
+            if (Seq.gt(sndNxt, sndMax)) {
+                sndMax = sndNxt;
+            }
+        }
+        final int unsent = Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
+        if (sndWnd == 0 && unsent > 0 && sndNxt == sndUna && rtxDeadlineNs == Long.MAX_VALUE) {
+            // RFC 9293 §3.8.6.1: zero window with data waiting → persist timer.
+            if (persistDeadlineNs == Long.MAX_VALUE) {
+                persistBackoffNs = rtt.rtoNs();
+                persistDeadlineNs = nowNs + persistBackoffNs;
+            }
+        }
+    }
+
+    /** Sends [seq, seq+len) from the send ring, plus FIN if flagged; bookkeeping for RTT and RTO. */
+    private void transmit(long nowNs, int seq, int len, int flags) {
+        final boolean retransmission = Seq.lt(seq, sndMax);
+        if (retransmission) {
+            retransmits++;
+            engine.counters.tcpRetransmits++;
+            if (rttTiming && Seq.gt(rttSeq, seq)) {
+                rttTiming = false; // Karn: the timed segment may be this one
+            }
+        } else if (!rttTiming && len > 0) {
+            rttTiming = true;
+            rttSeq = seq + len;
+            rttStartNs = nowNs;
+        }
+        engine.emit(this, flags, seq, len, Seq.diff(seq, sndBufSeq));
+        ackPending = false;
+        if (rtxDeadlineNs == Long.MAX_VALUE) {
+            rtxDeadlineNs = nowNs + rtt.rtoNs(); // RFC 6298 §5.1
+        }
+    }
+
+    /** Fast retransmit / NewReno partial ACK: the first unacknowledged segment, once. */
+    private void retransmitFirst() {
+        final int dataEnd = sndBufSeq + sendRing.size();
+        final int len = Math.min(Seq.diff(dataEnd, sndUna), sndMss);
+        if (len > 0) {
+            final boolean withFin = finQueued && len == Seq.diff(dataEnd, sndUna);
+            transmit(now(), sndUna, len, TcpHeader.ACK | (withFin ? TcpHeader.FIN : 0));
+        } else if (finQueued && sndUna == dataEnd) {
+            transmit(now(), sndUna, 0, TcpHeader.ACK | TcpHeader.FIN);
+        }
+    }
+
+    /** The window field for an outgoing segment; moves the advertised edge per receiver SWS avoidance. */
+    int windowField() {
+        if (recvRing != null) {
+            final int free = appClosed ? recvRing.capacity() : recvRing.free();
+            final int candidate = rcvNxt + Math.min((free >>> rcvWscale) << rcvWscale, 65_535 << rcvWscale);
+            // RFC 9293 §3.8.6.2.2: move the right edge only by at least min(buffer/2, MSS).
+            final int threshold = Math.min(recvRing.capacity() / 2, sndMss);
+            if (Seq.gt(candidate, rcvAdvEdge) && Seq.diff(candidate, rcvAdvEdge) >= threshold) {
+                rcvAdvEdge = candidate;
+            } else if (Seq.lt(rcvAdvEdge, rcvNxt)) {
+                rcvAdvEdge = rcvNxt;
+            }
+        }
+        final int wnd = Math.max(Seq.diff(rcvAdvEdge, rcvNxt), 0);
+        return Math.min((wnd + (1 << rcvWscale) - 1) >>> rcvWscale, 65_535);
+    }
+
+    // =====================================================================================
+    // Timers
+    // =====================================================================================
+
+    long computeWakeup() {
+        return Math.min(rtxDeadlineNs, Math.min(persistDeadlineNs, timeWaitDeadlineNs));
+    }
+
+    void onTimer(long nowNs) {
+        if (timeWaitDeadlineNs - nowNs <= 0) {
+            timeWaitDeadlineNs = Long.MAX_VALUE;
+            if (state == TcpState.TIME_WAIT) {
+                engine.remove(this); // RFC 9293 §3.10.8: TIME_WAIT timeout deletes the TCB
+                return;
+            }
+            if (state == TcpState.FIN_WAIT_2) {
+                terminate(CloseReason.NORMAL);
+                return;
+            }
+        }
+        if (rtxDeadlineNs - nowNs <= 0) {
+            rtxDeadlineNs = Long.MAX_VALUE;
+            onRetransmissionTimeout(nowNs);
+            if (state == TcpState.CLOSED) {
+                return;
+            }
+        }
+        if (persistDeadlineNs - nowNs <= 0) {
+            persistDeadlineNs = Long.MAX_VALUE;
+            sendZeroWindowProbe(nowNs);
+        }
+    }
+
+    /** RFC 6298 §5.4–5.7, RFC 5681 §3.1, with give-up limits as Linux's tcp_*_retries. */
+    private void onRetransmissionTimeout(long nowNs) {
+        consecutiveTimeouts++;
+        rttTiming = false;
+        if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
+            final int limit = passiveOpen ? engine.config.synAckRetries() : engine.config.synRetries();
+            if (consecutiveTimeouts > limit) {
+                if (passiveOpen && state == TcpState.SYN_RECEIVED) {
+                    engine.remove(this);
+                } else {
+                    terminate(CloseReason.TIMED_OUT);
+                }
+                return;
+            }
+            rtt.backOff();
+            retransmits++;
+            engine.counters.tcpRetransmits++;
+            synPending = true;
+            rtxDeadlineNs = nowNs + rtt.rtoNs();
+            engine.markDirty(this);
+            return;
+        }
+        if (sndUna == sndMax) {
+            return; // nothing outstanding
+        }
+        if (consecutiveTimeouts > engine.config.dataRetries()) {
+            engine.sendRst(localAddr, localPort, remoteAddr, remotePort, sndNxt, 0, false);
+            terminate(CloseReason.TIMED_OUT);
+            return;
+        }
+        cc.onTimeout(Seq.diff(sndMax, sndUna), sndMax);
+        rtt.backOff();
+        sndNxt = sndUna; // go back: resend from the first unacknowledged byte, one segment at first
+        rtxDeadlineNs = nowNs + rtt.rtoNs();
+        engine.markDirty(this);
+    }
+
+    /** RFC 9293 §3.8.6.1: probe a zero window with one octet of new data, backing off. */
+    private void sendZeroWindowProbe(long nowNs) {
+        final int unsent = Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
+        if (!(state.isSynchronized() && sndWnd == 0 && unsent > 0 && sndNxt == sndUna)) {
+            return;
+        }
+        engine.emit(this, TcpHeader.ACK, sndNxt, 1, Seq.diff(sndNxt, sndBufSeq));
+        if (Seq.gt(sndNxt + 1, sndMax)) {
+            sndMax = sndNxt + 1; // the probe's octet may be accepted; its ACK must be acceptable
+        }
+        persistBackoffNs = Math.min(persistBackoffNs * 2, engine.config.maxRtoNs());
+        persistDeadlineNs = nowNs + persistBackoffNs;
+    }
+
+    // =====================================================================================
+    // State changes and events
+    // =====================================================================================
+
+    void setState(TcpState to) {
+        final TcpState from = state;
+        if (from == to) {
+            return;
+        }
+        state = to;
+        engine.onStateChange(this, from, to);
+    }
+
+    /** The connection ends here: report, remove. */
+    void terminate(CloseReason reason) {
+        reportClosed(reason);
+        engine.remove(this);
+    }
+
+    void reportClosed(CloseReason reason) {
+        if (!closeReported && closeReason == null) {
+            closeReason = reason;
+            events |= EV_CLOSED;
+        }
+    }
+
+    void deliverEvents() {
+        int ev = events;
+        if (ev == 0 || handler == null) {
+            if (ev != 0 && handler == null && listener == null) {
+                events = 0;
+            }
+            return;
+        }
+        events = 0;
+        if ((ev & EV_CONNECTED) != 0) {
+            handler.onConnected(this);
+        }
+        if ((ev & EV_READABLE) != 0 && !closeReported && readableBytes() > 0) {
+            handler.onReadable(this);
+        }
+        if ((ev & EV_PEER_CLOSED) != 0 && !closeReported) {
+            handler.onPeerClosed(this);
+        }
+        if ((ev & EV_WRITABLE) != 0 && !closeReported) {
+            handler.onWritable(this);
+        }
+        if ((ev & EV_CLOSED) != 0 && !closeReported) {
+            closeReported = true;
+            handler.onClosed(this, closeReason);
+        }
+    }
+
+    boolean hasEvents() {
+        return events != 0;
+    }
+
+    boolean connectedEventPending() {
+        return (events & EV_CONNECTED) != 0;
+    }
+
+    private long now() {
+        return engine.nowNs;
+    }
+
+    // =====================================================================================
+    // TcpConnection (the application's side)
+    // =====================================================================================
+
+    @Override
+    public TcpState state() {
+        return state;
+    }
+
+    @Override
+    public int localAddr() {
+        return localAddr;
+    }
+
+    @Override
+    public int localPort() {
+        return localPort;
+    }
+
+    @Override
+    public int remoteAddr() {
+        return remoteAddr;
+    }
+
+    @Override
+    public int remotePort() {
+        return remotePort;
+    }
+
+    private void checkWritable() {
+        if (finQueued || sendRing == null || state == TcpState.CLOSED) {
+            throw new IllegalStateException("connection is closed for writing (" + state + ")");
+        }
+    }
+
+    @Override
+    public int write(DirectBuffer src, int offset, int length) {
+        checkWritable();
+        final int n = sendRing.append(src, offset, length);
+        return afterWrite(n, length);
+    }
+
+    @Override
+    public int write(byte[] src, int offset, int length) {
+        checkWritable();
+        final int n = sendRing.append(src, offset, length);
+        return afterWrite(n, length);
+    }
+
+    private int afterWrite(int accepted, int offered) {
+        if (accepted < offered) {
+            wantWritable = true;
+        }
+        if (accepted > 0 && state.isSynchronized()) {
+            engine.markDirty(this);
+        }
+        return accepted;
+    }
+
+    @Override
+    public int read(MutableDirectBuffer dst, int offset, int length) {
+        final ByteRing ring = recvRing;
+        if (ring == null || ring.size() == 0) {
+            return peerClosed || state == TcpState.CLOSED || ring == null ? -1 : 0;
+        }
+        final int n = Math.min(length, ring.size());
+        ring.copyOut(ring.readIndex(), dst, offset, n);
+        ring.consume(n);
+        afterRead();
+        return n;
+    }
+
+    @Override
+    public int read(byte[] dst, int offset, int length) {
+        final ByteRing ring = recvRing;
+        if (ring == null || ring.size() == 0) {
+            return peerClosed || state == TcpState.CLOSED || ring == null ? -1 : 0;
+        }
+        final int n = Math.min(length, ring.size());
+        ring.copyOut(ring.readIndex(), dst, offset, n);
+        ring.consume(n);
+        afterRead();
+        return n;
+    }
+
+    /** A window update once the application freed enough space (RFC 9293 §3.8.6.2.2). */
+    private void afterRead() {
+        if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT) {
+            engine.releaseDrained(this);
+            return;
+        }
+        if (!state.isSynchronized() || peerClosed) {
+            return;
+        }
+        final int advertised = Seq.diff(rcvAdvEdge, rcvNxt);
+        final int free = recvRing.free();
+        final int threshold = Math.min(recvRing.capacity() / 2, sndMss);
+        if (free - advertised >= threshold && free >= 2 * advertised) {
+            ackPending = true;
+            engine.markDirty(this);
+        }
+    }
+
+    @Override
+    public int readableBytes() {
+        return recvRing == null ? 0 : recvRing.size();
+    }
+
+    @Override
+    public int writableBytes() {
+        return sendRing == null || finQueued ? 0 : sendRing.free();
+    }
+
+    @Override
+    public void shutdownOutput() {
+        if (finQueued) {
+            return;
+        }
+        switch (state) {
+            case SYN_SENT:
+                abort();
+                return;
+            case SYN_RECEIVED:
+            case ESTABLISHED:
+                finQueued = true;
+                setState(TcpState.FIN_WAIT_1);
+                break;
+            case CLOSE_WAIT:
+                finQueued = true;
+                setState(TcpState.LAST_ACK);
+                break;
+            default:
+                return;
+        }
+        engine.markDirty(this);
+    }
+
+    @Override
+    public void close() {
+        if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT) {
+            return;
+        }
+        appClosed = true;
+        if (recvRing != null) {
+            recvRing.consume(recvRing.size());
+        }
+        shutdownOutput();
+        if (state == TcpState.FIN_WAIT_2 && timeWaitDeadlineNs == Long.MAX_VALUE) {
+            timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
+            engine.rearm(this);
+        }
+    }
+
+    @Override
+    public void abort() {
+        switch (state) {
+            case CLOSED:
+                return;
+            case SYN_RECEIVED:
+            case ESTABLISHED:
+            case FIN_WAIT_1:
+            case FIN_WAIT_2:
+            case CLOSE_WAIT:
+                // RFC 9293 §3.10.5: <SEQ=SND.NXT><CTL=RST>.
+                engine.sendRst(localAddr, localPort, remoteAddr, remotePort, sndNxt, 0, false);
+                break;
+            default:
+                break;
+        }
+        terminate(CloseReason.ABORTED);
+        deliverEvents();
+    }
+
+    @Override
+    public TcpHandler handler() {
+        return handler;
+    }
+
+    @Override
+    public void handler(TcpHandler handler) {
+        this.handler = handler;
+    }
+
+    @Override
+    public Object attachment() {
+        return attachment;
+    }
+
+    @Override
+    public void attachment(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    @Override
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
+    @Override
+    public long bytesSent() {
+        return bytesAcked;
+    }
+
+    @Override
+    public long retransmits() {
+        return retransmits;
+    }
+
+    @Override
+    public long rtoNs() {
+        return rtt.rtoNs();
+    }
+
+    @Override
+    public long srttNs() {
+        return rtt.srttNs();
+    }
+
+    @Override
+    public int sendWindowBytes() {
+        return sndWnd;
+    }
+
+    @Override
+    public int receiveWindowBytes() {
+        return Math.max(Seq.diff(rcvAdvEdge, rcvNxt), 0);
+    }
+
+    @Override
+    public int bytesInFlight() {
+        return Math.max(Seq.diff(sndMax, sndUna), 0);
+    }
+
+    /** Congestion window, for status pages and tests. */
+    public long congestionWindowBytes() {
+        return cc.cwnd();
+    }
+
+    @Override
+    public String toString() {
+        return io.jtcp.stack.wire.Ipv4Header.addressToString(localAddr) + ":" + localPort + " "
+                + io.jtcp.stack.wire.Ipv4Header.addressToString(remoteAddr) + ":" + remotePort + " " + state;
+    }
+}

@@ -1,0 +1,516 @@
+package io.jtcp.stack.tcp;
+
+import io.jtcp.stack.DropReason;
+import io.jtcp.stack.PacketSink;
+import io.jtcp.stack.StackConfig;
+import io.jtcp.stack.StackCounters;
+import io.jtcp.stack.StackTracer;
+import io.jtcp.stack.wire.Ipv4Header;
+import io.jtcp.stack.wire.TcpHeader;
+import io.jtcp.stack.wire.TcpOptions;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The TCP layer: demultiplexes validated segments to connections (a primitive-keyed table), runs
+ * LISTEN and the closed-port rules, builds every outgoing segment, and drives the timers.
+ *
+ * <p>Only one local address is served, so a connection's key packs remote address, remote port
+ * and local port into one {@code long}.
+ */
+public final class TcpEngine {
+    private static final int POOL_LIMIT = 64;
+
+    final StackConfig config;
+    final StackCounters counters;
+    private final PacketSink sink;
+    private final StackTracer tracer;
+    private final IsnGenerator isnGenerator;
+    private final int localAddr;
+
+    private final Long2ObjectHashMap<Tcb> connections = new Long2ObjectHashMap<>();
+    private final Int2ObjectHashMap<TcpListener> listeners = new Int2ObjectHashMap<>();
+    private final TimerQueue timers = new TimerQueue();
+    private final ArrayDeque<ByteRing> sendRingPool = new ArrayDeque<>();
+    private final ArrayDeque<ByteRing> recvRingPool = new ArrayDeque<>();
+    private Tcb dirtyHead;
+    private Tcb dirtyTail;
+
+    private final UnsafeBuffer tx = new UnsafeBuffer(new byte[65_536 + 64]);
+    private final Ipv4Header txIp = new Ipv4Header();
+    private final TcpHeader txTcp = new TcpHeader();
+    private final TcpOptions rxOptions = new TcpOptions();
+    private int ipIdentification;
+    private int ephemeralCounter;
+
+    private long challengeWindowStartNs;
+    private int challengeCount;
+
+    /** The packet being processed, for drop reports. */
+    private Ipv4Header currentIp;
+
+    /** The time of the call being processed; set at every entry point, never read from a clock. */
+    long nowNs;
+
+    public TcpEngine(StackConfig config, StackCounters counters, PacketSink sink) {
+        this.config = config;
+        this.counters = counters;
+        this.sink = sink;
+        this.tracer = config.tracer();
+        if (config.isnSecret() == null) {
+            throw new IllegalArgumentException("StackConfig.isnSecret must be set (16 random bytes)");
+        }
+        this.isnGenerator = new IsnGenerator(config.isnSecret());
+        this.localAddr = config.localAddr();
+    }
+
+    static long key(int remoteAddr, int remotePort, int localPort) {
+        return ((long) remoteAddr << 32) | ((long) (remotePort & 0xFFFF) << 16) | (localPort & 0xFFFF);
+    }
+
+    // =====================================================================================
+    // Input
+    // =====================================================================================
+
+    /** A TCP segment whose IPv4 header is valid and addressed to us. */
+    public void onSegment(long now, Ipv4Header ip, TcpHeader seg) {
+        nowNs = now;
+        currentIp = ip;
+        counters.tcpSegmentsIn++;
+        final DropReason structural = seg.validate(ip.srcAddr(), ip.dstAddr());
+        if (structural != DropReason.NONE) {
+            dropPacket(structural, ip);
+            return;
+        }
+        if (rxOptions.parse(seg) != DropReason.NONE) {
+            dropPacket(DropReason.TCP_BAD_OPTIONS, ip);
+            return;
+        }
+        final int srcPort = seg.srcPort();
+        final int dstPort = seg.dstPort();
+        if (srcPort == 0 || dstPort == 0) {
+            dropPacket(DropReason.TCP_BAD_PORT, ip);
+            return;
+        }
+        final int remote = ip.srcAddr();
+        Tcb tcb = connections.get(key(remote, srcPort, dstPort));
+        if (tcb != null && tcb.state == TcpState.TIME_WAIT && reopenFromTimeWait(tcb, seg)) {
+            tcb = null;
+        }
+        if (tcb != null) {
+            tcb.onSegment(seg, rxOptions);
+            afterInput(tcb);
+            return;
+        }
+        final TcpListener listener = listeners.get(dstPort);
+        if (listener != null) {
+            onListen(listener, remote, seg, 0);
+            return;
+        }
+        onClosedPort(remote, seg);
+    }
+
+    /**
+     * RFC 9293 §3.10.7.4 note (and RFC 6191 without timestamps): a SYN with a sequence number
+     * above the old connection's rcv.nxt may start a new incarnation while in TIME_WAIT.
+     */
+    private boolean reopenFromTimeWait(Tcb old, TcpHeader seg) {
+        final int flags = seg.flags();
+        if ((flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST)) != TcpHeader.SYN
+                || !io.jtcp.stack.wire.Seq.gt(seg.seq(), old.rcvNxt)
+                || !listeners.containsKey(old.localPort)) {
+            return false;
+        }
+        final int minIsn = old.sndNxt + 65_536 + 2; // as Linux: well above the old incarnation
+        remove(old);
+        onListen(listeners.get(old.localPort), old.remoteAddr, seg, minIsn);
+        return true;
+    }
+
+    /** LISTEN (RFC 9293 §3.10.7.2). */
+    private void onListen(TcpListener listener, int remote, TcpHeader seg, int minIsn) {
+        final int flags = seg.flags();
+        if ((flags & TcpHeader.RST) != 0) {
+            drop(DropReason.TCP_NO_CONNECTION_RST, seg);
+            return;
+        }
+        if ((flags & TcpHeader.ACK) != 0) {
+            sendRst(localAddr, seg.dstPort(), remote, seg.srcPort(), seg.ackNum(), 0, false);
+            drop(DropReason.TCP_SYN_IN_LISTEN_INVALID, seg);
+            return;
+        }
+        if ((flags & TcpHeader.SYN) == 0) {
+            drop(DropReason.TCP_SYN_IN_LISTEN_INVALID, seg);
+            return;
+        }
+        if (connections.size() >= config.maxConnections()) {
+            // Like a full SYN queue: drop silently, the peer retries.
+            drop(DropReason.TCP_TABLE_FULL, seg);
+            return;
+        }
+        final int localPort = seg.dstPort();
+        final long key = key(remote, seg.srcPort(), localPort);
+        final Tcb tcb = new Tcb(this, key, localAddr, localPort, remote, seg.srcPort(), true);
+        tcb.listener = listener;
+        connections.put(key, tcb);
+        int isn = isnGenerator.isn(nowNs, localAddr, localPort, remote, seg.srcPort());
+        if (minIsn != 0 && io.jtcp.stack.wire.Seq.lt(isn, minIsn)) {
+            isn = minIsn;
+        }
+        tcb.openPassive(isn, seg, rxOptions);
+        // RFC 9293 §3.10.7.2: data on a SYN may be queued; like Linux without TFO we do not keep
+        // it (the peer retransmits it after the handshake). A FIN on a SYN is likewise ignored.
+        rearm(tcb);
+    }
+
+    /** CLOSED: RFC 9293 §3.10.7.1. */
+    private void onClosedPort(int remote, TcpHeader seg) {
+        final int flags = seg.flags();
+        if ((flags & TcpHeader.RST) != 0) {
+            drop(DropReason.TCP_NO_CONNECTION_RST, seg); // never answer a RST
+            return;
+        }
+        drop(DropReason.TCP_NO_LISTENER, seg);
+        if ((flags & TcpHeader.ACK) != 0) {
+            sendRst(localAddr, seg.dstPort(), remote, seg.srcPort(), seg.ackNum(), 0, false);
+        } else {
+            final int segLen = seg.payloadLength()
+                    + ((flags & TcpHeader.SYN) != 0 ? 1 : 0)
+                    + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
+            sendRst(localAddr, seg.dstPort(), remote, seg.srcPort(), 0, seg.seq() + segLen, true);
+        }
+    }
+
+    private void afterInput(Tcb tcb) {
+        // The handshake may complete on a segment that also carries FIN, so the state can already
+        // be CLOSE_WAIT here: accept on the pending "connected" event, not on ESTABLISHED.
+        if (tcb.listener != null && tcb.handler() == null && tcb.connectedEventPending()) {
+            accept(tcb);
+        }
+        tcb.deliverEvents();
+    }
+
+    private void accept(Tcb tcb) {
+        final TcpListener l = tcb.listener;
+        tcb.listener = null;
+        counters.tcpConnectionsAccepted++;
+        final TcpHandler h = l.onAccept(tcb);
+        if (h == null) {
+            tcb.abort();
+            return;
+        }
+        tcb.handler(h);
+    }
+
+    // =====================================================================================
+    // Applications
+    // =====================================================================================
+
+    public void listen(int port, TcpListener listener) {
+        if (port <= 0 || port > 65_535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        if (listeners.containsKey(port)) {
+            throw new IllegalStateException("port " + port + " is already listening");
+        }
+        listeners.put(port, listener);
+    }
+
+    public void unlisten(int port) {
+        listeners.remove(port);
+    }
+
+    /** Active open from an ephemeral port chosen per RFC 6056 §3.3.3 (never a live 4-tuple). */
+    public TcpConnection connect(long now, int remoteAddr, int remotePort, TcpHandler handler) {
+        nowNs = now;
+        if (remotePort <= 0 || remotePort > 65_535) {
+            throw new IllegalArgumentException("port out of range: " + remotePort);
+        }
+        if (connections.size() >= config.maxConnections()) {
+            throw new IllegalStateException("connection table full (" + config.maxConnections() + ")");
+        }
+        final int low = config.ephemeralPortLow();
+        final int range = config.ephemeralPortHigh() - low + 1;
+        final int offset = isnGenerator.portOffset(localAddr, remoteAddr, remotePort);
+        int port = -1;
+        for (int i = 0; i < range; i++) {
+            final int candidate = low + (int) (((long) offset + ephemeralCounter + i) % range);
+            if (!connections.containsKey(key(remoteAddr, remotePort, candidate)) && !listeners.containsKey(candidate)) {
+                port = candidate;
+                ephemeralCounter += i + 1;
+                break;
+            }
+        }
+        if (port < 0) {
+            throw new IllegalStateException(
+                    "no free ephemeral port towards " + Ipv4Header.addressToString(remoteAddr) + ":" + remotePort);
+        }
+        final long key = key(remoteAddr, remotePort, port);
+        final Tcb tcb = new Tcb(this, key, localAddr, port, remoteAddr, remotePort, false);
+        tcb.handler(handler);
+        connections.put(key, tcb);
+        counters.tcpConnectionsOpened++;
+        tcb.openActive(isnGenerator.isn(now, localAddr, port, remoteAddr, remotePort));
+        rearm(tcb);
+        return tcb;
+    }
+
+    public void abortAll(long now) {
+        nowNs = now;
+        listeners.clear();
+        final List<Tcb> all = new ArrayList<>(connections.values());
+        for (Tcb t : all) {
+            t.abort();
+        }
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    public void forEachConnection(Consumer<TcpConnection> visitor) {
+        for (Tcb t : new ArrayList<>(connections.values())) {
+            visitor.accept(t);
+        }
+    }
+
+    // =====================================================================================
+    // Timers and output
+    // =====================================================================================
+
+    public long nextDeadlineNs() {
+        return timers.earliestNs();
+    }
+
+    public void onTimeout(long now) {
+        nowNs = now;
+        // Bounded: each connection fires at most once per call (a re-armed deadline is later).
+        for (int guard = timers.size(); guard > 0; guard--) {
+            final Tcb t = timers.peek();
+            if (t == null || t.wakeupNs - now > 0) {
+                break;
+            }
+            t.wakeupNs = Long.MAX_VALUE;
+            timers.remove(t);
+            t.onTimer(now);
+            if (t.state != TcpState.CLOSED) {
+                rearm(t);
+            }
+            t.deliverEvents();
+        }
+    }
+
+    public void flush(long now) {
+        nowNs = now;
+        Tcb t = dirtyHead;
+        dirtyHead = null;
+        dirtyTail = null;
+        while (t != null) {
+            final Tcb next = t.nextDirty;
+            t.nextDirty = null;
+            t.dirty = false;
+            if (t.state != TcpState.CLOSED) {
+                t.output();
+                rearm(t);
+            }
+            if (t.hasEvents()) {
+                t.deliverEvents();
+            }
+            t = next;
+        }
+    }
+
+    void markDirty(Tcb t) {
+        if (t.dirty) {
+            return;
+        }
+        t.dirty = true;
+        if (dirtyTail == null) {
+            dirtyHead = t;
+        } else {
+            dirtyTail.nextDirty = t;
+        }
+        dirtyTail = t;
+    }
+
+    void rearm(Tcb t) {
+        if (t.state == TcpState.CLOSED) {
+            return;
+        }
+        final long w = t.computeWakeup();
+        if (w != t.wakeupNs || (w != Long.MAX_VALUE && t.heapIndex < 0)) {
+            t.wakeupNs = w;
+            timers.update(t);
+        }
+    }
+
+    void remove(Tcb t) {
+        if (t.state != TcpState.CLOSED) {
+            t.setState(TcpState.CLOSED);
+        }
+        connections.remove(t.key);
+        timers.remove(t);
+        t.wakeupNs = Long.MAX_VALUE;
+        t.rtxDeadlineNs = Long.MAX_VALUE;
+        t.persistDeadlineNs = Long.MAX_VALUE;
+        t.timeWaitDeadlineNs = Long.MAX_VALUE;
+        releaseBuffers(t);
+    }
+
+    void onStateChange(Tcb t, TcpState from, TcpState to) {
+        if (tracer != null) {
+            tracer.onStateChange(nowNs, t, from, to);
+        }
+    }
+
+    /** RFC 5961 §7: a global budget of challenge ACKs per second. */
+    boolean allowChallengeAck() {
+        if (nowNs - challengeWindowStartNs >= 1_000_000_000L || nowNs - challengeWindowStartNs < 0) {
+            challengeWindowStartNs = nowNs;
+            challengeCount = 0;
+        }
+        if (challengeCount < config.challengeAcksPerSecond()) {
+            challengeCount++;
+            return true;
+        }
+        return false;
+    }
+
+    ByteRing takeSendRing() {
+        final ByteRing r = sendRingPool.pollFirst();
+        return r != null ? r : new ByteRing(config.sendBufferBytes());
+    }
+
+    ByteRing takeRecvRing() {
+        final ByteRing r = recvRingPool.pollFirst();
+        return r != null ? r : new ByteRing(config.receiveBufferBytes());
+    }
+
+    /**
+     * A connection past the point of carrying data gives its rings back (TIME_WAIT costs little);
+     * a receive ring with unread data stays until the application reads it ({@link #releaseDrained}).
+     */
+    void releaseBuffers(Tcb t) {
+        if (t.sendRing != null) {
+            if (sendRingPool.size() < POOL_LIMIT) {
+                t.sendRing.consume(t.sendRing.size());
+                sendRingPool.addFirst(t.sendRing);
+            }
+            t.sendRing = null;
+        }
+        // Data the application has not read yet outlives the connection: it is its data.
+        if (t.recvRing != null && (t.recvRing.size() == 0 || t.appClosed)) {
+            if (recvRingPool.size() < POOL_LIMIT) {
+                t.recvRing.consume(t.recvRing.size());
+                recvRingPool.addFirst(t.recvRing);
+            }
+            t.recvRing = null;
+        }
+        t.reassembler.clear();
+    }
+
+    /** The application read the last bytes of a connection that is already gone or in TIME_WAIT. */
+    void releaseDrained(Tcb t) {
+        if (t.recvRing != null && t.recvRing.size() == 0) {
+            if (recvRingPool.size() < POOL_LIMIT) {
+                recvRingPool.addFirst(t.recvRing);
+            }
+            t.recvRing = null;
+        }
+    }
+
+    // ---- segment construction ----
+
+    /** A data/ACK/FIN segment of {@code t}: payload from its send ring at {@code ringOffset}. */
+    void emit(Tcb t, int flags, int seq, int payloadLength, int ringOffset) {
+        final int tcpLength = TcpHeader.MIN_HEADER_LENGTH + payloadLength;
+        txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
+        txTcp.srcPort(t.localPort)
+                .dstPort(t.remotePort)
+                .seq(seq)
+                .ackNum(t.rcvNxt)
+                .dataOffset(5)
+                .flags(flags)
+                .window(t.windowField())
+                .urgentPointer(0);
+        if (payloadLength > 0) {
+            t.sendRing.copyOut(
+                    t.sendRing.readIndex() + ringOffset,
+                    tx,
+                    Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH,
+                    payloadLength);
+        }
+        finishAndSend(t.remoteAddr, tcpLength);
+    }
+
+    /** SYN or SYN-ACK with MSS (RFC 9293 §3.7.1) and, when negotiable, window scale (RFC 7323). */
+    void emitSyn(Tcb t, boolean synAck, int window, boolean offerWscale) {
+        final int optionsStart = Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH;
+        int o = TcpOptions.writeMss(tx, optionsStart, config.mssBytes());
+        if (offerWscale) {
+            o = TcpOptions.writeWindowScale(tx, o, t.rcvWscale);
+        }
+        final int tcpLength = o - Ipv4Header.MIN_HEADER_LENGTH;
+        txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
+        txTcp.srcPort(t.localPort)
+                .dstPort(t.remotePort)
+                .seq(t.iss)
+                .ackNum(synAck ? t.rcvNxt : 0)
+                .dataOffset(tcpLength / 4)
+                .flags(synAck ? TcpHeader.SYN | TcpHeader.ACK : TcpHeader.SYN)
+                .window(window)
+                .urgentPointer(0);
+        finishAndSend(t.remoteAddr, tcpLength);
+    }
+
+    /**
+     * A RST not tied to a live connection (RFC 9293 §3.10.7.1): {@code <SEQ=seq><CTL=RST>} or, with
+     * {@code withAck}, {@code <SEQ=0><ACK=ack><CTL=RST,ACK>}.
+     */
+    void sendRst(int src, int srcPort, int dst, int dstPort, int seq, int ack, boolean withAck) {
+        txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, TcpHeader.MIN_HEADER_LENGTH);
+        txTcp.srcPort(srcPort)
+                .dstPort(dstPort)
+                .seq(seq)
+                .ackNum(withAck ? ack : 0)
+                .dataOffset(5)
+                .flags(withAck ? TcpHeader.RST | TcpHeader.ACK : TcpHeader.RST)
+                .window(0)
+                .urgentPointer(0);
+        counters.tcpRstsSent++;
+        finishAndSend(dst, TcpHeader.MIN_HEADER_LENGTH);
+    }
+
+    private void finishAndSend(int dst, int tcpLength) {
+        txTcp.computeChecksum(localAddr, dst);
+        final int total = Ipv4Header.MIN_HEADER_LENGTH + tcpLength;
+        txIp.wrap(tx, 0, total)
+                .writeHeader(total, ipIdentification++ & 0xFFFF, config.ttl(), Ipv4Header.PROTOCOL_TCP, localAddr, dst);
+        counters.tcpSegmentsOut++;
+        counters.ipPacketsOut++;
+        counters.ipBytesOut += total;
+        if (tracer != null) {
+            tracer.onPacket(nowNs, false, tx, 0, total);
+        }
+        sink.transmit(tx, 0, total);
+    }
+
+    void drop(DropReason reason, TcpHeader seg) {
+        counters.drop(reason);
+        if (tracer != null && currentIp != null) {
+            tracer.onDrop(nowNs, reason, currentIp.buffer(), currentIp.offset(), currentIp.bufferLength());
+        }
+    }
+
+    private void dropPacket(DropReason reason, Ipv4Header ip) {
+        counters.drop(reason);
+        if (tracer != null) {
+            tracer.onDrop(nowNs, reason, ip.buffer(), ip.offset(), ip.bufferLength());
+        }
+    }
+}
