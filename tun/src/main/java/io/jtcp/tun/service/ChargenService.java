@@ -64,15 +64,13 @@ public final class ChargenService implements TcpListener {
 
         private void fill(TcpConnection c) {
             while (!closed) {
-                int want = Math.min(PERIOD.length - position, c.writableBytes());
-                if (want <= 0) {
-                    return;
-                }
+                // Offer more than fits: a short write is what makes the stack call onWritable.
+                int want = PERIOD.length - position;
                 int n = c.write(PERIOD, position, want);
-                if (n <= 0) {
+                position = (position + n) % PERIOD.length;
+                if (n < want) {
                     return;
                 }
-                position = (position + n) % PERIOD.length;
             }
         }
     }

@@ -5,9 +5,9 @@ import io.jtcp.stack.tcp.TcpHandler;
 import io.jtcp.stack.tcp.TcpListener;
 
 /**
- * Echo (RFC 862): sends back everything received. Backpressure: it reads only as much as the send
- * buffer can take, so a peer that does not read its echoes fills our receive window and is
- * throttled by TCP itself; nothing is buffered here beyond one scratch array. When the peer closes
+ * Echo (RFC 862): sends back everything received. Backpressure: once the send buffer is full it stops
+ * reading, so a peer that does not read its echoes fills our receive window and is throttled by
+ * TCP itself; at most one chunk per connection waits here. When the peer closes
  * and everything has been echoed, it closes too.
  */
 public final class EchoService implements TcpListener {
@@ -19,6 +19,15 @@ public final class EchoService implements TcpListener {
     }
 
     private final class Handler implements TcpHandler {
+        /**
+         * Bytes read but not yet taken by the send buffer: at most one scratch's worth. Needed
+         * because {@link TcpHandler#onWritable} is promised only after a write that took fewer
+         * bytes than offered, so the echo must offer more than fits rather than wait politely.
+         */
+        private byte[] pending;
+
+        private int pendingOffset;
+        private int pendingLength;
         private boolean peerClosed;
         private boolean closed;
 
@@ -43,7 +52,15 @@ public final class EchoService implements TcpListener {
                 return;
             }
             while (true) {
-                int n = Math.min(Math.min(c.readableBytes(), c.writableBytes()), scratch.length);
+                if (pendingLength > 0) {
+                    int w = c.write(pending, pendingOffset, pendingLength);
+                    pendingOffset += w;
+                    pendingLength -= w;
+                    if (pendingLength > 0) {
+                        return; // send buffer full: onWritable follows
+                    }
+                }
+                int n = Math.min(c.readableBytes(), scratch.length);
                 if (n <= 0) {
                     break;
                 }
@@ -51,9 +68,18 @@ public final class EchoService implements TcpListener {
                 if (r <= 0) {
                     break;
                 }
-                c.write(scratch, 0, r);
+                int w = c.write(scratch, 0, r);
+                if (w < r) {
+                    if (pending == null) {
+                        pending = new byte[scratch.length];
+                    }
+                    System.arraycopy(scratch, w, pending, 0, r - w);
+                    pendingOffset = 0;
+                    pendingLength = r - w;
+                    return;
+                }
             }
-            if (peerClosed && c.readableBytes() == 0) {
+            if (peerClosed && c.readableBytes() == 0 && pendingLength == 0) {
                 closed = true;
                 c.close();
             }

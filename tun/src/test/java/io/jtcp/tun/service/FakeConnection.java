@@ -54,14 +54,19 @@ final class FakeConnection implements TcpConnection {
         handler.onPeerClosed(this);
     }
 
-    /** The peer acknowledges everything written so far: space frees up. */
+    /**
+     * The peer acknowledges everything written so far: space frees up, and onWritable follows if
+     * a write was short, exactly as the TcpHandler contract promises and no more.
+     */
     void peerAcks() {
-        boolean wasFull = unacked >= sendBufferBytes;
         unacked = 0;
-        if (wasFull) {
+        if (shortWrite) {
+            shortWrite = false;
             handler.onWritable(this);
         }
     }
+
+    private boolean shortWrite;
 
     String output() {
         return written.toString(StandardCharsets.ISO_8859_1);
@@ -113,6 +118,7 @@ final class FakeConnection implements TcpConnection {
             throw new IllegalStateException("write after close");
         }
         int n = Math.min(length, writableBytes());
+        shortWrite |= n < length;
         written.write(src, offset, n);
         unacked += n;
         return n;
