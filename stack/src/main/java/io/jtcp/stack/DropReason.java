@@ -31,6 +31,7 @@ public enum DropReason {
     TCP_NO_CONNECTION_RST("TCP: RST or stray segment for no connection (dropped silently)"),
     TCP_TABLE_FULL("TCP: connection table full (SYN refused)"),
     TCP_OUT_OF_WINDOW("TCP: sequence outside the receive window (ACK sent)"),
+    TCP_PAWS("TCP: timestamp older than TS.Recent (PAWS, RFC 7323 §5; ACK sent)"),
     TCP_ACK_UNSENT("TCP: ACK for data not yet sent"),
     TCP_ACK_OLD("TCP: old duplicate ACK ignored"),
     TCP_BAD_ACK_IN_SYN_STATE("TCP: unacceptable ACK in a SYN state (RST sent)"),

@@ -49,6 +49,15 @@ public final class NetworkStack {
 
     /** One IPv4 packet from the device. Never throws for anything the wire can contain. */
     public void onPacket(long nowNs, MutableDirectBuffer buffer, int offset, int length) {
+        onPacket(nowNs, buffer, offset, length, false);
+    }
+
+    /**
+     * One IPv4 packet; with {@code tcpChecksumTrusted} the TCP checksum is not verified, for packets
+     * the device vouches for (a virtio-net header saying the kernel built it and the checksum is
+     * partial or already checked). The IPv4 header checksum is always verified.
+     */
+    public void onPacket(long nowNs, MutableDirectBuffer buffer, int offset, int length, boolean tcpChecksumTrusted) {
         counters.ipPacketsIn++;
         counters.ipBytesIn += length;
         if (tracer != null) {
@@ -73,7 +82,7 @@ public final class NetworkStack {
         switch (ip.protocol()) {
             case Ipv4Header.PROTOCOL_TCP:
                 tcpHeader.wrap(buffer, ip.payloadOffset(), ip.payloadLength());
-                tcp.onSegment(nowNs, ip, tcpHeader);
+                tcp.onSegment(nowNs, ip, tcpHeader, tcpChecksumTrusted);
                 break;
             case Ipv4Header.PROTOCOL_ICMP:
                 onIcmp(nowNs, buffer, offset, length);

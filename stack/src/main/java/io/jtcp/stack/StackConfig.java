@@ -25,6 +25,10 @@ public final class StackConfig {
     private int ephemeralPortHigh = 65_535;
     private int challengeAcksPerSecond = 1000; // RFC 5961 §7 rate limit
     private int ttl = 64;
+    private boolean sack = true;
+    private boolean timestamps = true;
+    private int tsoSegmentBytes;
+    private boolean txChecksumOffload;
     private byte[] isnSecret;
     private StackTracer tracer;
 
@@ -179,6 +183,52 @@ public final class StackConfig {
 
     public StackConfig ttl(int ttl) {
         this.ttl = ttl;
+        return this;
+    }
+
+    public boolean sack() {
+        return sack;
+    }
+
+    /** Negotiate SACK (RFC 2018): report out-of-order data to the peer in SACK blocks. */
+    public StackConfig sack(boolean enabled) {
+        this.sack = enabled;
+        return this;
+    }
+
+    public boolean timestamps() {
+        return timestamps;
+    }
+
+    /** Negotiate TCP timestamps (RFC 7323 §3): echoed on every segment, PAWS on input. */
+    public StackConfig timestamps(boolean enabled) {
+        this.timestamps = enabled;
+        return this;
+    }
+
+    public int tsoSegmentBytes() {
+        return tsoSegmentBytes;
+    }
+
+    /**
+     * TCP segmentation offload: emit data segments of up to this many payload bytes and let the
+     * device cut them at the connection's MSS ({@link PacketSink#transmitOffload}). 0 turns it off.
+     */
+    public StackConfig tsoSegmentBytes(int bytes) {
+        if (bytes != 0 && (bytes < 1024 || bytes > 65_535 - 120)) {
+            throw new IllegalArgumentException("TSO segment size must be 0 or 1024..65415: " + bytes);
+        }
+        this.tsoSegmentBytes = bytes;
+        return this;
+    }
+
+    public boolean txChecksumOffload() {
+        return txChecksumOffload;
+    }
+
+    /** Leave TCP checksums for the device to complete ({@link PacketSink#transmitOffload}). */
+    public StackConfig txChecksumOffload(boolean enabled) {
+        this.txChecksumOffload = enabled;
         return this;
     }
 

@@ -93,6 +93,17 @@ final class NewReno {
         return false;
     }
 
+    /**
+     * A duplicate ACK in recovery was answered with a SACK hole retransmission instead of new
+     * data: take back the inflation it earned so the two do not both go out (RFC 6675 §5's
+     * conservation, approximated).
+     */
+    void spendInflation() {
+        if (inRecovery) {
+            cwnd = Math.max(cwnd - mss, mss);
+        }
+    }
+
     /** The retransmission timer expired (RFC 5681 §3.1 eqn. 4, loss window of one segment). */
     void onTimeout(int flight, int sndMax) {
         ssthresh = Math.max(flight / 2, 2L * mss);

@@ -86,6 +86,27 @@ final class Reassembler {
         return e;
     }
 
+    /** Forgets everything below {@code index} (it was acknowledged cumulatively). */
+    void discardBelow(long index) {
+        int removed = 0;
+        while (removed < count && ends[removed] <= index) {
+            removed++;
+        }
+        if (removed > 0) {
+            System.arraycopy(starts, removed, starts, 0, count - removed);
+            System.arraycopy(ends, removed, ends, 0, count - removed);
+            count -= removed;
+        }
+        if (count > 0 && starts[0] < index) {
+            starts[0] = index;
+        }
+    }
+
+    /** The end of the highest range, or {@code Long.MIN_VALUE} when empty. */
+    long highestEnd() {
+        return count == 0 ? Long.MIN_VALUE : ends[count - 1];
+    }
+
     long start(int i) {
         return starts[i];
     }

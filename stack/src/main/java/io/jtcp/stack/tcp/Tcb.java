@@ -26,6 +26,8 @@ final class Tcb implements TcpConnection {
     private static final int EV_CLOSED = 16;
 
     private static final int MAX_OOO_RANGES = 32;
+    static final int MAX_SACK_BLOCKS = 4; // 4·8 + 4 = 36 of the 40 option bytes (3 with timestamps)
+    static final int TIMESTAMP_OPTION_BYTES = 12; // NOP NOP kind len TSval TSecr
     private static final int DEFAULT_PEER_MSS = 536; // RFC 9293 §3.7.1
 
     final TcpEngine engine;
@@ -61,6 +63,8 @@ final class Tcb implements TcpConnection {
     int rttSeq;
     long rttStartNs;
     int consecutiveTimeouts;
+    final Reassembler sacked = new Reassembler(MAX_OOO_RANGES); // peer's SACK blocks, send-ring indices
+    int highRxt; // RFC 6675 HighRxt: highest sequence number retransmitted in this recovery
     boolean wantWritable;
 
     // ---- receive sequence space ----
@@ -69,6 +73,12 @@ final class Tcb implements TcpConnection {
     int rcvAdvEdge; // right edge of the window we advertised (never moves left)
     int rcvWscale;
     boolean peerOfferedWscale;
+    boolean sackOk; // RFC 2018: both SYNs carried SACK-permitted
+    boolean tsOk; // RFC 7323 §3.2: both SYNs carried timestamps
+    int tsRecent; // RFC 7323 §4.3 TS.Recent
+    int lastAckSent; // RFC 7323 §4.3 Last.ACK.sent
+    int tsOffset; // RFC 7323 §5.4: a per-connection random offset of our TSval clock
+    long lastOooIndex; // ring index of the most recent out-of-order segment (first SACK block)
     ByteRing recvRing;
     final Reassembler reassembler = new Reassembler(MAX_OOO_RANGES);
     boolean peerFinPending; // FIN seen beyond a hole
@@ -76,6 +86,7 @@ final class Tcb implements TcpConnection {
     boolean peerClosed;
     boolean appClosed; // close() called: received data is discarded
     boolean ackPending;
+    boolean ackNow; // RFC 5681 §4.2: out-of-order or gap-filling data is ACKed at once, not per batch
 
     // ---- timers ----
     long rtxDeadlineNs = Long.MAX_VALUE;
@@ -123,6 +134,7 @@ final class Tcb implements TcpConnection {
     /** Active open (RFC 9293 §3.10.1): SYN goes out at the next flush. */
     void openActive(int isn) {
         iss = isn;
+        tsOffset = Integer.rotateLeft(isn, 13) * 0x9E37_79B9;
         sndUna = isn;
         sndNxt = isn;
         sndMax = isn;
@@ -136,6 +148,7 @@ final class Tcb implements TcpConnection {
     /** Passive open from LISTEN on a SYN (RFC 9293 §3.10.7.2, third check). */
     void openPassive(int isn, TcpHeader seg, TcpOptions opts) {
         iss = isn;
+        tsOffset = Integer.rotateLeft(isn, 13) * 0x9E37_79B9;
         sndUna = isn;
         sndNxt = isn;
         sndMax = isn;
@@ -157,6 +170,11 @@ final class Tcb implements TcpConnection {
     private void takePeerSynOptions(TcpOptions opts) {
         final int peerMss = opts.mss() > 0 ? opts.mss() : DEFAULT_PEER_MSS;
         sndMss = Math.max(Math.min(peerMss, engine.config.mssBytes()), 64);
+        sackOk = engine.config.sack() && opts.sackPermitted();
+        tsOk = engine.config.timestamps() && opts.hasTimestamps();
+        if (tsOk) {
+            tsRecent = opts.tsVal();
+        }
         if (opts.windowScale() >= 0 && (passiveOpen || state == TcpState.SYN_SENT)) {
             // RFC 7323 §2.2: scaling is on only when both SYNs carried the option.
             peerOfferedWscale = true;
@@ -187,6 +205,12 @@ final class Tcb implements TcpConnection {
             default:
                 onSegmentSynchronized(seg, opts);
                 break;
+        }
+        if (ackNow) {
+            ackNow = false;
+            if (ackPending && state != TcpState.CLOSED && !synPending) {
+                sendBareAck();
+            }
         }
         engine.rearm(this);
         if (ackPending || synPending) {
@@ -304,6 +328,18 @@ final class Tcb implements TcpConnection {
             return;
         }
 
+        // RFC 7323 §5.3 R1 (PAWS): an older timestamp than TS.Recent marks an old duplicate. RSTs
+        // are exempt (RFC 7323 §5.3 note).
+        if (tsOk && !rst && opts.hasTimestamps() && Seq.lt(opts.tsVal(), tsRecent)) {
+            ackPending = true;
+            engine.drop(DropReason.TCP_PAWS, seg);
+            return;
+        }
+        // RFC 7323 §4.3 R3: remember the timestamp of the segment that the next ACK acknowledges.
+        if (tsOk && opts.hasTimestamps() && Seq.ge(opts.tsVal(), tsRecent) && Seq.le(seq, lastAckSent)) {
+            tsRecent = opts.tsVal();
+        }
+
         // First: sequence number acceptability (§3.10.7.4, the four cases).
         final int rcvWnd = Seq.diff(rcvAdvEdge, rcvNxt);
         final int segLen = payloadLength + (syn ? 1 : 0) + (fin ? 1 : 0);
@@ -397,12 +433,16 @@ final class Tcb implements TcpConnection {
                 synPending = false;
                 setState(TcpState.ESTABLISHED);
                 events |= EV_CONNECTED;
+                if (finQueued) {
+                    setState(TcpState.FIN_WAIT_1); // close() while SYN_RECEIVED
+                    engine.markDirty(this);
+                }
             } else {
                 engine.sendRst(localAddr, localPort, remoteAddr, remotePort, segAck, 0, false);
                 engine.drop(DropReason.TCP_BAD_ACK_IN_SYN_STATE, seg);
                 return;
             }
-        } else if (!processAck(seg, seq, segAck, payloadLength, fin)) {
+        } else if (!processAck(seg, opts, seq, segAck, payloadLength, fin)) {
             return;
         }
         if (state == TcpState.CLOSED) {
@@ -419,7 +459,7 @@ final class Tcb implements TcpConnection {
      * The ACK field in a synchronized state (RFC 9293 §3.10.7.4 "fifth", RFC 5961 §5). Returns
      * false when the segment is to be dropped.
      */
-    private boolean processAck(TcpHeader seg, int seq, int segAck, int payloadLength, boolean fin) {
+    private boolean processAck(TcpHeader seg, TcpOptions opts, int seq, int segAck, int payloadLength, boolean fin) {
         if (Seq.gt(segAck, sndMax)) {
             ackPending = true;
             engine.drop(DropReason.TCP_ACK_UNSENT, seg);
@@ -433,12 +473,17 @@ final class Tcb implements TcpConnection {
         }
         final long nowNs = now();
         final int newWnd = seg.window() << sndWscale;
+        recordSack(opts);
         if (Seq.gt(segAck, sndUna)) {
             onNewAck(segAck, nowNs);
         } else if (segAck == sndUna && payloadLength == 0 && !fin && newWnd == sndWnd && sndMax != sndUna) {
             // RFC 5681 §2 duplicate ACK.
+            final boolean wasInRecovery = cc.inRecovery();
             if (cc.onDupAck(sndUna, sndMax, sndMax - sndUna)) {
+                highRxt = sndUna;
                 retransmitFirst();
+            } else if (wasInRecovery && retransmitNextHole()) {
+                cc.spendInflation();
             }
             engine.markDirty(this); // inflation may let new data out
         }
@@ -512,8 +557,15 @@ final class Tcb implements TcpConnection {
             rttTiming = false;
         }
         consecutiveTimeouts = 0;
+        sacked.discardBelow(sendRing.readIndex());
         if (cc.onNewAck(segAck, acked, flightBefore)) {
-            retransmitFirst();
+            // NewReno partial ACK (RFC 6582 §3.2 step 5); with SACK, the next hole not yet resent.
+            if (Seq.lt(highRxt, sndUna)) {
+                highRxt = sndUna;
+            }
+            if (!retransmitNextHole()) {
+                retransmitFirst();
+            }
         }
         // RFC 6298 §5.2/§5.3: stop the timer when all is acknowledged, else restart it.
         rtxDeadlineNs = sndUna == sndMax ? Long.MAX_VALUE : nowNs + rtt.rtoNs();
@@ -544,6 +596,7 @@ final class Tcb implements TcpConnection {
             final DirectBuffer src = seg.buffer();
             if (offset == 0) {
                 recvRing.copyIn(base, src, payloadOffset, payloadLength);
+                ackNow |= !reassembler.isEmpty(); // fills (part of) a gap
                 final long edge = reassembler.advance(base + payloadLength);
                 final int delivered = (int) (edge - base);
                 recvRing.commit(delivered);
@@ -556,6 +609,8 @@ final class Tcb implements TcpConnection {
                 }
             } else if (reassembler.add(base + offset, base + offset + payloadLength)) {
                 recvRing.copyIn(base + offset, src, payloadOffset, payloadLength);
+                lastOooIndex = base + offset;
+                ackNow = true; // a duplicate ACK the sender counts toward fast retransmit
             } else {
                 engine.drop(DropReason.TCP_REASSEMBLY_FULL, seg);
                 fin = false;
@@ -654,7 +709,8 @@ final class Tcb implements TcpConnection {
             rcvAdvEdge = rcvNxt + window;
         }
         final boolean offerWscale = !synAck || peerOfferedWscale;
-        engine.emitSyn(this, synAck, window, offerWscale);
+        final boolean offerSack = synAck ? sackOk : engine.config.sack();
+        engine.emitSyn(this, synAck, window, offerWscale, offerSack);
         if (sndMax == iss) {
             // First transmission of the SYN: time it (Karn: a retransmitted SYN is not timed).
             rttTiming = consecutiveTimeouts == 0;
@@ -672,26 +728,44 @@ final class Tcb implements TcpConnection {
     }
 
     private void sendBareAck() {
-        engine.emit(this, TcpHeader.ACK, sndNxt, 0, 0);
+        engine.emit(this, TcpHeader.ACK, acceptableSeq(), 0, 0);
         ackPending = false;
+    }
+
+    /**
+     * SEQ for a segment that carries no data. After a timeout sndNxt goes back to sndUna, but the
+     * peer may already hold data up to sndMax: a bare ACK at sndNxt would then sit below its
+     * RCV.NXT, fail the acceptability test (RFC 9293 §3.10.7.4 first step) and be dropped, ACK
+     * field and all, on both sides at once. So use the highest sequence sent (RFC 793's SND.NXT,
+     * which a retransmission never moves back), kept within the peer's window as Linux's
+     * tcp_acceptable_seq() does.
+     */
+    private int acceptableSeq() {
+        final int windowEnd = sndUna + sndWnd;
+        return Seq.le(sndMax, windowEnd) ? sndMax : Seq.max(sndNxt, windowEnd);
     }
 
     /** Segmentation by min(MSS, usable window), PSH at the end of the buffered data, FIN last. */
     private void sendData() {
         final long nowNs = now();
         final long window = Math.min(sndWnd, cc.cwnd());
+        // RFC 6691: the MSS excludes options, so SACK blocks on a data segment take payload room.
+        // With TSO a segment may span many MSS; the device cuts it (each piece ≤ sndMss).
+        final int sackBytes = sackOptionBytes();
+        final int tso = engine.config.tsoSegmentBytes();
+        final int maxPayload = tso > sndMss ? (tso / sndMss) * (sndMss - sackBytes) : sndMss - sackBytes;
         for (int guard = 0; guard < 1 << 16; guard++) {
             final int dataEnd = sndBufSeq + sendRing.size();
             final int unsent = Seq.diff(dataEnd, sndNxt); // -1 once the FIN is out
             final long usable = window - Seq.diff(sndNxt, sndUna);
             if (unsent > 0) {
-                int len = (int) Math.min(Math.min(unsent, sndMss), Math.max(usable, 0));
+                int len = (int) Math.min(Math.min(unsent, maxPayload), Math.max(usable, 0));
                 if (len <= 0) {
                     break;
                 }
                 // Sender-side SWS avoidance (RFC 9293 §3.8.6.2.1): no small window-limited
                 // segment while data is in flight.
-                if (len < sndMss && len < unsent && sndNxt != sndUna) {
+                if (len < sndMss - sackBytes && len < unsent && sndNxt != sndUna) {
                     break;
                 }
                 final boolean last = len == unsent;
@@ -740,16 +814,119 @@ final class Tcb implements TcpConnection {
         }
     }
 
+    /** Adds the peer's SACK blocks (RFC 2018) that lie within data in flight to the scoreboard. */
+    private void recordSack(TcpOptions opts) {
+        final int blocks = opts.sackBlockCount();
+        if (!sackOk || blocks == 0 || sendRing == null) {
+            return;
+        }
+        final int dataEnd = sndBufSeq + sendRing.size();
+        for (int b = 0; b < blocks; b++) {
+            int left = opts.sackLeft(b);
+            int right = opts.sackRight(b);
+            if (!Seq.lt(left, right) || !Seq.gt(right, sndUna) || Seq.gt(right, sndMax)) {
+                continue; // stale, D-SACK below sndUna, or invalid: ignored
+            }
+            left = Seq.max(left, sndUna);
+            right = Seq.min(right, dataEnd);
+            if (Seq.lt(left, right)) {
+                sacked.add(ringIndex(left), ringIndex(right)); // a full scoreboard just forgets
+            }
+        }
+    }
+
+    private long ringIndex(int seq) {
+        return sendRing.readIndex() + Seq.diff(seq, sndBufSeq);
+    }
+
+    /**
+     * RFC 6675 §4 NextSeg, simplified: resends the first un-SACKed hole at or above HighRxt that lies
+     * below the highest SACKed byte. Returns false when there is none.
+     */
+    private boolean retransmitNextHole() {
+        if (!sackOk || sendRing == null || sacked.isEmpty()) {
+            return false;
+        }
+        long from = ringIndex(Seq.max(highRxt, sndUna));
+        for (int i = 0; i < sacked.rangeCount(); i++) {
+            if (from < sacked.start(i)) {
+                final int len = (int) Math.min(sacked.start(i) - from, sndMss - sackOptionBytes());
+                final int seq = sndBufSeq + (int) (from - sendRing.readIndex());
+                transmit(now(), seq, len, TcpHeader.ACK);
+                highRxt = seq + len;
+                return true;
+            }
+            from = Math.max(from, sacked.end(i));
+        }
+        return false;
+    }
+
     /** Fast retransmit / NewReno partial ACK: the first unacknowledged segment, once. */
     private void retransmitFirst() {
         final int dataEnd = sndBufSeq + sendRing.size();
-        final int len = Math.min(Seq.diff(dataEnd, sndUna), sndMss);
+        // Resend only bytes sent before (below sndMax): bytes beyond it would reach the peer
+        // without moving sndMax, and its ACK of them would then fail our "ACK of something not
+        // yet sent" check (RFC 9293 §3.10.7.4 fifth step) for ever, stalling both directions.
+        // The payload leaves room for the SACK option, as sendData does (RFC 6691).
+        final int sent = Seq.diff(Seq.min(sndMax, dataEnd), sndUna);
+        final int len = Math.min(sent, sndMss - sackOptionBytes());
+        final boolean finSent = finQueued && Seq.gt(sndMax, dataEnd);
         if (len > 0) {
-            final boolean withFin = finQueued && len == Seq.diff(dataEnd, sndUna);
+            final boolean withFin = finSent && len == Seq.diff(dataEnd, sndUna);
             transmit(now(), sndUna, len, TcpHeader.ACK | (withFin ? TcpHeader.FIN : 0));
-        } else if (finQueued && sndUna == dataEnd) {
+            if (Seq.gt(sndUna + len, highRxt)) {
+                highRxt = sndUna + len;
+            }
+        } else if (finSent && sndUna == dataEnd) {
             transmit(now(), sndUna, 0, TcpHeader.ACK | TcpHeader.FIN);
         }
+    }
+
+    /** Option bytes the next non-SYN segment carries: timestamps, then SACK (NOP NOP kind len + 8 a block). */
+    int sackOptionBytes() {
+        final int blocks = sackOk && recvRing != null ? Math.min(reassembler.rangeCount(), maxSackBlocks()) : 0;
+        return (tsOk ? TIMESTAMP_OPTION_BYTES : 0) + (blocks == 0 ? 0 : 4 + 8 * blocks);
+    }
+
+    int maxSackBlocks() {
+        return tsOk ? MAX_SACK_BLOCKS - 1 : MAX_SACK_BLOCKS;
+    }
+
+    /** Our TSval: a 1 ms clock (RFC 7323 §5.4 allows 1 ms to 1 s a tick) plus the per-connection offset. */
+    int tsVal() {
+        return (int) (engine.nowNs / 1_000_000L) + tsOffset;
+    }
+
+    /**
+     * Fills {@code edges} with SACK blocks (left, right pairs in sequence space) and returns their
+     * count. RFC 2018 §4: the first block holds the most recently received segment; the others
+     * follow in ascending order.
+     */
+    int sackBlocks(int[] edges) {
+        final int ranges = reassembler.rangeCount();
+        if (!sackOk || recvRing == null || ranges == 0) {
+            return 0;
+        }
+        final long base = recvRing.writeIndex();
+        int first = 0;
+        for (int i = 0; i < ranges; i++) {
+            if (reassembler.start(i) <= lastOooIndex && lastOooIndex < reassembler.end(i)) {
+                first = i;
+                break;
+            }
+        }
+        int n = 0;
+        edges[0] = rcvNxt + (int) (reassembler.start(first) - base);
+        edges[1] = rcvNxt + (int) (reassembler.end(first) - base);
+        n++;
+        for (int i = 0; i < ranges && n < maxSackBlocks(); i++) {
+            if (i != first) {
+                edges[2 * n] = rcvNxt + (int) (reassembler.start(i) - base);
+                edges[2 * n + 1] = rcvNxt + (int) (reassembler.end(i) - base);
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The window field for an outgoing segment; moves the advertised edge per receiver SWS avoidance. */
@@ -828,11 +1005,14 @@ final class Tcb implements TcpConnection {
             return; // nothing outstanding
         }
         if (consecutiveTimeouts > engine.config.dataRetries()) {
-            engine.sendRst(localAddr, localPort, remoteAddr, remotePort, sndNxt, 0, false);
+            // RFC 5961 §3.2: only SEQ = the peer's RCV.NXT resets it; that is sndMax if all arrived.
+            engine.sendRst(localAddr, localPort, remoteAddr, remotePort, sndMax, 0, false);
             terminate(CloseReason.TIMED_OUT);
             return;
         }
         cc.onTimeout(Seq.diff(sndMax, sndUna), sndMax);
+        sacked.clear(); // RFC 2018 §8: after a timeout, SACKed data is resent too (the peer may renege)
+        highRxt = sndUna;
         rtt.backOff();
         sndNxt = sndUna; // go back: resend from the first unacknowledged byte, one segment at first
         rtxDeadlineNs = nowNs + rtt.rtoNs();
@@ -1041,6 +1221,9 @@ final class Tcb implements TcpConnection {
                 abort();
                 return;
             case SYN_RECEIVED:
+                // RFC 9293 §3.10.4: queue the FIN until ESTABLISHED, when our SYN is acknowledged.
+                finQueued = true;
+                return;
             case ESTABLISHED:
                 finQueued = true;
                 setState(TcpState.FIN_WAIT_1);

@@ -5,6 +5,7 @@ import io.jtcp.stack.PacketSink;
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.StackCounters;
 import io.jtcp.stack.StackTracer;
+import io.jtcp.stack.wire.Checksum;
 import io.jtcp.stack.wire.Ipv4Header;
 import io.jtcp.stack.wire.TcpHeader;
 import io.jtcp.stack.wire.TcpOptions;
@@ -45,6 +46,7 @@ public final class TcpEngine {
     private final Ipv4Header txIp = new Ipv4Header();
     private final TcpHeader txTcp = new TcpHeader();
     private final TcpOptions rxOptions = new TcpOptions();
+    private final int[] sackEdges = new int[2 * Tcb.MAX_SACK_BLOCKS];
     private int ipIdentification;
     private int ephemeralCounter;
 
@@ -78,11 +80,11 @@ public final class TcpEngine {
     // =====================================================================================
 
     /** A TCP segment whose IPv4 header is valid and addressed to us. */
-    public void onSegment(long now, Ipv4Header ip, TcpHeader seg) {
+    public void onSegment(long now, Ipv4Header ip, TcpHeader seg, boolean checksumTrusted) {
         nowNs = now;
         currentIp = ip;
         counters.tcpSegmentsIn++;
-        final DropReason structural = seg.validate(ip.srcAddr(), ip.dstAddr());
+        final DropReason structural = checksumTrusted ? seg.validateLength() : seg.validate(ip.srcAddr(), ip.dstAddr());
         if (structural != DropReason.NONE) {
             dropPacket(structural, ip);
             return;
@@ -100,7 +102,7 @@ public final class TcpEngine {
         final int remote = ip.srcAddr();
         Tcb tcb = connections.get(key(remote, srcPort, dstPort));
         if (tcb != null && tcb.state == TcpState.TIME_WAIT && reopenFromTimeWait(tcb, seg)) {
-            tcb = null;
+            return; // the SYN was handled as in LISTEN: a second pass would open a second TCB
         }
         if (tcb != null) {
             tcb.onSegment(seg, rxOptions);
@@ -426,35 +428,55 @@ public final class TcpEngine {
 
     // ---- segment construction ----
 
-    /** A data/ACK/FIN segment of {@code t}: payload from its send ring at {@code ringOffset}. */
+    /**
+     * A data/ACK/FIN segment of {@code t}: payload from its send ring at {@code ringOffset}, SACK
+     * blocks when it holds out-of-order data (RFC 2018).
+     */
     void emit(Tcb t, int flags, int seq, int payloadLength, int ringOffset) {
-        final int tcpLength = TcpHeader.MIN_HEADER_LENGTH + payloadLength;
+        final int optionsStart = Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH;
+        int o = optionsStart;
+        if (t.tsOk) {
+            // RFC 7323 §3.2: once negotiated, every segment carries TSval and TSecr = TS.Recent.
+            o = TcpOptions.writeTimestamps(tx, o, t.tsVal(), t.tsRecent);
+        }
+        final int blocks = t.sackBlocks(sackEdges);
+        final int optionsEnd = blocks > 0 ? TcpOptions.writeSack(tx, o, sackEdges, blocks) : o;
+        t.lastAckSent = t.rcvNxt;
+        final int headerLength = optionsEnd - Ipv4Header.MIN_HEADER_LENGTH;
+        final int tcpLength = headerLength + payloadLength;
         txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
         txTcp.srcPort(t.localPort)
                 .dstPort(t.remotePort)
                 .seq(seq)
                 .ackNum(t.rcvNxt)
-                .dataOffset(5)
+                .dataOffset(headerLength / 4)
                 .flags(flags)
                 .window(t.windowField())
                 .urgentPointer(0);
         if (payloadLength > 0) {
-            t.sendRing.copyOut(
-                    t.sendRing.readIndex() + ringOffset,
-                    tx,
-                    Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH,
-                    payloadLength);
+            t.sendRing.copyOut(t.sendRing.readIndex() + ringOffset, tx, optionsEnd, payloadLength);
         }
-        finishAndSend(t.remoteAddr, tcpLength);
+        final int pieceBytes = t.sndMss - (headerLength - TcpHeader.MIN_HEADER_LENGTH);
+        finishAndSend(t.remoteAddr, tcpLength, payloadLength > pieceBytes ? pieceBytes : 0);
     }
 
-    /** SYN or SYN-ACK with MSS (RFC 9293 §3.7.1) and, when negotiable, window scale (RFC 7323). */
-    void emitSyn(Tcb t, boolean synAck, int window, boolean offerWscale) {
+    /**
+     * SYN or SYN-ACK with MSS (RFC 9293 §3.7.1) and, when negotiable, window scale (RFC 7323) and
+     * SACK-permitted (RFC 2018).
+     */
+    void emitSyn(Tcb t, boolean synAck, int window, boolean offerWscale, boolean offerSack) {
         final int optionsStart = Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH;
         int o = TcpOptions.writeMss(tx, optionsStart, config.mssBytes());
         if (offerWscale) {
             o = TcpOptions.writeWindowScale(tx, o, t.rcvWscale);
         }
+        if (offerSack) {
+            o = TcpOptions.writeSackPermitted(tx, o);
+        }
+        if (synAck ? t.tsOk : config.timestamps()) {
+            o = TcpOptions.writeTimestamps(tx, o, t.tsVal(), synAck ? t.tsRecent : 0);
+        }
+        t.lastAckSent = t.rcvNxt;
         final int tcpLength = o - Ipv4Header.MIN_HEADER_LENGTH;
         txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
         txTcp.srcPort(t.localPort)
@@ -465,7 +487,7 @@ public final class TcpEngine {
                 .flags(synAck ? TcpHeader.SYN | TcpHeader.ACK : TcpHeader.SYN)
                 .window(window)
                 .urgentPointer(0);
-        finishAndSend(t.remoteAddr, tcpLength);
+        finishAndSend(t.remoteAddr, tcpLength, 0);
     }
 
     /**
@@ -483,11 +505,18 @@ public final class TcpEngine {
                 .window(0)
                 .urgentPointer(0);
         counters.tcpRstsSent++;
-        finishAndSend(dst, TcpHeader.MIN_HEADER_LENGTH);
+        finishAndSend(dst, TcpHeader.MIN_HEADER_LENGTH, 0);
     }
 
-    private void finishAndSend(int dst, int tcpLength) {
-        txTcp.computeChecksum(localAddr, dst);
+    /** Checksums (or leaves the checksum to the device), adds the IPv4 header and hands it on. */
+    private void finishAndSend(int dst, int tcpLength, int gsoSegmentBytes) {
+        final boolean partial = config.txChecksumOffload();
+        if (partial) {
+            // The device completes it: the field holds the pseudo-header sum (virtio-net convention).
+            txTcp.checksum(Checksum.pseudoHeaderSum(localAddr, dst, Ipv4Header.PROTOCOL_TCP, tcpLength));
+        } else {
+            txTcp.computeChecksum(localAddr, dst);
+        }
         final int total = Ipv4Header.MIN_HEADER_LENGTH + tcpLength;
         txIp.wrap(tx, 0, total)
                 .writeHeader(total, ipIdentification++ & 0xFFFF, config.ttl(), Ipv4Header.PROTOCOL_TCP, localAddr, dst);
@@ -497,7 +526,11 @@ public final class TcpEngine {
         if (tracer != null) {
             tracer.onPacket(nowNs, false, tx, 0, total);
         }
-        sink.transmit(tx, 0, total);
+        if (partial || gsoSegmentBytes > 0) {
+            sink.transmitOffload(tx, 0, total, gsoSegmentBytes, partial);
+        } else {
+            sink.transmit(tx, 0, total);
+        }
     }
 
     void drop(DropReason reason, TcpHeader seg) {

@@ -49,6 +49,10 @@ public final class IcmpHeader {
         return this;
     }
 
+    public MutableDirectBuffer buffer() {
+        return buffer;
+    }
+
     public int offset() {
         return offset;
     }

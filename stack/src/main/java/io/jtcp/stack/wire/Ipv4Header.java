@@ -289,7 +289,8 @@ public final class Ipv4Header {
         }
         int addr = 0;
         for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+            // ASCII digits only: Character.isDigit (and Integer.parseInt) also take other scripts' digits.
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new IllegalArgumentException("not an IPv4 address: '" + text + "'");
             }
             int v = Integer.parseInt(p);

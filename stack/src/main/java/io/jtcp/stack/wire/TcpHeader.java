@@ -251,17 +251,20 @@ public final class TcpHeader {
         return this;
     }
 
-    /** Flags as tcpdump prints them: "S", "S.", "F.", "R", "P." and so on. */
+    /**
+     * Flags as tcpdump prints them: "S", "S.", "F.", "R", "P." and so on, in tcpdump's order (FIN SYN
+     * RST PSH ACK URG ECE CWR, print-tcp.c's tcp_flag_values), so a SYN-ACK with ECN reads "S.EW".
+     */
     public static String flagsToString(int flags) {
         StringBuilder sb = new StringBuilder(8);
-        if ((flags & SYN) != 0) sb.append('S');
         if ((flags & FIN) != 0) sb.append('F');
+        if ((flags & SYN) != 0) sb.append('S');
         if ((flags & RST) != 0) sb.append('R');
         if ((flags & PSH) != 0) sb.append('P');
+        if ((flags & ACK) != 0) sb.append('.');
         if ((flags & URG) != 0) sb.append('U');
         if ((flags & ECE) != 0) sb.append('E');
         if ((flags & CWR) != 0) sb.append('W');
-        if ((flags & ACK) != 0) sb.append('.');
         return sb.length() == 0 ? "none" : sb.toString();
     }
 }

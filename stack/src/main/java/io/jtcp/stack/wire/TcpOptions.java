@@ -177,40 +177,62 @@ public final class TcpOptions {
 
     /** NOP + window scale: 4 bytes, keeping the list 32-bit aligned. */
     public static int writeWindowScale(MutableDirectBuffer buffer, int offset, int shift) {
-        buffer.putByte(offset, (byte) KIND_NOP);
-        buffer.putByte(offset + 1, (byte) KIND_WSCALE);
-        buffer.putByte(offset + 2, (byte) LENGTH_WSCALE);
-        buffer.putByte(offset + 3, (byte) shift);
-        return offset + 4;
+        return writeWindowScaleOption(buffer, writeNop(buffer, offset), shift);
     }
 
     /** NOP NOP + SACK-permitted: 4 bytes. */
     public static int writeSackPermitted(MutableDirectBuffer buffer, int offset) {
-        buffer.putByte(offset, (byte) KIND_NOP);
-        buffer.putByte(offset + 1, (byte) KIND_NOP);
-        buffer.putByte(offset + 2, (byte) KIND_SACK_PERMITTED);
-        buffer.putByte(offset + 3, (byte) LENGTH_SACK_PERMITTED);
-        return offset + 4;
+        return writeSackPermittedOption(buffer, writeNop(buffer, writeNop(buffer, offset)));
     }
 
     /** NOP NOP + timestamps: 12 bytes (RFC 7323 Appendix A layout). */
     public static int writeTimestamps(MutableDirectBuffer buffer, int offset, int tsVal, int tsEcr) {
-        buffer.putByte(offset, (byte) KIND_NOP);
-        buffer.putByte(offset + 1, (byte) KIND_NOP);
-        buffer.putByte(offset + 2, (byte) KIND_TIMESTAMPS);
-        buffer.putByte(offset + 3, (byte) LENGTH_TIMESTAMPS);
-        buffer.putInt(offset + 4, tsVal, ByteOrder.BIG_ENDIAN);
-        buffer.putInt(offset + 8, tsEcr, ByteOrder.BIG_ENDIAN);
-        return offset + 12;
+        return writeTimestampsOption(buffer, writeNop(buffer, writeNop(buffer, offset)), tsVal, tsEcr);
     }
 
     /** NOP NOP + SACK with {@code count} blocks from {@code edges} (left, right pairs). */
     public static int writeSack(MutableDirectBuffer buffer, int offset, int[] edges, int count) {
+        return writeSackOption(buffer, writeNop(buffer, writeNop(buffer, offset)), edges, count);
+    }
+
+    // ---- bare options, no alignment NOPs: for laying a list out exactly as another stack does
+    // (Linux puts SACK-permitted and timestamps side by side in a SYN: 04 02 08 0a ...) ----
+
+    /** One NOP (kind 1): 1 byte. */
+    public static int writeNop(MutableDirectBuffer buffer, int offset) {
         buffer.putByte(offset, (byte) KIND_NOP);
-        buffer.putByte(offset + 1, (byte) KIND_NOP);
-        buffer.putByte(offset + 2, (byte) KIND_SACK);
-        buffer.putByte(offset + 3, (byte) (2 + 8 * count));
-        int o = offset + 4;
+        return offset + 1;
+    }
+
+    /** Window scale alone: 3 bytes. */
+    public static int writeWindowScaleOption(MutableDirectBuffer buffer, int offset, int shift) {
+        buffer.putByte(offset, (byte) KIND_WSCALE);
+        buffer.putByte(offset + 1, (byte) LENGTH_WSCALE);
+        buffer.putByte(offset + 2, (byte) shift);
+        return offset + LENGTH_WSCALE;
+    }
+
+    /** SACK-permitted alone: 2 bytes. */
+    public static int writeSackPermittedOption(MutableDirectBuffer buffer, int offset) {
+        buffer.putByte(offset, (byte) KIND_SACK_PERMITTED);
+        buffer.putByte(offset + 1, (byte) LENGTH_SACK_PERMITTED);
+        return offset + LENGTH_SACK_PERMITTED;
+    }
+
+    /** Timestamps alone: 10 bytes. */
+    public static int writeTimestampsOption(MutableDirectBuffer buffer, int offset, int tsVal, int tsEcr) {
+        buffer.putByte(offset, (byte) KIND_TIMESTAMPS);
+        buffer.putByte(offset + 1, (byte) LENGTH_TIMESTAMPS);
+        buffer.putInt(offset + 2, tsVal, ByteOrder.BIG_ENDIAN);
+        buffer.putInt(offset + 6, tsEcr, ByteOrder.BIG_ENDIAN);
+        return offset + LENGTH_TIMESTAMPS;
+    }
+
+    /** SACK alone: 2 + 8 * {@code count} bytes. */
+    public static int writeSackOption(MutableDirectBuffer buffer, int offset, int[] edges, int count) {
+        buffer.putByte(offset, (byte) KIND_SACK);
+        buffer.putByte(offset + 1, (byte) (2 + 8 * count));
+        int o = offset + 2;
         for (int b = 0; b < count; b++) {
             buffer.putInt(o, edges[2 * b], ByteOrder.BIG_ENDIAN);
             buffer.putInt(o + 4, edges[2 * b + 1], ByteOrder.BIG_ENDIAN);
