@@ -45,7 +45,8 @@ final class DemoCommand implements Callable<Integer> {
         String ns = "jtcp-demo-" + ProcessHandle.current().pid();
         Proc add = Proc.run(10, null, "ip", "netns", "add", ns);
         if (add.exitCode != 0) {
-            throw new CliFailure("cannot create network namespace " + ns + " (the demo needs root): " + add.output.strip());
+            throw new CliFailure(
+                    "cannot create network namespace " + ns + " (the demo needs root): " + add.output.strip());
         }
         Path www = Files.createTempDirectory("jtcp-demo");
         Process http = null;
@@ -56,14 +57,17 @@ final class DemoCommand implements Callable<Integer> {
             @Override
             public void onStateChange(long nowNs, TcpConnection c, TcpState from, TcpState to) {
                 synchronized (transitions) {
-                    transitions.computeIfAbsent(c.localPort() + "-" + c.remotePort(), k -> new ArrayList<>())
+                    transitions
+                            .computeIfAbsent(c.localPort() + "-" + c.remotePort(), k -> new ArrayList<>())
                             .add(fmt.stateChange(nowNs, c, from, to));
                 }
             }
         };
         try {
             Proc.run(10, null, "ip", "-n", ns, "link", "set", "lo", "up");
-            JtcpHost host = JtcpHost.start(new TunConfig().netns(ns), new StackConfig().mslNs(1_000_000_000L).tracer(states));
+            JtcpHost host = JtcpHost.start(
+                    new TunConfig().netns(ns),
+                    new StackConfig().mslNs(1_000_000_000L).tracer(states));
             try {
                 host.run(() -> {
                     host.stack().listen(7, new EchoService());
@@ -71,37 +75,70 @@ final class DemoCommand implements Callable<Integer> {
                     host.stack().listen(19, new ChargenService());
                     host.stack().listen(80, new HttpService(StatusPage.of(host.stack())));
                 });
-                System.out.println("demo: namespace " + ns + ": kernel 10.7.0.1/24 on tun0, jtcp 10.7.0.2 serving echo 7,"
-                        + " discard 9, chargen 19, http 80");
+                System.out.println(
+                        "demo: namespace " + ns + ": kernel 10.7.0.1/24 on tun0, jtcp 10.7.0.2 serving echo 7,"
+                                + " discard 9, chargen 19, http 80");
 
-                step(ns, "ping -c 3 -i 0.2 10.7.0.2", "ping -c 3 -i 0.2 -W 2 10.7.0.2 | grep -E 'transmitted|rtt'", null);
+                step(
+                        ns,
+                        "ping -c 3 -i 0.2 10.7.0.2",
+                        "ping -c 3 -i 0.2 -W 2 10.7.0.2 | grep -E 'transmitted|rtt'",
+                        null);
                 String sha = BytesPattern.sha256(1 << 20);
-                step(ns, "curl http://10.7.0.2/bytes/1048576 | sha256sum",
-                        "curl -sS --fail -m 20 http://10.7.0.2/bytes/1048576 | sha256sum", sha);
-                step(ns, "curl http://10.7.0.2/ (status page, connection rows)",
-                        "curl -sS --fail -m 10 http://10.7.0.2/ | grep -o '<td>10.7.0.1:[0-9]*</td><td>[A-Z_]*' | sed 's/<[^>]*>/ /g'", "ESTABLISHED");
-                step(ns, "echo 'hello, jtcp' | nc -N 10.7.0.2 7", "echo 'hello, jtcp' | nc -N -w 5 10.7.0.2 7", "hello, jtcp");
+                step(
+                        ns,
+                        "curl http://10.7.0.2/bytes/1048576 | sha256sum",
+                        "curl -sS --fail -m 20 http://10.7.0.2/bytes/1048576 | sha256sum",
+                        sha);
+                step(
+                        ns,
+                        "curl http://10.7.0.2/ (status page, connection rows)",
+                        "curl -sS --fail -m 10 http://10.7.0.2/ | grep -o '<td>10.7.0.1:[0-9]*</td><td>[A-Z_]*' | sed 's/<[^>]*>/ /g'",
+                        "ESTABLISHED");
+                step(
+                        ns,
+                        "echo 'hello, jtcp' | nc -N 10.7.0.2 7",
+                        "echo 'hello, jtcp' | nc -N -w 5 10.7.0.2 7",
+                        "hello, jtcp");
                 step(ns, "nc 10.7.0.2 19 | head -c 148 (chargen)", "nc -w 5 10.7.0.2 19 | head -c 148", "ABCDEFG");
-                step(ns, "curl http://10.7.0.2:81/ (closed port: RST)",
-                        "curl -sS -m 5 http://10.7.0.2:81/ 2>&1; echo \"curl exit $?\"", "curl exit 7");
+                step(
+                        ns,
+                        "curl http://10.7.0.2:81/ (closed port: RST)",
+                        "curl -sS -m 5 http://10.7.0.2:81/ 2>&1; echo \"curl exit $?\"",
+                        "curl exit 7");
 
                 byte[] file = new byte[1 << 20];
                 new java.util.Random(42).nextBytes(file);
                 Files.write(www.resolve("file.bin"), file);
-                http = new ProcessBuilder("ip", "netns", "exec", ns, "python3", "-m", "http.server", "8000", "--bind",
-                                "10.7.0.1", "--directory", www.toString())
+                http = new ProcessBuilder(
+                                "ip",
+                                "netns",
+                                "exec",
+                                ns,
+                                "python3",
+                                "-m",
+                                "http.server",
+                                "8000",
+                                "--bind",
+                                "10.7.0.1",
+                                "--directory",
+                                www.toString())
                         .redirectErrorStream(true)
                         .redirectOutput(www.resolve("http.log").toFile())
                         .start();
                 awaitListening(ns, 8000);
-                System.out.println("\n$ jtcp get http://10.7.0.1:8000/file.bin   (jtcp as the client, python3 http.server as the server)");
+                System.out.println(
+                        "\n$ jtcp get http://10.7.0.1:8000/file.bin   (jtcp as the client, python3 http.server as the server)");
                 ByteArrayOutputStream body = new ByteArrayOutputStream();
-                HttpGetClient client = new HttpGetClient(HttpGetClient.Url.parse("http://10.7.0.1:8000/file.bin"), body);
-                TcpConnection c = Clients.connect(host, HttpGetClient.Url.parse("http://10.7.0.1:8000/").addr(), 8000, client);
+                HttpGetClient client =
+                        new HttpGetClient(HttpGetClient.Url.parse("http://10.7.0.1:8000/file.bin"), body);
+                TcpConnection c = Clients.connect(
+                        host, HttpGetClient.Url.parse("http://10.7.0.1:8000/").addr(), 8000, client);
                 HttpGetClient.Result r = client.result().get(30, TimeUnit.SECONDS);
                 Clients.awaitSettled(host, c, 5000);
                 boolean same = MessageDigest.isEqual(sha256(body.toByteArray()), sha256(file));
-                System.out.println(r.statusLine() + ", " + r.bodyBytes() + " bytes, SHA-256 " + (same ? "matches" : "DIFFERS"));
+                System.out.println(
+                        r.statusLine() + ", " + r.bodyBytes() + " bytes, SHA-256 " + (same ? "matches" : "DIFFERS"));
                 if (!same || r.status() != 200) {
                     failures.add("jtcp get");
                 }
@@ -111,10 +148,18 @@ final class DemoCommand implements Callable<Integer> {
             synchronized (transitions) {
                 List<List<String>> all = new ArrayList<>(transitions.values());
                 // The first HTTP connection (curl's 1 MiB download) and the get (an active open).
-                printTransitions("curl's connection to jtcp port 80 (passive open, jtcp closes after the peer)",
-                        all.stream().filter(l -> l.get(0).contains(" 10.7.0.2:80 <> ")).findFirst().orElse(List.of()));
-                printTransitions("jtcp get's connection to 10.7.0.1:8000 (active open)",
-                        all.stream().filter(l -> l.get(0).contains(" <> 10.7.0.1:8000 ")).findFirst().orElse(List.of()));
+                printTransitions(
+                        "curl's connection to jtcp port 80 (passive open, jtcp closes after the peer)",
+                        all.stream()
+                                .filter(l -> l.get(0).contains(" 10.7.0.2:80 <> "))
+                                .findFirst()
+                                .orElse(List.of()));
+                printTransitions(
+                        "jtcp get's connection to 10.7.0.1:8000 (active open)",
+                        all.stream()
+                                .filter(l -> l.get(0).contains(" <> 10.7.0.1:8000 "))
+                                .findFirst()
+                                .orElse(List.of()));
             }
         } finally {
             if (http != null) {
@@ -153,7 +198,9 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void awaitListening(String ns, int port) throws InterruptedException {
         for (int i = 0; i < 100; i++) {
-            if (Proc.run(5, null, "ip", "netns", "exec", ns, "ss", "-ltnH", "sport = :" + port).output.contains("LISTEN")) {
+            if (Proc.run(5, null, "ip", "netns", "exec", ns, "ss", "-ltnH", "sport = :" + port)
+                    .output
+                    .contains("LISTEN")) {
                 return;
             }
             Thread.sleep(50);
@@ -195,7 +242,8 @@ final class DemoCommand implements Callable<Integer> {
                 if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     t.join(1000);
-                    return new Proc(-1, out.toString(StandardCharsets.UTF_8) + "(timed out after " + timeoutSeconds + " s)\n");
+                    return new Proc(
+                            -1, out.toString(StandardCharsets.UTF_8) + "(timed out after " + timeoutSeconds + " s)\n");
                 }
                 t.join(5000);
                 return new Proc(p.exitValue(), out.toString(StandardCharsets.UTF_8));

@@ -83,7 +83,18 @@ final class ServeCommand implements Callable<Integer> {
             stackConfig.mslNs((long) (mslSeconds * 1e9));
         }
         Session session = Session.open(dev, tunConfig, stackConfig, System.out, null);
-        Runtime.getRuntime().addShutdownHook(new Thread(session::close, "jtcp-shutdown"));
+        java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stop = () -> {
+            session.close();
+            if (reported.compareAndSet(false, true)) {
+                // The loop thread has ended: reading its counters is safe now.
+                System.err.print(
+                        "jtcp: stopped. " + session.host.stack().counters().describe());
+                System.err.flush();
+            }
+        };
+        // SIGINT/SIGTERM: abort every connection (RST), remove the device if we created it.
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "jtcp-shutdown"));
         NetworkStack stack = session.host.stack();
         session.host.run(() -> {
             if (echo != null) {
@@ -112,8 +123,7 @@ final class ServeCommand implements Callable<Integer> {
         } else {
             session.host.loop().stopped().get();
         }
-        session.close();
-        System.err.print("jtcp: stopped. " + session.host.stack().counters().describe());
+        stop.run();
         return 0;
     }
 }
