@@ -12,6 +12,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class DeviceSink implements PacketSink {
     private final TunDevice device;
     private final UnsafeBuffer copy = new UnsafeBuffer(BufferUtil.allocateDirectAligned(1 << 16, 64));
+    private final FaultInjector.Deliver writer = this::write;
+    private FaultInjector faults;
+    private long nowNs;
     private long packets;
     private long bytes;
 
@@ -19,8 +22,37 @@ public final class DeviceSink implements PacketSink {
         this.device = device;
     }
 
+    /** Impairs outgoing packets from now on (null: none). */
+    public void faults(FaultInjector injector) {
+        this.faults = injector;
+    }
+
+    public FaultInjector faults() {
+        return faults;
+    }
+
+    /** The loop's time for this cycle, for the fault injector's delays. */
+    void nowNs(long now) {
+        this.nowNs = now;
+    }
+
+    /** Passes on packets the fault injector held back and that are now due. */
+    void pollFaults(long now) {
+        if (faults != null) {
+            faults.poll(now, writer);
+        }
+    }
+
     @Override
     public void transmit(DirectBuffer buffer, int offset, int length) {
+        if (faults != null) {
+            faults.offer(nowNs, buffer, offset, length, writer);
+        } else {
+            write(buffer, offset, length);
+        }
+    }
+
+    private void write(DirectBuffer buffer, int offset, int length) {
         final boolean written;
         if (buffer.byteArray() == null && buffer.addressOffset() != 0) {
             written = device.write(buffer.addressOffset() + offset, length);

@@ -27,6 +27,14 @@ public final class JtcpHost implements AutoCloseable {
      * drawn from SecureRandom unless one is set (RFC 6528).
      */
     public static JtcpHost start(TunConfig tunConfig, StackConfig stackConfig) {
+        return start(tunConfig, stackConfig, null);
+    }
+
+    /**
+     * As {@link #start(TunConfig, StackConfig)}, with packets in both directions impaired by
+     * {@code faults} (null: none); the outbound direction uses the seed + 1.
+     */
+    public static JtcpHost start(TunConfig tunConfig, StackConfig stackConfig, FaultInjector.Spec faults) {
         stackConfig.localAddr(tunConfig.localAddr()).mtuBytes(tunConfig.mtuBytes());
         if (stackConfig.isnSecret() == null) {
             byte[] secret = new byte[16];
@@ -41,6 +49,11 @@ public final class JtcpHost implements AutoCloseable {
         } catch (RuntimeException e) {
             device.close();
             throw e;
+        }
+        if (faults != null) {
+            loop.faults(
+                    new FaultInjector(faults, tunConfig.mtuBytes()),
+                    new FaultInjector(faults.withSeed(faults.seed() + 1), tunConfig.mtuBytes()));
         }
         JtcpHost host = new JtcpHost(device, stack[0], loop);
         loop.start("jtcp-" + device.name());

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.agrona.BufferUtil;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -41,6 +42,9 @@ public final class StackLoop implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Thread thread;
     private volatile boolean started;
+    private FaultInjector inboundFaults;
+    private long cycleNowNs;
+    private final FaultInjector.Deliver toEngine = this::deliverToEngine;
     private long cycles;
     private long packetsIn;
     private long errors;
@@ -67,6 +71,20 @@ public final class StackLoop implements AutoCloseable {
         wakeBuf.putLong(0, 1L, ByteOrder.nativeOrder());
     }
 
+    /**
+     * Impairs packets at the device boundary (null: none). Call before {@link #start}: the loop
+     * thread owns the injectors afterwards.
+     */
+    public StackLoop faults(FaultInjector inbound, FaultInjector outbound) {
+        this.inboundFaults = inbound;
+        sink.faults(outbound);
+        return this;
+    }
+
+    public FaultInjector inboundFaults() {
+        return inboundFaults;
+    }
+
     public TunDevice device() {
         return device;
     }
@@ -90,6 +108,8 @@ public final class StackLoop implements AutoCloseable {
         try {
             while (running) {
                 final long nowNs = System.nanoTime();
+                cycleNowNs = nowNs;
+                sink.nowNs(nowNs);
                 cycles++;
                 boolean busy = false;
                 try {
@@ -101,12 +121,20 @@ public final class StackLoop implements AutoCloseable {
                             break;
                         }
                         packets++;
-                        engine.onPacket(nowNs, rx, 0, n);
+                        if (inboundFaults == null) {
+                            engine.onPacket(nowNs, rx, 0, n);
+                        } else {
+                            inboundFaults.offer(nowNs, rx, 0, n, toEngine);
+                        }
+                    }
+                    if (inboundFaults != null) {
+                        inboundFaults.poll(nowNs, toEngine);
                     }
                     packetsIn += packets;
                     busy |= packets == READ_BUDGET;
                     engine.onTimeout(nowNs);
                     engine.flush(nowNs);
+                    sink.pollFaults(nowNs);
                 } catch (RuntimeException e) {
                     // A bug in a handler must not take the whole stack down with it; it is reported.
                     errors++;
@@ -114,7 +142,7 @@ public final class StackLoop implements AutoCloseable {
                     e.printStackTrace();
                 }
                 if (!busy && running && tasks.isEmpty()) {
-                    sleep(engine.nextDeadlineNs());
+                    sleep(nextDeadlineNs());
                 }
             }
             engine.shutdown(System.nanoTime());
@@ -124,6 +152,32 @@ public final class StackLoop implements AutoCloseable {
             thread = null;
             stopped.complete(null);
         }
+    }
+
+    /** Packets the inbound fault injector lets through: always the receive buffer or its pool. */
+    private void deliverToEngine(org.agrona.DirectBuffer buffer, int offset, int length) {
+        engine.onPacket(cycleNowNs, (MutableDirectBuffer) buffer, offset, length);
+    }
+
+    private long nextDeadlineNs() {
+        long deadline = engine.nextDeadlineNs();
+        if (inboundFaults != null) {
+            deadline = earlier(deadline, inboundFaults.nextDeadlineNs());
+        }
+        if (sink.faults() != null) {
+            deadline = earlier(deadline, sink.faults().nextDeadlineNs());
+        }
+        return deadline;
+    }
+
+    private static long earlier(long a, long b) {
+        if (a == Long.MAX_VALUE) {
+            return b;
+        }
+        if (b == Long.MAX_VALUE) {
+            return a;
+        }
+        return a - b <= 0 ? a : b;
     }
 
     private int runTasks() {

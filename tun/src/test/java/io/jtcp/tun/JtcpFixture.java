@@ -45,6 +45,10 @@ final class JtcpFixture implements AutoCloseable {
     }
 
     static JtcpFixture start(String purpose, Path pcapFile) {
+        return start(purpose, pcapFile, null);
+    }
+
+    static JtcpFixture start(String purpose, Path pcapFile, FaultInjector.Spec faults) {
         TestNetns ns = new TestNetns(purpose);
         try {
             long startNs = System.nanoTime();
@@ -57,7 +61,7 @@ final class JtcpFixture implements AutoCloseable {
                 }
             };
             StackConfig config = new StackConfig().mslNs(500_000_000L).tracer(Tracers.of(states, pcap));
-            JtcpHost host = JtcpHost.start(new TunConfig().netns(ns.name()), config);
+            JtcpHost host = JtcpHost.start(new TunConfig().netns(ns.name()), config, faults);
             JtcpFixture f = new JtcpFixture(ns, host, pcap);
             host.run(() -> {
                 host.stack().listen(7, new EchoService());

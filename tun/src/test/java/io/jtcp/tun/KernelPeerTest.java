@@ -254,6 +254,29 @@ class KernelPeerTest {
     }
 
     @Test
+    void shouldTransferThroughInProcessFaultInjector() throws Exception {
+        FaultInjector.Spec faults =
+                FaultInjector.Spec.parse("drop=0.01,dup=0.01,reorder=0.02,corrupt=0.005,delay=1ms,jitter=1ms,seed=9");
+        try (JtcpFixture f = JtcpFixture.start("faults", null, faults)) {
+            String sha = randomFile(tmp.resolve("up"), 4 << 20, 5);
+            sh(f, 100, "timeout 90 nc -N 10.7.0.2 " + JtcpFixture.HASH_PORT + " < " + tmp.resolve("up"));
+            assertEquals(sha + " " + (4 << 20), f.uploads.poll(10, TimeUnit.SECONDS));
+            String out = sh(
+                    f,
+                    100,
+                    "cd " + tmp + " && curl -sS --fail -m 90 -o body http://10.7.0.2/bytes/2097152"
+                            + " && sha256sum body");
+            assertTrue(out.startsWith(BytesPattern.sha256(2 << 20)), out);
+            String in = f.host.call(() -> f.host.loop().inboundFaults().describe());
+            String outFaults = f.host.call(() -> f.host.loop().sink().faults().describe());
+            long corruptedIn = f.host.call(() -> f.host.loop().inboundFaults().corrupted());
+            long checksumDrops = f.host.call(() -> f.host.stack().counters().totalDrops());
+            System.out.println("faults in: " + in + "; out: " + outFaults + "; stack drops " + checksumDrops);
+            assertTrue(corruptedIn > 0 && checksumDrops > 0, "corrupted packets were caught: " + in);
+        }
+    }
+
+    @Test
     void shouldShowKernelStatesInSs() throws Exception {
         try (JtcpFixture f = JtcpFixture.start("ss", null)) {
             Process nc = new ProcessBuilder(f.ns.command("nc", "-N", "10.7.0.2", "7"))

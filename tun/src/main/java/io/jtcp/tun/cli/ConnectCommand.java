@@ -38,10 +38,11 @@ final class ConnectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TunConfig tunConfig = dev.tunConfig(spec);
+        io.jtcp.tun.FaultInjector.Spec faults = dev.faults(spec);
         if (port < 1 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "PORT must be 1..65535, not " + port);
         }
-        try (Session session = Session.open(dev, tunConfig, new StackConfig(), System.err, null)) {
+        try (Session session = Session.open(dev, tunConfig, new StackConfig(), System.err, null, faults)) {
             StreamBridge bridge = new StreamBridge(session.host.loop(), System.in, System.out);
             TcpConnection c = Clients.connect(session.host, remote, port, bridge);
             CloseReason reason = bridge.finished().get();

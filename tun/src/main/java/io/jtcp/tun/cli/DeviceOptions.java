@@ -52,6 +52,27 @@ final class DeviceOptions {
     @Option(names = "--trace", description = "print one line per segment in/out and per TCP state transition")
     boolean trace;
 
+    @Option(
+            names = "--fault",
+            paramLabel = "SPEC",
+            description = {
+                "impair packets both ways at the device, seeded: drop=P,dup=P,reorder=P,corrupt=P,delay=T,jitter=T,seed=N",
+                "(rates 0..1, times like 5ms); --trace and --pcap show what the stack saw and sent"
+            })
+    String fault;
+
+    /** The fault spec, or null; a usage error when malformed. */
+    io.jtcp.tun.FaultInjector.Spec faults(CommandSpec spec) {
+        if (fault == null) {
+            return null;
+        }
+        try {
+            return io.jtcp.tun.FaultInjector.Spec.parse(fault);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--fault: " + e.getMessage());
+        }
+    }
+
     /** The device settings, or a usage error (exit 2) naming what is wrong. */
     TunConfig tunConfig(CommandSpec spec) {
         try {

@@ -51,6 +51,7 @@ final class GetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TunConfig tunConfig = dev.tunConfig(spec);
+        io.jtcp.tun.FaultInjector.Spec faults = dev.faults(spec);
         HttpGetClient.Url target;
         try {
             target = HttpGetClient.Url.parse(url);
@@ -59,7 +60,7 @@ final class GetCommand implements Callable<Integer> {
         }
         try (OutputStream out =
                         new BufferedOutputStream(output == null ? System.out : Files.newOutputStream(output), 1 << 16);
-                Session session = Session.open(dev, tunConfig, new StackConfig(), System.err, null)) {
+                Session session = Session.open(dev, tunConfig, new StackConfig(), System.err, null, faults)) {
             HttpGetClient client = new HttpGetClient(target, out);
             TcpConnection c = Clients.connect(session.host, target.addr(), target.port(), client);
             HttpGetClient.Result r;

@@ -58,6 +58,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TunConfig tunConfig = dev.tunConfig(spec);
+        io.jtcp.tun.FaultInjector.Spec faults = dev.faults(spec);
         if (echo == null && discard == null && chargen == null && http == null) {
             echo = 7;
             discard = 9;
@@ -82,7 +83,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             stackConfig.mslNs((long) (mslSeconds * 1e9));
         }
-        Session session = Session.open(dev, tunConfig, stackConfig, System.out, null);
+        Session session = Session.open(dev, tunConfig, stackConfig, System.out, null, faults);
         java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
         Runnable stop = () -> {
             session.close();

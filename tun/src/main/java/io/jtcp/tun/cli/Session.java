@@ -22,12 +22,22 @@ final class Session implements AutoCloseable {
 
     static Session open(
             DeviceOptions dev, TunConfig tunConfig, StackConfig stackConfig, PrintStream traceOut, StackTracer extra) {
+        return open(dev, tunConfig, stackConfig, traceOut, extra, null);
+    }
+
+    static Session open(
+            DeviceOptions dev,
+            TunConfig tunConfig,
+            StackConfig stackConfig,
+            PrintStream traceOut,
+            StackTracer extra,
+            io.jtcp.tun.FaultInjector.Spec faults) {
         long startNs = System.nanoTime();
         PcapWriter pcap = dev.pcap == null ? null : new PcapWriter(dev.pcap, startNs);
         StackTracer text = dev.trace ? new TextTracer(traceOut, startNs, true) : null;
         stackConfig.tracer(Tracers.of(text, pcap, extra));
         try {
-            return new Session(JtcpHost.start(tunConfig, stackConfig), pcap);
+            return new Session(JtcpHost.start(tunConfig, stackConfig, faults), pcap);
         } catch (RuntimeException e) {
             if (pcap != null) {
                 pcap.close();
