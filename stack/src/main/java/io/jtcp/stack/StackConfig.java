@@ -27,6 +27,7 @@ public final class StackConfig {
     private int ttl = 64;
     private boolean sack = true;
     private boolean timestamps = true;
+    private boolean nagle;
     private int tsoSegmentBytes;
     private boolean txChecksumOffload;
     private byte[] isnSecret;
@@ -193,6 +194,20 @@ public final class StackConfig {
     /** Negotiate SACK (RFC 2018): report out-of-order data to the peer in SACK blocks. */
     public StackConfig sack(boolean enabled) {
         this.sack = enabled;
+        return this;
+    }
+
+    public boolean nagle() {
+        return nagle;
+    }
+
+    /**
+     * Nagle's algorithm for new connections (RFC 9293 §3.7.4). Off by default, like TCP_NODELAY:
+     * output is segmented once per event-loop cycle, which already coalesces an application's
+     * small writes, and Nagle against a delayed-ACK peer stalls request/response traffic.
+     */
+    public StackConfig nagle(boolean enabled) {
+        this.nagle = enabled;
         return this;
     }
 

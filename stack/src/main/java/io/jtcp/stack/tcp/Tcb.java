@@ -66,6 +66,12 @@ final class Tcb implements TcpConnection {
     final Reassembler sacked = new Reassembler(MAX_OOO_RANGES); // peer's SACK blocks, send-ring indices
     int highRxt; // RFC 6675 HighRxt: highest sequence number retransmitted in this recovery
     boolean wantWritable;
+    boolean nagle;
+    long keepAliveIdleNs; // 0: off
+    long keepAliveIntervalNs;
+    int keepAliveProbes;
+    int keepAliveSent;
+    long keepAliveDeadlineNs = Long.MAX_VALUE;
 
     // ---- receive sequence space ----
     int irs;
@@ -116,6 +122,7 @@ final class Tcb implements TcpConnection {
         this.remoteAddr = remoteAddr;
         this.remotePort = remotePort;
         this.passiveOpen = passive;
+        this.nagle = engine.config.nagle();
         this.rtt = new RttEstimator(engine.config.initialRtoNs(), engine.config.minRtoNs(), engine.config.maxRtoNs());
         this.sendRing = engine.takeSendRing();
         this.recvRing = engine.takeRecvRing();
@@ -192,6 +199,10 @@ final class Tcb implements TcpConnection {
 
     /** A segment for this connection; the engine has validated it and parsed its options. */
     void onSegment(TcpHeader seg, TcpOptions opts) {
+        if (keepAliveIdleNs > 0) {
+            keepAliveSent = 0;
+            keepAliveDeadlineNs = now() + keepAliveIdleNs;
+        }
         switch (state) {
             case SYN_SENT:
                 onSegmentSynSent(seg, opts);
@@ -475,7 +486,7 @@ final class Tcb implements TcpConnection {
         final int newWnd = seg.window() << sndWscale;
         recordSack(opts);
         if (Seq.gt(segAck, sndUna)) {
-            onNewAck(segAck, nowNs);
+            onNewAck(segAck, nowNs, tsOk && opts.hasTimestamps() ? opts.tsEcr() : 0);
         } else if (segAck == sndUna && payloadLength == 0 && !fin && newWnd == sndWnd && sndMax != sndUna) {
             // RFC 5681 §2 duplicate ACK.
             final boolean wasInRecovery = cc.inRecovery();
@@ -536,7 +547,7 @@ final class Tcb implements TcpConnection {
         return sndBufSeq + sendRing.size();
     }
 
-    private void onNewAck(int segAck, long nowNs) {
+    private void onNewAck(int segAck, long nowNs, int tsEcr) {
         final int acked = Seq.diff(segAck, sndUna);
         final int flightBefore = Seq.diff(sndMax, sndUna);
         int dataAcked = acked;
@@ -555,6 +566,14 @@ final class Tcb implements TcpConnection {
         if (rttTiming && Seq.ge(segAck, rttSeq)) {
             rtt.onSample(nowNs - rttStartNs);
             rttTiming = false;
+        } else if (tsEcr != 0 && (rtt.backoffCount() > 0 || !rtt.hasSample())) {
+            // RFC 7323 §4.2: the echoed timestamp times even a retransmitted segment, so a backed-off
+            // RTO recovers with the first ACK after a loss instead of waiting for an untouched
+            // segment (what Linux does). Millisecond ticks: the nanosecond sample stays preferred.
+            final int ms = tsVal() - tsEcr;
+            if (ms >= 0 && ms < 600_000) {
+                rtt.onSample(Math.max(ms, 1) * 1_000_000L);
+            }
         }
         consecutiveTimeouts = 0;
         sacked.discardBelow(sendRing.readIndex());
@@ -665,6 +684,7 @@ final class Tcb implements TcpConnection {
         setState(TcpState.TIME_WAIT);
         rtxDeadlineNs = Long.MAX_VALUE;
         persistDeadlineNs = Long.MAX_VALUE;
+        keepAliveDeadlineNs = Long.MAX_VALUE;
         timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
         reportClosed(CloseReason.NORMAL);
         engine.releaseBuffers(this);
@@ -766,6 +786,10 @@ final class Tcb implements TcpConnection {
                 // Sender-side SWS avoidance (RFC 9293 §3.8.6.2.1): no small window-limited
                 // segment while data is in flight.
                 if (len < sndMss - sackBytes && len < unsent && sndNxt != sndUna) {
+                    break;
+                }
+                // RFC 9293 §3.7.4 (Nagle): with data unacknowledged, hold back a partial segment.
+                if (nagle && len < sndMss - sackBytes && sndMax != sndUna) {
                     break;
                 }
                 final boolean last = len == unsent;
@@ -951,7 +975,7 @@ final class Tcb implements TcpConnection {
     // =====================================================================================
 
     long computeWakeup() {
-        return Math.min(rtxDeadlineNs, Math.min(persistDeadlineNs, timeWaitDeadlineNs));
+        return Math.min(Math.min(rtxDeadlineNs, keepAliveDeadlineNs), Math.min(persistDeadlineNs, timeWaitDeadlineNs));
     }
 
     void onTimer(long nowNs) {
@@ -976,6 +1000,10 @@ final class Tcb implements TcpConnection {
         if (persistDeadlineNs - nowNs <= 0) {
             persistDeadlineNs = Long.MAX_VALUE;
             sendZeroWindowProbe(nowNs);
+        }
+        if (keepAliveDeadlineNs - nowNs <= 0) {
+            keepAliveDeadlineNs = Long.MAX_VALUE;
+            onKeepAliveTimer(nowNs);
         }
     }
 
@@ -1017,6 +1045,24 @@ final class Tcb implements TcpConnection {
         sndNxt = sndUna; // go back: resend from the first unacknowledged byte, one segment at first
         rtxDeadlineNs = nowNs + rtt.rtoNs();
         engine.markDirty(this);
+    }
+
+    /**
+     * RFC 9293 §3.8.4: an idle connection is probed with SEG.SEQ = SND.NXT − 1 and no data, which
+     * the peer must answer with an ACK; unanswered probes end the connection.
+     */
+    private void onKeepAliveTimer(long nowNs) {
+        if (keepAliveIdleNs == 0 || !(state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT)) {
+            return;
+        }
+        if (keepAliveSent >= keepAliveProbes) {
+            engine.sendRst(localAddr, localPort, remoteAddr, remotePort, sndMax, 0, false);
+            terminate(CloseReason.TIMED_OUT);
+            return;
+        }
+        keepAliveSent++;
+        engine.emit(this, TcpHeader.ACK, sndMax - 1, 0, 0);
+        keepAliveDeadlineNs = nowNs + keepAliveIntervalNs;
     }
 
     /** RFC 9293 §3.8.6.1: probe a zero window with one octet of new data, backing off. */
@@ -1332,6 +1378,27 @@ final class Tcb implements TcpConnection {
     @Override
     public int bytesInFlight() {
         return Math.max(Seq.diff(sndMax, sndUna), 0);
+    }
+
+    @Override
+    public void nagle(boolean enabled) {
+        this.nagle = enabled;
+        if (!enabled) {
+            engine.markDirty(this);
+        }
+    }
+
+    @Override
+    public void keepAlive(long idleNs, long intervalNs, int probes) {
+        if (idleNs < 0 || intervalNs <= 0 && idleNs > 0 || probes < 1 && idleNs > 0) {
+            throw new IllegalArgumentException("keepAlive needs idle ≥ 0, and interval > 0 and probes ≥ 1 when on");
+        }
+        keepAliveIdleNs = idleNs;
+        keepAliveIntervalNs = intervalNs;
+        keepAliveProbes = probes;
+        keepAliveSent = 0;
+        keepAliveDeadlineNs = idleNs == 0 ? Long.MAX_VALUE : now() + idleNs;
+        engine.rearm(this);
     }
 
     /** Congestion window, for status pages and tests. */

@@ -79,4 +79,21 @@ public interface TcpConnection {
 
     /** Bytes in flight (sent, not acknowledged). */
     int bytesInFlight();
+
+    /**
+     * Nagle's algorithm (RFC 9293 §3.7.4): when on, a segment smaller than the MSS waits while data
+     * is unacknowledged. Off by default (see {@code StackConfig#nagle}).
+     */
+    default void nagle(boolean enabled) {
+        throw new UnsupportedOperationException("nagle");
+    }
+
+    /**
+     * Keep-alive (RFC 9293 §3.8.4): after {@code idleNs} without a segment from the peer, send a
+     * probe every {@code intervalNs}; after {@code probes} unanswered ones the connection ends with
+     * {@link CloseReason#TIMED_OUT}. {@code idleNs = 0} turns it off (the default).
+     */
+    default void keepAlive(long idleNs, long intervalNs, int probes) {
+        throw new UnsupportedOperationException("keepAlive");
+    }
 }

@@ -361,6 +361,7 @@ public final class TcpEngine {
         t.rtxDeadlineNs = Long.MAX_VALUE;
         t.persistDeadlineNs = Long.MAX_VALUE;
         t.timeWaitDeadlineNs = Long.MAX_VALUE;
+        t.keepAliveDeadlineNs = Long.MAX_VALUE;
         releaseBuffers(t);
     }
 

@@ -26,9 +26,11 @@ import org.junit.jupiter.api.Timeout;
  * and per-connection invariants hold.
  */
 class FuzzTest {
-    private static final long SEED = 0x5EED_7C9L;
-    private static final long TARGET_PACKETS = 1_000_000;
-    private static final long REAL_BUDGET_NS = 6_000_000_000L;
+    /** Override with -Djtcp.fuzz.seed / -Djtcp.fuzz.packets / -Djtcp.fuzz.seconds for longer hunts. */
+    private static final long SEED = Long.getLong("jtcp.fuzz.seed", 0x5EED_7C9L);
+
+    private static final long TARGET_PACKETS = Long.getLong("jtcp.fuzz.packets", 1_000_000);
+    private static final long REAL_BUDGET_NS = Long.getLong("jtcp.fuzz.seconds", 6) * 1_000_000_000L;
     private static final int MAX_CONNECTIONS = 64;
     private static final int BUFFER = 16 * 1024;
 
@@ -57,7 +59,7 @@ class FuzzTest {
     }
 
     @Test
-    @Timeout(value = 40, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldSurviveRandomAndMutatedSegmentsInEveryState() {
         SplittableRandom rnd = new SplittableRandom(SEED);
         List<Setup> setups = setups();

@@ -36,7 +36,11 @@ class PairTransferTest {
         long realMs;
 
         Run(Pair.Link link, int bytes) {
-            pair = new Pair(link);
+            this(link, bytes, c -> {});
+        }
+
+        Run(Pair.Link link, int bytes, java.util.function.Consumer<io.jtcp.stack.StackConfig> both) {
+            pair = new Pair(link, both, both);
             server = new BulkApp(bytes, link.seed * 31 + 1);
             client = new BulkApp(bytes, link.seed * 31 + 2);
             server.expectFrom(client);
