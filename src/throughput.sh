@@ -12,9 +12,11 @@ bytes=$((mib * 1024 * 1024))
 ./jtcp --version >/dev/null # builds the jar if missing
 ip netns add "$ns"
 cleanup() {
-  for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
-  [[ -n "${serve:-}" ]] && kill "$serve" 2>/dev/null && wait "$serve" 2>/dev/null
-  ip netns del "$ns" 2>/dev/null || true
+  set +e
+  for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null; done
+  if [[ -n "${serve:-}" ]]; then kill "$serve" 2>/dev/null; wait "$serve" 2>/dev/null; fi
+  ip netns del "$ns" 2>/dev/null
+  true
 }
 trap cleanup EXIT
 ip -n "$ns" link set lo up
