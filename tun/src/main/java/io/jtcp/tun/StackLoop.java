@@ -253,6 +253,12 @@ public final class StackLoop implements AutoCloseable {
         }
     }
 
+    /** The loop thread's id while it runs (for allocation measurements), else -1. */
+    public long threadId() {
+        Thread t = thread;
+        return t == null ? -1 : t.getId();
+    }
+
     public boolean inLoopThread() {
         return Thread.currentThread() == thread;
     }
