@@ -151,6 +151,9 @@ public final class TunDevice implements AutoCloseable {
         if (!existed || getAddr(sock, ifr, name, SIOCGIFNETMASK) != config.netmask()) {
             setAddr(sock, ifr, name, SIOCSIFNETMASK, config.netmask(), "netmask");
         }
+        if (!existed) {
+            disableIpv6(name);
+        }
         if (ioctl(sock, SIOCGIFFLAGS, ifr, name) < 0) {
             throw new TunException("cannot read the flags of " + name + ": " + LibC.describe(LibC.errno()));
         }
@@ -160,6 +163,20 @@ public final class TunDevice implements AutoCloseable {
             if (LibC.ioctl(sock, SIOCSIFFLAGS, ifr.addressOffset()) < 0) {
                 throw configFailure(name, "up", LibC.errno(), config);
             }
+        }
+    }
+
+    /**
+     * jtcp speaks IPv4 only; without this the kernel sends router solicitations and MLD reports
+     * into the device, which the stack can only count as drops. Best effort: /proc/sys/net belongs
+     * to the namespace of the calling thread, which is the device's.
+     */
+    private static void disableIpv6(String name) {
+        try {
+            java.nio.file.Files.writeString(
+                    java.nio.file.Path.of("/proc/sys/net/ipv6/conf", name, "disable_ipv6"), "1");
+        } catch (java.io.IOException | RuntimeException e) {
+            // No IPv6 in this kernel, or no permission: the stray packets are merely counted.
         }
     }
 
