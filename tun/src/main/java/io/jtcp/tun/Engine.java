@@ -1,0 +1,52 @@
+package io.jtcp.tun;
+
+import io.jtcp.stack.NetworkStack;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * What the event loop drives: the four calls of {@link NetworkStack}'s driving contract. An
+ * interface so the loop and the device can be tested with a stand-in engine.
+ */
+public interface Engine {
+    void onPacket(long nowNs, MutableDirectBuffer buffer, int offset, int length);
+
+    void onTimeout(long nowNs);
+
+    void flush(long nowNs);
+
+    long nextDeadlineNs();
+
+    /** Called once on the loop thread when the loop stops. */
+    default void shutdown(long nowNs) {}
+
+    static Engine of(NetworkStack stack) {
+        return new Engine() {
+            @Override
+            public void onPacket(long nowNs, MutableDirectBuffer buffer, int offset, int length) {
+                stack.onPacket(nowNs, buffer, offset, length);
+            }
+
+            @Override
+            public void onTimeout(long nowNs) {
+                stack.onTimeout(nowNs);
+            }
+
+            @Override
+            public void flush(long nowNs) {
+                stack.flush(nowNs);
+            }
+
+            @Override
+            public long nextDeadlineNs() {
+                return stack.nextDeadlineNs();
+            }
+
+            @Override
+            public void shutdown(long nowNs) {
+                // RST every connection so peers do not wait for timeouts (RFC 9293 §3.10.5 ABORT).
+                stack.abortAll(nowNs);
+                stack.flush(nowNs);
+            }
+        };
+    }
+}

@@ -1,0 +1,94 @@
+package io.jtcp.tun;
+
+import io.jtcp.stack.NetworkStack;
+import io.jtcp.stack.StackConfig;
+import java.security.SecureRandom;
+import java.util.function.Supplier;
+
+/**
+ * One running jtcp: a TUN device, the stack engine on it and the event loop driving them. The
+ * stack may only be touched on the loop thread: from handler callbacks, or through {@link
+ * #call}/{@link StackLoop#execute}.
+ */
+public final class JtcpHost implements AutoCloseable {
+    private final TunDevice device;
+    private final NetworkStack stack;
+    private final StackLoop loop;
+
+    private JtcpHost(TunDevice device, NetworkStack stack, StackLoop loop) {
+        this.device = device;
+        this.stack = stack;
+        this.loop = loop;
+    }
+
+    /**
+     * Opens the device, builds the stack for its address and MTU, and starts the loop thread.
+     * {@code stackConfig}'s address and MTU are overwritten from {@code tunConfig}; an ISN secret is
+     * drawn from SecureRandom unless one is set (RFC 6528).
+     */
+    public static JtcpHost start(TunConfig tunConfig, StackConfig stackConfig) {
+        return start(tunConfig, stackConfig, null);
+    }
+
+    /**
+     * As {@link #start(TunConfig, StackConfig)}, with packets in both directions impaired by
+     * {@code faults} (null: none); the outbound direction uses the seed + 1.
+     */
+    public static JtcpHost start(TunConfig tunConfig, StackConfig stackConfig, FaultInjector.Spec faults) {
+        stackConfig.localAddr(tunConfig.localAddr()).mtuBytes(tunConfig.mtuBytes());
+        if (stackConfig.isnSecret() == null) {
+            byte[] secret = new byte[16];
+            new SecureRandom().nextBytes(secret);
+            stackConfig.isnSecret(secret);
+        }
+        TunDevice device = TunDevice.open(tunConfig);
+        NetworkStack[] stack = new NetworkStack[1];
+        StackLoop loop;
+        try {
+            loop = new StackLoop(device, sink -> Engine.of(stack[0] = new NetworkStack(stackConfig, sink)));
+        } catch (RuntimeException e) {
+            device.close();
+            throw e;
+        }
+        if (faults != null) {
+            loop.faults(
+                    new FaultInjector(faults, tunConfig.mtuBytes()),
+                    new FaultInjector(faults.withSeed(faults.seed() + 1), tunConfig.mtuBytes()));
+        }
+        JtcpHost host = new JtcpHost(device, stack[0], loop);
+        loop.start("jtcp-" + device.name());
+        return host;
+    }
+
+    public TunDevice device() {
+        return device;
+    }
+
+    /** The engine: touch it only on the loop thread. */
+    public NetworkStack stack() {
+        return stack;
+    }
+
+    public StackLoop loop() {
+        return loop;
+    }
+
+    /** Runs {@code task} on the loop thread and waits for its result. */
+    public <T> T call(Supplier<T> task) {
+        return loop.call(task);
+    }
+
+    /** Runs {@code task} on the loop thread and waits for it. */
+    public void run(Runnable task) {
+        loop.call(() -> {
+            task.run();
+            return null;
+        });
+    }
+
+    /** Stops the loop: every connection is aborted (RST), the device closed (and removed if created). */
+    @Override
+    public void close() {
+        loop.close();
+    }
+}

@@ -1,0 +1,314 @@
+package io.jtcp.tun;
+
+import java.nio.ByteOrder;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.agrona.BufferUtil;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The event loop: one thread owns the engine and the device. Each cycle takes {@code nowNs} once,
+ * runs tasks handed in by other threads, reads packets until EAGAIN (at most {@link
+ * #READ_BUDGET}), fires timers, flushes output, and then sleeps in {@code ppoll()} until the next
+ * deadline, a packet, or a wake-up through an eventfd.
+ *
+ * <p>Reading until EAGAIN every cycle matters: the kernel's queue towards the device is finite and
+ * overflows (drops) when not drained (DESIGN.md). The budget only keeps timers and tasks from
+ * starving under a flood. The steady state allocates nothing: one direct receive buffer, one
+ * reused pollfd array and timespec.
+ */
+public final class StackLoop implements AutoCloseable {
+    /** Packets read per cycle before timers and output get their turn. */
+    public static final int READ_BUDGET = 64;
+
+    private static final int POLLFD_SIZE = 8;
+
+    private final TunDevice device;
+    private final DeviceSink sink;
+    private final Engine engine;
+    private final UnsafeBuffer rx;
+    private final int rxCapacity;
+    private final UnsafeBuffer pollFds = new UnsafeBuffer(BufferUtil.allocateDirectAligned(2 * POLLFD_SIZE, 64));
+    private final UnsafeBuffer timespec = new UnsafeBuffer(BufferUtil.allocateDirectAligned(16, 64));
+    private final UnsafeBuffer eventBuf = new UnsafeBuffer(BufferUtil.allocateDirectAligned(8, 64));
+    private final UnsafeBuffer wakeBuf = new UnsafeBuffer(BufferUtil.allocateDirectAligned(8, 64));
+    private final ManyToOneConcurrentLinkedQueue<Runnable> tasks = new ManyToOneConcurrentLinkedQueue<>();
+    private final int eventFd;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private volatile boolean running = true;
+    private volatile Thread thread;
+    private volatile boolean started;
+    private FaultInjector inboundFaults;
+    private long cycleNowNs;
+    private final FaultInjector.Deliver toEngine = this::deliverToEngine;
+    private long cycles;
+    private long packetsIn;
+    private long errors;
+
+    /**
+     * @param engineFactory builds the engine around the sink that writes to this device (the
+     *     stack takes its sink at construction)
+     */
+    public StackLoop(TunDevice device, Function<DeviceSink, Engine> engineFactory) {
+        this.device = device;
+        this.sink = new DeviceSink(device);
+        this.rxCapacity = Math.max(device.config().mtuBytes(), 1500);
+        this.rx = new UnsafeBuffer(BufferUtil.allocateDirectAligned(65_536, 64));
+        this.eventFd = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
+        if (eventFd < 0) {
+            throw new TunException("eventfd failed: " + LibC.describe(LibC.errno()));
+        }
+        try {
+            this.engine = engineFactory.apply(sink);
+        } catch (RuntimeException | Error e) {
+            LibC.close(eventFd);
+            throw e;
+        }
+        wakeBuf.putLong(0, 1L, ByteOrder.nativeOrder());
+    }
+
+    /**
+     * Impairs packets at the device boundary (null: none). Call before {@link #start}: the loop
+     * thread owns the injectors afterwards.
+     */
+    public StackLoop faults(FaultInjector inbound, FaultInjector outbound) {
+        this.inboundFaults = inbound;
+        sink.faults(outbound);
+        return this;
+    }
+
+    public FaultInjector inboundFaults() {
+        return inboundFaults;
+    }
+
+    public TunDevice device() {
+        return device;
+    }
+
+    public DeviceSink sink() {
+        return sink;
+    }
+
+    /** Starts the loop on a new thread (non-daemon, so a CLI stays alive while it runs). */
+    public StackLoop start(String threadName) {
+        started = true;
+        Thread t = new Thread(this::run, threadName);
+        t.start();
+        return this;
+    }
+
+    /** Runs the loop on the calling thread until {@link #close()}. */
+    public void run() {
+        started = true;
+        thread = Thread.currentThread();
+        try {
+            while (running) {
+                final long nowNs = System.nanoTime();
+                cycleNowNs = nowNs;
+                sink.nowNs(nowNs);
+                cycles++;
+                boolean busy = false;
+                try {
+                    busy = runTasks() > 0;
+                    int packets = 0;
+                    while (packets < READ_BUDGET) {
+                        int n = device.read(rx.addressOffset(), rxCapacity);
+                        if (n <= 0) {
+                            break;
+                        }
+                        packets++;
+                        if (inboundFaults == null) {
+                            engine.onPacket(nowNs, rx, 0, n);
+                        } else {
+                            inboundFaults.offer(nowNs, rx, 0, n, toEngine);
+                        }
+                    }
+                    if (inboundFaults != null) {
+                        inboundFaults.poll(nowNs, toEngine);
+                    }
+                    packetsIn += packets;
+                    busy |= packets == READ_BUDGET;
+                    engine.onTimeout(nowNs);
+                    engine.flush(nowNs);
+                    sink.pollFaults(nowNs);
+                } catch (RuntimeException e) {
+                    // A bug in a handler must not take the whole stack down with it; it is reported.
+                    errors++;
+                    System.err.println("jtcp: error in event loop: " + e);
+                    e.printStackTrace();
+                }
+                if (!busy && running && tasks.isEmpty()) {
+                    sleep(nextDeadlineNs());
+                }
+            }
+            engine.shutdown(System.nanoTime());
+        } finally {
+            LibC.close(eventFd);
+            device.close();
+            thread = null;
+            stopped.complete(null);
+        }
+    }
+
+    /** Packets the inbound fault injector lets through: always the receive buffer or its pool. */
+    private void deliverToEngine(org.agrona.DirectBuffer buffer, int offset, int length) {
+        engine.onPacket(cycleNowNs, (MutableDirectBuffer) buffer, offset, length);
+    }
+
+    private long nextDeadlineNs() {
+        long deadline = engine.nextDeadlineNs();
+        if (inboundFaults != null) {
+            deadline = earlier(deadline, inboundFaults.nextDeadlineNs());
+        }
+        if (sink.faults() != null) {
+            deadline = earlier(deadline, sink.faults().nextDeadlineNs());
+        }
+        return deadline;
+    }
+
+    private static long earlier(long a, long b) {
+        if (a == Long.MAX_VALUE) {
+            return b;
+        }
+        if (b == Long.MAX_VALUE) {
+            return a;
+        }
+        return a - b <= 0 ? a : b;
+    }
+
+    private int runTasks() {
+        int n = 0;
+        Runnable task;
+        // Bounded so a thread that keeps submitting cannot starve the device.
+        while (n < 1024 && (task = tasks.poll()) != null) {
+            n++;
+            task.run();
+        }
+        return n;
+    }
+
+    private void sleep(long deadlineNs) {
+        long timeoutAddr = 0;
+        if (deadlineNs != Long.MAX_VALUE) {
+            long waitNs = deadlineNs - System.nanoTime();
+            if (waitNs <= 0) {
+                return;
+            }
+            timespec.putLong(0, waitNs / 1_000_000_000L, ByteOrder.nativeOrder());
+            timespec.putLong(8, waitNs % 1_000_000_000L, ByteOrder.nativeOrder());
+            timeoutAddr = timespec.addressOffset();
+        }
+        pollFds.putInt(0, device.fd(), ByteOrder.nativeOrder());
+        pollFds.putShort(4, LibC.POLLIN, ByteOrder.nativeOrder());
+        pollFds.putShort(6, (short) 0, ByteOrder.nativeOrder());
+        pollFds.putInt(POLLFD_SIZE, eventFd, ByteOrder.nativeOrder());
+        pollFds.putShort(POLLFD_SIZE + 4, LibC.POLLIN, ByteOrder.nativeOrder());
+        pollFds.putShort(POLLFD_SIZE + 6, (short) 0, ByteOrder.nativeOrder());
+        int ready = LibC.ppoll(pollFds.addressOffset(), 2, timeoutAddr, 0);
+        if (ready > 0 && (pollFds.getShort(POLLFD_SIZE + 6, ByteOrder.nativeOrder()) & LibC.POLLIN) != 0) {
+            LibC.read(eventFd, eventBuf.addressOffset(), 8); // resets the counter
+        }
+    }
+
+    /** Runs {@code task} on the loop thread (callable from any thread). */
+    public void execute(Runnable task) {
+        if (!running) {
+            throw new IllegalStateException("the event loop has stopped");
+        }
+        tasks.offer(task);
+        wakeup();
+    }
+
+    /** Runs {@code task} on the loop thread and returns its result to the caller's thread. */
+    public <T> CompletableFuture<T> submit(Supplier<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                result.complete(task.get());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        return result;
+    }
+
+    /** Like {@link #submit} but waits for the result (at most 10 s). */
+    public <T> T call(Supplier<T> task) {
+        try {
+            return submit(task).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the event loop did not answer within 10 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
+    /** The loop thread's id while it runs (for allocation measurements), else -1. */
+    public long threadId() {
+        Thread t = thread;
+        return t == null ? -1 : t.getId();
+    }
+
+    public boolean inLoopThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    public void wakeup() {
+        LibC.write(eventFd, wakeBuf.addressOffset(), 8);
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    public long cycles() {
+        return cycles;
+    }
+
+    public long packetsIn() {
+        return packetsIn;
+    }
+
+    public long errors() {
+        return errors;
+    }
+
+    /** Completes when the loop thread has shut the engine down and closed the device. */
+    public CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
+    /** Asks the loop to stop and waits up to 5 s for it (unless called on the loop thread). */
+    @Override
+    public void close() {
+        boolean wasRunning = running;
+        running = false;
+        if (wasRunning && started) {
+            wakeup();
+        }
+        if (!started && !stopped.isDone() && wasRunning) {
+            // Never started: release what the loop would have released.
+            LibC.close(eventFd);
+            device.close();
+            stopped.complete(null);
+            return;
+        }
+        if (!inLoopThread()) {
+            try {
+                stopped.get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // Reported by the caller's own timeout; nothing more to release here.
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.jtcp.tun;
+
+import io.jtcp.stack.wire.Ipv4Header;
+
+/**
+ * How to open and configure a TUN device: its name, the address jtcp answers on, the kernel side's
+ * address and prefix, the MTU, and optionally the network namespace to open it in.
+ *
+ * <p>Defaults are the project's conventions: {@code tun0}, jtcp at 10.7.0.2, kernel at 10.7.0.1/24,
+ * MTU 1500.
+ */
+public final class TunConfig {
+    /** Linux IFNAMSIZ is 16 including the terminating NUL. */
+    public static final int MAX_NAME_LENGTH = 15;
+
+    /**
+     * The kernel's default of 500 packets overflows when a stack advertises a large window: 5 000 to
+     * 8 600 drops per GiB were measured here with another user-space stack (DESIGN.md).
+     */
+    public static final int DEFAULT_TXQUEUELEN = 10_000;
+
+    private String name = "tun0";
+    private int localAddr = Ipv4Header.parseAddress("10.7.0.2");
+    private int hostAddr = Ipv4Header.parseAddress("10.7.0.1");
+    private int prefixLength = 24;
+    private int mtuBytes = 1500;
+    private int txQueueLength = DEFAULT_TXQUEUELEN;
+    private String netns;
+
+    public String name() {
+        return name;
+    }
+
+    public TunConfig name(String name) {
+        if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+            throw new IllegalArgumentException("invalid device name '" + name + "': 1 to 15 characters");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '/' || c == ':' || Character.isWhitespace(c) || c < 0x21 || c > 0x7e) {
+                throw new IllegalArgumentException("invalid device name '" + name + "'");
+            }
+        }
+        this.name = name;
+        return this;
+    }
+
+    /** The address jtcp answers on (not configured on the kernel side). */
+    public int localAddr() {
+        return localAddr;
+    }
+
+    public TunConfig localAddr(int addr) {
+        this.localAddr = addr;
+        return this;
+    }
+
+    /** The kernel side's address on the device. */
+    public int hostAddr() {
+        return hostAddr;
+    }
+
+    public int prefixLength() {
+        return prefixLength;
+    }
+
+    public TunConfig host(int addr, int prefixLength) {
+        if (prefixLength < 1 || prefixLength > 30) {
+            throw new IllegalArgumentException("prefix length must be between 1 and 30, not " + prefixLength);
+        }
+        this.hostAddr = addr;
+        this.prefixLength = prefixLength;
+        return this;
+    }
+
+    /** Parses {@code A.B.C.D/N}. */
+    public TunConfig host(String cidr) {
+        int slash = cidr.indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("expected ADDRESS/PREFIX, e.g. 10.7.0.1/24, not '" + cidr + "'");
+        }
+        int prefix;
+        try {
+            prefix = Integer.parseInt(cidr.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a prefix length in '" + cidr + "'");
+        }
+        return host(Ipv4Header.parseAddress(cidr.substring(0, slash)), prefix);
+    }
+
+    public int netmask() {
+        return (int) (0xFFFF_FFFFL << (32 - prefixLength));
+    }
+
+    public int mtuBytes() {
+        return mtuBytes;
+    }
+
+    public TunConfig mtuBytes(int mtu) {
+        if (mtu < 576 || mtu > 65_535) {
+            throw new IllegalArgumentException("MTU must be between 576 and 65535, not " + mtu);
+        }
+        this.mtuBytes = mtu;
+        return this;
+    }
+
+    public int txQueueLength() {
+        return txQueueLength;
+    }
+
+    public TunConfig txQueueLength(int packets) {
+        if (packets < 1) {
+            throw new IllegalArgumentException("txqueuelen must be positive");
+        }
+        this.txQueueLength = packets;
+        return this;
+    }
+
+    /** Network namespace (a name under /var/run/netns) to open the device in; null for the current one. */
+    public String netns() {
+        return netns;
+    }
+
+    public TunConfig netns(String netns) {
+        this.netns = netns;
+        return this;
+    }
+
+    /**
+     * Checks the addresses make sense together: both in one subnet, different, and neither the
+     * subnet's network nor broadcast address.
+     *
+     * @throws IllegalArgumentException with a message for the user
+     */
+    public TunConfig validate() {
+        int mask = netmask();
+        String local = Ipv4Header.addressToString(localAddr);
+        String host = Ipv4Header.addressToString(hostAddr) + "/" + prefixLength;
+        if ((localAddr & mask) != (hostAddr & mask)) {
+            throw new IllegalArgumentException("--addr " + local + " is not in the host's subnet " + host);
+        }
+        if (localAddr == hostAddr) {
+            throw new IllegalArgumentException("--addr " + local + " is the host's own address");
+        }
+        for (int a : new int[] {localAddr, hostAddr}) {
+            if ((a & ~mask) == 0 || (a & ~mask) == ~mask) {
+                throw new IllegalArgumentException(
+                        Ipv4Header.addressToString(a) + " is the network or broadcast address of " + host);
+            }
+            int first = a >>> 24;
+            if (first == 0 || first == 127 || first >= 224) {
+                throw new IllegalArgumentException(Ipv4Header.addressToString(a) + " is not a unicast address");
+            }
+        }
+        return this;
+    }
+}

@@ -1,0 +1,312 @@
+package io.jtcp.tun;
+
+import io.jtcp.stack.wire.Ipv4Header;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A Linux TUN device ({@code IFF_TUN | IFF_NO_PI}: each read or write is one whole IPv4 packet) and
+ * the kernel side's interface configuration, all by ioctl on file descriptors (no {@code ip}
+ * subprocess), so it works the same in a namespace entered by {@code setns()}.
+ *
+ * <p>The descriptor is non-blocking; the event loop waits for it with {@code ppoll()}. Reads and
+ * writes take raw addresses of direct memory: no copy on the Java side and no allocation.
+ *
+ * <p>A device this object created disappears when it is closed (it is not made persistent). A
+ * persistent device made beforehand ({@code ip tuntap add dev tun0 mode tun user $USER}) is
+ * attached to and left in place; its kernel-side settings are only changed where they differ, so a
+ * user without CAP_NET_ADMIN can use a device root configured for them.
+ */
+public final class TunDevice implements AutoCloseable {
+    public static final String TUN_PATH = "/dev/net/tun";
+
+    // linux/if_tun.h and linux/sockios.h
+    static final long TUNSETIFF = 0x400454caL;
+    static final long SIOCGIFFLAGS = 0x8913;
+    static final long SIOCSIFFLAGS = 0x8914;
+    static final long SIOCGIFADDR = 0x8915;
+    static final long SIOCSIFADDR = 0x8916;
+    static final long SIOCGIFNETMASK = 0x891b;
+    static final long SIOCSIFNETMASK = 0x891c;
+    static final long SIOCGIFMTU = 0x8921;
+    static final long SIOCSIFMTU = 0x8922;
+    static final long SIOCGIFTXQLEN = 0x8942;
+    static final long SIOCSIFTXQLEN = 0x8943;
+    static final short IFF_TUN = 0x0001;
+    static final short IFF_NO_PI = 0x1000;
+    static final short IFF_UP = 0x1;
+    static final short IFF_RUNNING = 0x40;
+
+    /** struct ifreq: 16 bytes of name, then a 24-byte union (flags, sockaddr, mtu, qlen...). */
+    private static final int IFREQ_SIZE = 40;
+
+    private static final int IFR_UNION = 16;
+
+    private final TunConfig config;
+    private final String name;
+    private final boolean created;
+    private volatile int fd;
+    private long readErrors;
+    private long writeDrops;
+
+    private TunDevice(TunConfig config, String name, int fd, boolean created) {
+        this.config = config;
+        this.name = name;
+        this.fd = fd;
+        this.created = created;
+    }
+
+    /**
+     * Opens (creating it if needed) and configures the device, inside {@link TunConfig#netns()} when
+     * set.
+     *
+     * @throws TunException with a one-line message for the user when that cannot be done
+     */
+    public static TunDevice open(TunConfig config) {
+        try {
+            config.validate();
+        } catch (IllegalArgumentException e) {
+            throw new TunException(e.getMessage());
+        }
+        if (config.netns() != null) {
+            return Netns.call(config.netns(), () -> openHere(config));
+        }
+        return openHere(config);
+    }
+
+    private static TunDevice openHere(TunConfig config) {
+        final String name = config.name();
+        final UnsafeBuffer ifr = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
+        final int sock = LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
+        if (sock < 0) {
+            throw new TunException("cannot create a configuration socket: " + LibC.describe(LibC.errno()));
+        }
+        int fd = -1;
+        try {
+            final boolean existed = ioctl(sock, SIOCGIFFLAGS, ifr, name) == 0;
+            fd = LibC.open(TUN_PATH, LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
+            if (fd < 0) {
+                int errno = LibC.errno();
+                if (errno == LibC.ENOENT || errno == LibC.ENODEV || errno == LibC.ENXIO) {
+                    throw new TunException("no " + TUN_PATH
+                            + ": this system has no TUN driver (modprobe tun, or mknod /dev/net/tun c 10 200)");
+                }
+                if (errno == LibC.EACCES || errno == LibC.EPERM) {
+                    throw new TunException("permission denied opening " + TUN_PATH + ": " + remedy(name, config));
+                }
+                throw new TunException("cannot open " + TUN_PATH + ": " + LibC.describe(errno));
+            }
+            clear(ifr, name);
+            ifr.putShort(IFR_UNION, (short) (IFF_TUN | IFF_NO_PI), ByteOrder.nativeOrder());
+            if (LibC.ioctl(fd, TUNSETIFF, ifr.addressOffset()) < 0) {
+                int errno = LibC.errno();
+                if (errno == LibC.EPERM || errno == LibC.EACCES) {
+                    throw new TunException((existed ? "permission denied attaching to " : "permission denied creating ")
+                            + name + ": " + remedy(name, config));
+                }
+                if (errno == LibC.EBUSY) {
+                    throw new TunException("device " + name + " is busy: another program has it open");
+                }
+                if (errno == LibC.EINVAL) {
+                    throw new TunException("device " + name + " exists but is not a TUN device without packet info"
+                            + " (delete it with: ip link del " + name + ")");
+                }
+                throw new TunException("cannot attach to " + name + ": " + LibC.describe(errno));
+            }
+            configure(sock, ifr, name, config, existed);
+            TunDevice device = new TunDevice(config, name, fd, !existed);
+            fd = -1;
+            return device;
+        } finally {
+            if (fd >= 0) {
+                LibC.close(fd);
+            }
+            LibC.close(sock);
+        }
+    }
+
+    private static String remedy(String name, TunConfig config) {
+        return "run as root, grant CAP_NET_ADMIN (setcap cap_net_admin+ep on java), or have root pre-create the"
+                + " device: ip tuntap add dev " + name + " mode tun user " + System.getProperty("user.name")
+                + " && ip addr add " + Ipv4Header.addressToString(config.hostAddr()) + "/"
+                + config.prefixLength() + " dev " + name + " && ip link set " + name + " up";
+    }
+
+    /**
+     * Brings the kernel side to the wanted address, netmask, MTU, queue length and up. On a device
+     * that already existed only differing settings are written (see the class comment).
+     */
+    private static void configure(int sock, UnsafeBuffer ifr, String name, TunConfig config, boolean existed) {
+        if (!existed || getInt(sock, ifr, name, SIOCGIFMTU) != config.mtuBytes()) {
+            setInt(sock, ifr, name, SIOCSIFMTU, config.mtuBytes(), "MTU");
+        }
+        if (!existed || getInt(sock, ifr, name, SIOCGIFTXQLEN) < config.txQueueLength()) {
+            setInt(sock, ifr, name, SIOCSIFTXQLEN, config.txQueueLength(), "txqueuelen");
+        }
+        if (!existed || getAddr(sock, ifr, name, SIOCGIFADDR) != config.hostAddr()) {
+            setAddr(sock, ifr, name, SIOCSIFADDR, config.hostAddr(), "address");
+        }
+        if (!existed || getAddr(sock, ifr, name, SIOCGIFNETMASK) != config.netmask()) {
+            setAddr(sock, ifr, name, SIOCSIFNETMASK, config.netmask(), "netmask");
+        }
+        if (!existed) {
+            disableIpv6(name);
+        }
+        if (ioctl(sock, SIOCGIFFLAGS, ifr, name) < 0) {
+            throw new TunException("cannot read the flags of " + name + ": " + LibC.describe(LibC.errno()));
+        }
+        short flags = ifr.getShort(IFR_UNION, ByteOrder.nativeOrder());
+        if ((flags & IFF_UP) == 0) {
+            ifr.putShort(IFR_UNION, (short) (flags | IFF_UP | IFF_RUNNING), ByteOrder.nativeOrder());
+            if (LibC.ioctl(sock, SIOCSIFFLAGS, ifr.addressOffset()) < 0) {
+                throw configFailure(name, "up", LibC.errno(), config);
+            }
+        }
+    }
+
+    /**
+     * jtcp speaks IPv4 only; without this the kernel sends router solicitations and MLD reports
+     * into the device, which the stack can only count as drops. Best effort: /proc/sys/net belongs
+     * to the namespace of the calling thread, which is the device's.
+     */
+    private static void disableIpv6(String name) {
+        try {
+            java.nio.file.Files.writeString(
+                    java.nio.file.Path.of("/proc/sys/net/ipv6/conf", name, "disable_ipv6"), "1");
+        } catch (java.io.IOException | RuntimeException e) {
+            // No IPv6 in this kernel, or no permission: the stray packets are merely counted.
+        }
+    }
+
+    private static TunException configFailure(String name, String what, int errno, TunConfig config) {
+        if (errno == LibC.EPERM || errno == LibC.EACCES) {
+            return new TunException(
+                    "permission denied setting the " + what + " of " + name + ": " + remedy(name, config));
+        }
+        return new TunException("cannot set the " + what + " of " + name + ": " + LibC.describe(errno));
+    }
+
+    private static int ioctl(int sock, long request, UnsafeBuffer ifr, String name) {
+        clear(ifr, name);
+        return LibC.ioctl(sock, request, ifr.addressOffset());
+    }
+
+    private static int getInt(int sock, UnsafeBuffer ifr, String name, long request) {
+        return ioctl(sock, request, ifr, name) < 0 ? -1 : ifr.getInt(IFR_UNION, ByteOrder.nativeOrder());
+    }
+
+    private static void setInt(int sock, UnsafeBuffer ifr, String name, long request, int value, String what) {
+        clear(ifr, name);
+        ifr.putInt(IFR_UNION, value, ByteOrder.nativeOrder());
+        if (LibC.ioctl(sock, request, ifr.addressOffset()) < 0) {
+            throw new TunException(configFailureText(name, what, LibC.errno()));
+        }
+    }
+
+    private static String configFailureText(String name, String what, int errno) {
+        return "cannot set the " + what + " of " + name + ": " + LibC.describe(errno)
+                + (errno == LibC.EPERM ? " (run as root or grant CAP_NET_ADMIN)" : "");
+    }
+
+    /** struct sockaddr_in in the union: family (host order), port, address (network order). */
+    private static int getAddr(int sock, UnsafeBuffer ifr, String name, long request) {
+        return ioctl(sock, request, ifr, name) < 0 ? 0 : ifr.getInt(IFR_UNION + 4, ByteOrder.BIG_ENDIAN);
+    }
+
+    private static void setAddr(int sock, UnsafeBuffer ifr, String name, long request, int addr, String what) {
+        clear(ifr, name);
+        ifr.putShort(IFR_UNION, (short) LibC.AF_INET, ByteOrder.nativeOrder());
+        ifr.putInt(IFR_UNION + 4, addr, ByteOrder.BIG_ENDIAN);
+        if (LibC.ioctl(sock, request, ifr.addressOffset()) < 0) {
+            throw new TunException(configFailureText(name, what, LibC.errno()));
+        }
+    }
+
+    private static void clear(UnsafeBuffer ifr, String name) {
+        ifr.setMemory(0, IFREQ_SIZE, (byte) 0);
+        byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ifr.putBytes(0, bytes);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public TunConfig config() {
+        return config;
+    }
+
+    /** True when this object created the device (it goes away on close). */
+    public boolean created() {
+        return created;
+    }
+
+    public int fd() {
+        return fd;
+    }
+
+    /**
+     * Reads one packet into direct memory.
+     *
+     * @return its length, or 0 when none is waiting (EAGAIN)
+     */
+    public int read(long address, int capacity) {
+        long n = LibC.read(fd, address, capacity);
+        if (n >= 0) {
+            return (int) n;
+        }
+        int errno = LibC.errno();
+        if (errno != LibC.EAGAIN && errno != LibC.EINTR) {
+            readErrors++;
+            if (fd < 0) {
+                throw new TunException("device " + name + " is closed");
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Writes one packet from direct memory.
+     *
+     * @return false when the kernel refused it (the packet is dropped; TCP retransmits)
+     */
+    public boolean write(long address, int length) {
+        long n = LibC.write(fd, address, length);
+        if (n == length) {
+            return true;
+        }
+        writeDrops++;
+        return false;
+    }
+
+    /** Writes one packet from a byte buffer (copies unless it is direct). */
+    public boolean write(ByteBuffer packet) {
+        if (packet.isDirect()) {
+            return write(BufferUtil.address(packet) + packet.position(), packet.remaining());
+        }
+        ByteBuffer direct = ByteBuffer.allocateDirect(packet.remaining());
+        direct.put(packet.duplicate()).flip();
+        return write(BufferUtil.address(direct), direct.remaining());
+    }
+
+    /** Reads that failed with something other than EAGAIN. */
+    public long readErrors() {
+        return readErrors;
+    }
+
+    /** Packets the kernel refused to take. */
+    public long writeDrops() {
+        return writeDrops;
+    }
+
+    @Override
+    public void close() {
+        int f = fd;
+        if (f >= 0) {
+            fd = -1;
+            LibC.close(f);
+        }
+    }
+}

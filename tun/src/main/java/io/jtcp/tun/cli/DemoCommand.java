@@ -1,0 +1,258 @@
+package io.jtcp.tun.cli;
+
+import io.jtcp.stack.StackConfig;
+import io.jtcp.stack.StackTracer;
+import io.jtcp.stack.tcp.TcpConnection;
+import io.jtcp.stack.tcp.TcpState;
+import io.jtcp.tun.JtcpHost;
+import io.jtcp.tun.TunConfig;
+import io.jtcp.tun.client.HttpGetClient;
+import io.jtcp.tun.service.BytesPattern;
+import io.jtcp.tun.service.ChargenService;
+import io.jtcp.tun.service.DiscardService;
+import io.jtcp.tun.service.EchoService;
+import io.jtcp.tun.service.HttpService;
+import io.jtcp.tun.service.StatusPage;
+import io.jtcp.tun.trace.TraceFormatter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Creates its own network namespace with jtcp serving in it, runs the real ping, curl and",
+            "nc against jtcp and jtcp get against a kernel HTTP server (python3), prints every state",
+            "transition of two connections in order, and removes the namespace. Needs root."
+        })
+final class DemoCommand implements Callable<Integer> {
+    private final List<String> failures = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        String ns = "jtcp-demo-" + ProcessHandle.current().pid();
+        Proc add = Proc.run(10, null, "ip", "netns", "add", ns);
+        if (add.exitCode != 0) {
+            throw new CliFailure(
+                    "cannot create network namespace " + ns + " (the demo needs root): " + add.output.strip());
+        }
+        Path www = Files.createTempDirectory("jtcp-demo");
+        Process http = null;
+        long startNs = System.nanoTime();
+        TraceFormatter fmt = new TraceFormatter(startNs);
+        Map<String, List<String>> transitions = new LinkedHashMap<>();
+        StackTracer states = new StackTracer() {
+            @Override
+            public void onStateChange(long nowNs, TcpConnection c, TcpState from, TcpState to) {
+                synchronized (transitions) {
+                    transitions
+                            .computeIfAbsent(c.localPort() + "-" + c.remotePort(), k -> new ArrayList<>())
+                            .add(fmt.stateChange(nowNs, c, from, to));
+                }
+            }
+        };
+        try {
+            Proc.run(10, null, "ip", "-n", ns, "link", "set", "lo", "up");
+            JtcpHost host = JtcpHost.start(
+                    new TunConfig().netns(ns),
+                    new StackConfig().mslNs(1_000_000_000L).tracer(states));
+            try {
+                host.run(() -> {
+                    host.stack().listen(7, new EchoService());
+                    host.stack().listen(9, new DiscardService());
+                    host.stack().listen(19, new ChargenService());
+                    host.stack().listen(80, new HttpService(StatusPage.of(host.stack())));
+                });
+                System.out.println(
+                        "demo: namespace " + ns + ": kernel 10.7.0.1/24 on tun0, jtcp 10.7.0.2 serving echo 7,"
+                                + " discard 9, chargen 19, http 80");
+
+                step(
+                        ns,
+                        "ping -c 3 -i 0.2 10.7.0.2",
+                        "ping -c 3 -i 0.2 -W 2 10.7.0.2 | grep -E 'transmitted|rtt'",
+                        null);
+                String sha = BytesPattern.sha256(1 << 20);
+                step(
+                        ns,
+                        "curl http://10.7.0.2/bytes/1048576 | sha256sum",
+                        "curl -sS --fail -m 20 http://10.7.0.2/bytes/1048576 | sha256sum",
+                        sha);
+                step(
+                        ns,
+                        "curl http://10.7.0.2/ (status page, connection rows)",
+                        "curl -sS --fail -m 10 http://10.7.0.2/ | grep -o '<td>10.7.0.1:[0-9]*</td><td>[A-Z_]*' | sed 's/<[^>]*>/ /g'",
+                        "ESTABLISHED");
+                step(
+                        ns,
+                        "echo 'hello, jtcp' | nc -N 10.7.0.2 7",
+                        "echo 'hello, jtcp' | nc -N -w 5 10.7.0.2 7",
+                        "hello, jtcp");
+                step(ns, "nc 10.7.0.2 19 | head -c 148 (chargen)", "nc -w 5 10.7.0.2 19 | head -c 148", "ABCDEFG");
+                step(
+                        ns,
+                        "curl http://10.7.0.2:81/ (closed port: RST)",
+                        "curl -sS -m 5 http://10.7.0.2:81/ 2>&1; echo \"curl exit $?\"",
+                        "curl exit 7");
+
+                byte[] file = new byte[1 << 20];
+                new java.util.Random(42).nextBytes(file);
+                Files.write(www.resolve("file.bin"), file);
+                http = new ProcessBuilder(
+                                "ip",
+                                "netns",
+                                "exec",
+                                ns,
+                                "python3",
+                                "-m",
+                                "http.server",
+                                "8000",
+                                "--bind",
+                                "10.7.0.1",
+                                "--directory",
+                                www.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(www.resolve("http.log").toFile())
+                        .start();
+                awaitListening(ns, 8000);
+                System.out.println(
+                        "\n$ jtcp get http://10.7.0.1:8000/file.bin   (jtcp as the client, python3 http.server as the server)");
+                ByteArrayOutputStream body = new ByteArrayOutputStream();
+                HttpGetClient client =
+                        new HttpGetClient(HttpGetClient.Url.parse("http://10.7.0.1:8000/file.bin"), body);
+                TcpConnection c = Clients.connect(
+                        host, HttpGetClient.Url.parse("http://10.7.0.1:8000/").addr(), 8000, client);
+                HttpGetClient.Result r = client.result().get(30, TimeUnit.SECONDS);
+                Clients.awaitSettled(host, c, 5000);
+                boolean same = MessageDigest.isEqual(sha256(body.toByteArray()), sha256(file));
+                System.out.println(
+                        r.statusLine() + ", " + r.bodyBytes() + " bytes, SHA-256 " + (same ? "matches" : "DIFFERS"));
+                if (!same || r.status() != 200) {
+                    failures.add("jtcp get");
+                }
+            } finally {
+                host.close();
+            }
+            synchronized (transitions) {
+                List<List<String>> all = new ArrayList<>(transitions.values());
+                // The first HTTP connection (curl's 1 MiB download) and the get (an active open).
+                printTransitions(
+                        "curl's connection to jtcp port 80 (passive open, jtcp closes after the peer)",
+                        all.stream()
+                                .filter(l -> l.get(0).contains(" 10.7.0.2:80 <> "))
+                                .findFirst()
+                                .orElse(List.of()));
+                printTransitions(
+                        "jtcp get's connection to 10.7.0.1:8000 (active open)",
+                        all.stream()
+                                .filter(l -> l.get(0).contains(" <> 10.7.0.1:8000 "))
+                                .findFirst()
+                                .orElse(List.of()));
+            }
+        } finally {
+            if (http != null) {
+                http.destroyForcibly();
+                http.waitFor(5, TimeUnit.SECONDS);
+            }
+            Proc.run(10, null, "ip", "netns", "del", ns);
+            try (var files = Files.list(www)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(www);
+        }
+        if (!failures.isEmpty()) {
+            throw new CliFailure("demo: failed: " + String.join(", ", failures));
+        }
+        System.out.println("\ndemo: all steps passed; namespace " + ns + " removed");
+        return 0;
+    }
+
+    private static void printTransitions(String title, List<String> lines) {
+        System.out.println("\nState transitions of " + title + ":");
+        lines.forEach(l -> System.out.println("  " + l));
+    }
+
+    private void step(String ns, String title, String script, String expect) {
+        System.out.println("\n$ " + title);
+        Proc p = Proc.run(30, null, "ip", "netns", "exec", ns, "sh", "-c", script);
+        System.out.print(p.output.endsWith("\n") || p.output.isEmpty() ? p.output : p.output + "\n");
+        if ((expect == null && p.exitCode != 0) || (expect != null && !p.output.contains(expect))) {
+            System.out.println("   ^ FAILED" + (expect != null ? " (expected \"" + expect + "\")" : ""));
+            failures.add(title);
+        }
+    }
+
+    private static void awaitListening(String ns, int port) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (Proc.run(5, null, "ip", "netns", "exec", ns, "ss", "-ltnH", "sport = :" + port)
+                    .output
+                    .contains("LISTEN")) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new CliFailure("the kernel HTTP server did not start on port " + port);
+    }
+
+    private static byte[] sha256(byte[] b) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(b);
+    }
+
+    /** A finished program: exit code and output. */
+    static final class Proc {
+        final int exitCode;
+        final String output;
+
+        private Proc(int exitCode, String output) {
+            this.exitCode = exitCode;
+            this.output = output;
+        }
+
+        static Proc run(long timeoutSeconds, Path dir, String... command) {
+            try {
+                ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+                if (dir != null) {
+                    pb.directory(dir.toFile());
+                }
+                Process p = pb.start();
+                p.getOutputStream().close();
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                Thread t = new Thread(() -> {
+                    try (InputStream in = p.getInputStream()) {
+                        in.transferTo(out);
+                    } catch (IOException e) {
+                        // killed
+                    }
+                });
+                t.start();
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    t.join(1000);
+                    return new Proc(
+                            -1, out.toString(StandardCharsets.UTF_8) + "(timed out after " + timeoutSeconds + " s)\n");
+                }
+                t.join(5000);
+                return new Proc(p.exitValue(), out.toString(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                return new Proc(-2, "cannot run " + command[0] + ": " + e.getMessage() + "\n");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Proc(-3, "interrupted\n");
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.jtcp.tun.cli;
+
+import io.jtcp.tun.TunConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** The options of every command that opens a device. */
+final class DeviceOptions {
+    @Option(
+            names = "--tun",
+            paramLabel = "NAME",
+            defaultValue = "tun0",
+            description = "TUN device (default: ${DEFAULT-VALUE}); created if missing, removed on exit if created")
+    String tun;
+
+    @Option(
+            names = "--addr",
+            paramLabel = "IP",
+            defaultValue = "10.7.0.2",
+            converter = Ipv4Converter.class,
+            description = "jtcp's own address (default: ${DEFAULT-VALUE})")
+    int addr;
+
+    @Option(
+            names = "--host",
+            paramLabel = "IP/PREFIX",
+            defaultValue = "10.7.0.1/24",
+            description = "the kernel side's address on the device (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(
+            names = "--mtu",
+            paramLabel = "N",
+            defaultValue = "1500",
+            description = "MTU, 576..65535 (default: ${DEFAULT-VALUE})")
+    int mtu;
+
+    @Option(
+            names = "--netns",
+            paramLabel = "NAME",
+            description = "open the device inside network namespace NAME (ip netns add NAME)")
+    String netns;
+
+    @Option(
+            names = "--pcap",
+            paramLabel = "FILE",
+            description = "write every packet in and out to FILE (pcap, readable by tcpdump -r)")
+    Path pcap;
+
+    @Option(names = "--trace", description = "print one line per segment in/out and per TCP state transition")
+    boolean trace;
+
+    @Option(
+            names = "--fault",
+            paramLabel = "SPEC",
+            description = {
+                "impair packets both ways at the device, seeded: drop=P,dup=P,reorder=P,corrupt=P,delay=T,jitter=T,seed=N",
+                "(rates 0..1, times like 5ms); --trace and --pcap show what the stack saw and sent"
+            })
+    String fault;
+
+    /** The fault spec, or null; a usage error when malformed. */
+    io.jtcp.tun.FaultInjector.Spec faults(CommandSpec spec) {
+        if (fault == null) {
+            return null;
+        }
+        try {
+            return io.jtcp.tun.FaultInjector.Spec.parse(fault);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--fault: " + e.getMessage());
+        }
+    }
+
+    /** The device settings, or a usage error (exit 2) naming what is wrong. */
+    TunConfig tunConfig(CommandSpec spec) {
+        try {
+            return new TunConfig()
+                    .name(tun)
+                    .localAddr(addr)
+                    .host(host)
+                    .mtuBytes(mtu)
+                    .netns(netns)
+                    .validate();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.jtcp.tun.cli;
+
+import io.jtcp.stack.StackConfig;
+import io.jtcp.stack.tcp.TcpConnection;
+import io.jtcp.tun.TunConfig;
+import io.jtcp.tun.client.HttpGetClient;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "get",
+        mixinStandardHelpOptions = true,
+        description = {
+            "HTTP/1.1 GET over jtcp; the body goes to stdout or FILE.",
+            "Exits 1 unless the status is 2xx and the whole body arrived (like curl -f)."
+        })
+final class GetCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DeviceOptions dev;
+
+    @Parameters(index = "0", paramLabel = "URL", description = "http://IPv4[:PORT]/PATH")
+    String url;
+
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
+            description = "write the body to FILE")
+    Path output;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "60",
+            description = "give up after SECONDS (default: ${DEFAULT-VALUE})")
+    long timeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        TunConfig tunConfig = dev.tunConfig(spec);
+        io.jtcp.tun.FaultInjector.Spec faults = dev.faults(spec);
+        HttpGetClient.Url target;
+        try {
+            target = HttpGetClient.Url.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try (OutputStream out =
+                        new BufferedOutputStream(output == null ? System.out : Files.newOutputStream(output), 1 << 16);
+                Session session = Session.open(dev, tunConfig, new StackConfig(), System.err, null, faults)) {
+            HttpGetClient client = new HttpGetClient(target, out);
+            TcpConnection c = Clients.connect(session.host, target.addr(), target.port(), client);
+            HttpGetClient.Result r;
+            try {
+                r = client.result().get(timeoutSeconds, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new CliFailure("no complete response from " + url + " within " + timeoutSeconds + " s");
+            }
+            Clients.awaitSettled(session.host, c, 10_000);
+            if (r.error() != null && r.status() == 0) {
+                throw new CliFailure(url + ": " + r.error());
+            }
+            if (!r.complete()) {
+                throw new CliFailure(
+                        url + ": " + r.statusLine() + ": " + r.error() + " after " + r.bodyBytes() + " bytes");
+            }
+            if (r.status() < 200 || r.status() > 299) {
+                throw new CliFailure(url + ": " + r.statusLine());
+            }
+            System.err.println("jtcp: " + r.statusLine() + ", " + r.bodyBytes() + " bytes");
+        }
+        return 0;
+    }
+}

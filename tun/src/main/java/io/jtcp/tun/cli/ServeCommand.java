@@ -1,0 +1,130 @@
+package io.jtcp.tun.cli;
+
+import io.jtcp.stack.NetworkStack;
+import io.jtcp.stack.StackConfig;
+import io.jtcp.stack.wire.Ipv4Header;
+import io.jtcp.tun.TunConfig;
+import io.jtcp.tun.service.ChargenService;
+import io.jtcp.tun.service.DiscardService;
+import io.jtcp.tun.service.EchoService;
+import io.jtcp.tun.service.HttpService;
+import io.jtcp.tun.service.StatusPage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs jtcp on a TUN device with built-in services until SIGINT/SIGTERM.",
+            "With no service named: echo 7, discard 9, chargen 19, http 80."
+        })
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DeviceOptions dev;
+
+    @Option(names = "--echo", paramLabel = "PORT", description = "echo service (RFC 862)")
+    Integer echo;
+
+    @Option(names = "--discard", paramLabel = "PORT", description = "discard service (RFC 863)")
+    Integer discard;
+
+    @Option(names = "--chargen", paramLabel = "PORT", description = "character generator (RFC 864)")
+    Integer chargen;
+
+    @Option(names = "--http", paramLabel = "PORT", description = "HTTP/1.1: / (status page), /bytes/N")
+    Integer http;
+
+    @Option(
+            names = "--msl",
+            paramLabel = "SECONDS",
+            description = "maximum segment lifetime; TIME_WAIT lasts 2 MSL (default: 30)")
+    Double mslSeconds;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "stop by itself after SECONDS")
+    Double durationSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        TunConfig tunConfig = dev.tunConfig(spec);
+        io.jtcp.tun.FaultInjector.Spec faults = dev.faults(spec);
+        if (echo == null && discard == null && chargen == null && http == null) {
+            echo = 7;
+            discard = 9;
+            chargen = 19;
+            http = 80;
+        }
+        List<String> names = new ArrayList<>();
+        for (Object[] s : new Object[][] {{"echo", echo}, {"discard", discard}, {"chargen", chargen}, {"http", http}}) {
+            Integer port = (Integer) s[1];
+            if (port != null) {
+                if (port < 1 || port > 65535) {
+                    throw new ParameterException(
+                            spec.commandLine(), "--" + s[0] + " port must be 1..65535, not " + port);
+                }
+                names.add(s[0] + " " + port);
+            }
+        }
+        StackConfig stackConfig = new StackConfig();
+        if (mslSeconds != null) {
+            if (mslSeconds < 0) {
+                throw new ParameterException(spec.commandLine(), "--msl must not be negative");
+            }
+            stackConfig.mslNs((long) (mslSeconds * 1e9));
+        }
+        Session session = Session.open(dev, tunConfig, stackConfig, System.out, null, faults);
+        java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stop = () -> {
+            session.close();
+            if (reported.compareAndSet(false, true)) {
+                // The loop thread has ended: reading its counters is safe now.
+                System.err.print(
+                        "jtcp: stopped. " + session.host.stack().counters().describe());
+                System.err.flush();
+            }
+        };
+        // SIGINT/SIGTERM: abort every connection (RST), remove the device if we created it.
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "jtcp-shutdown"));
+        NetworkStack stack = session.host.stack();
+        session.host.run(() -> {
+            if (echo != null) {
+                stack.listen(echo, new EchoService());
+            }
+            if (discard != null) {
+                stack.listen(discard, new DiscardService());
+            }
+            if (chargen != null) {
+                stack.listen(chargen, new ChargenService());
+            }
+            if (http != null) {
+                stack.listen(http, new HttpService(StatusPage.of(stack)));
+            }
+        });
+        System.out.println("jtcp: ready on " + Ipv4Header.addressToString(tunConfig.localAddr()) + " via "
+                + session.host.device().name() + " (kernel side " + dev.host + ", MTU " + tunConfig.mtuBytes()
+                + (tunConfig.netns() != null ? ", netns " + tunConfig.netns() : "") + "): " + String.join(", ", names));
+        System.out.flush();
+        if (durationSeconds != null) {
+            try {
+                session.host.loop().stopped().get((long) (durationSeconds * 1000), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                session.close();
+            }
+        } else {
+            session.host.loop().stopped().get();
+        }
+        stop.run();
+        return 0;
+    }
+}

@@ -1,0 +1,60 @@
+package io.jtcp.tun.cli;
+
+import io.jtcp.stack.StackConfig;
+import io.jtcp.stack.StackTracer;
+import io.jtcp.tun.JtcpHost;
+import io.jtcp.tun.TunConfig;
+import io.jtcp.tun.trace.PcapWriter;
+import io.jtcp.tun.trace.TextTracer;
+import io.jtcp.tun.trace.Tracers;
+import java.io.PrintStream;
+
+/** A running stack for one command, with its optional trace and pcap, closed as one. */
+final class Session implements AutoCloseable {
+    final JtcpHost host;
+    private final PcapWriter pcap;
+    private boolean closed;
+
+    private Session(JtcpHost host, PcapWriter pcap) {
+        this.host = host;
+        this.pcap = pcap;
+    }
+
+    static Session open(
+            DeviceOptions dev, TunConfig tunConfig, StackConfig stackConfig, PrintStream traceOut, StackTracer extra) {
+        return open(dev, tunConfig, stackConfig, traceOut, extra, null);
+    }
+
+    static Session open(
+            DeviceOptions dev,
+            TunConfig tunConfig,
+            StackConfig stackConfig,
+            PrintStream traceOut,
+            StackTracer extra,
+            io.jtcp.tun.FaultInjector.Spec faults) {
+        long startNs = System.nanoTime();
+        PcapWriter pcap = dev.pcap == null ? null : new PcapWriter(dev.pcap, startNs);
+        StackTracer text = dev.trace ? new TextTracer(traceOut, startNs, true) : null;
+        stackConfig.tracer(Tracers.of(text, pcap, extra));
+        try {
+            return new Session(JtcpHost.start(tunConfig, stackConfig, faults), pcap);
+        } catch (RuntimeException e) {
+            if (pcap != null) {
+                pcap.close();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        host.close();
+        if (pcap != null) {
+            pcap.close();
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package io.jtcp.tun.service;
+
+import io.jtcp.stack.tcp.CloseReason;
+import io.jtcp.stack.tcp.TcpConnection;
+import io.jtcp.stack.tcp.TcpHandler;
+import io.jtcp.stack.tcp.TcpListener;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+
+/**
+ * A small HTTP/1.1 server (RFC 9110, RFC 9112): {@code GET /} is a live status page, {@code GET
+ * /bytes/N} streams N bytes of {@link BytesPattern}; HEAD for both; keep-alive by default in
+ * HTTP/1.1 and {@code Connection: close}; pipelined requests are answered in order.
+ *
+ * <p>Backpressure: a response is written only into free send-buffer space and resumed on {@link
+ * TcpHandler#onWritable}; no further request is read while one is being answered, so a client
+ * that does not read stops being read from too. Memory per connection is bounded by the head
+ * buffer ({@value #MAX_HEAD_BYTES} bytes) and one status page.
+ *
+ * <p>Errors: 400 malformed, 404 unknown path, 405 other methods, 413 a body over {@value
+ * #MAX_BODY_BYTES} bytes, 431 a head over {@value #MAX_HEAD_BYTES} bytes, 505 another HTTP
+ * version; the connection is closed after each of them but 404.
+ */
+public final class HttpService implements TcpListener {
+    public static final int MAX_HEAD_BYTES = 8192;
+    public static final long MAX_BODY_BYTES = 1 << 20;
+    /** Largest N of /bytes/N: 1 TiB. */
+    public static final long MAX_PATTERN_BYTES = 1L << 40;
+
+    private final Supplier<String> statusPage;
+    private final byte[] scratch = new byte[16 * 1024];
+    private long requests;
+
+    /** @param statusPage renders the HTML of {@code GET /}, on the stack's thread */
+    public HttpService(Supplier<String> statusPage) {
+        this.statusPage = statusPage;
+    }
+
+    public long requests() {
+        return requests;
+    }
+
+    @Override
+    public TcpHandler onAccept(TcpConnection connection) {
+        return new Exchange();
+    }
+
+    private static String reason(int status) {
+        switch (status) {
+            case 200:
+                return "OK";
+            case 400:
+                return "Bad Request";
+            case 404:
+                return "Not Found";
+            case 405:
+                return "Method Not Allowed";
+            case 413:
+                return "Content Too Large";
+            case 431:
+                return "Request Header Fields Too Large";
+            case 505:
+                return "HTTP Version Not Supported";
+            default:
+                return "Status";
+        }
+    }
+
+    final class Exchange implements TcpHandler {
+        private final byte[] in = new byte[MAX_HEAD_BYTES];
+        private int inLength;
+        private long bodyToSkip;
+        private boolean responding;
+        private byte[] out;
+        private int outPosition;
+        private long patternPosition;
+        private long patternEnd;
+        private boolean closeAfter;
+        private boolean done;
+
+        @Override
+        public void onReadable(TcpConnection c) {
+            run(c);
+        }
+
+        @Override
+        public void onWritable(TcpConnection c) {
+            run(c);
+        }
+
+        @Override
+        public void onPeerClosed(TcpConnection c) {
+            run(c);
+        }
+
+        @Override
+        public void onClosed(TcpConnection c, CloseReason reason) {
+            done = true;
+        }
+
+        private void run(TcpConnection c) {
+            while (!done) {
+                if (responding) {
+                    if (!pump(c)) {
+                        return;
+                    }
+                    responding = false;
+                    if (closeAfter) {
+                        finish(c);
+                        return;
+                    }
+                }
+                if (!skipBody(c)) {
+                    return;
+                }
+                HttpRequest request = HttpRequest.parse(in, inLength, MAX_BODY_BYTES);
+                if (request == null) {
+                    if (inLength == in.length) {
+                        respond(
+                                431,
+                                "text/plain",
+                                text("request head over " + MAX_HEAD_BYTES + " bytes\n"),
+                                0,
+                                false,
+                                true);
+                        continue;
+                    }
+                    int n = c.read(in, inLength, in.length - inLength);
+                    if (n > 0) {
+                        inLength += n;
+                        continue;
+                    }
+                    if (n < 0) {
+                        finish(c); // the peer closed; a partial request is dropped
+                    }
+                    return;
+                }
+                consume(request.headLength);
+                requests++;
+                serve(request);
+            }
+        }
+
+        private void finish(TcpConnection c) {
+            done = true;
+            c.close();
+        }
+
+        /** Discards a request body we do not use; false while some of it has not arrived. */
+        private boolean skipBody(TcpConnection c) {
+            if (bodyToSkip == 0) {
+                return true;
+            }
+            int k = (int) Math.min(bodyToSkip, inLength);
+            consume(k);
+            bodyToSkip -= k;
+            while (bodyToSkip > 0) {
+                int n = c.read(scratch, 0, (int) Math.min(bodyToSkip, scratch.length));
+                if (n < 0) {
+                    finish(c);
+                    return false;
+                }
+                if (n == 0) {
+                    return false;
+                }
+                bodyToSkip -= n;
+            }
+            return true;
+        }
+
+        private void consume(int n) {
+            System.arraycopy(in, n, in, 0, inLength - n);
+            inLength -= n;
+        }
+
+        private void serve(HttpRequest r) {
+            if (r.error != 0) {
+                respond(r.error, "text/plain", text(reason(r.error) + "\n"), 0, false, true);
+                return;
+            }
+            bodyToSkip = r.contentLength;
+            boolean head = r.method.equals("HEAD");
+            if (!head && !r.method.equals("GET")) {
+                respond(405, "text/plain", text("only GET and HEAD\n"), 0, false, true);
+                return;
+            }
+            String path = r.target;
+            int query = path.indexOf('?');
+            if (query >= 0) {
+                path = path.substring(0, query);
+            }
+            if (path.equals("/")) {
+                respond(
+                        200,
+                        "text/html; charset=utf-8",
+                        statusPage.get().getBytes(StandardCharsets.UTF_8),
+                        0,
+                        head,
+                        !r.keepAlive);
+            } else if (path.startsWith("/bytes/")) {
+                String n = path.substring("/bytes/".length());
+                if (!n.matches("\\d{1,13}") || Long.parseLong(n) > MAX_PATTERN_BYTES) {
+                    respond(
+                            400,
+                            "text/plain",
+                            text("N must be a number from 0 to " + MAX_PATTERN_BYTES + "\n"),
+                            0,
+                            false,
+                            true);
+                } else {
+                    respond(200, "application/octet-stream", new byte[0], Long.parseLong(n), head, !r.keepAlive);
+                }
+            } else {
+                respond(404, "text/plain", text("not found: " + path + "\n"), 0, head, !r.keepAlive);
+            }
+        }
+
+        private void respond(int status, String type, byte[] body, long patternBytes, boolean head, boolean close) {
+            long length = body.length + patternBytes;
+            String h = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
+                    + "Server: jtcp\r\n"
+                    + "Content-Type: " + type + "\r\n"
+                    + "Content-Length: " + length + "\r\n"
+                    + (status == 405 ? "Allow: GET, HEAD\r\n" : "")
+                    + (close ? "Connection: close\r\n" : "")
+                    + "\r\n";
+            byte[] hb = h.getBytes(StandardCharsets.ISO_8859_1);
+            if (head) {
+                out = hb;
+                patternEnd = 0;
+            } else {
+                out = new byte[hb.length + body.length];
+                System.arraycopy(hb, 0, out, 0, hb.length);
+                System.arraycopy(body, 0, out, hb.length, body.length);
+                patternEnd = patternBytes;
+            }
+            outPosition = 0;
+            patternPosition = 0;
+            closeAfter = close;
+            responding = true;
+            if (close) {
+                // Nothing after a closing request is read (RFC 9112 §9.6).
+                inLength = 0;
+                bodyToSkip = 0;
+            }
+        }
+
+        /** Writes what fits; true when the whole response is in the send buffer. */
+        private boolean pump(TcpConnection c) {
+            while (outPosition < out.length) {
+                int n = c.write(out, outPosition, out.length - outPosition);
+                if (n <= 0) {
+                    return false;
+                }
+                outPosition += n;
+            }
+            while (patternPosition < patternEnd) {
+                int off = (int) (patternPosition % BytesPattern.BLOCK_LENGTH);
+                int len = (int) Math.min(BytesPattern.BLOCK_LENGTH - off, patternEnd - patternPosition);
+                int n = c.write(BytesPattern.BLOCK, off, len);
+                if (n <= 0) {
+                    return false;
+                }
+                patternPosition += n;
+            }
+            out = null;
+            return true;
+        }
+    }
+
+    private static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,293 @@
+package io.jtcp.tun;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jtcp.tun.TunTestSupport.Result;
+import io.jtcp.tun.TunTestSupport.TestNetns;
+import io.jtcp.tun.service.BytesPattern;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The jtcp command line as a user runs it (a separate JVM, {@code --netns} to enter the test's
+ * namespace), against kernel servers: nc -l, python3 -m http.server, and curl against serve.
+ */
+@Tag("tun")
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CliKernelTest {
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void requireTun() {
+        TunTestSupport.requireTun();
+    }
+
+    static List<String> jtcp(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("io.jtcp.tun.cli.Main");
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** Waits until something in the namespace listens on {@code port}. */
+    static void awaitListening(TestNetns ns, int port) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (ns.exec(5, "ss", "-ltnH", "sport = :" + port).output().contains("LISTEN")) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("nothing listens on port " + port);
+    }
+
+    @Test
+    void shouldUploadAndDownloadWithConnectAndCloseActivelyIntoTimeWait() throws Exception {
+        try (TestNetns ns = new TestNetns("cliconn")) {
+            String upSha = KernelPeerTest.randomFile(tmp.resolve("up"), 2 << 20, 10);
+            String downSha = KernelPeerTest.randomFile(tmp.resolve("down"), 256 << 10, 11);
+            Process server = new ProcessBuilder(ns.command("nc", "-l", "5000"))
+                    .redirectInput(tmp.resolve("down").toFile())
+                    .redirectOutput(tmp.resolve("received").toFile())
+                    .redirectError(tmp.resolve("nc.err").toFile())
+                    .start();
+            try {
+                awaitListening(ns, 5000);
+                Process client = new ProcessBuilder(
+                                jtcp("connect", "--netns", ns.name(), "--trace", "10.7.0.1", "5000"))
+                        .redirectInput(tmp.resolve("up").toFile())
+                        .redirectOutput(tmp.resolve("got").toFile())
+                        .redirectError(tmp.resolve("trace").toFile())
+                        .start();
+                assertTrue(client.waitFor(60, TimeUnit.SECONDS), "jtcp connect did not finish");
+                String trace = Files.readString(tmp.resolve("trace"));
+                assertEquals(
+                        0,
+                        client.exitValue(),
+                        trace.lines()
+                                .skip(Math.max(0, trace.lines().count() - 30))
+                                .reduce("", (a, b) -> a + "\n" + b));
+                assertTrue(server.waitFor(10, TimeUnit.SECONDS));
+                assertEquals(upSha, KernelPeerTest.sha256Of(tmp.resolve("received")));
+                assertEquals(downSha, KernelPeerTest.sha256Of(tmp.resolve("got")));
+                // End of stdin sent our FIN first: jtcp is the active closer (RFC 9293 §3.6).
+                List<String> states = trace.lines()
+                        .filter(l -> l.contains(" state "))
+                        .map(l -> l.replaceAll("^.*-> ", ""))
+                        .toList();
+                assertEquals(
+                        List.of("SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT"),
+                        states.subList(0, Math.min(5, states.size())),
+                        trace.lines()
+                                .filter(l -> l.contains(" state "))
+                                .toList()
+                                .toString());
+            } finally {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void shouldReportRefusedConnectionInOneLine() {
+        try (TestNetns ns = new TestNetns("clirefuse")) {
+            Result r = TunTestSupport.run(
+                    30,
+                    jtcp("connect", "--netns", ns.name(), "10.7.0.1", "5001").toArray(new String[0]));
+            assertEquals(1, r.exitCode(), r.output());
+            assertEquals(
+                    "jtcp: error: connection to 10.7.0.1:5001: connection refused",
+                    r.output().strip());
+        }
+    }
+
+    @Test
+    void shouldGetFileFromPythonHttpServer() throws Exception {
+        try (TestNetns ns = new TestNetns("cliget")) {
+            Path www = Files.createDirectory(tmp.resolve("www"));
+            String sha = KernelPeerTest.randomFile(www.resolve("file.bin"), 5 << 20, 12);
+            Process server = new ProcessBuilder(ns.command(
+                            "python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", www.toString()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("http.log").toFile())
+                    .start();
+            try {
+                try {
+                    awaitListening(ns, 8000);
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + ": " + Files.readString(tmp.resolve("http.log")));
+                }
+                Result ok = TunTestSupport.run(
+                        60,
+                        jtcp(
+                                        "get",
+                                        "--netns",
+                                        ns.name(),
+                                        "http://10.7.0.1:8000/file.bin",
+                                        "-o",
+                                        tmp.resolve("out").toString())
+                                .toArray(new String[0]));
+                assertEquals(0, ok.exitCode(), ok.output());
+                assertEquals("jtcp: HTTP/1.0 200 OK, 5242880 bytes", ok.output().strip());
+                assertEquals(sha, KernelPeerTest.sha256Of(tmp.resolve("out")));
+                Result missing = TunTestSupport.run(
+                        60,
+                        jtcp("get", "--netns", ns.name(), "http://10.7.0.1:8000/nope")
+                                .toArray(new String[0]));
+                assertEquals(1, missing.exitCode(), missing.output());
+                assertTrue(
+                        missing.output()
+                                .strip()
+                                .endsWith("jtcp: error: http://10.7.0.1:8000/nope: HTTP/1.0 404 File not found"),
+                        missing.output());
+            } finally {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void shouldServeUntilSigtermThenRemoveDeviceAndLeavePcap() throws Exception {
+        try (TestNetns ns = new TestNetns("cliserve")) {
+            Path pcap = tmp.resolve("serve.pcap");
+            Process serve = new ProcessBuilder(
+                            jtcp("serve", "--netns", ns.name(), "--pcap", pcap.toString(), "--trace", "--http", "8080"))
+                    .redirectErrorStream(true)
+                    .start();
+            List<String> lines = new ArrayList<>();
+            try {
+                BufferedReader out =
+                        new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+                String line;
+                while ((line = out.readLine()) != null && !line.startsWith("jtcp: ready")) {
+                    lines.add(line);
+                }
+                assertTrue(line != null, "no ready line: " + lines);
+                assertEquals(
+                        "jtcp: ready on 10.7.0.2 via tun0 (kernel side 10.7.0.1/24, MTU 1500, netns " + ns.name()
+                                + "): http 8080",
+                        line);
+                Thread reader = new Thread(() -> out.lines().forEach(l -> {
+                    synchronized (lines) {
+                        lines.add(l);
+                    }
+                }));
+                reader.start();
+                String got = ns.exec(
+                                30, "sh", "-c", "curl -sS --fail -m 20 http://10.7.0.2:8080/bytes/100000 | sha256sum")
+                        .expectSuccess()
+                        .output();
+                assertTrue(got.startsWith(BytesPattern.sha256(100_000)), got);
+                // SIGTERM by kill(1): Process.destroy() would also close our end of its output.
+                TunTestSupport.run(5, "kill", "-TERM", String.valueOf(serve.pid()));
+                assertTrue(serve.waitFor(10, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
+                reader.join(5000);
+            } finally {
+                serve.destroyForcibly();
+            }
+            assertTrue(ns.exec(10, "ip", "link", "show", "tun0").exitCode() != 0, "the device it created is gone");
+            synchronized (lines) {
+                assertTrue(
+                        lines.stream()
+                                .anyMatch(l -> l.contains("state 10.7.0.2:8080 <> 10.7.0.1:")
+                                        && l.endsWith("SYN_RECEIVED -> ESTABLISHED")),
+                        lines.toString());
+                assertTrue(
+                        lines.stream()
+                                .anyMatch(l ->
+                                        l.contains(" in  10.7.0.1.") && l.contains("> 10.7.0.2.8080: Flags [S], seq ")),
+                        lines.toString());
+                assertTrue(lines.stream().anyMatch(l -> l.startsWith("jtcp: stopped.")), lines.toString());
+            }
+            Result read = TunTestSupport.run(20, "tcpdump", "-n", "-r", pcap.toString(), "tcp port 8080");
+            assertEquals(0, read.exitCode(), read.output());
+            assertTrue(
+                    read.output().lines().filter(l -> l.contains("Flags [S]")).count() == 1, read.output());
+            assertTrue(read.output().lines().count() > 70, "100 kB is at least 69 segments: " + read.output());
+        }
+    }
+
+    @Test
+    void shouldFailInOneLineWithoutPrivileges() throws Exception {
+        Path cp = readableClasspath();
+        try (TestNetns ns = new TestNetns("clinopriv")) {
+            // `ip netns exec` enters the namespace as root; runuser then drops every privilege.
+            List<String> cmd = new ArrayList<>(ns.command("runuser", "-u", "nobody", "--"));
+            cmd.addAll(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    cp.resolve("*").toString() + File.pathSeparator + cp.resolve("classes"),
+                    "io.jtcp.tun.cli.Main",
+                    "serve"));
+            Result r = TunTestSupport.run(30, cmd.toArray(new String[0]));
+            assertEquals(1, r.exitCode(), r.output());
+            assertTrue(
+                    r.output()
+                            .strip()
+                            .startsWith("jtcp: error: permission denied opening /dev/net/tun: run as root,"
+                                    + " grant CAP_NET_ADMIN"),
+                    r.output());
+            assertEquals(1, r.output().strip().lines().count(), r.output());
+        } finally {
+            deleteTree(cp);
+        }
+    }
+
+    /** The test class path copied where the unprivileged user can read it (~/.m2 is private to root). */
+    private static Path readableClasspath() throws Exception {
+        Path dir = Files.createTempDirectory("jtcp-cp");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (Files.isDirectory(p) && p.endsWith("classes")) {
+                Path target = dir.resolve("classes");
+                try (var walk = Files.walk(p)) {
+                    for (Path src : (Iterable<Path>) walk::iterator) {
+                        Path dst = target.resolve(p.relativize(src).toString());
+                        if (Files.isDirectory(src)) {
+                            Files.createDirectories(dst);
+                        } else if (!Files.exists(dst)) {
+                            Files.copy(src, dst);
+                        }
+                    }
+                }
+            } else if (Files.isRegularFile(p) && entry.endsWith(".jar")) {
+                Files.copy(
+                        p, dir.resolve(p.getFileName().toString()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Files.setPosixFilePermissions(
+                        p,
+                        java.nio.file.attribute.PosixFilePermissions.fromString(
+                                Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        return dir;
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

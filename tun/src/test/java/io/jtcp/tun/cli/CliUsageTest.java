@@ -1,0 +1,78 @@
+package io.jtcp.tun.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** Usage errors exit 2 with one line naming the problem; nothing here opens a device. */
+class CliUsageTest {
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "serve --addr 1.2.3|jtcp serve: Invalid value for option '--addr': '1.2.3' is not an IPv4 address",
+                "serve --addr 10.8.0.2|jtcp serve: --addr 10.8.0.2 is not in the host's subnet 10.7.0.1/24",
+                "serve --host 10.7.0.1|jtcp serve: expected ADDRESS/PREFIX, e.g. 10.7.0.1/24, not '10.7.0.1'",
+                "serve --host 10.7.0.1/31|jtcp serve: prefix length must be between 1 and 30, not 31",
+                "serve --addr 10.7.0.1|jtcp serve: --addr 10.7.0.1 is the host's own address",
+                "serve --mtu 100|jtcp serve: MTU must be between 576 and 65535, not 100",
+                "serve --mtu x|jtcp serve: Invalid value for option '--mtu': 'x' is not an int",
+                "serve --tun abcdefghijklmnopq|jtcp serve: invalid device name 'abcdefghijklmnopq': 1 to 15 characters",
+                "serve --echo 70000|jtcp serve: --echo port must be 1..65535, not 70000",
+                "serve --msl -1|jtcp serve: --msl must not be negative",
+                "connect 10.7.0.1|jtcp connect: Missing required parameter: 'PORT'",
+                "connect 10.7.0.1 0|jtcp connect: PORT must be 1..65535, not 0",
+                "get ftp://x|jtcp get: only http:// URLs are supported: 'ftp://x'",
+                "get http://example.com/|jtcp get: the host must be an IPv4 address (jtcp has no DNS): 'example.com'",
+                "bogus|jtcp: Unmatched argument at index 0: 'bogus'",
+            })
+    void shouldExitTwoWithOneLineWhenUsageIsWrong(String args, String message) {
+        Run r = run(args.split(" "));
+        assertEquals(2, r.exitCode(), r.err());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, r.err());
+        assertTrue(lines[0].startsWith(message + " (see: "), lines[0]);
+    }
+
+    @Test
+    void shouldRequireCommand() {
+        Run r = run();
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("Missing command"), r.err());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"serve", "connect", "get", "demo"})
+    void shouldPrintHelpForEveryCommand(String command) {
+        Run r = run(command, "--help");
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().startsWith("Usage: jtcp " + command), r.out());
+    }
+
+    @Test
+    void shouldNameMissingNamespaceInOneLineWithExitOne() {
+        Run r = run("serve", "--netns", "jtcp-does-not-exist");
+        assertEquals(1, r.exitCode());
+        assertEquals(
+                "jtcp: error: no network namespace 'jtcp-does-not-exist' (create it with: ip netns add jtcp-does-not-exist)",
+                r.err().strip());
+    }
+}

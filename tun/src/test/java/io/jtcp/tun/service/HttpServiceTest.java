@@ -1,0 +1,144 @@
+package io.jtcp.tun.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import org.junit.jupiter.api.Test;
+
+class HttpServiceTest {
+    private final HttpService http = new HttpService(() -> "<html>status</html>");
+
+    private FakeConnection connect(int sendBuffer) {
+        return new FakeConnection(sendBuffer).accept(http);
+    }
+
+    private static HttpRequest parse(String s) {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        return HttpRequest.parse(b, b.length, HttpService.MAX_BODY_BYTES);
+    }
+
+    @Test
+    void shouldServeStatusPageAndKeepAlive() {
+        FakeConnection c = connect(1 << 20);
+        c.peerSends("GET / HTTP/1.1\r\nHost: 10.7.0.2\r\nUser-Agent: curl\r\n\r\n");
+        String out = c.output();
+        assertTrue(out.startsWith("HTTP/1.1 200 OK\r\n"), out);
+        assertTrue(out.contains("Content-Type: text/html; charset=utf-8\r\n"), out);
+        assertTrue(out.contains("Content-Length: 19\r\n"), out);
+        assertTrue(out.endsWith("\r\n\r\n<html>status</html>"), out);
+        assertFalse(c.closeCalled);
+    }
+
+    @Test
+    void shouldStreamPatternWithBackpressure() throws Exception {
+        FakeConnection c = connect(10_000);
+        c.peerSends("GET /bytes/1000000 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertEquals(10_000, c.outputBytes().length, "writes no more than the send buffer takes");
+        for (int i = 0; i < 200 && !c.closeCalled; i++) {
+            c.peerAcks();
+        }
+        assertTrue(c.closeCalled, "Connection: close closes after the body");
+        byte[] all = c.outputBytes();
+        String s = new String(all, StandardCharsets.ISO_8859_1);
+        int bodyStart = s.indexOf("\r\n\r\n") + 4;
+        assertTrue(s.contains("Content-Length: 1000000\r\n"));
+        assertTrue(s.contains("Connection: close\r\n"));
+        assertEquals(1_000_000, all.length - bodyStart);
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        md.update(all, bodyStart, all.length - bodyStart);
+        assertEquals(BytesPattern.sha256(1_000_000), BytesPattern.hex(md.digest()));
+    }
+
+    @Test
+    void shouldAnswerHeadWithoutBody() {
+        FakeConnection c = connect(1 << 20);
+        c.peerSends("HEAD /bytes/5000 HTTP/1.1\r\nHost: x\r\n\r\n");
+        String out = c.output();
+        assertTrue(out.contains("Content-Length: 5000\r\n"), out);
+        assertTrue(out.endsWith("\r\n\r\n"), out);
+    }
+
+    @Test
+    void shouldAnswerPipelinedRequestsInOrder() {
+        FakeConnection c = connect(1 << 20);
+        c.peerSends(
+                "GET /bytes/3 HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\nGET /bytes/2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String out = c.output();
+        int a = out.indexOf("200 OK");
+        int b = out.indexOf("404 Not Found");
+        int d = out.indexOf("200 OK", b);
+        assertTrue(a >= 0 && b > a && d > b, out);
+        assertTrue(c.closeCalled);
+        assertEquals(3, http.requests());
+    }
+
+    @Test
+    void shouldRejectBadRequests() {
+        String[][] cases = {
+            {"GARBAGE\r\n\r\n", "400 Bad Request"},
+            {"GET / HTTP/1.1\r\n\r\n", "400 Bad Request"}, // no Host
+            {"GET / HTTP/1.1\r\nHost : x\r\n\r\n", "400 Bad Request"},
+            {"GET /bytes/abc HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request"},
+            {"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc", "405 Method Not Allowed"},
+            {"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n", "413 Content Too Large"},
+            {"GET / HTTP/2.0\r\nHost: x\r\n\r\n", "505 HTTP Version Not Supported"},
+        };
+        for (String[] k : cases) {
+            FakeConnection c = connect(1 << 20);
+            c.peerSends(k[0]);
+            assertTrue(c.output().startsWith("HTTP/1.1 " + k[1] + "\r\n"), k[0] + " -> " + c.output());
+            assertTrue(c.closeCalled, k[0]);
+        }
+    }
+
+    @Test
+    void shouldAnswer405WithAllow() {
+        FakeConnection c = connect(1 << 20);
+        c.peerSends("DELETE / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertTrue(c.output().contains("Allow: GET, HEAD\r\n"), c.output());
+    }
+
+    @Test
+    void shouldRejectOversizedHead() {
+        FakeConnection c = connect(1 << 20);
+        c.peerSends("GET / HTTP/1.1\r\nHost: x\r\nX-Long: " + "a".repeat(HttpService.MAX_HEAD_BYTES) + "\r\n\r\n");
+        assertTrue(c.output().startsWith("HTTP/1.1 431 "), c.output());
+        assertTrue(c.closeCalled);
+    }
+
+    @Test
+    void shouldSkipRequestBodyBeforeNextRequest() {
+        FakeConnection c = connect(1 << 20);
+        c.peerSends(
+                "GET /bytes/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET /bytes/2 HTTP/1.1\r\nHost: x\r\n\r\n");
+        String out = c.output();
+        assertEquals(2, out.split("200 OK", -1).length - 1, out);
+    }
+
+    @Test
+    void shouldCloseWhenPeerClosesBetweenRequests() {
+        FakeConnection c = connect(1 << 20);
+        c.peerSends("GET /bytes/1 HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertFalse(c.closeCalled);
+        c.peerCloses();
+        assertTrue(c.closeCalled);
+    }
+
+    @Test
+    void shouldWaitForCompleteHead() {
+        assertNull(parse("GET / HTTP/1.1\r\nHost: x\r\n"));
+        HttpRequest r = parse("\r\nGET /a?b HTTP/1.0\nConnection: keep-alive\n\n");
+        assertEquals(0, r.error);
+        assertEquals("/a?b", r.target);
+        assertTrue(r.keepAlive);
+        assertFalse(parse("GET / HTTP/1.0\r\n\r\n").keepAlive);
+        assertFalse(parse("GET / HTTP/1.1\r\nHost: x\r\nConnection: Close\r\n\r\n").keepAlive);
+        assertEquals(400, parse("GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n").error);
+        assertEquals(400, parse("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n").error);
+        assertEquals(400, parse("GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n").error);
+    }
+}
