@@ -368,9 +368,11 @@ final class Tcb implements TcpConnection {
                 engine.drop(DropReason.TCP_RST_OUT_OF_WINDOW, seg);
                 return;
             }
-            if (rcvWnd == 0 && seq == rcvNxt) {
+            if (rcvWnd == 0 && Seq.ge(seq, rcvNxt) && Seq.diff(seq, rcvNxt) <= 65_535) {
                 // "Special allowance should be made to accept valid ACKs, URGs, and RSTs" with a
-                // zero window: keep the ACK fields, drop the text and FIN (§3.10.7.4).
+                // zero window: keep the ACK fields, drop the text and FIN (§3.10.7.4). A peer may sit
+                // just past RCV.NXT (bytes it sent into a window that closed); dropping its ACKs then
+                // would leave our own data unacknowledged for ever. RFC 5961 §5 still checks the ACK.
                 payloadLength = 0;
                 fin = false;
                 syn = false;
@@ -968,7 +970,9 @@ final class Tcb implements TcpConnection {
             }
         }
         final int wnd = Math.max(Seq.diff(rcvAdvEdge, rcvNxt), 0);
-        return Math.min((wnd + (1 << rcvWscale) - 1) >>> rcvWscale, 65_535);
+        // Rounded down (as Linux does): the peer's view of the right edge never passes ours, so it
+        // never sends bytes we must trim. RFC 7323 §2.4 accepts the apparent shrink of < 2^shift.
+        return Math.min(wnd >>> rcvWscale, 65_535);
     }
 
     // =====================================================================================
