@@ -16,6 +16,15 @@ public final class StackCounters {
     public long tcpSegmentsIn;
     public long tcpSegmentsOut;
     public long tcpRetransmits;
+    /** Retransmission timeouts (RFC 6298 §5.4), each one a go-back to a one-segment window. */
+    public long tcpTimeouts;
+    /** Recoveries entered by three duplicate ACKs (RFC 5681 §3.2). */
+    public long tcpFastRetransmits;
+    /** Recoveries entered on SACK evidence alone (RFC 6675 IsLost, or a SACKed probe). */
+    public long tcpSackRecoveries;
+    /** Tail loss probes sent (RFC 8985 §7). */
+    public long tcpTailLossProbes;
+
     public long tcpRstsSent;
     public long tcpConnectionsOpened;
     public long tcpConnectionsAccepted;
@@ -50,6 +59,14 @@ public final class StackCounters {
                 .append(tcpRetransmits)
                 .append(" tcp.rst.sent=")
                 .append(tcpRstsSent);
+        sb.append(" tcp.timeouts=")
+                .append(tcpTimeouts)
+                .append(" tcp.fast.retransmits=")
+                .append(tcpFastRetransmits);
+        sb.append(" tcp.sack.recoveries=")
+                .append(tcpSackRecoveries)
+                .append(" tcp.tlp=")
+                .append(tcpTailLossProbes);
         sb.append('\n');
         for (DropReason r : REASONS) {
             if (r != DropReason.NONE && drops[r.ordinal()] != 0) {

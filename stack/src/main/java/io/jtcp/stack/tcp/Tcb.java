@@ -500,6 +500,7 @@ final class Tcb implements TcpConnection {
             // RFC 8985 §7.4 (the probe got through, what was sent before it did not): recover now,
             // without waiting for a third duplicate ACK that a small window never produces.
             if (cc.enterRecoveryOnLoss(sndUna, sndMax, Seq.diff(sndMax, sndUna))) {
+                engine.counters.tcpSackRecoveries++;
                 highRxt = sndUna;
                 retransmitFirst();
                 engine.markDirty(this);
@@ -511,6 +512,7 @@ final class Tcb implements TcpConnection {
             // RFC 5681 §2 duplicate ACK.
             final boolean wasInRecovery = cc.inRecovery();
             if (cc.onDupAck(sndUna, sndMax, sndMax - sndUna)) {
+                engine.counters.tcpFastRetransmits++;
                 highRxt = sndUna;
                 retransmitFirst();
             } else if (wasInRecovery && retransmitNextHole()) {
@@ -900,6 +902,7 @@ final class Tcb implements TcpConnection {
         final int unsent = Seq.diff(dataEnd, sndNxt);
         final int maxPayload = sndMss - sackOptionBytes();
         tlpInFlight = true;
+        engine.counters.tcpTailLossProbes++;
         if (unsent > 0 && sndNxt == sndMax && Seq.diff(sndNxt + Math.min(unsent, maxPayload), sndUna) <= sndWnd) {
             final int len = Math.min(unsent, maxPayload);
             final boolean withFin = finQueued && len == unsent;
@@ -1144,6 +1147,7 @@ final class Tcb implements TcpConnection {
             terminate(CloseReason.TIMED_OUT);
             return;
         }
+        engine.counters.tcpTimeouts++;
         cc.onTimeout(Seq.diff(sndMax, sndUna), sndMax);
         tlpInFlight = false;
         sacked.clear(); // RFC 2018 §8: after a timeout, SACKed data is resent too (the peer may renege)
