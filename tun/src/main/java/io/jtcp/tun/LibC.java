@@ -33,6 +33,9 @@ final class LibC {
     static final int CLONE_NEWNET = 0x40000000;
 
     static final short POLLIN = 0x1;
+    static final short POLLERR = 0x8;
+    static final short POLLHUP = 0x10;
+    static final short POLLNVAL = 0x20;
 
     static final int EPERM = 1;
     static final int ENOENT = 2;

@@ -42,6 +42,7 @@ public final class StackLoop implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Thread thread;
     private volatile boolean started;
+    private volatile boolean failed;
     private FaultInjector inboundFaults;
     private long cycleNowNs;
     private final FaultInjector.Deliver toEngine = this::deliverToEngine;
@@ -209,6 +210,14 @@ public final class StackLoop implements AutoCloseable {
         pollFds.putShort(POLLFD_SIZE + 4, LibC.POLLIN, ByteOrder.nativeOrder());
         pollFds.putShort(POLLFD_SIZE + 6, (short) 0, ByteOrder.nativeOrder());
         int ready = LibC.ppoll(pollFds.addressOffset(), 2, timeoutAddr, 0);
+        if (ready > 0
+                && (pollFds.getShort(6, ByteOrder.nativeOrder()) & (LibC.POLLERR | LibC.POLLHUP | LibC.POLLNVAL))
+                        != 0) {
+            // The device was deleted under us (ip link del) or failed: polling it again would spin.
+            System.err.println("jtcp: device " + device.name() + " was removed or failed; stopping");
+            failed = true;
+            running = false;
+        }
         if (ready > 0 && (pollFds.getShort(POLLFD_SIZE + 6, ByteOrder.nativeOrder()) & LibC.POLLIN) != 0) {
             LibC.read(eventFd, eventBuf.addressOffset(), 8); // resets the counter
         }
@@ -265,6 +274,11 @@ public final class StackLoop implements AutoCloseable {
 
     public void wakeup() {
         LibC.write(eventFd, wakeBuf.addressOffset(), 8);
+    }
+
+    /** True when the loop stopped because the device went away, not because it was asked to. */
+    public boolean failed() {
+        return failed;
     }
 
     public boolean isRunning() {

@@ -127,4 +127,18 @@ class TunDeviceTest {
             assertTrue(ns.exec(10, "ip", "link", "show", "tun0").exitCode() != 0, "device removed on stop");
         }
     }
+
+    @Test
+    void shouldStopLoopInsteadOfSpinningWhenDeviceIsDeleted() throws Exception {
+        try (TestNetns ns = new TestNetns("devdel")) {
+            TunConfig config = config(ns);
+            TunDevice device = TunDevice.open(config);
+            try (StackLoop loop = new StackLoop(device, sink -> new EchoReplyEngine(config.localAddr(), sink))) {
+                loop.start("test-loop");
+                ns.exec(10, "ip", "link", "del", "tun0").expectSuccess();
+                loop.stopped().get(5, TimeUnit.SECONDS);
+                assertTrue(loop.failed());
+            }
+        }
+    }
 }
