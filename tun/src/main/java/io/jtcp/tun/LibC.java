@@ -58,6 +58,9 @@ final class LibC {
 
     static native long write(int fd, long buf, long count);
 
+    /** writev(2): {@code iov} is an array of {@code struct iovec {void *base; size_t len;}}. */
+    static native long writev(int fd, long iov, int iovcnt);
+
     /** ioctl(2) is variadic; with one pointer argument the x86-64 and AArch64 calls are the same. */
     static native int ioctl(int fd, long request, long arg);
 

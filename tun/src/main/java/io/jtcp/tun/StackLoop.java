@@ -32,6 +32,7 @@ public final class StackLoop implements AutoCloseable {
     private final Engine engine;
     private final UnsafeBuffer rx;
     private final int rxCapacity;
+    private final boolean vnet;
     private final UnsafeBuffer pollFds = new UnsafeBuffer(BufferUtil.allocateDirectAligned(2 * POLLFD_SIZE, 64));
     private final UnsafeBuffer timespec = new UnsafeBuffer(BufferUtil.allocateDirectAligned(16, 64));
     private final UnsafeBuffer eventBuf = new UnsafeBuffer(BufferUtil.allocateDirectAligned(8, 64));
@@ -57,8 +58,10 @@ public final class StackLoop implements AutoCloseable {
     public StackLoop(TunDevice device, Function<DeviceSink, Engine> engineFactory) {
         this.device = device;
         this.sink = new DeviceSink(device);
-        this.rxCapacity = Math.max(device.config().mtuBytes(), 1500);
-        this.rx = new UnsafeBuffer(BufferUtil.allocateDirectAligned(65_536, 64));
+        // Room for a 64 KiB super-segment after a virtio-net header.
+        this.rx = new UnsafeBuffer(BufferUtil.allocateDirectAligned(65_536 + 64, 64));
+        this.rxCapacity = rx.capacity();
+        this.vnet = device.vnetHeader();
         this.eventFd = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
         if (eventFd < 0) {
             throw new TunException("eventfd failed: " + LibC.describe(LibC.errno()));
@@ -77,6 +80,9 @@ public final class StackLoop implements AutoCloseable {
      * thread owns the injectors afterwards.
      */
     public StackLoop faults(FaultInjector inbound, FaultInjector outbound) {
+        if (vnet && (inbound != null || outbound != null)) {
+            throw new TunException("the fault injector cannot be combined with offloads (--offload)");
+        }
         this.inboundFaults = inbound;
         sink.faults(outbound);
         return this;
@@ -122,7 +128,16 @@ public final class StackLoop implements AutoCloseable {
                             break;
                         }
                         packets++;
-                        if (inboundFaults == null) {
+                        if (vnet) {
+                            if (n > VnetHeader.LENGTH) {
+                                engine.onPacket(
+                                        nowNs,
+                                        rx,
+                                        VnetHeader.LENGTH,
+                                        n - VnetHeader.LENGTH,
+                                        VnetHeader.checksumTrusted(rx, 0));
+                            }
+                        } else if (inboundFaults == null) {
                             engine.onPacket(nowNs, rx, 0, n);
                         } else {
                             inboundFaults.offer(nowNs, rx, 0, n, toEngine);

@@ -277,6 +277,32 @@ class KernelPeerTest {
     }
 
     @Test
+    void shouldMoveSuperSegmentsBothWaysWithOffload() throws Exception {
+        try (JtcpFixture f = JtcpFixture.start("offload", null, null, true)) {
+            String out = sh(
+                    f,
+                    60,
+                    "cd " + tmp + " && curl -sS --fail -m 50 -o body http://10.7.0.2/bytes/10485760"
+                            + " && sha256sum body");
+            assertTrue(out.startsWith(BytesPattern.sha256(10_485_760)), out);
+            long segmentsOut = f.host.call(() -> f.host.stack().counters().tcpSegmentsOut);
+            String sha = randomFile(tmp.resolve("in"), 20 << 20, 6);
+            String echo = sh(f, 60, "cd " + tmp + " && nc -N -w 30 10.7.0.2 7 < in > out && wc -c < out");
+            assertEquals(String.valueOf(20 << 20), echo.strip());
+            assertEquals(sha, sha256Of(tmp.resolve("out")));
+            sh(f, 60, "nc -N -w 30 10.7.0.2 " + JtcpFixture.HASH_PORT + " < " + tmp.resolve("in"));
+            assertEquals(sha + " " + (20 << 20), f.uploads.poll(10, TimeUnit.SECONDS));
+            long segmentsIn = f.host.call(() -> f.host.stack().counters().tcpSegmentsIn);
+            // 10 MiB at MSS 1460 is 7 182 segments; TSO makes them a few hundred super-segments,
+            // and the kernel's GSO does the same the other way (40 MiB would be 28 728 segments).
+            assertTrue(segmentsOut < 7_182 / 4, "segments out for 10 MiB: " + segmentsOut);
+            assertTrue(segmentsIn < 28_728 / 4, "segments in for 40 MiB: " + segmentsIn);
+            String drops = f.host.call(() -> f.host.stack().counters().describe());
+            System.out.println("offload counters: " + drops);
+        }
+    }
+
+    @Test
     void shouldShowKernelStatesInSs() throws Exception {
         try (JtcpFixture f = JtcpFixture.start("ss", null)) {
             Process nc = new ProcessBuilder(f.ns.command("nc", "-N", "10.7.0.2", "7"))

@@ -141,4 +141,20 @@ class TunDeviceTest {
             }
         }
     }
+
+    @Test
+    void shouldAnswerPingThroughVirtioNetHeaders() throws Exception {
+        try (TestNetns ns = new TestNetns("vnet")) {
+            TunConfig config = config(ns).vnetHeader(true);
+            TunDevice device = TunDevice.open(config);
+            EchoReplyEngine[] engine = new EchoReplyEngine[1];
+            try (StackLoop loop =
+                    new StackLoop(device, sink -> engine[0] = new EchoReplyEngine(config.localAddr(), sink))) {
+                loop.start("test-loop");
+                Result ping = ns.exec(20, "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.7.0.2");
+                assertTrue(ping.output().contains("3 received"), ping.output());
+                assertEquals(3, engine[0].echoRequests);
+            }
+        }
+    }
 }
