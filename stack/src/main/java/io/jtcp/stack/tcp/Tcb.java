@@ -788,8 +788,9 @@ final class Tcb implements TcpConnection {
                 if (len < sndMss - sackBytes && len < unsent && sndNxt != sndUna) {
                     break;
                 }
-                // RFC 9293 §3.7.4 (Nagle): with data unacknowledged, hold back a partial segment.
-                if (nagle && len < sndMss - sackBytes && sndMax != sndUna) {
+                // RFC 9293 §3.7.4 (Nagle): with data unacknowledged, hold back a partial segment
+                // of new data; a retransmission (below sndMax after a timeout) always goes.
+                if (nagle && len < sndMss - sackBytes && sndMax != sndUna && !Seq.lt(sndNxt, sndMax)) {
                     break;
                 }
                 final boolean last = len == unsent;
@@ -1239,7 +1240,9 @@ final class Tcb implements TcpConnection {
             return;
         }
         final int advertised = Seq.diff(rcvAdvEdge, rcvNxt);
-        final int free = recvRing.free();
+        // What windowField() could advertise: free space, but never beyond 65535 << scale (an
+        // "update" past that cap repeats the same window: a duplicate ACK, RFC 5681 §2).
+        final int free = (int) Math.min(recvRing.free(), 65_535L << rcvWscale);
         final int threshold = Math.min(recvRing.capacity() / 2, sndMss);
         if (free - advertised >= threshold && free >= 2 * advertised) {
             ackPending = true;

@@ -27,6 +27,8 @@ public final class BulkApp implements TcpHandler {
     private String error;
     private byte[] expected;
     private long firstMismatch = -1;
+    private int readLimit = Integer.MAX_VALUE;
+    private boolean fullClose;
 
     public BulkApp(int bytes, long seed) {
         toSend = new byte[bytes];
@@ -44,6 +46,32 @@ public final class BulkApp implements TcpHandler {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Ends with close() (both directions, as an HTTP/1.0 server does) instead of shutdownOutput(). */
+    public BulkApp fullClose() {
+        this.fullClose = true;
+        return this;
+    }
+
+    /**
+     * A slow reader: each callback or {@link #tick} reads at most {@code bytes}, so the receive
+     * buffer fills, the window closes and the sender must probe (RFC 9293 §3.8.6.1).
+     */
+    public BulkApp readLimit(int bytes) {
+        this.readLimit = bytes;
+        return this;
+    }
+
+    /** Called by the harness between steps: the slow reader reads a little more; true if it read. */
+    public boolean tick() {
+        // Also after onClosed: a cleanly closed connection keeps its unread bytes for the reader.
+        if (connection != null && !eof) {
+            long before = received;
+            drain(connection);
+            return received != before || eof;
+        }
+        return false;
     }
 
     /** Checks every received byte against what the peer sends, to find where a stream goes wrong. */
@@ -112,18 +140,24 @@ public final class BulkApp implements TcpHandler {
         }
         if (sent == toSend.length && !outputShut) {
             outputShut = true;
-            c.shutdownOutput();
+            if (fullClose) {
+                c.close();
+            } else {
+                c.shutdownOutput();
+            }
         }
     }
 
     private void drain(TcpConnection c) {
-        while (!eof) {
-            int n = c.read(readBuf, 0, readBuf.length);
+        int budget = readLimit;
+        while (!eof && budget > 0) {
+            int n = c.read(readBuf, 0, Math.min(readBuf.length, budget));
             if (n < 0) {
                 eof = true;
             } else if (n == 0) {
                 return;
             } else {
+                budget -= n;
                 rxDigest.update(readBuf, 0, n);
                 if (expected != null && firstMismatch < 0) {
                     for (int i = 0; i < n; i++) {
@@ -180,7 +214,7 @@ public final class BulkApp implements TcpHandler {
     }
 
     public boolean finished() {
-        return eof && outputShut && closeReason != null;
+        return (eof || fullClose) && outputShut && closeReason != null;
     }
 
     @Override

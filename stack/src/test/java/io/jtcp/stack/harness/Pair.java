@@ -35,6 +35,17 @@ public final class Pair {
 
         public long delayNs = 5 * MS;
         public long seed = 1;
+        /** Bottleneck rate per direction in bit/s (0 = unlimited), with a drop-tail queue. */
+        public long rateBitsPerSec;
+
+        public int queuePackets = 100;
+
+        /** A bottleneck: packets serialize at {@code bitsPerSec}; beyond {@code queue} waiting, tail drop. */
+        public Link bottleneck(long bitsPerSec, int queue) {
+            this.rateBitsPerSec = bitsPerSec;
+            this.queuePackets = queue;
+            return this;
+        }
 
         public Link loss(double rate) {
             this.lossRate = rate;
@@ -64,8 +75,15 @@ public final class Pair {
         @Override
         public String toString() {
             return String.format(
-                    "loss %.1f%% dup %.1f%% delay %d ms jitter %d ms seed %d",
-                    lossRate * 100, duplicateRate * 100, delayNs / MS, jitterNs / MS, seed);
+                    "loss %.1f%% dup %.1f%% delay %d ms jitter %d ms seed %d%s",
+                    lossRate * 100,
+                    duplicateRate * 100,
+                    delayNs / MS,
+                    jitterNs / MS,
+                    seed,
+                    rateBitsPerSec > 0
+                            ? String.format(" bottleneck %d Mbit/s queue %d", rateBitsPerSec / 1_000_000, queuePackets)
+                            : "");
         }
     }
 
@@ -74,6 +92,7 @@ public final class Pair {
     private static final int TRAFFIC_RING = 256;
     private final String[] traffic = new String[TRAFFIC_RING];
     private long trafficCount;
+    private long zeroWindowSegments;
     private boolean traceTraffic = true;
 
     private final PriorityQueue<InFlight> link = new PriorityQueue<>(
@@ -92,11 +111,14 @@ public final class Pair {
 
     private final List<Transition> transitions = new ArrayList<>();
     private long now = TcpScript.T0;
+    private BooleanSupplier betweenSteps = () -> false;
     private long order;
     private long steps;
     public long packetsSent;
     public long packetsLost;
     public long packetsDuplicated;
+    public long packetsQueueDropped;
+    private final long[] linkFreeAtNs = new long[2];
 
     public Pair(Link link) {
         this(link, c -> {}, c -> {});
@@ -141,7 +163,21 @@ public final class Pair {
 
     private void enqueue(boolean toA, byte[] bytes) {
         long jitter = linkConfig.jitterNs > 0 ? random.nextLong(linkConfig.jitterNs) : 0;
-        link.add(new InFlight(now + linkConfig.delayNs + jitter, order++, toA, bytes));
+        long departs = now;
+        if (linkConfig.rateBitsPerSec > 0) {
+            int dir = toA ? 0 : 1;
+            long serializeNs = bytes.length * 8L * 1_000_000_000L / linkConfig.rateBitsPerSec;
+            long start = Math.max(now, linkFreeAtNs[dir]);
+            long waiting = serializeNs == 0 ? 0 : (start - now) / serializeNs;
+            if (waiting >= linkConfig.queuePackets) {
+                packetsQueueDropped++;
+                trace(toA ? "A" : "B", "QDROP", bytes);
+                return;
+            }
+            linkFreeAtNs[dir] = start + serializeNs;
+            departs = linkFreeAtNs[dir];
+        }
+        link.add(new InFlight(departs + linkConfig.delayNs + jitter, order++, toA, bytes));
     }
 
     public long now() {
@@ -169,10 +205,15 @@ public final class Pair {
      * false when nothing is left to happen (no packet in flight, no timer armed).
      */
     public boolean step() {
-        long t = Math.min(a.nextDeadlineNs(), b.nextDeadlineNs());
-        InFlight head = link.peek();
-        if (head != null) {
-            t = Math.min(t, head.atNs);
+        long t = nextEventNs();
+        // Idle network, but an application may still act (a slow reader with bytes left).
+        for (int i = 0; t == Long.MAX_VALUE && i < 1_000_000; i++) {
+            boolean progressed = betweenSteps.getAsBoolean();
+            service();
+            t = nextEventNs();
+            if (!progressed) {
+                break;
+            }
         }
         if (t == Long.MAX_VALUE) {
             return false;
@@ -191,8 +232,24 @@ public final class Pair {
                 b.onPacket(now, buf, 0, p.bytes.length);
             }
         }
+        betweenSteps.getAsBoolean();
         service();
         return true;
+    }
+
+    private long nextEventNs() {
+        long t = Math.min(a.nextDeadlineNs(), b.nextDeadlineNs());
+        InFlight head = link.peek();
+        return head == null ? t : Math.min(t, head.atNs);
+    }
+
+    /**
+     * Runs before each step's timers and flush (e.g. a slow application reading a little); returns
+     * whether it did anything, so an idle network still lets a busy application finish.
+     */
+    public Pair betweenSteps(BooleanSupplier action) {
+        this.betweenSteps = action;
+        return this;
     }
 
     /**
@@ -225,9 +282,18 @@ public final class Pair {
 
     private void trace(String engine, String what, byte[] bytes) {
         if (traceTraffic) {
+            Packet p = new Packet(bytes);
+            if (p.isTcp() && p.window == 0 && !p.rst() && what.equals("recv")) {
+                zeroWindowSegments++;
+            }
             traffic[(int) (trafficCount++ % TRAFFIC_RING)] =
-                    String.format("%+.6fs %s %s %s", (now - TcpScript.T0) / 1e9, engine, what, new Packet(bytes));
+                    String.format("%+.6fs %s %s %s", (now - TcpScript.T0) / 1e9, engine, what, p);
         }
+    }
+
+    /** Delivered segments (not RST) that advertised a zero window: proof that windows closed. */
+    public long zeroWindowSegments() {
+        return zeroWindowSegments;
     }
 
     /** Turns the per-packet trace off (it allocates; long transfers may not want it). */

@@ -19,7 +19,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -360,6 +359,7 @@ public final class TcpScript {
     /** Where ISNs are counted from in this script (peer's: for injected seq, expected ack). */
     public TcpScript peerIsn(int isn) {
         this.peerIsn = isn;
+        note("peer ISN now " + Integer.toUnsignedString(isn));
         return this;
     }
 
@@ -871,16 +871,6 @@ public final class TcpScript {
             note("  event: " + e);
         }
     }
-
-    /** States in which the connection is synchronized (RFC 9293 §3.3.2). */
-    public static final Set<TcpState> SYNCHRONIZED = EnumSet.of(
-            TcpState.ESTABLISHED,
-            TcpState.FIN_WAIT_1,
-            TcpState.FIN_WAIT_2,
-            TcpState.CLOSE_WAIT,
-            TcpState.CLOSING,
-            TcpState.LAST_ACK,
-            TcpState.TIME_WAIT);
 
     /** Modular comparisons for the harness's own bookkeeping. */
     private static final class Seq {

@@ -233,4 +233,65 @@ class CloseTest {
         s.checkEquals(0, s.stack().connectionCount(), "connections");
         s.checkEquals(1, s.closedCalls(), "onClosed once");
     }
+
+    /**
+     * Linux tcp_fin_timeout (RFC 9293 §3.6 sets no limit): a FIN-WAIT-2 whose application called
+     * close() — nobody can read any more — does not last for ever; it goes after 2·MSL.
+     */
+    @Test
+    void shouldDropOrphanedFinWait2AfterTimeoutWhenApplicationClosed() {
+        TcpScript s = new TcpScript(c -> c.mslNs(5 * SEC)).establishedPassive();
+        s.close();
+        s.expect(fin().seq(1).ack(1));
+        s.inject(ack().seq(1).ack(2));
+        s.assertState(FIN_WAIT_2);
+        long t = s.now();
+        s.expectNothingBefore(t + 10 * SEC);
+        s.assertState(FIN_WAIT_2);
+        s.at(t + 10 * SEC);
+        s.checkEquals(0, s.stack().connectionCount(), "orphan gone");
+        s.checkEquals(1, s.closedCalls(), "onClosed once");
+    }
+
+    /** RFC 9293 §3.6 (half-close): after shutdownOutput the application still reads; no FIN-WAIT-2 timeout. */
+    @Test
+    void shouldKeepHalfClosedFinWait2WhileApplicationCanRead() {
+        TcpScript s = new TcpScript(c -> c.mslNs(5 * SEC)).finWait2();
+        s.advance(100 * SEC);
+        s.expectNothing();
+        s.assertState(FIN_WAIT_2);
+        s.inject(data("still").seq(1).ack(2));
+        s.expect(ack().seq(2).ack(6));
+        s.checkEquals("still", new String(s.received(), StandardCharsets.US_ASCII), "received");
+    }
+
+    /**
+     * TcpConnection.close(): "later data is discarded" — acknowledged and dropped, never
+     * delivered. Note RFC 1122 §4.2.2.13: such a TCP "SHOULD send a RST to show that data was
+     * lost" (Linux does); jtcp's API chose to discard. This test pins the documented choice.
+     */
+    @Test
+    void shouldDiscardDataArrivingAfterClose() {
+        TcpScript s = new TcpScript().establishedPassive();
+        s.close();
+        s.expect(fin().seq(1).ack(1));
+        s.inject(data("late").seq(1).ack(2));
+        s.expect(ack().seq(2).ack(5));
+        s.assertState(FIN_WAIT_2);
+        s.checkEquals(0, s.received().length, "nothing delivered after close()");
+        s.checkEquals(0, s.conn().readableBytes(), "nothing buffered either");
+    }
+
+    /** RFC 9293 §3.6 / §3.10.8: in CLOSE-WAIT we may still send; unacknowledged data is retransmitted at RTO. */
+    @Test
+    void shouldSendAndRetransmitDataInCloseWait() {
+        TcpScript s = new TcpScript().closeWait();
+        s.write(10);
+        s.expect(data(10).seq(1).ack(2));
+        long rto = s.conn().rtoNs();
+        s.expectAt(s.now() + rto, data(10).seq(1).ack(2));
+        s.inject(ack().seq(2).ack(11));
+        s.assertState(CLOSE_WAIT);
+        s.checkEquals(0, s.conn().bytesInFlight(), "acknowledged");
+    }
 }

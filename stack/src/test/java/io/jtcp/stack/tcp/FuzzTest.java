@@ -44,7 +44,25 @@ class FuzzTest {
         list.add(new Setup("SYN_SENT", () -> fresh().synSent()));
         list.add(new Setup("SYN_RECEIVED", () -> fresh().synReceived()));
         list.add(new Setup("LISTEN", () -> fresh().listen(TcpScript.LISTEN_PORT)));
+        list.add(new Setup("ESTABLISHED_WSCALE_SACK_TS", FuzzTest::establishedWithAllOptions));
         return list;
+    }
+
+    /** Window scaling, SACK and timestamps negotiated (RFC 7323, RFC 2018), data in flight. */
+    private static TcpScript establishedWithAllOptions() {
+        TcpScript s = fresh();
+        s.listen(TcpScript.LISTEN_PORT);
+        s.inject(io.jtcp.stack.harness.Seg.syn()
+                .seq(0)
+                .mss(1460)
+                .wscale(7)
+                .sackOk()
+                .ts(1000, 0));
+        var synAck = s.expect(io.jtcp.stack.harness.Seg.synAck().seq(0).ack(1));
+        s.inject(io.jtcp.stack.harness.Seg.ack().seq(1).ack(1).win(1000).ts(1001, synAck.tsVal));
+        s.write(8000);
+        s.drain();
+        return s;
     }
 
     private static TcpScript fresh() {
@@ -196,7 +214,25 @@ class FuzzTest {
                     default -> 1460;
                 };
         byte[] options = null;
-        if (rnd.nextInt(4) == 0) {
+        if (rnd.nextInt(5) == 0) {
+            // SACK blocks near what the engine sent (RFC 2018 §3), some inverted or absurd.
+            int blocks = 1 + rnd.nextInt(4);
+            UnsafeBuffer ob = new UnsafeBuffer(new byte[40]);
+            int[] edges = new int[2 * blocks];
+            for (int b = 0; b < blocks; b++) {
+                int left = localIsn + near(rnd);
+                edges[2 * b] = left;
+                edges[2 * b + 1] = rnd.nextInt(8) == 0 ? left - rnd.nextInt(3000) : left + rnd.nextInt(3000);
+            }
+            int end = io.jtcp.stack.wire.TcpOptions.writeSack(ob, 0, edges, blocks);
+            if (rnd.nextBoolean() && end + 12 <= 40) {
+                end = io.jtcp.stack.wire.TcpOptions.writeTimestamps(
+                        ob, end, 1001 + rnd.nextInt(100) - 50, rnd.nextInt());
+            }
+            end = io.jtcp.stack.wire.TcpOptions.pad(ob, 0, end);
+            options = new byte[end];
+            ob.getBytes(0, options);
+        } else if (rnd.nextInt(4) == 0) {
             if (rnd.nextBoolean()) {
                 options = PacketBuilder.options(
                         rnd.nextInt(70000) - 2000 > 0 ? rnd.nextInt(65536) : -1,

@@ -251,4 +251,71 @@ class HandshakeTest {
         TcpScript p = new TcpScript(c -> c.mtuBytes(9000)).synReceived();
         p.check(p.state() == SYN_RECEIVED, "SYN-ACK sent with MSS 8960 (checked by the fixture)");
     }
+
+    /** RFC 5961 §3.2 covers every state but SYN-SENT: in SYN-RECEIVED an inexact in-window RST gets a challenge ACK. */
+    @Test
+    void shouldSendChallengeAckWhenInexactResetArrivesInSynReceived() {
+        TcpScript s = new TcpScript().synReceived();
+        s.inject(rst().seq(100));
+        s.expect(ack().seq(1).ack(1));
+        s.assertState(SYN_RECEIVED);
+    }
+
+    /** RFC 5961 §3.2 check 1 in SYN-RECEIVED: an out-of-window RST is dropped silently. */
+    @Test
+    void shouldDropOutOfWindowResetInSynReceived() {
+        TcpScript s = new TcpScript().synReceived();
+        s.inject(rst().seq(3_000_000));
+        s.expectNothing();
+        s.assertState(SYN_RECEIVED);
+    }
+
+    /** RFC 5961 §4.2 (SYN with another sequence number in SYN-RECEIVED) → challenge ACK, no new connection. */
+    @Test
+    void shouldSendChallengeAckWhenDifferentSynArrivesInSynReceived() {
+        TcpScript s = new TcpScript().synReceived();
+        s.inject(syn().seq(500));
+        s.expect(ack().seq(1).ack(1));
+        s.assertState(SYN_RECEIVED);
+        s.checkEquals(1, s.stack().connectionCount(), "still one connection");
+    }
+
+    /** RFC 9293 §3.10.7.4 first step in SYN-RECEIVED: data beyond the window → ACK, dropped. */
+    @Test
+    void shouldAckOutOfWindowDataInSynReceived() {
+        TcpScript s = new TcpScript().synReceived();
+        s.inject(data(10).seq(3_000_000).ack(1));
+        s.expect(ack().seq(1).ack(1));
+        s.assertState(SYN_RECEIVED);
+        s.checkEquals(0, s.received().length, "nothing delivered");
+    }
+
+    /**
+     * RFC 7323 §1.3/§3.2, RFC 2018 §2: our SYN offers window scale, SACK and timestamps; a SYN-ACK
+     * without them means none is used (no TS option on later segments, unscaled windows).
+     */
+    @Test
+    void shouldUseNoOptionWhenSynAckOmitsThem() {
+        TcpScript s = new TcpScript();
+        s.connect(80);
+        Packet synSeg = s.expect(syn().seq(0).mss(1460));
+        s.check(synSeg.windowScale >= 0, "SYN offers window scale");
+        s.check(synSeg.sackPermitted, "SYN offers SACK");
+        s.check(synSeg.hasTimestamps, "SYN offers timestamps");
+        s.inject(synAck().seq(0).ack(1).win(1000));
+        Packet ack = s.expect(ack().seq(1).ack(1));
+        s.check(!ack.hasTimestamps, "no timestamps after a SYN-ACK without them");
+        s.checkEquals(1000, s.conn().sendWindowBytes(), "peer window unscaled");
+    }
+
+    /** RFC 9293 §3.7.1 (MUST-15) on the active side: a SYN-ACK without MSS means 536. */
+    @Test
+    void shouldSegmentAt536WhenSynAckHasNoMss() {
+        TcpScript s = new TcpScript().synSent();
+        s.inject(synAck().seq(0).ack(1));
+        s.expect(ack().seq(1).ack(1));
+        s.write(1000);
+        s.expect(data(536).seq(1));
+        s.expect(data(464).seq(537));
+    }
 }

@@ -40,7 +40,15 @@ class PairTransferTest {
         }
 
         Run(Pair.Link link, int bytes, java.util.function.Consumer<io.jtcp.stack.StackConfig> both) {
-            pair = new Pair(link, both, both);
+            this(link, bytes, both, both);
+        }
+
+        Run(
+                Pair.Link link,
+                int bytes,
+                java.util.function.Consumer<io.jtcp.stack.StackConfig> configA,
+                java.util.function.Consumer<io.jtcp.stack.StackConfig> configB) {
+            pair = new Pair(link, configA, configB);
             server = new BulkApp(bytes, link.seed * 31 + 1);
             client = new BulkApp(bytes, link.seed * 31 + 2);
             server.expectFrom(client);

@@ -57,4 +57,18 @@ class RetransmissionTest {
             s.check(rel + p.len() <= 101, "nothing past the window or the bytes sent: " + p.describe(s.localIsn(), 0));
         }
     }
+
+    /**
+     * RFC 9293 §3.7.4: Nagle holds back new small segments while data is unacknowledged — never a
+     * retransmission (RFC 6298 §5.4 "retransmit the earliest segment"). Holding the resent tail
+     * let the RTO fire until dataRetries ran out (PairConfigMatrixTest, Nagle on, 5 % loss).
+     */
+    @Test
+    void shouldRetransmitSmallSegmentAtRtoWhenNagleIsOn() {
+        TcpScript s = new TcpScript(c -> c.nagle(true)).establishedPassive();
+        s.write(100);
+        s.expect(data(100).seq(1));
+        long rto = s.conn().rtoNs();
+        s.expectAt(s.now() + rto, data(100).seq(1));
+    }
 }

@@ -6,6 +6,7 @@ import static io.jtcp.stack.harness.Seg.flags;
 import static io.jtcp.stack.harness.Seg.rst;
 import static io.jtcp.stack.harness.Seg.rstAck;
 import static io.jtcp.stack.harness.Seg.syn;
+import static io.jtcp.stack.harness.Seg.synAck;
 
 import io.jtcp.stack.DropReason;
 import io.jtcp.stack.harness.StateFixture;
@@ -100,6 +101,19 @@ class SynchronizedStateRulesTest {
         s.expect(ack().seq(f.sndNxt).ack(f.rcvNxt));
         s.assertState(f.state);
         s.checkEquals(0, s.closedCalls(), "no onClosed");
+    }
+
+    /**
+     * RFC 5961 §4.2 applies to any SYN, SYN-ACK included; on the active side it is also what a
+     * retransmitted SYN-ACK (our ACK of it lost) needs: an ACK <SND.NXT, RCV.NXT>.
+     */
+    @ParameterizedTest
+    @EnumSource(StateFixture.class)
+    void shouldAnswerWithAckWhenSynAckArrivesInSynchronizedState(StateFixture f) {
+        TcpScript s = f.create();
+        s.inject(synAck().seq(0).ack(f.sndUna()));
+        s.expect(ack().seq(f.sndNxt).ack(f.rcvNxt));
+        s.assertState(f.state);
     }
 
     /** RFC 5961 §4.2: "irrespective of the sequence number" — an old SYN gets the same ACK. */

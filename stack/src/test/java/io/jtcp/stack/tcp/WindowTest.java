@@ -236,4 +236,55 @@ class WindowTest {
         int[] sizes = segmentSizesAfterHandshake(s, 1460, 2000);
         s.checkEquals("[960, 960, 80]", java.util.Arrays.toString(sizes), "segment sizes");
     }
+
+    /**
+     * RFC 9293 §3.10.7.4 fifth step: the send window is taken only from the newest segment
+     * (SND.WL1/SND.WL2 check) and only when SND.UNA =< SEG.ACK; a reordered older ACK does not
+     * shrink it.
+     */
+    @Test
+    void shouldIgnoreWindowOfReorderedOlderAck() {
+        TcpScript s = new TcpScript().establishedPassive();
+        s.write(100);
+        s.expect(data(100).seq(1));
+        s.inject(ack().seq(1).ack(101).win(3000));
+        s.checkEquals(3000, s.conn().sendWindowBytes(), "window from the newest ACK");
+        s.inject(ack().seq(1).ack(51).win(100)); // sent before the one above, arrived after
+        s.checkEquals(3000, s.conn().sendWindowBytes(), "older ACK ignored for the window");
+    }
+
+    /** RFC 9293 §3.9.1 (SHLD-27 area): the last segment of what the application wrote carries PSH. */
+    @Test
+    void shouldSetPushOnLastSegmentOfAWrite() {
+        TcpScript s = new TcpScript().establishedPassive();
+        s.write(2000);
+        s.expect(data(1460).seq(1));
+        s.expect(data(540).seq(1461).psh());
+    }
+
+    /** RFC 6093 §5 / RFC 9293 §3.8.5: urgent data is delivered in line, in order, like any other. */
+    @Test
+    void shouldDeliverUrgentDataInLine() {
+        TcpScript s = new TcpScript().establishedPassive();
+        s.inject(data("abc").with(io.jtcp.stack.wire.TcpHeader.URG).seq(1).ack(1));
+        s.expect(ack().seq(1).ack(4));
+        s.checkEquals("abc", text(s.received()), "received in line");
+    }
+
+    /**
+     * RFC 5681 §2: an ACK with no data and an unchanged window is a duplicate ACK to a sender with
+     * data outstanding — three of them trigger a spurious fast retransmit. So a "window update"
+     * that cannot change the advertised window (an unscaled window is capped at 65535, RFC 7323
+     * §2.3) must not be sent: a gap-filling segment, ACKed at once, then read, gets one ACK.
+     */
+    @Test
+    void shouldNotSendWindowUpdateThatLeavesTheWindowUnchanged() {
+        TcpScript s = new TcpScript().establishedPassive(); // unscaled, 1 MiB buffer
+        s.inject(data("world").seq(6).ack(1));
+        s.expect(ack().seq(1).ack(1));
+        s.inject(data("hello").seq(1).ack(1));
+        s.expect(ack().seq(1).ack(11));
+        s.expectNothing();
+        s.checkEquals("helloworld", text(s.received()), "received");
+    }
 }
