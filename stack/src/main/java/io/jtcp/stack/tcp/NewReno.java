@@ -94,6 +94,24 @@ final class NewReno {
     }
 
     /**
+     * Enters fast recovery on loss evidence other than three duplicate ACKs: SACKed bytes per RFC
+     * 6675's IsLost, or a tail loss probe that arrived while earlier data did not (RFC 8985 §7.4).
+     * Returns false when recovery is on already or the loss belongs to the last recovery (RFC
+     * 6582 §3.2 step 2).
+     */
+    boolean enterRecoveryOnLoss(int sndUna, int sndMax, int flight) {
+        if (inRecovery || !Seq.gt(sndUna, recover)) {
+            return false;
+        }
+        ssthresh = Math.max(flight / 2, 2L * mss);
+        cwnd = ssthresh;
+        recover = sndMax;
+        inRecovery = true;
+        dupAcks = 0;
+        return true;
+    }
+
+    /**
      * A duplicate ACK in recovery was answered with a SACK hole retransmission instead of new
      * data: take back the inflation it earned so the two do not both go out (RFC 6675 §5's
      * conservation, approximated).

@@ -26,6 +26,8 @@ final class Tcb implements TcpConnection {
     private static final int EV_CLOSED = 16;
 
     private static final int MAX_OOO_RANGES = 32;
+    private static final long MIN_PTO_NS = 2_000_000L; // a floor under 2·SRTT on sub-ms links
+    private static final long DELAYED_ACK_ALLOWANCE_NS = 40_000_000L; // Linux's delayed-ACK maximum
     static final int MAX_SACK_BLOCKS = 4; // 4·8 + 4 = 36 of the 40 option bytes (3 with timestamps)
     static final int TIMESTAMP_OPTION_BYTES = 12; // NOP NOP kind len TSval TSecr
     private static final int DEFAULT_PEER_MSS = 536; // RFC 9293 §3.7.1
@@ -65,6 +67,8 @@ final class Tcb implements TcpConnection {
     int consecutiveTimeouts;
     final Reassembler sacked = new Reassembler(MAX_OOO_RANGES); // peer's SACK blocks, send-ring indices
     int highRxt; // RFC 6675 HighRxt: highest sequence number retransmitted in this recovery
+    long ptoDeadlineNs = Long.MAX_VALUE; // RFC 8985 §7 tail loss probe timer
+    boolean tlpInFlight; // one probe per episode, until an ACK moves SND.UNA
     boolean wantWritable;
     boolean nagle;
     long keepAliveIdleNs; // 0: off
@@ -368,9 +372,11 @@ final class Tcb implements TcpConnection {
                 engine.drop(DropReason.TCP_RST_OUT_OF_WINDOW, seg);
                 return;
             }
-            if (rcvWnd == 0 && seq == rcvNxt) {
+            if (rcvWnd == 0 && Seq.ge(seq, rcvNxt) && Seq.diff(seq, rcvNxt) <= 65_535) {
                 // "Special allowance should be made to accept valid ACKs, URGs, and RSTs" with a
-                // zero window: keep the ACK fields, drop the text and FIN (§3.10.7.4).
+                // zero window: keep the ACK fields, drop the text and FIN (§3.10.7.4). A peer may sit
+                // just past RCV.NXT (bytes it sent into a window that closed); dropping its ACKs then
+                // would leave our own data unacknowledged for ever. RFC 5961 §5 still checks the ACK.
                 payloadLength = 0;
                 fin = false;
                 syn = false;
@@ -484,7 +490,21 @@ final class Tcb implements TcpConnection {
         }
         final long nowNs = now();
         final int newWnd = seg.window() << sndWscale;
-        recordSack(opts);
+        final boolean newSack = recordSack(opts);
+        if (segAck == sndUna
+                && newSack
+                && sndMax != sndUna
+                && !cc.inRecovery()
+                && (tlpInFlight || sackedBytes() > (NewReno.DUPACK_THRESHOLD - 1) * sndMss)) {
+            // RFC 6675 §5 (IsLost: more than DupThresh-1 segments' worth SACKed above SND.UNA) and
+            // RFC 8985 §7.4 (the probe got through, what was sent before it did not): recover now,
+            // without waiting for a third duplicate ACK that a small window never produces.
+            if (cc.enterRecoveryOnLoss(sndUna, sndMax, Seq.diff(sndMax, sndUna))) {
+                highRxt = sndUna;
+                retransmitFirst();
+                engine.markDirty(this);
+            }
+        }
         if (Seq.gt(segAck, sndUna)) {
             onNewAck(segAck, nowNs, tsOk && opts.hasTimestamps() ? opts.tsEcr() : 0);
         } else if (segAck == sndUna && payloadLength == 0 && !fin && newWnd == sndWnd && sndMax != sndUna) {
@@ -588,6 +608,8 @@ final class Tcb implements TcpConnection {
         }
         // RFC 6298 §5.2/§5.3: stop the timer when all is acknowledged, else restart it.
         rtxDeadlineNs = sndUna == sndMax ? Long.MAX_VALUE : nowNs + rtt.rtoNs();
+        tlpInFlight = false;
+        armProbeTimer(nowNs);
         if (dataAcked > 0 && wantWritable && !finQueued) {
             wantWritable = false;
             events |= EV_WRITABLE;
@@ -685,6 +707,7 @@ final class Tcb implements TcpConnection {
         rtxDeadlineNs = Long.MAX_VALUE;
         persistDeadlineNs = Long.MAX_VALUE;
         keepAliveDeadlineNs = Long.MAX_VALUE;
+        ptoDeadlineNs = Long.MAX_VALUE;
         timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
         reportClosed(CloseReason.NORMAL);
         engine.releaseBuffers(this);
@@ -837,14 +860,85 @@ final class Tcb implements TcpConnection {
         if (rtxDeadlineNs == Long.MAX_VALUE) {
             rtxDeadlineNs = nowNs + rtt.rtoNs(); // RFC 6298 §5.1
         }
+        if (!retransmission && ptoDeadlineNs == Long.MAX_VALUE) {
+            armProbeTimer(nowNs);
+        }
     }
 
-    /** Adds the peer's SACK blocks (RFC 2018) that lie within data in flight to the scoreboard. */
-    private void recordSack(TcpOptions opts) {
-        final int blocks = opts.sackBlockCount();
-        if (!sackOk || blocks == 0 || sendRing == null) {
+    /**
+     * RFC 8985 §7.2: with data in flight and no recovery under way, probe after 2·SRTT (plus the
+     * peer's delayed-ACK allowance when one segment is out) unless the RTO comes first.
+     */
+    private void armProbeTimer(long nowNs) {
+        ptoDeadlineNs = Long.MAX_VALUE;
+        if (!sackOk
+                || tlpInFlight
+                || cc.inRecovery()
+                || sndMax == sndUna
+                || !rtt.hasSample()
+                || !state.isSynchronized()) {
             return;
         }
+        long pto = Math.max(2 * rtt.srttNs(), MIN_PTO_NS);
+        if (Seq.diff(sndMax, sndUna) <= sndMss) {
+            pto += DELAYED_ACK_ALLOWANCE_NS;
+        }
+        if (nowNs + pto - rtxDeadlineNs < 0) {
+            ptoDeadlineNs = nowNs + pto;
+        }
+    }
+
+    /**
+     * RFC 8985 §7.3: the probe is one new segment when the window allows, else the last segment
+     * again; its ACK (with SACK) turns a tail loss into a fast recovery instead of an RTO.
+     */
+    private void sendTailLossProbe(long nowNs) {
+        if (!state.isSynchronized() || sendRing == null || sndMax == sndUna || cc.inRecovery() || tlpInFlight) {
+            return;
+        }
+        final int dataEnd = sndBufSeq + sendRing.size();
+        final int unsent = Seq.diff(dataEnd, sndNxt);
+        final int maxPayload = sndMss - sackOptionBytes();
+        tlpInFlight = true;
+        if (unsent > 0 && sndNxt == sndMax && Seq.diff(sndNxt + Math.min(unsent, maxPayload), sndUna) <= sndWnd) {
+            final int len = Math.min(unsent, maxPayload);
+            final boolean withFin = finQueued && len == unsent;
+            transmit(
+                    nowNs,
+                    sndNxt,
+                    len,
+                    TcpHeader.ACK | (len == unsent ? TcpHeader.PSH : 0) | (withFin ? TcpHeader.FIN : 0));
+            sndNxt += len + (withFin ? 1 : 0);
+            sndMax = sndNxt;
+        } else {
+            final int finBit = finQueued && Seq.gt(sndMax, dataEnd) ? 1 : 0;
+            final int dataSent = Seq.diff(sndMax, sndUna) - finBit;
+            final int len = Math.min(dataSent, maxPayload);
+            final int seq = sndMax - finBit - len;
+            transmit(nowNs, seq, len, TcpHeader.ACK | (finBit == 1 ? TcpHeader.FIN : 0));
+        }
+        rtxDeadlineNs = nowNs + rtt.rtoNs(); // RFC 8985 §7.3: the RTO restarts after the probe
+    }
+
+    /** Bytes the peer SACKed above SND.UNA (the scoreboard's total). */
+    private long sackedBytes() {
+        long total = 0;
+        for (int i = 0; i < sacked.rangeCount(); i++) {
+            total += sacked.end(i) - sacked.start(i);
+        }
+        return total;
+    }
+
+    /**
+     * Adds the peer's SACK blocks (RFC 2018) that lie within data in flight to the scoreboard.
+     * Returns true when the segment carried any valid block.
+     */
+    private boolean recordSack(TcpOptions opts) {
+        final int blocks = opts.sackBlockCount();
+        if (!sackOk || blocks == 0 || sendRing == null) {
+            return false;
+        }
+        boolean any = false;
         final int dataEnd = sndBufSeq + sendRing.size();
         for (int b = 0; b < blocks; b++) {
             int left = opts.sackLeft(b);
@@ -856,8 +950,10 @@ final class Tcb implements TcpConnection {
             right = Seq.min(right, dataEnd);
             if (Seq.lt(left, right)) {
                 sacked.add(ringIndex(left), ringIndex(right)); // a full scoreboard just forgets
+                any = true;
             }
         }
+        return any;
     }
 
     private long ringIndex(int seq) {
@@ -968,7 +1064,9 @@ final class Tcb implements TcpConnection {
             }
         }
         final int wnd = Math.max(Seq.diff(rcvAdvEdge, rcvNxt), 0);
-        return Math.min((wnd + (1 << rcvWscale) - 1) >>> rcvWscale, 65_535);
+        // Rounded down (as Linux does): the peer's view of the right edge never passes ours, so it
+        // never sends bytes we must trim. RFC 7323 §2.4 accepts the apparent shrink of < 2^shift.
+        return Math.min(wnd >>> rcvWscale, 65_535);
     }
 
     // =====================================================================================
@@ -976,7 +1074,9 @@ final class Tcb implements TcpConnection {
     // =====================================================================================
 
     long computeWakeup() {
-        return Math.min(Math.min(rtxDeadlineNs, keepAliveDeadlineNs), Math.min(persistDeadlineNs, timeWaitDeadlineNs));
+        return Math.min(
+                Math.min(Math.min(rtxDeadlineNs, ptoDeadlineNs), keepAliveDeadlineNs),
+                Math.min(persistDeadlineNs, timeWaitDeadlineNs));
     }
 
     void onTimer(long nowNs) {
@@ -991,8 +1091,13 @@ final class Tcb implements TcpConnection {
                 return;
             }
         }
+        if (ptoDeadlineNs - nowNs <= 0) {
+            ptoDeadlineNs = Long.MAX_VALUE;
+            sendTailLossProbe(nowNs);
+        }
         if (rtxDeadlineNs - nowNs <= 0) {
             rtxDeadlineNs = Long.MAX_VALUE;
+            ptoDeadlineNs = Long.MAX_VALUE;
             onRetransmissionTimeout(nowNs);
             if (state == TcpState.CLOSED) {
                 return;
@@ -1040,6 +1145,7 @@ final class Tcb implements TcpConnection {
             return;
         }
         cc.onTimeout(Seq.diff(sndMax, sndUna), sndMax);
+        tlpInFlight = false;
         sacked.clear(); // RFC 2018 §8: after a timeout, SACKed data is resent too (the peer may renege)
         highRxt = sndUna;
         rtt.backOff();

@@ -362,6 +362,7 @@ public final class TcpEngine {
         t.persistDeadlineNs = Long.MAX_VALUE;
         t.timeWaitDeadlineNs = Long.MAX_VALUE;
         t.keepAliveDeadlineNs = Long.MAX_VALUE;
+        t.ptoDeadlineNs = Long.MAX_VALUE;
         releaseBuffers(t);
     }
 

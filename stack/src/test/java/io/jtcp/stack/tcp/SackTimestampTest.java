@@ -176,8 +176,9 @@ class SackTimestampTest {
     }
 
     /**
-     * RFC 6675 §5 (simplified): with two holes, the third duplicate ACK resends the first and the
-     * fourth resends the second, without waiting a round trip for a partial ACK (NewReno would).
+     * RFC 6675 §5 (simplified): with two holes, recovery starts once IsLost holds (more than two
+     * segments SACKed above SND.UNA) and the next duplicate ACK resends the second hole, without
+     * waiting a round trip for a partial ACK (NewReno would).
      */
     @Test
     void shouldRetransmitNextSackHoleWhenFurtherDuplicateAcksArrive() {
@@ -196,14 +197,45 @@ class SackTimestampTest {
         s.inject(ack().seq(1).ack(1 + MSS));
         s.expectNothing();
         s.inject(ack().seq(1).ack(1 + MSS).rawOptions(sackOption(seg2, seg3)));
+        s.expectNothing(); // one segment SACKed above the hole: could still be reordering
+        // RFC 6675 IsLost: more than DupThresh-1 segments SACKed above SND.UNA: recover at once.
         s.inject(ack().seq(1).ack(1 + MSS).rawOptions(sackOption(seg4, end, seg2, seg3)));
-        s.expectNothing();
+        s.expect(data(MSS).seq(1 + MSS).ack(1)); // the first hole
         s.inject(ack().seq(1).ack(1 + MSS).rawOptions(sackOption(seg4, end, seg2, seg3)));
-        s.expect(data(MSS).seq(1 + MSS).ack(1)); // fast retransmit of the first hole
+        s.expect(data(MSS).seq(1 + 3 * MSS).ack(1)); // the second hole, at the next duplicate
         s.inject(ack().seq(1).ack(1 + MSS).rawOptions(sackOption(seg4, end, seg2, seg3)));
-        s.expect(data(MSS).seq(1 + 3 * MSS).ack(1)); // the second hole, at once
+        s.expectNothing(); // no hole left, no new data
         s.inject(ack().seq(1).ack(1 + 6 * MSS));
         s.expectNothing();
         s.checkEquals(2L, s.conn().retransmits(), "only the two holes were resent");
+    }
+
+    /**
+     * RFC 8985 §7: when the last segments of a flight are lost no duplicate ACK comes; a probe at
+     * about 2·SRTT (not the 200 ms RTO) resends the last segment, and its SACK shows the hole,
+     * which is then recovered at once (§7.4).
+     */
+    @Test
+    void shouldProbeTheTailAndRecoverBeforeTheRtoWhenTheLastSegmentsAreLost() {
+        TcpScript s = new TcpScript();
+        openWithOptions(s, false, true); // SRTT 1 ms from the handshake
+        int base = s.localIsn();
+        s.write(3 * MSS);
+        for (int i = 0; i < 3; i++) {
+            s.expect(data(MSS).seq(1 + i * MSS).ack(1));
+        }
+        long sent = s.now();
+        s.advance(1_000_000);
+        s.inject(ack().seq(1).ack(1 + MSS)); // the first arrived; the last two were lost
+        s.expectNothing();
+        s.advanceToNextDeadline();
+        s.expect(data(MSS).seq(1 + 2 * MSS).ack(1)); // the probe: the last segment again
+        long probeAfterNs = s.now() - sent;
+        s.check(probeAfterNs < 20_000_000L, "probe after " + probeAfterNs + " ns, long before the 200 ms RTO");
+        s.inject(ack().seq(1).ack(1 + MSS).rawOptions(sackOption(base + 1 + 2 * MSS, base + 1 + 3 * MSS)));
+        s.expect(data(MSS).seq(1 + MSS).ack(1)); // the hole the probe revealed
+        s.inject(ack().seq(1).ack(1 + 3 * MSS));
+        s.expectNothing();
+        s.checkEquals(2L, s.conn().retransmits(), "probe and hole only; no timeout");
     }
 }
