@@ -11,8 +11,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class DeviceSink implements PacketSink {
     private final TunDevice device;
-    private final UnsafeBuffer copy = new UnsafeBuffer(BufferUtil.allocateDirectAligned(1 << 16, 64));
+    private final UnsafeBuffer copy = new UnsafeBuffer(BufferUtil.allocateDirectAligned((1 << 16) + 64, 64));
     private final FaultInjector.Deliver writer = this::write;
+    private final boolean vnet;
+    /** The virtio-net header and a two-entry iovec for writev, when the device uses headers. */
+    private final UnsafeBuffer header = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
+
+    private final UnsafeBuffer iov = new UnsafeBuffer(BufferUtil.allocateDirectAligned(32, 64));
     private FaultInjector faults;
     private long nowNs;
     private long packets;
@@ -20,6 +25,7 @@ public final class DeviceSink implements PacketSink {
 
     public DeviceSink(TunDevice device) {
         this.device = device;
+        this.vnet = device.vnetHeader();
     }
 
     /** Impairs outgoing packets from now on (null: none). */
@@ -52,7 +58,45 @@ public final class DeviceSink implements PacketSink {
         }
     }
 
+    /**
+     * A super-segment or a packet with a partial checksum (the engine sends these only when the
+     * device was opened with virtio-net headers: {@link JtcpHost} configures both together).
+     */
+    @Override
+    public void transmitOffload(
+            DirectBuffer buffer, int offset, int length, int segmentBytes, boolean checksumPartial) {
+        if (!vnet) {
+            throw new IllegalStateException("offloads need a device opened with virtio-net headers");
+        }
+        VnetHeader.writeOffload(header, 0, buffer, offset, segmentBytes, checksumPartial);
+        writeWithHeader(buffer, offset, length);
+    }
+
+    private void writeWithHeader(DirectBuffer buffer, int offset, int length) {
+        final boolean written;
+        if (buffer.byteArray() == null && buffer.addressOffset() != 0) {
+            iov.putLong(0, header.addressOffset());
+            iov.putLong(8, VnetHeader.LENGTH);
+            iov.putLong(16, buffer.addressOffset() + offset);
+            iov.putLong(24, length);
+            written = device.write2(iov.addressOffset());
+        } else {
+            copy.putBytes(0, header, 0, VnetHeader.LENGTH);
+            copy.putBytes(VnetHeader.LENGTH, buffer, offset, length);
+            written = device.write(copy.addressOffset(), VnetHeader.LENGTH + length);
+        }
+        if (written) {
+            packets++;
+            bytes += length;
+        }
+    }
+
     private void write(DirectBuffer buffer, int offset, int length) {
+        if (vnet) {
+            VnetHeader.writeNone(header, 0);
+            writeWithHeader(buffer, offset, length);
+            return;
+        }
         final boolean written;
         if (buffer.byteArray() == null && buffer.addressOffset() != 0) {
             written = device.write(buffer.addressOffset() + offset, length);

@@ -10,6 +10,11 @@ import org.agrona.MutableDirectBuffer;
 public interface Engine {
     void onPacket(long nowNs, MutableDirectBuffer buffer, int offset, int length);
 
+    /** A packet whose TCP checksum the device vouches for (virtio-net header flags). */
+    default void onPacket(long nowNs, MutableDirectBuffer buffer, int offset, int length, boolean checksumTrusted) {
+        onPacket(nowNs, buffer, offset, length);
+    }
+
     void onTimeout(long nowNs);
 
     void flush(long nowNs);
@@ -24,6 +29,12 @@ public interface Engine {
             @Override
             public void onPacket(long nowNs, MutableDirectBuffer buffer, int offset, int length) {
                 stack.onPacket(nowNs, buffer, offset, length);
+            }
+
+            @Override
+            public void onPacket(
+                    long nowNs, MutableDirectBuffer buffer, int offset, int length, boolean checksumTrusted) {
+                stack.onPacket(nowNs, buffer, offset, length, checksumTrusted);
             }
 
             @Override

@@ -11,6 +11,9 @@ import java.util.function.Supplier;
  * #call}/{@link StackLoop#execute}.
  */
 public final class JtcpHost implements AutoCloseable {
+    /** The largest TSO payload that keeps IPv4 + TCP with options under 64 KiB. */
+    static final int TSO_SEGMENT_BYTES = 65_000;
+
     private final TunDevice device;
     private final NetworkStack stack;
     private final StackLoop loop;
@@ -40,6 +43,13 @@ public final class JtcpHost implements AutoCloseable {
             byte[] secret = new byte[16];
             new SecureRandom().nextBytes(secret);
             stackConfig.isnSecret(secret);
+        }
+        if (tunConfig.vnetHeader()) {
+            if (faults != null) {
+                throw new TunException("--fault cannot be combined with --offload");
+            }
+            // The device cuts super-segments at the MSS and completes checksums (virtio-net).
+            stackConfig.tsoSegmentBytes(TSO_SEGMENT_BYTES).txChecksumOffload(true);
         }
         TunDevice device = TunDevice.open(tunConfig);
         NetworkStack[] stack = new NetworkStack[1];

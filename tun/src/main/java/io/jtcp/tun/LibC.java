@@ -33,6 +33,9 @@ final class LibC {
     static final int CLONE_NEWNET = 0x40000000;
 
     static final short POLLIN = 0x1;
+    static final short POLLERR = 0x8;
+    static final short POLLHUP = 0x10;
+    static final short POLLNVAL = 0x20;
 
     static final int EPERM = 1;
     static final int ENOENT = 2;
@@ -54,6 +57,9 @@ final class LibC {
     static native long read(int fd, long buf, long count);
 
     static native long write(int fd, long buf, long count);
+
+    /** writev(2): {@code iov} is an array of {@code struct iovec {void *base; size_t len;}}. */
+    static native long writev(int fd, long iov, int iovcnt);
 
     /** ioctl(2) is variadic; with one pointer argument the x86-64 and AArch64 calls are the same. */
     static native int ioctl(int fd, long request, long arg);

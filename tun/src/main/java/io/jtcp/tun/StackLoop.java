@@ -32,6 +32,7 @@ public final class StackLoop implements AutoCloseable {
     private final Engine engine;
     private final UnsafeBuffer rx;
     private final int rxCapacity;
+    private final boolean vnet;
     private final UnsafeBuffer pollFds = new UnsafeBuffer(BufferUtil.allocateDirectAligned(2 * POLLFD_SIZE, 64));
     private final UnsafeBuffer timespec = new UnsafeBuffer(BufferUtil.allocateDirectAligned(16, 64));
     private final UnsafeBuffer eventBuf = new UnsafeBuffer(BufferUtil.allocateDirectAligned(8, 64));
@@ -42,6 +43,7 @@ public final class StackLoop implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Thread thread;
     private volatile boolean started;
+    private volatile boolean failed;
     private FaultInjector inboundFaults;
     private long cycleNowNs;
     private final FaultInjector.Deliver toEngine = this::deliverToEngine;
@@ -56,8 +58,10 @@ public final class StackLoop implements AutoCloseable {
     public StackLoop(TunDevice device, Function<DeviceSink, Engine> engineFactory) {
         this.device = device;
         this.sink = new DeviceSink(device);
-        this.rxCapacity = Math.max(device.config().mtuBytes(), 1500);
-        this.rx = new UnsafeBuffer(BufferUtil.allocateDirectAligned(65_536, 64));
+        // Room for a 64 KiB super-segment after a virtio-net header.
+        this.rx = new UnsafeBuffer(BufferUtil.allocateDirectAligned(65_536 + 64, 64));
+        this.rxCapacity = rx.capacity();
+        this.vnet = device.vnetHeader();
         this.eventFd = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
         if (eventFd < 0) {
             throw new TunException("eventfd failed: " + LibC.describe(LibC.errno()));
@@ -76,6 +80,9 @@ public final class StackLoop implements AutoCloseable {
      * thread owns the injectors afterwards.
      */
     public StackLoop faults(FaultInjector inbound, FaultInjector outbound) {
+        if (vnet && (inbound != null || outbound != null)) {
+            throw new TunException("the fault injector cannot be combined with offloads (--offload)");
+        }
         this.inboundFaults = inbound;
         sink.faults(outbound);
         return this;
@@ -121,7 +128,16 @@ public final class StackLoop implements AutoCloseable {
                             break;
                         }
                         packets++;
-                        if (inboundFaults == null) {
+                        if (vnet) {
+                            if (n > VnetHeader.LENGTH) {
+                                engine.onPacket(
+                                        nowNs,
+                                        rx,
+                                        VnetHeader.LENGTH,
+                                        n - VnetHeader.LENGTH,
+                                        VnetHeader.checksumTrusted(rx, 0));
+                            }
+                        } else if (inboundFaults == null) {
                             engine.onPacket(nowNs, rx, 0, n);
                         } else {
                             inboundFaults.offer(nowNs, rx, 0, n, toEngine);
@@ -209,6 +225,14 @@ public final class StackLoop implements AutoCloseable {
         pollFds.putShort(POLLFD_SIZE + 4, LibC.POLLIN, ByteOrder.nativeOrder());
         pollFds.putShort(POLLFD_SIZE + 6, (short) 0, ByteOrder.nativeOrder());
         int ready = LibC.ppoll(pollFds.addressOffset(), 2, timeoutAddr, 0);
+        if (ready > 0
+                && (pollFds.getShort(6, ByteOrder.nativeOrder()) & (LibC.POLLERR | LibC.POLLHUP | LibC.POLLNVAL))
+                        != 0) {
+            // The device was deleted under us (ip link del) or failed: polling it again would spin.
+            System.err.println("jtcp: device " + device.name() + " was removed or failed; stopping");
+            failed = true;
+            running = false;
+        }
         if (ready > 0 && (pollFds.getShort(POLLFD_SIZE + 6, ByteOrder.nativeOrder()) & LibC.POLLIN) != 0) {
             LibC.read(eventFd, eventBuf.addressOffset(), 8); // resets the counter
         }
@@ -265,6 +289,11 @@ public final class StackLoop implements AutoCloseable {
 
     public void wakeup() {
         LibC.write(eventFd, wakeBuf.addressOffset(), 8);
+    }
+
+    /** True when the loop stopped because the device went away, not because it was asked to. */
+    public boolean failed() {
+        return failed;
     }
 
     public boolean isRunning() {

@@ -26,6 +26,7 @@ public final class TunConfig {
     private int mtuBytes = 1500;
     private int txQueueLength = DEFAULT_TXQUEUELEN;
     private String netns;
+    private boolean vnetHeader;
 
     public String name() {
         return name;
@@ -123,6 +124,20 @@ public final class TunConfig {
 
     public TunConfig netns(String netns) {
         this.netns = netns;
+        return this;
+    }
+
+    /**
+     * Offloads through a virtio-net header ({@code IFF_VNET_HDR}): the kernel hands jtcp TCP
+     * super-segments of up to 64 KiB with checksums left partial, and takes jtcp's super-segments
+     * and cuts them itself (TSO). Fewer, larger packets are the lever on this path (DESIGN.md).
+     */
+    public boolean vnetHeader() {
+        return vnetHeader;
+    }
+
+    public TunConfig vnetHeader(boolean enabled) {
+        this.vnetHeader = enabled;
         return this;
     }
 

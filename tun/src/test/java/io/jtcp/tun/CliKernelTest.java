@@ -224,6 +224,17 @@ class CliKernelTest {
     }
 
     @Test
+    void shouldRunDemoAndCleanUp() {
+        Result r = TunTestSupport.run(90, jtcp("demo").toArray(new String[0]));
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("demo: all steps passed"), r.output());
+        assertTrue(r.output().contains("FIN_WAIT_2 -> TIME_WAIT"), r.output());
+        String ns = r.output().replaceAll("(?s).*namespace (jtcp-demo-\\d+) removed.*", "$1");
+        assertTrue(
+                !TunTestSupport.run(10, "ip", "netns", "list").output().contains(ns), "namespace " + ns + " removed");
+    }
+
+    @Test
     void shouldFailInOneLineWithoutPrivileges() throws Exception {
         Path cp = readableClasspath();
         try (TestNetns ns = new TestNetns("clinopriv")) {

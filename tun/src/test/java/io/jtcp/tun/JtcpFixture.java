@@ -49,6 +49,10 @@ final class JtcpFixture implements AutoCloseable {
     }
 
     static JtcpFixture start(String purpose, Path pcapFile, FaultInjector.Spec faults) {
+        return start(purpose, pcapFile, faults, false);
+    }
+
+    static JtcpFixture start(String purpose, Path pcapFile, FaultInjector.Spec faults, boolean offload) {
         TestNetns ns = new TestNetns(purpose);
         try {
             long startNs = System.nanoTime();
@@ -61,7 +65,7 @@ final class JtcpFixture implements AutoCloseable {
                 }
             };
             StackConfig config = new StackConfig().mslNs(500_000_000L).tracer(Tracers.of(states, pcap));
-            JtcpHost host = JtcpHost.start(new TunConfig().netns(ns.name()), config, faults);
+            JtcpHost host = JtcpHost.start(new TunConfig().netns(ns.name()).vnetHeader(offload), config, faults);
             JtcpFixture f = new JtcpFixture(ns, host, pcap);
             host.run(() -> {
                 host.stack().listen(7, new EchoService());

@@ -127,4 +127,34 @@ class TunDeviceTest {
             assertTrue(ns.exec(10, "ip", "link", "show", "tun0").exitCode() != 0, "device removed on stop");
         }
     }
+
+    @Test
+    void shouldStopLoopInsteadOfSpinningWhenDeviceIsDeleted() throws Exception {
+        try (TestNetns ns = new TestNetns("devdel")) {
+            TunConfig config = config(ns);
+            TunDevice device = TunDevice.open(config);
+            try (StackLoop loop = new StackLoop(device, sink -> new EchoReplyEngine(config.localAddr(), sink))) {
+                loop.start("test-loop");
+                ns.exec(10, "ip", "link", "del", "tun0").expectSuccess();
+                loop.stopped().get(5, TimeUnit.SECONDS);
+                assertTrue(loop.failed());
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswerPingThroughVirtioNetHeaders() throws Exception {
+        try (TestNetns ns = new TestNetns("vnet")) {
+            TunConfig config = config(ns).vnetHeader(true);
+            TunDevice device = TunDevice.open(config);
+            EchoReplyEngine[] engine = new EchoReplyEngine[1];
+            try (StackLoop loop =
+                    new StackLoop(device, sink -> engine[0] = new EchoReplyEngine(config.localAddr(), sink))) {
+                loop.start("test-loop");
+                Result ping = ns.exec(20, "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.7.0.2");
+                assertTrue(ping.output().contains("3 received"), ping.output());
+                assertEquals(3, engine[0].echoRequests);
+            }
+        }
+    }
 }

@@ -137,6 +137,19 @@ public final class TunTestSupport {
 
         @Override
         public void close() {
+            // A test stopped by its @Timeout arrives here interrupted, and every waitFor below
+            // would return at once: clean up first, then restore the interrupt.
+            boolean interrupted = Thread.interrupted();
+            try {
+                cleanUp();
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private void cleanUp() {
             // Kill anything the test left running in the namespace, then delete it.
             Result pids = run(10, "ip", "netns", "pids", name);
             for (String pid : pids.output().split("\\s+")) {

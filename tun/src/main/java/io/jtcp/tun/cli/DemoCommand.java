@@ -142,6 +142,7 @@ final class DemoCommand implements Callable<Integer> {
                 if (!same || r.status() != 200) {
                     failures.add("jtcp get");
                 }
+                activeClose(ns, host, www);
             } finally {
                 host.close();
             }
@@ -158,6 +159,12 @@ final class DemoCommand implements Callable<Integer> {
                         "jtcp get's connection to 10.7.0.1:8000 (active open)",
                         all.stream()
                                 .filter(l -> l.get(0).contains(" <> 10.7.0.1:8000 "))
+                                .findFirst()
+                                .orElse(List.of()));
+                printTransitions(
+                        "jtcp connect's connection to nc -l 5000 (jtcp closes first: TIME_WAIT)",
+                        all.stream()
+                                .filter(l -> l.get(0).contains(" <> 10.7.0.1:5000 "))
                                 .findFirst()
                                 .orElse(List.of()));
             }
@@ -179,6 +186,42 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("\ndemo: all steps passed; namespace " + ns + " removed");
         return 0;
+    }
+
+    /**
+     * {@code jtcp connect}'s path (a StreamBridge) against {@code nc -l}: jtcp sends a line and its
+     * FIN first, so it is the active closer and waits in TIME_WAIT (RFC 9293 §3.6).
+     */
+    private void activeClose(String ns, JtcpHost host, Path dir) throws Exception {
+        System.out.println(
+                "\n$ echo 'hello from jtcp' | jtcp connect 10.7.0.1 5000   (against nc -l 5000 in the namespace)");
+        Path received = dir.resolve("received");
+        Process nc = new ProcessBuilder("ip", "netns", "exec", ns, "nc", "-l", "5000")
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(received.toFile())
+                .redirectErrorStream(false)
+                .start();
+        try {
+            awaitListening(ns, 5000);
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            io.jtcp.tun.client.StreamBridge bridge = new io.jtcp.tun.client.StreamBridge(
+                    host.loop(),
+                    new java.io.ByteArrayInputStream("hello from jtcp\n".getBytes(StandardCharsets.UTF_8)),
+                    got);
+            TcpConnection c =
+                    Clients.connect(host, io.jtcp.stack.wire.Ipv4Header.parseAddress("10.7.0.1"), 5000, bridge);
+            bridge.finished().get(10, TimeUnit.SECONDS);
+            TcpState s = Clients.awaitSettled(host, c, 5000);
+            nc.waitFor(5, TimeUnit.SECONDS);
+            String text = Files.readString(received);
+            System.out.print("nc received: " + text);
+            System.out.println("jtcp's side is now " + s);
+            if (!text.equals("hello from jtcp\n") || s != TcpState.TIME_WAIT) {
+                failures.add("jtcp connect");
+            }
+        } finally {
+            nc.destroyForcibly();
+        }
     }
 
     private static void printTransitions(String title, List<String> lines) {

@@ -53,6 +53,11 @@ final class DeviceOptions {
     boolean trace;
 
     @Option(
+            names = "--offload",
+            description = "virtio-net headers on the device: 64 KiB super-segments both ways (TSO, checksum offload)")
+    boolean offload;
+
+    @Option(
             names = "--fault",
             paramLabel = "SPEC",
             description = {
@@ -82,6 +87,7 @@ final class DeviceOptions {
                     .host(host)
                     .mtuBytes(mtu)
                     .netns(netns)
+                    .vnetHeader(offload)
                     .validate();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

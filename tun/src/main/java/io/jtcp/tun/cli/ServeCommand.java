@@ -125,6 +125,6 @@ final class ServeCommand implements Callable<Integer> {
             session.host.loop().stopped().get();
         }
         stop.run();
-        return 0;
+        return session.host.loop().failed() ? 1 : 0;
     }
 }
