@@ -24,6 +24,8 @@ public final class StackCounters {
     public long tcpSackRecoveries;
     /** Tail loss probes sent (RFC 8985 §7). */
     public long tcpTailLossProbes;
+    /** Retransmissions resent in recovery because SND.UNA stood still for 2·SRTT (lost again). */
+    public long tcpRecoveryProbes;
 
     public long tcpRstsSent;
     public long tcpConnectionsOpened;
@@ -63,6 +65,7 @@ public final class StackCounters {
                 .append(tcpTimeouts)
                 .append(" tcp.fast.retransmits=")
                 .append(tcpFastRetransmits);
+        sb.append(" tcp.recovery.probes=").append(tcpRecoveryProbes);
         sb.append(" tcp.sack.recoveries=")
                 .append(tcpSackRecoveries)
                 .append(" tcp.tlp=")

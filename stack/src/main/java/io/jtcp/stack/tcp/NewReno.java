@@ -49,9 +49,11 @@ final class NewReno {
         dupAcks = 0;
         if (inRecovery) {
             if (Seq.ge(ack, recover)) {
-                // RFC 6582 §3.2 step 4, full acknowledgment: deflate to ssthresh (option 1).
+                // RFC 6582 §3.2 step 3, full acknowledgment: cwnd = ssthresh (option 2, as Linux).
+                // Option 1 bounds cwnd by what is still in flight, which after a full ACK is
+                // usually nothing: it would restart from one segment after every recovery.
                 inRecovery = false;
-                cwnd = Math.max(Math.min(ssthresh, flightBeforeAck - acked + mss), mss);
+                cwnd = Math.max(ssthresh, mss);
                 return false;
             }
             // Partial ACK: deflate by the amount acknowledged, add back one MSS.

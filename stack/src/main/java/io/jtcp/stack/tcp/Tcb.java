@@ -27,6 +27,7 @@ final class Tcb implements TcpConnection {
 
     private static final int MAX_OOO_RANGES = 32;
     private static final long MIN_PTO_NS = 2_000_000L; // a floor under 2·SRTT on sub-ms links
+    private static final int MAX_RECOVERY_PROBES = 2;
     private static final long DELAYED_ACK_ALLOWANCE_NS = 40_000_000L; // Linux's delayed-ACK maximum
     static final int MAX_SACK_BLOCKS = 4; // 4·8 + 4 = 36 of the 40 option bytes (3 with timestamps)
     static final int TIMESTAMP_OPTION_BYTES = 12; // NOP NOP kind len TSval TSecr
@@ -69,6 +70,7 @@ final class Tcb implements TcpConnection {
     int highRxt; // RFC 6675 HighRxt: highest sequence number retransmitted in this recovery
     long ptoDeadlineNs = Long.MAX_VALUE; // RFC 8985 §7 tail loss probe timer
     boolean tlpInFlight; // one probe per episode, until an ACK moves SND.UNA
+    int recoveryProbes; // first-hole resends in this recovery for want of progress
     boolean wantWritable;
     boolean nagle;
     long keepAliveIdleNs; // 0: off
@@ -502,19 +504,29 @@ final class Tcb implements TcpConnection {
             if (cc.enterRecoveryOnLoss(sndUna, sndMax, Seq.diff(sndMax, sndUna))) {
                 engine.counters.tcpSackRecoveries++;
                 highRxt = sndUna;
+                recoveryProbes = 0;
                 retransmitFirst();
+                armProbeTimer(now());
                 engine.markDirty(this);
             }
         }
         if (Seq.gt(segAck, sndUna)) {
             onNewAck(segAck, nowNs, tsOk && opts.hasTimestamps() ? opts.tsEcr() : 0);
-        } else if (segAck == sndUna && payloadLength == 0 && !fin && newWnd == sndWnd && sndMax != sndUna) {
-            // RFC 5681 §2 duplicate ACK.
+        } else if (segAck == sndUna
+                && payloadLength == 0
+                && !fin
+                && sndMax != sndUna
+                && (newWnd == sndWnd || sackOk && opts.sackBlockCount() > 0)) {
+            // RFC 5681 §2 duplicate ACK. With SACK the blocks are the signal (RFC 6675 §2): Linux's
+            // receive-buffer autotuning changes the window on nearly every ACK, and a strict
+            // "window unchanged" test would never count a duplicate against it.
             final boolean wasInRecovery = cc.inRecovery();
             if (cc.onDupAck(sndUna, sndMax, sndMax - sndUna)) {
                 engine.counters.tcpFastRetransmits++;
                 highRxt = sndUna;
+                recoveryProbes = 0;
                 retransmitFirst();
+                armProbeTimer(now());
             } else if (wasInRecovery && retransmitNextHole()) {
                 cc.spendInflation();
             }
@@ -611,6 +623,7 @@ final class Tcb implements TcpConnection {
         // RFC 6298 §5.2/§5.3: stop the timer when all is acknowledged, else restart it.
         rtxDeadlineNs = sndUna == sndMax ? Long.MAX_VALUE : nowNs + rtt.rtoNs();
         tlpInFlight = false;
+        recoveryProbes = 0;
         armProbeTimer(nowNs);
         if (dataAcked > 0 && wantWritable && !finQueued) {
             wantWritable = false;
@@ -833,6 +846,9 @@ final class Tcb implements TcpConnection {
                 sndMax = sndNxt;
             }
         }
+        if (ptoDeadlineNs == Long.MAX_VALUE) {
+            armProbeTimer(nowNs); // after sndMax moved: a lone new segment is a tail too
+        }
         final int unsent = Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
         if (sndWnd == 0 && unsent > 0 && sndNxt == sndUna && rtxDeadlineNs == Long.MAX_VALUE) {
             // RFC 9293 §3.8.6.1: zero window with data waiting → persist timer.
@@ -862,9 +878,6 @@ final class Tcb implements TcpConnection {
         if (rtxDeadlineNs == Long.MAX_VALUE) {
             rtxDeadlineNs = nowNs + rtt.rtoNs(); // RFC 6298 §5.1
         }
-        if (!retransmission && ptoDeadlineNs == Long.MAX_VALUE) {
-            armProbeTimer(nowNs);
-        }
     }
 
     /**
@@ -873,6 +886,17 @@ final class Tcb implements TcpConnection {
      */
     private void armProbeTimer(long nowNs) {
         ptoDeadlineNs = Long.MAX_VALUE;
+        if (cc.inRecovery()) {
+            // RACK's idea (RFC 8985 §6.2) in its simplest form: a retransmission that 2·SRTT did not
+            // turn into progress was lost too; resend it then, not after a 200 ms RTO (twice at most).
+            if (sackOk && recoveryProbes < MAX_RECOVERY_PROBES && rtt.hasSample() && sndMax != sndUna) {
+                final long pto = Math.max(2 * rtt.srttNs(), MIN_PTO_NS);
+                if (nowNs + pto - rtxDeadlineNs < 0) {
+                    ptoDeadlineNs = nowNs + pto;
+                }
+            }
+            return;
+        }
         if (!sackOk
                 || tlpInFlight
                 || cc.inRecovery()
@@ -1096,7 +1120,16 @@ final class Tcb implements TcpConnection {
         }
         if (ptoDeadlineNs - nowNs <= 0) {
             ptoDeadlineNs = Long.MAX_VALUE;
-            sendTailLossProbe(nowNs);
+            if (cc.inRecovery()) {
+                if (state.isSynchronized() && sendRing != null && sndMax != sndUna) {
+                    recoveryProbes++;
+                    engine.counters.tcpRecoveryProbes++;
+                    retransmitFirst();
+                    armProbeTimer(nowNs);
+                }
+            } else {
+                sendTailLossProbe(nowNs);
+            }
         }
         if (rtxDeadlineNs - nowNs <= 0) {
             rtxDeadlineNs = Long.MAX_VALUE;

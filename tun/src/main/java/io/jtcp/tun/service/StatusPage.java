@@ -51,6 +51,11 @@ public final class StatusPage {
         row(sb, "IPv4 bytes in / out", counters.ipBytesIn + " / " + counters.ipBytesOut);
         row(sb, "TCP segments in / out", counters.tcpSegmentsIn + " / " + counters.tcpSegmentsOut);
         row(sb, "TCP retransmits", Long.toString(counters.tcpRetransmits));
+        row(
+                sb,
+                "TCP timeouts / fast retransmits / SACK recoveries / tail loss probes",
+                counters.tcpTimeouts + " / " + counters.tcpFastRetransmits + " / " + counters.tcpSackRecoveries + " / "
+                        + counters.tcpTailLossProbes);
         row(sb, "TCP RSTs sent", Long.toString(counters.tcpRstsSent));
         row(
                 sb,
