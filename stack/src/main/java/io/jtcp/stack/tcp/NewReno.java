@@ -78,14 +78,14 @@ final class NewReno {
      * A duplicate ACK (RFC 5681 §2). Returns true when it triggers fast retransmit of the first
      * unacknowledged segment.
      */
-    boolean onDupAck(int sndUna, int sndMax, int flight) {
+    boolean onDupAck(int sndUna, int sndMax, int flight, boolean sack) {
         dupAcks++;
         if (inRecovery) {
             cwnd += mss; // RFC 5681 §3.2 step 4: inflate for each further duplicate
             return false;
         }
         // RFC 6582 §3.2 step 2: only enter recovery if the ACK covers more than "recover".
-        if (dupAcks == DUPACK_THRESHOLD && Seq.gt(sndUna, recover)) {
+        if (dupAcks == DUPACK_THRESHOLD && pastRecoveryPoint(sndUna, sack)) {
             ssthresh = Math.max(flight / 2, 2L * mss);
             cwnd = ssthresh + (long) DUPACK_THRESHOLD * mss;
             recover = sndMax;
@@ -101,8 +101,8 @@ final class NewReno {
      * Returns false when recovery is on already or the loss belongs to the last recovery (RFC
      * 6582 §3.2 step 2).
      */
-    boolean enterRecoveryOnLoss(int sndUna, int sndMax, int flight) {
-        if (inRecovery || !Seq.gt(sndUna, recover)) {
+    boolean enterRecoveryOnLoss(int sndUna, int sndMax, int flight, boolean sack) {
+        if (inRecovery || !pastRecoveryPoint(sndUna, sack)) {
             return false;
         }
         ssthresh = Math.max(flight / 2, 2L * mss);
@@ -122,6 +122,16 @@ final class NewReno {
         if (inRecovery) {
             cwnd = Math.max(cwnd - mss, mss);
         }
+    }
+
+    /**
+     * Whether a loss at {@code sndUna} is a new event. Without SACK, RFC 6582 §3.2 step 2 demands an
+     * ACK above "recover": duplicates of data the last recovery resent must not start another. With
+     * SACK the blocks already tell a new loss from an old one (RFC 6675 has no such rule), and the
+     * segment sent right after a recovery sits exactly at "recover".
+     */
+    private boolean pastRecoveryPoint(int sndUna, boolean sack) {
+        return sack ? Seq.ge(sndUna, recover) : Seq.gt(sndUna, recover);
     }
 
     /** The retransmission timer expired (RFC 5681 §3.1 eqn. 4, loss window of one segment). */

@@ -501,7 +501,7 @@ final class Tcb implements TcpConnection {
             // RFC 6675 §5 (IsLost: more than DupThresh-1 segments' worth SACKed above SND.UNA) and
             // RFC 8985 §7.4 (the probe got through, what was sent before it did not): recover now,
             // without waiting for a third duplicate ACK that a small window never produces.
-            if (cc.enterRecoveryOnLoss(sndUna, sndMax, Seq.diff(sndMax, sndUna))) {
+            if (cc.enterRecoveryOnLoss(sndUna, sndMax, Seq.diff(sndMax, sndUna), true)) {
                 engine.counters.tcpSackRecoveries++;
                 highRxt = sndUna;
                 recoveryProbes = 0;
@@ -521,7 +521,7 @@ final class Tcb implements TcpConnection {
             // receive-buffer autotuning changes the window on nearly every ACK, and a strict
             // "window unchanged" test would never count a duplicate against it.
             final boolean wasInRecovery = cc.inRecovery();
-            if (cc.onDupAck(sndUna, sndMax, sndMax - sndUna)) {
+            if (cc.onDupAck(sndUna, sndMax, sndMax - sndUna, sackOk && opts.sackBlockCount() > 0)) {
                 engine.counters.tcpFastRetransmits++;
                 highRxt = sndUna;
                 recoveryProbes = 0;
