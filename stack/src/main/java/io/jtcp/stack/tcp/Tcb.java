@@ -1400,7 +1400,14 @@ final class Tcb implements TcpConnection {
 
     @Override
     public int writableBytes() {
-        return sendRing == null || finQueued ? 0 : sendRing.free();
+        if (sendRing == null || finQueued) {
+            return 0;
+        }
+        final int free = sendRing.free();
+        if (free == 0) {
+            wantWritable = true; // an application that saw "full" is told when space frees up
+        }
+        return free;
     }
 
     @Override

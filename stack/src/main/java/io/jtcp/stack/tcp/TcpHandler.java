@@ -11,7 +11,10 @@ public interface TcpHandler {
     /** New in-order data can be read. */
     default void onReadable(TcpConnection connection) {}
 
-    /** Send-buffer space became free after a write accepted fewer bytes than offered. */
+    /**
+     * Send-buffer space became free after a write accepted fewer bytes than offered, or after
+     * {@link TcpConnection#writableBytes()} returned 0.
+     */
     default void onWritable(TcpConnection connection) {}
 
     /** The peer sent FIN: after the data already buffered, read() returns -1. */

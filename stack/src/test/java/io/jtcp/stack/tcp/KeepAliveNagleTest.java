@@ -66,4 +66,17 @@ class KeepAliveNagleTest {
         s.expect(data(1460).seq(1).ack(1));
         s.expect(data(540).seq(1461).ack(1));
     }
+
+    /** An application that only looked at writableBytes() == 0 is still told when space frees. */
+    @Test
+    void shouldSignalWritableWhenTheApplicationSawAFullBufferWithoutWriting() {
+        TcpScript s = new TcpScript(c -> c.sendBufferBytes(4096)).establishedPassive();
+        s.write(4096);
+        s.expect(data(1460).seq(1).ack(1));
+        s.expect(data(1460).seq(1461).ack(1));
+        s.expect(data(1176).seq(2921).ack(1));
+        s.app("writableBytes() == 0", c -> s.checkEquals(0, c.writableBytes(), "send buffer full"));
+        s.inject(ack().seq(1).ack(1461));
+        s.check(s.events().contains("writable"), "onWritable after space freed: " + s.events());
+    }
 }
