@@ -42,10 +42,17 @@ public final class IsnGenerator {
         long v1 = k1 ^ 0x646f72616e646f6dL;
         long v2 = k0 ^ 0x6c7967656e657261L;
         long v3 = k1 ^ 0x7465646279746573L;
-        for (int w = 0; w < 3; w++) {
-            final long m = w == 0 ? m0 : w == 1 ? m1 : (16L << 56);
-            v3 ^= m;
-            for (int r = 0; r < 2; r++) {
+        // Steps 0 and 1 compress the two message words, step 2 the length block (16 bytes), each
+        // with 2 rounds; step 3 is the finalization, 4 rounds.
+        for (int step = 0; step < 4; step++) {
+            final boolean finalization = step == 3;
+            final long m = step == 0 ? m0 : step == 1 ? m1 : 16L << 56;
+            if (finalization) {
+                v2 ^= 0xff;
+            } else {
+                v3 ^= m;
+            }
+            for (int r = finalization ? 4 : 2; r > 0; r--) {
                 v0 += v1;
                 v1 = Long.rotateLeft(v1, 13);
                 v1 ^= v0;
@@ -61,24 +68,9 @@ public final class IsnGenerator {
                 v1 ^= v2;
                 v2 = Long.rotateLeft(v2, 32);
             }
-            v0 ^= m;
-        }
-        v2 ^= 0xff;
-        for (int r = 0; r < 4; r++) {
-            v0 += v1;
-            v1 = Long.rotateLeft(v1, 13);
-            v1 ^= v0;
-            v0 = Long.rotateLeft(v0, 32);
-            v2 += v3;
-            v3 = Long.rotateLeft(v3, 16);
-            v3 ^= v2;
-            v0 += v3;
-            v3 = Long.rotateLeft(v3, 21);
-            v3 ^= v0;
-            v2 += v1;
-            v1 = Long.rotateLeft(v1, 17);
-            v1 ^= v2;
-            v2 = Long.rotateLeft(v2, 32);
+            if (!finalization) {
+                v0 ^= m;
+            }
         }
         return v0 ^ v1 ^ v2 ^ v3;
     }

@@ -8,10 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtcp.stack.NetworkStack;
 import io.jtcp.stack.StackConfig;
+import io.jtcp.stack.harness.EchoClient;
+import io.jtcp.stack.harness.EchoServer;
 import io.jtcp.stack.tcp.CloseReason;
-import io.jtcp.stack.tcp.TcpConnection;
-import io.jtcp.stack.tcp.TcpHandler;
-import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -246,86 +245,12 @@ class FaultInjectorTest {
         NetworkStack sb = new NetworkStack(
                 new StackConfig().localAddr(b).isnSecret(new byte[16]),
                 (buf, off, len) -> toA.offer(now[0], buf, off, len));
-        sb.listen(7, conn -> new TcpHandler() {
-            final byte[] buf = new byte[16384];
-            int pending;
-
-            @Override
-            public void onReadable(TcpConnection c) {
-                pump(c);
-            }
-
-            @Override
-            public void onWritable(TcpConnection c) {
-                pump(c);
-            }
-
-            @Override
-            public void onPeerClosed(TcpConnection c) {
-                pump(c);
-            }
-
-            void pump(TcpConnection c) {
-                for (int guard = 0; guard < 10_000; guard++) {
-                    if (pending > 0) {
-                        int w = c.write(buf, 0, pending);
-                        System.arraycopy(buf, w, buf, 0, pending - w);
-                        pending -= w;
-                        if (pending > 0) {
-                            return;
-                        }
-                    }
-                    int n = c.read(buf, 0, buf.length);
-                    if (n < 0) {
-                        c.close();
-                        return;
-                    }
-                    if (n == 0) {
-                        return;
-                    }
-                    pending = n;
-                }
-            }
-        });
+        sb.listen(7, conn -> new EchoServer());
         byte[] data = new byte[2 << 20];
         new Random(11).nextBytes(data);
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        CloseReason[] closed = {null};
-        int[] sent = {0};
-        sa.connect(now[0], b, 7, new TcpHandler() {
-            final byte[] buf = new byte[16384];
-
-            @Override
-            public void onConnected(TcpConnection c) {
-                onWritable(c);
-            }
-
-            @Override
-            public void onWritable(TcpConnection c) {
-                while (sent[0] < data.length) {
-                    int w = c.write(data, sent[0], data.length - sent[0]);
-                    if (w == 0) {
-                        return;
-                    }
-                    sent[0] += w;
-                }
-                c.shutdownOutput();
-            }
-
-            @Override
-            public void onReadable(TcpConnection c) {
-                int n;
-                while ((n = c.read(buf, 0, buf.length)) > 0) {
-                    got.write(buf, 0, n);
-                }
-            }
-
-            @Override
-            public void onClosed(TcpConnection c, CloseReason reason) {
-                closed[0] = reason;
-            }
-        });
-        for (int step = 0; step < 2_000_000 && closed[0] == null; step++) {
+        EchoClient client = new EchoClient(data);
+        sa.connect(now[0], b, 7, client);
+        for (int step = 0; step < 2_000_000 && client.closeReason() == null; step++) {
             sa.flush(now[0]);
             sb.flush(now[0]);
             long next = Math.min(
@@ -341,9 +266,11 @@ class FaultInjectorTest {
             sb.onTimeout(now[0]);
         }
         assertEquals(
-                CloseReason.NORMAL, closed[0], "client finished; faults " + toB.describe() + " / " + toA.describe());
+                CloseReason.NORMAL,
+                client.closeReason(),
+                "client finished; faults " + toB.describe() + " / " + toA.describe());
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        assertArrayEquals(sha.digest(data), MessageDigest.getInstance("SHA-256").digest(got.toByteArray()));
+        assertArrayEquals(sha.digest(data), MessageDigest.getInstance("SHA-256").digest(client.received()));
         assertTrue(toB.dropped > 0 && toB.reordered > 0 && toB.duplicated > 0 && toB.corrupted > 0, toB.describe());
         long checksumDrops = sa.counters().totalDrops() + sb.counters().totalDrops();
         assertTrue(checksumDrops > 0, "corrupted packets were caught and dropped");

@@ -9,9 +9,10 @@ import io.jtcp.stack.NetworkStack;
 import io.jtcp.stack.PacketSink;
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.StackTracer;
+import io.jtcp.stack.harness.EchoClient;
+import io.jtcp.stack.harness.EchoServer;
 import io.jtcp.stack.wire.Seq;
 import io.jtcp.stack.wire.TcpHeader;
-import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.Random;
@@ -142,94 +143,17 @@ class EngineSmokeTest {
                 wire.toA.add(copy);
             }
         });
-        // B: echo server on port 7.
-        b.listen(7, conn -> new TcpHandler() {
-            final byte[] chunk = new byte[8192];
-            int pending;
-
-            @Override
-            public void onReadable(TcpConnection c) {
-                pump(c);
-            }
-
-            @Override
-            public void onWritable(TcpConnection c) {
-                pump(c);
-            }
-
-            void pump(TcpConnection c) {
-                while (true) {
-                    if (pending > 0) {
-                        int w = c.write(chunk, 0, pending);
-                        if (w < pending) {
-                            System.arraycopy(chunk, w, chunk, 0, pending - w);
-                            pending -= w;
-                            return;
-                        }
-                        pending = 0;
-                    }
-                    int n = c.read(chunk, 0, chunk.length);
-                    if (n < 0) {
-                        c.close(); // peer closed and everything is echoed
-                        return;
-                    }
-                    if (n == 0) {
-                        return;
-                    }
-                    pending = n;
-                }
-            }
-
-            @Override
-            public void onPeerClosed(TcpConnection c) {
-                pump(c);
-            }
-        });
+        b.listen(7, conn -> new EchoServer());
         byte[] data = new byte[size];
         new Random(7).nextBytes(data);
-        ByteArrayOutputStream received = new ByteArrayOutputStream();
-        int[] written = {0};
-        CloseReason[] closed = {null};
         long[] now = {1_000_000_000L};
-        TcpHandler client = new TcpHandler() {
-            final byte[] buf = new byte[8192];
-
-            @Override
-            public void onConnected(TcpConnection c) {
-                onWritable(c);
-            }
-
-            @Override
-            public void onWritable(TcpConnection c) {
-                while (written[0] < data.length) {
-                    int w = c.write(data, written[0], data.length - written[0]);
-                    if (w == 0) {
-                        return;
-                    }
-                    written[0] += w;
-                }
-                c.shutdownOutput();
-            }
-
-            @Override
-            public void onReadable(TcpConnection c) {
-                int n;
-                while ((n = c.read(buf, 0, buf.length)) > 0) {
-                    received.write(buf, 0, n);
-                }
-            }
-
-            @Override
-            public void onClosed(TcpConnection c, CloseReason reason) {
-                closed[0] = reason;
-            }
-        };
+        EchoClient client = new EchoClient(data);
         TcpConnection conn = a.connect(now[0], B, 7, client);
         UnsafeBuffer rx = new UnsafeBuffer(new byte[65536]);
         for (int step = 0; step < 5_000_000; step++) {
             a.flush(now[0]);
             b.flush(now[0]);
-            if (closed[0] != null && wire.toA.isEmpty() && wire.toB.isEmpty() && b.connectionCount() == 0) {
+            if (client.closeReason() != null && wire.toA.isEmpty() && wire.toB.isEmpty() && b.connectionCount() == 0) {
                 break; // the server may still need an RTO to resend a FIN whose last ACK was lost
             }
             if (wire.toA.isEmpty() && wire.toB.isEmpty()) {
@@ -257,11 +181,11 @@ class EngineSmokeTest {
         }
         assertEquals(
                 CloseReason.NORMAL,
-                closed[0],
+                client.closeReason(),
                 "client close reason; conn " + conn + "\n" + a.counters().describe() + "\nB: "
                         + b.counters().describe() + String.join("\n", TRACE));
         assertEquals(TcpState.TIME_WAIT, conn.state());
-        byte[] got = received.toByteArray();
+        byte[] got = client.received();
         int firstDiff = -1;
         for (int i = 0; i < Math.min(got.length, data.length); i++) {
             if (got[i] != data[i]) {
