@@ -106,6 +106,27 @@ class KernelPeerTest {
         }
     }
 
+    /**
+     * A short bounded burst from ApacheBench: 2000 keep-alive requests over 20 connections at once.
+     * Every request must complete (ab counts content-length mismatches as failures) and jtcp must
+     * have accepted exactly the 20 connections ab opened.
+     */
+    @Test
+    void shouldServeAbBurstWithKeepAlive() {
+        try (JtcpFixture f = JtcpFixture.start("ab", null)) {
+            String out = sh(f, 60, "timeout 50 ab -q -k -n 2000 -c 20 -s 20 http://10.7.0.2/bytes/4096");
+            assertTrue(out.matches("(?s).*Complete requests:\\s+2000\\b.*"), out);
+            assertTrue(out.matches("(?s).*Failed requests:\\s+0\\b.*"), out);
+            assertTrue(out.matches("(?s).*Keep-Alive requests:\\s+2000\\b.*"), out);
+            assertEquals(20L, f.host.call(() -> f.host.stack().counters().tcpConnectionsAccepted));
+            String rate = out.lines()
+                    .filter(l -> l.startsWith("Requests per second"))
+                    .findFirst()
+                    .orElse("");
+            System.out.println("ab burst: " + rate);
+        }
+    }
+
     @Test
     void shouldEchoTwentyMebibytesFromNc() throws IOException {
         try (JtcpFixture f = JtcpFixture.start("echo", null)) {

@@ -76,6 +76,7 @@ public final class HttpService implements TcpListener {
         private long patternPosition;
         private long patternEnd;
         private boolean closeAfter;
+        private boolean announceKeepAlive;
         private boolean done;
 
         @Override
@@ -179,6 +180,9 @@ public final class HttpService implements TcpListener {
                 return;
             }
             bodyToSkip = r.contentLength;
+            // RFC 9112 §9.3 / RFC 1945 practice: an HTTP/1.0 client keeps the connection only when
+            // the response says so; without this, ab -k waits for a close that never comes.
+            announceKeepAlive = !r.http11 && r.keepAlive;
             boolean head = r.method.equals("HEAD");
             if (!head && !r.method.equals("GET")) {
                 respond(405, "text/plain", text("only GET and HEAD\n"), 0, false, true);
@@ -222,7 +226,7 @@ public final class HttpService implements TcpListener {
                     + "Content-Type: " + type + "\r\n"
                     + "Content-Length: " + length + "\r\n"
                     + (status == 405 ? "Allow: GET, HEAD\r\n" : "")
-                    + (close ? "Connection: close\r\n" : "")
+                    + (close ? "Connection: close\r\n" : announceKeepAlive ? "Connection: keep-alive\r\n" : "")
                     + "\r\n";
             byte[] hb = h.getBytes(StandardCharsets.ISO_8859_1);
             if (head) {

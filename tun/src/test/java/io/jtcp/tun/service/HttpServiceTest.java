@@ -33,6 +33,22 @@ class HttpServiceTest {
         assertFalse(c.closeCalled);
     }
 
+    /** RFC 9112 §9.3: an HTTP/1.0 client keeps the connection only when the response announces it. */
+    @Test
+    void shouldAnnounceKeepAliveWhenAnHttp10ClientAsksForIt() {
+        FakeConnection c = connect(1 << 20);
+        c.peerSends("GET /bytes/10 HTTP/1.0\r\nConnection: Keep-Alive\r\nHost: x\r\n\r\n");
+        String out = c.output();
+        assertTrue(out.contains("Connection: keep-alive\r\n"), out);
+        assertFalse(c.closeCalled, "the connection stays open");
+        FakeConnection plain = connect(1 << 20);
+        plain.peerSends("GET /bytes/10 HTTP/1.0\r\nHost: x\r\n\r\n");
+        assertTrue(plain.output().contains("Connection: close\r\n"), plain.output());
+        FakeConnection http11 = connect(1 << 20);
+        http11.peerSends("GET /bytes/10 HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertFalse(http11.output().contains("Connection:"), "HTTP/1.1 persists without saying so");
+    }
+
     @Test
     void shouldStreamPatternWithBackpressure() throws Exception {
         FakeConnection c = connect(10_000);
