@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             ConnectCommand.class,
             GetCommand.class,
             DemoCommand.class,
+            TunBenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

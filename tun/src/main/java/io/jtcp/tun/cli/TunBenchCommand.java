@@ -1,0 +1,140 @@
+package io.jtcp.tun.cli;
+
+import io.jtcp.tun.TunConfig;
+import io.jtcp.tun.TunDevice;
+import io.jtcp.tun.bench.TunBench;
+import io.jtcp.tun.bench.UdpSender;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jtcp tun-bench}: the raw TUN ceiling, MTU-sized UDP packets through the device with jtcp's
+ * own device code and no TCP, one line per direction. What a TCP transfer over the same device can
+ * at best approach.
+ */
+@Command(
+        name = "tun-bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measures the raw TUN ceiling: MTU-sized IPv4/UDP packets through the device, no TCP.",
+            "write: jtcp writes packets to the kernel side's port 9 (a UDP socket nobody reads); read: a UDP sender in the device's"
+                    + " namespace sends to jtcp's port 9 (UDP GSO: up to 64 datagrams per send) and jtcp reads them."
+        })
+final class TunBenchCommand implements Callable<Integer> {
+    private static final double MAX_SECONDS = 600;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(
+            names = "--tun",
+            paramLabel = "NAME",
+            defaultValue = "tun0",
+            description = "TUN device (default: ${DEFAULT-VALUE}); created if missing, removed on exit if created")
+    String tun;
+
+    @Option(
+            names = "--addr",
+            paramLabel = "IP",
+            defaultValue = "10.7.0.2",
+            converter = Ipv4Converter.class,
+            description = "jtcp's own address (default: ${DEFAULT-VALUE})")
+    int addr;
+
+    @Option(
+            names = "--host",
+            paramLabel = "IP/PREFIX",
+            defaultValue = "10.7.0.1/24",
+            description = "the kernel side's address on the device (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(
+            names = "--mtu",
+            paramLabel = "N",
+            defaultValue = "1500",
+            description = "MTU and packet size, 576..65535 (default: ${DEFAULT-VALUE})")
+    int mtu;
+
+    @Option(
+            names = "--netns",
+            paramLabel = "NAME",
+            description = "open the device (and the read direction's sender) inside network namespace NAME")
+    String netns;
+
+    @Option(
+            names = "--seconds",
+            paramLabel = "N",
+            defaultValue = "3",
+            description = "how long each direction runs (default: ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Option(
+            names = "--direction",
+            paramLabel = "write|read|both",
+            defaultValue = "both",
+            description = "write (jtcp -> kernel), read (kernel -> jtcp) or both (default: ${DEFAULT-VALUE})")
+    String direction;
+
+    @Option(names = "--no-gso", description = "read direction: one datagram per send() instead of up to 64 (UDP GSO)")
+    boolean noGso;
+
+    @Option(
+            names = "--closed-port",
+            description = "write direction: leave the kernel side's port 9 closed (each packet then costs the kernel"
+                    + " an ICMP port-unreachable attempt) instead of binding a UDP socket there that is never read")
+    boolean closedPort;
+
+    @Override
+    public Integer call() {
+        if (!(seconds > 0 && seconds <= MAX_SECONDS)) {
+            throw new ParameterException(spec.commandLine(), "--seconds must be more than 0 and at most 600");
+        }
+        if (!List.of("write", "read", "both").contains(direction)) {
+            throw new ParameterException(
+                    spec.commandLine(), "--direction must be write, read or both, not '" + direction + "'");
+        }
+        TunConfig config;
+        try {
+            config = new TunConfig()
+                    .name(tun)
+                    .localAddr(addr)
+                    .host(host)
+                    .mtuBytes(mtu)
+                    .netns(netns)
+                    .validate();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        long durationNs = (long) (seconds * 1e9);
+        PrintWriter out = spec.commandLine().getOut();
+        List<TunBench.Result> results = new ArrayList<>();
+        try (TunDevice device = TunDevice.open(config)) {
+            TunBench bench = new TunBench(device);
+            if (!"read".equals(direction)) {
+                results.add(closedPort ? bench.write(durationNs) : bench.write(durationNs, netns));
+                out.println(results.get(results.size() - 1).line());
+                out.flush();
+            }
+            if (!"write".equals(direction)) {
+                try (UdpSender sender = bench.openSender(netns, !noGso)) {
+                    results.add(bench.read(sender, durationNs));
+                }
+                out.println(results.get(results.size() - 1).line());
+                out.flush();
+            }
+        }
+        for (TunBench.Result r : results) {
+            if (r.packets() == 0) {
+                throw new CliFailure("tun-bench " + r.direction() + " moved no packets");
+            }
+        }
+        return 0;
+    }
+}
