@@ -4,6 +4,8 @@
 #   jtcp -> kernel: curl downloads /bytes/N from jtcp's HTTP service
 #   kernel -> jtcp: python3 uploads N bytes to jtcp's discard service in 1 MiB sendall()s
 #                   (openbsd nc moves 16 KiB per syscall and tops out near 3 Gbit/s itself)
+# For the whole comparison in one run (raw TUN ceiling, every MTU, --offload, the kernel over veth,
+# ratios) use src/bench/throughput.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mib="${1:-1024}"
