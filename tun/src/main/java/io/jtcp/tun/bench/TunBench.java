@@ -45,6 +45,9 @@ public final class TunBench {
 
     private static final int POLL_MS = 10;
 
+    /** What may be left in the device's queue before a run (the previous direction's tail). */
+    private static final int STALE_PACKETS = 100_000;
+
     private final TunDevice device;
     private final int mtuBytes;
     private final int localAddr;
@@ -154,7 +157,7 @@ public final class TunBench {
      * port 9 (usually nothing); drains what comes back on the way.
      */
     public Result write(long durationNs) {
-        drain(Integer.MAX_VALUE);
+        drain(STALE_PACKETS);
         final long address = packet.addressOffset();
         final int length = mtuBytes;
         long written = 0;
@@ -194,12 +197,12 @@ public final class TunBench {
     }
 
     /**
-     * A thread blasts MTU-sized datagrams through {@code sender} (see {@link #openSender}; with UDP GSO, up to 64
-     * per system call) for {@code durationNs}; this thread reads them off the device until the sender has stopped and the
-     * device has been quiet for a moment.
+     * A thread blasts MTU-sized datagrams through {@code sender} (see {@link #openSender}; with UDP
+     * GSO, up to 64 per system call) for {@code durationNs}; this thread reads them off the device
+     * until the sender has stopped and the device has been quiet for a moment.
      */
     public Result read(UdpSender sender, long durationNs) {
-        drain(Integer.MAX_VALUE);
+        drain(STALE_PACKETS);
         final AtomicLong sent = new AtomicLong();
         final AtomicReference<String> senderFailure = new AtomicReference<>();
         final int segments = sender.segments();
