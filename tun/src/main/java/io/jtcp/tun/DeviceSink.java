@@ -1,6 +1,7 @@
 package io.jtcp.tun;
 
 import io.jtcp.stack.PacketSink;
+import io.jtcp.stack.fault.FaultInjector;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -12,7 +13,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class DeviceSink implements PacketSink {
     private final TunDevice device;
     private final UnsafeBuffer copy = new UnsafeBuffer(BufferUtil.allocateDirectAligned((1 << 16) + 64, 64));
-    private final FaultInjector.Deliver writer = this::write;
+    private final PacketSink writer = this::write;
     private final boolean vnet;
     /** The virtio-net header and a two-entry iovec for writev, when the device uses headers. */
     private final UnsafeBuffer header = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));

@@ -2,6 +2,8 @@ package io.jtcp.tun;
 
 import io.jtcp.stack.NetworkStack;
 import io.jtcp.stack.StackConfig;
+import io.jtcp.stack.fault.FaultInjector;
+import io.jtcp.stack.fault.FaultSpec;
 import java.security.SecureRandom;
 import java.util.function.Supplier;
 
@@ -37,7 +39,7 @@ public final class JtcpHost implements AutoCloseable {
      * As {@link #start(TunConfig, StackConfig)}, with packets in both directions impaired by
      * {@code faults} (null: none); the outbound direction uses the seed + 1.
      */
-    public static JtcpHost start(TunConfig tunConfig, StackConfig stackConfig, FaultInjector.Spec faults) {
+    public static JtcpHost start(TunConfig tunConfig, StackConfig stackConfig, FaultSpec faults) {
         stackConfig.localAddr(tunConfig.localAddr()).mtuBytes(tunConfig.mtuBytes());
         if (stackConfig.isnSecret() == null) {
             byte[] secret = new byte[16];

@@ -1,5 +1,7 @@
 package io.jtcp.tun;
 
+import io.jtcp.stack.PacketSink;
+import io.jtcp.stack.fault.FaultInjector;
 import java.nio.ByteOrder;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +48,7 @@ public final class StackLoop implements AutoCloseable {
     private volatile boolean failed;
     private FaultInjector inboundFaults;
     private long cycleNowNs;
-    private final FaultInjector.Deliver toEngine = this::deliverToEngine;
+    private final PacketSink toEngine = this::deliverToEngine;
     private long cycles;
     private long packetsIn;
     private long errors;

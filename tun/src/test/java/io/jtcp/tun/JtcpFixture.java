@@ -2,6 +2,7 @@ package io.jtcp.tun;
 
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.StackTracer;
+import io.jtcp.stack.fault.FaultSpec;
 import io.jtcp.stack.tcp.CloseReason;
 import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.tcp.TcpHandler;
@@ -48,11 +49,11 @@ final class JtcpFixture implements AutoCloseable {
         return start(purpose, pcapFile, null);
     }
 
-    static JtcpFixture start(String purpose, Path pcapFile, FaultInjector.Spec faults) {
+    static JtcpFixture start(String purpose, Path pcapFile, FaultSpec faults) {
         return start(purpose, pcapFile, faults, false);
     }
 
-    static JtcpFixture start(String purpose, Path pcapFile, FaultInjector.Spec faults, boolean offload) {
+    static JtcpFixture start(String purpose, Path pcapFile, FaultSpec faults, boolean offload) {
         TestNetns ns = new TestNetns(purpose);
         try {
             long startNs = System.nanoTime();

@@ -3,6 +3,7 @@ package io.jtcp.tun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jtcp.stack.fault.FaultSpec;
 import io.jtcp.tun.TunTestSupport.Result;
 import io.jtcp.tun.service.BytesPattern;
 import java.io.IOException;
@@ -271,8 +272,7 @@ class KernelPeerTest {
 
     @Test
     void shouldTransferThroughInProcessFaultInjector() throws Exception {
-        FaultInjector.Spec faults =
-                FaultInjector.Spec.parse("drop=0.01,dup=0.01,reorder=0.02,corrupt=0.005,delay=1ms,jitter=1ms,seed=9");
+        FaultSpec faults = FaultSpec.parse("drop=0.01,dup=0.01,reorder=0.02,corrupt=0.005,delay=1ms,jitter=1ms,seed=9");
         try (JtcpFixture f = JtcpFixture.start("faults", null, faults)) {
             String sha = randomFile(tmp.resolve("up"), 4 << 20, 5);
             sh(f, 100, "timeout 90 nc -N 10.7.0.2 " + JtcpFixture.HASH_PORT + " < " + tmp.resolve("up"));

@@ -1,6 +1,7 @@
 package io.jtcp.stack.fault;
 
 import io.jtcp.stack.PacketSink;
+import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -36,13 +37,13 @@ public final class FaultInjector {
     private long sequence;
     private int heldSlot = -1; // reordered without delay: waits for the next packet
 
-    public long offered;
-    public long released;
-    public long dropped;
-    public long duplicated;
-    public long reordered;
-    public long corrupted;
-    public long overflowed;
+    private long offered;
+    private long released;
+    private long dropped;
+    private long duplicated;
+    private long reordered;
+    private long corrupted;
+    private long overflowed;
 
     public FaultInjector(FaultSpec spec, int maxPacketBytes) {
         this.spec = spec;
@@ -55,7 +56,8 @@ public final class FaultInjector {
         heap = new int[n];
         free = new int[n];
         for (int i = 0; i < n; i++) {
-            slots[i] = new UnsafeBuffer(new byte[maxPacketBytes]);
+            // Direct memory: a device sink can hand a slot's address straight to write().
+            slots[i] = new UnsafeBuffer(ByteBuffer.allocateDirect(maxPacketBytes));
             free[freeCount++] = n - 1 - i;
         }
     }
@@ -67,6 +69,12 @@ public final class FaultInjector {
     /** Packets waiting for their release time. */
     public int queued() {
         return heapSize + (heldSlot >= 0 ? 1 : 0);
+    }
+
+    /** Takes a packet in and releases at once whatever is due (for a zero delay: the packet itself). */
+    public void offer(long nowNs, DirectBuffer buffer, int offset, int length, PacketSink out) {
+        offer(nowNs, buffer, offset, length);
+        poll(nowNs, out);
     }
 
     /** Takes a packet into the impaired link at {@code nowNs}. */
@@ -143,6 +151,35 @@ public final class FaultInjector {
             next = releaseNs[heldSlot];
         }
         return next;
+    }
+
+    public long offered() {
+        return offered;
+    }
+
+    public long released() {
+        return released;
+    }
+
+    public long dropped() {
+        return dropped;
+    }
+
+    public long duplicated() {
+        return duplicated;
+    }
+
+    public long reordered() {
+        return reordered;
+    }
+
+    public long corrupted() {
+        return corrupted;
+    }
+
+    /** Packets dropped because all {@code limit} slots were taken (netem's queue limit). */
+    public long overflowed() {
+        return overflowed;
     }
 
     public String describe() {

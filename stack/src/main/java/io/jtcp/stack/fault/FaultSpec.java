@@ -43,6 +43,23 @@ public final class FaultSpec {
         this.seed = seed;
     }
 
+    public long seed() {
+        return seed;
+    }
+
+    /** The same faults with another seed (the other direction of a link gets its own). */
+    public FaultSpec withSeed(long newSeed) {
+        return new FaultSpec(
+                lossProbability,
+                duplicateProbability,
+                reorderProbability,
+                corruptProbability,
+                delayNs,
+                jitterNs,
+                limitPackets,
+                newSeed);
+    }
+
     /** No faults at all. */
     public static FaultSpec none() {
         return new FaultSpec(0, 0, 0, 0, 0, 0, 1000, 1);

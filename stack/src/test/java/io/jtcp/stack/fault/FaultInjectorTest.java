@@ -80,8 +80,8 @@ class FaultInjectorTest {
             f.offer(0, packet(i), 0, 100);
             f.poll(0, c::take);
         }
-        assertTrue(f.dropped > 2800 && f.dropped < 3200, "dropped " + f.dropped + " of 10000 at 30%");
-        assertEquals(10_000 - f.dropped, c.packets.size());
+        assertTrue(f.dropped() > 2800 && f.dropped() < 3200, "dropped " + f.dropped() + " of 10000 at 30%");
+        assertEquals(10_000 - f.dropped(), c.packets.size());
         for (int i = 1; i < c.packets.size(); i++) {
             assertTrue(c.index(i) > c.index(i - 1), "order kept");
         }
@@ -171,7 +171,7 @@ class FaultInjectorTest {
             f.offer(0, packet(i), 0, 100);
         }
         assertEquals(10, f.queued());
-        assertEquals(15, f.overflowed);
+        assertEquals(15, f.overflowed());
     }
 
     @Test
@@ -271,7 +271,9 @@ class FaultInjectorTest {
                 "client finished; faults " + toB.describe() + " / " + toA.describe());
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         assertArrayEquals(sha.digest(data), MessageDigest.getInstance("SHA-256").digest(client.received()));
-        assertTrue(toB.dropped > 0 && toB.reordered > 0 && toB.duplicated > 0 && toB.corrupted > 0, toB.describe());
+        assertTrue(
+                toB.dropped() > 0 && toB.reordered() > 0 && toB.duplicated() > 0 && toB.corrupted() > 0,
+                toB.describe());
         long checksumDrops = sa.counters().totalDrops() + sb.counters().totalDrops();
         assertTrue(checksumDrops > 0, "corrupted packets were caught and dropped");
         System.out.printf(

@@ -38,7 +38,7 @@ final class ConnectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TunConfig tunConfig = dev.tunConfig(spec);
-        io.jtcp.tun.FaultInjector.Spec faults = dev.faults(spec);
+        io.jtcp.stack.fault.FaultSpec faults = dev.faults(spec);
         if (port < 1 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "PORT must be 1..65535, not " + port);
         }

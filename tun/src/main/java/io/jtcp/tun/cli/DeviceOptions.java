@@ -67,12 +67,12 @@ final class DeviceOptions {
     String fault;
 
     /** The fault spec, or null; a usage error when malformed. */
-    io.jtcp.tun.FaultInjector.Spec faults(CommandSpec spec) {
+    io.jtcp.stack.fault.FaultSpec faults(CommandSpec spec) {
         if (fault == null) {
             return null;
         }
         try {
-            return io.jtcp.tun.FaultInjector.Spec.parse(fault);
+            return io.jtcp.stack.fault.FaultSpec.parse(fault);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--fault: " + e.getMessage());
         }

@@ -51,7 +51,7 @@ final class GetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TunConfig tunConfig = dev.tunConfig(spec);
-        io.jtcp.tun.FaultInjector.Spec faults = dev.faults(spec);
+        io.jtcp.stack.fault.FaultSpec faults = dev.faults(spec);
         HttpGetClient.Url target;
         try {
             target = HttpGetClient.Url.parse(url);

@@ -32,7 +32,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: serve, connect, get or demo");
+        throw new ParameterException(spec.commandLine(), "Missing command: serve, connect, get, demo or tun-bench");
     }
 
     public static void main(String[] args) {

@@ -58,7 +58,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TunConfig tunConfig = dev.tunConfig(spec);
-        io.jtcp.tun.FaultInjector.Spec faults = dev.faults(spec);
+        io.jtcp.stack.fault.FaultSpec faults = dev.faults(spec);
         if (echo == null && discard == null && chargen == null && http == null) {
             echo = 7;
             discard = 9;

@@ -31,7 +31,7 @@ final class Session implements AutoCloseable {
             StackConfig stackConfig,
             PrintStream traceOut,
             StackTracer extra,
-            io.jtcp.tun.FaultInjector.Spec faults) {
+            io.jtcp.stack.fault.FaultSpec faults) {
         long startNs = System.nanoTime();
         PcapWriter pcap = dev.pcap == null ? null : new PcapWriter(dev.pcap, startNs);
         StackTracer text = dev.trace ? new TextTracer(traceOut, startNs, true) : null;
