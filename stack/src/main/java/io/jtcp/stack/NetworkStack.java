@@ -167,6 +167,19 @@ public final class NetworkStack {
         return tcp.connect(nowNs, remoteAddr, remotePort, handler);
     }
 
+    /**
+     * Stops listening and closes every connection gracefully (FIN after buffered data); call
+     * {@link #abortAll} after a grace period for whatever is left.
+     */
+    public void closeAll(long nowNs) {
+        tcp.closeAll(nowNs);
+    }
+
+    /** Connections not yet closed for good (TIME_WAIT excluded): what a graceful shutdown waits for. */
+    public int openConnectionCount() {
+        return tcp.openConnectionCount();
+    }
+
     /** Aborts every connection (RST) and stops listening: for shutdown. */
     public void abortAll(long nowNs) {
         tcp.abortAll(nowNs);

@@ -24,6 +24,14 @@ public interface Engine {
     /** Called once on the loop thread when the loop stops. */
     default void shutdown(long nowNs) {}
 
+    /** Graceful shutdown starts: stop accepting, close every connection with FIN. */
+    default void closeGracefully(long nowNs) {}
+
+    /** Connections a graceful shutdown still waits for. */
+    default int openConnections() {
+        return 0;
+    }
+
     static Engine of(NetworkStack stack) {
         return new Engine() {
             @Override
@@ -53,8 +61,19 @@ public interface Engine {
             }
 
             @Override
+            public void closeGracefully(long nowNs) {
+                stack.closeAll(nowNs);
+            }
+
+            @Override
+            public int openConnections() {
+                return stack.openConnectionCount();
+            }
+
+            @Override
             public void shutdown(long nowNs) {
-                // RST every connection so peers do not wait for timeouts (RFC 9293 §3.10.5 ABORT).
+                // What the grace period did not close gets a RST, so peers do not wait for
+                // timeouts (RFC 9293 §3.10.5 ABORT).
                 stack.abortAll(nowNs);
                 stack.flush(nowNs);
             }

@@ -27,6 +27,9 @@ public final class StackLoop implements AutoCloseable {
     /** Packets read per cycle before timers and output get their turn. */
     public static final int READ_BUDGET = 64;
 
+    /** How long a stopping loop lets FIN handshakes finish before it resets the rest. */
+    public static final long SHUTDOWN_GRACE_NS = 2_000_000_000L;
+
     private static final int POLLFD_SIZE = 8;
 
     private final TunDevice device;
@@ -115,8 +118,23 @@ public final class StackLoop implements AutoCloseable {
         started = true;
         thread = Thread.currentThread();
         try {
-            while (running) {
+            boolean draining = false;
+            long graceDeadlineNs = 0;
+            while (true) {
                 final long nowNs = System.nanoTime();
+                if (!running && !draining) {
+                    if (failed) {
+                        break; // the device is gone: no FIN can reach anyone
+                    }
+                    // Graceful shutdown: FIN to everyone, then a short grace for the handshakes
+                    // to finish; shutdown() resets whatever is left.
+                    draining = true;
+                    graceDeadlineNs = nowNs + SHUTDOWN_GRACE_NS;
+                    engine.closeGracefully(nowNs);
+                }
+                if (draining && (engine.openConnections() == 0 || nowNs - graceDeadlineNs >= 0 || failed)) {
+                    break;
+                }
                 cycleNowNs = nowNs;
                 sink.nowNs(nowNs);
                 cycles++;
@@ -159,8 +177,8 @@ public final class StackLoop implements AutoCloseable {
                     System.err.println("jtcp: error in event loop: " + e);
                     e.printStackTrace();
                 }
-                if (!busy && running && tasks.isEmpty()) {
-                    sleep(nextDeadlineNs());
+                if (!busy && tasks.isEmpty() && (running || draining)) {
+                    sleep(draining ? Math.min(nextDeadlineNs(), graceDeadlineNs) : nextDeadlineNs());
                 }
             }
             engine.shutdown(System.nanoTime());

@@ -128,6 +128,42 @@ class KernelPeerTest {
         }
     }
 
+    /**
+     * Stopping closes gracefully (issue #4): a kernel client holding an idle connection sees an
+     * orderly end of stream (FIN), not a reset; the loop then exits once nothing is left open.
+     */
+    @Test
+    void shouldCloseConnectionsWithFinWhenTheStackStops() throws Exception {
+        try (JtcpFixture f = JtcpFixture.start("grace", null)) {
+            String script = "import socket\n"
+                    + "s = socket.create_connection(('10.7.0.2', 7)); s.settimeout(20)\n"
+                    + "print('connected', flush=True)\n"
+                    + "try:\n"
+                    + "    print('EOF' if s.recv(10) == b'' else 'DATA', flush=True)\n"
+                    + "except ConnectionResetError:\n"
+                    + "    print('RESET', flush=True)\n"
+                    + "except socket.timeout:\n"
+                    + "    print('TIMEOUT', flush=True)\n"
+                    + "s.close()\n";
+            Process py = new ProcessBuilder(f.ns.command("python3", "-c", script))
+                    .redirectErrorStream(true)
+                    .start();
+            try {
+                java.io.BufferedReader out = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(py.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+                assertEquals("connected", out.readLine());
+                long start = System.nanoTime();
+                f.host.close(); // what SIGTERM does: FIN to everyone, RST only after the grace
+                assertEquals("EOF", out.readLine(), "the kernel saw FIN, not RST");
+                long stoppedMs = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(stoppedMs < 2_000, "stopped once the peer closed too, in " + stoppedMs + " ms");
+                assertTrue(py.waitFor(10, TimeUnit.SECONDS));
+            } finally {
+                py.destroyForcibly();
+            }
+        }
+    }
+
     @Test
     void shouldEchoTwentyMebibytesFromNc() throws IOException {
         try (JtcpFixture f = JtcpFixture.start("echo", null)) {

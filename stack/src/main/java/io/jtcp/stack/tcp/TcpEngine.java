@@ -271,6 +271,32 @@ public final class TcpEngine {
         }
     }
 
+    /**
+     * Graceful shutdown, first half: stop accepting and close every connection (FIN after its
+     * buffered data, RFC 9293 §3.10.4). TIME_WAIT entries are left to expire.
+     */
+    public void closeAll(long now) {
+        nowNs = now;
+        listeners.clear();
+        for (Tcb t : new ArrayList<>(connections.values())) {
+            if (t.state != TcpState.TIME_WAIT && t.state != TcpState.CLOSED) {
+                t.close();
+                t.deliverEvents();
+            }
+        }
+    }
+
+    /** Connections still carrying or closing a conversation (all but TIME_WAIT). */
+    public int openConnectionCount() {
+        int n = 0;
+        for (Tcb t : connections.values()) {
+            if (t.state != TcpState.TIME_WAIT) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     public int connectionCount() {
         return connections.size();
     }

@@ -94,7 +94,8 @@ final class ServeCommand implements Callable<Integer> {
                 System.err.flush();
             }
         };
-        // SIGINT/SIGTERM: abort every connection (RST), remove the device if we created it.
+        // SIGINT/SIGTERM: close every connection (FIN), RST what is left after a 2 s grace, remove
+        // the device if we created it.
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "jtcp-shutdown"));
         NetworkStack stack = session.host.stack();
         session.host.run(() -> {
