@@ -73,6 +73,8 @@ final class LibC {
 
     static native int setns(int fd, int nstype);
 
+    static native int isatty(int fd);
+
     static native long strerror(int errnum);
 
     static int errno() {

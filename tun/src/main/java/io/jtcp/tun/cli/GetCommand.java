@@ -2,6 +2,7 @@ package io.jtcp.tun.cli;
 
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.tcp.TcpConnection;
+import io.jtcp.tun.Terminal;
 import io.jtcp.tun.TunConfig;
 import io.jtcp.tun.client.HttpGetClient;
 import java.io.BufferedOutputStream;
@@ -63,11 +64,26 @@ final class GetCommand implements Callable<Integer> {
                 Session session = Session.open(dev, tunConfig, new StackConfig(), System.err, null, faults)) {
             HttpGetClient client = new HttpGetClient(target, out);
             TcpConnection c = Clients.connect(session.host, target.addr(), target.port(), client);
-            HttpGetClient.Result r;
-            try {
-                r = client.result().get(timeoutSeconds, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw new CliFailure("no complete response from " + url + " within " + timeoutSeconds + " s");
+            HttpGetClient.Result r = null;
+            final long startNs = System.nanoTime();
+            final long deadlineNs = startNs + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            // On a terminal, a progress bar on stderr (the body may be going to stdout).
+            final ProgressBar bar = Terminal.stderrIsTerminal() ? new ProgressBar(System.err, startNs) : null;
+            while (r == null) {
+                try {
+                    r = client.result().get(bar != null ? 100 : timeoutSeconds * 1000, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    final long now = System.nanoTime();
+                    if (now - deadlineNs >= 0) {
+                        throw new CliFailure("no complete response from " + url + " within " + timeoutSeconds + " s");
+                    }
+                    if (bar != null) {
+                        bar.update(client.progressBytes(), client.progressTotal(), now);
+                    }
+                }
+            }
+            if (bar != null) {
+                bar.finish(client.progressBytes(), client.progressTotal(), System.nanoTime());
             }
             Clients.awaitSettled(session.host, c, 10_000);
             if (r.error() != null && r.status() == 0) {

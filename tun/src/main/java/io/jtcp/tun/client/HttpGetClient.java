@@ -76,6 +76,9 @@ public final class HttpGetClient implements TcpHandler {
     private final StringBuilder chunkLine = new StringBuilder();
     private int chunkState; // 0 size line, 1 data, 2 CRLF after data, 3 trailers
     private boolean complete;
+    // Read by another thread for a progress bar; written on the loop thread.
+    private volatile long progressBytes;
+    private volatile long progressTotal = -1;
 
     public HttpGetClient(Url url, OutputStream body) {
         this.url = url;
@@ -84,6 +87,16 @@ public final class HttpGetClient implements TcpHandler {
 
     public CompletableFuture<Result> result() {
         return result;
+    }
+
+    /** Body bytes received so far (any thread). */
+    public long progressBytes() {
+        return progressBytes;
+    }
+
+    /** The body's Content-Length, or -1 while unknown or chunked (any thread). */
+    public long progressTotal() {
+        return progressTotal;
     }
 
     @Override
@@ -147,6 +160,7 @@ public final class HttpGetClient implements TcpHandler {
             if (len >= 4 && h[len - 1] == '\n' && h[len - 2] == '\r' && h[len - 3] == '\n' && h[len - 4] == '\r') {
                 parseHead(new String(h, StandardCharsets.ISO_8859_1));
                 headDone = true;
+                progressTotal = chunked ? -1 : contentLength;
                 if (contentLength == 0) {
                     complete = true;
                 }
@@ -248,6 +262,7 @@ public final class HttpGetClient implements TcpHandler {
             throw new UncheckedIOException(e);
         }
         bodyBytes += len;
+        progressBytes = bodyBytes;
     }
 
     private void finish(TcpConnection c) {
