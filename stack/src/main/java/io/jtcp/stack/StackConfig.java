@@ -28,6 +28,7 @@ public final class StackConfig {
     private boolean sack = true;
     private boolean timestamps = true;
     private boolean nagle;
+    private long delayedAckNs;
     private int tsoSegmentBytes;
     private boolean txChecksumOffload;
     private byte[] isnSecret;
@@ -208,6 +209,23 @@ public final class StackConfig {
      */
     public StackConfig nagle(boolean enabled) {
         this.nagle = enabled;
+        return this;
+    }
+
+    public long delayedAckNs() {
+        return delayedAckNs;
+    }
+
+    /**
+     * Delayed ACKs (RFC 5681 §4.2, RFC 9293 §3.8.6.3): in-order data is acknowledged for at least
+     * every second full-sized segment, or after this long at most. 0 (the default) acknowledges
+     * every flush; RFC 5681 caps the delay at 500 ms.
+     */
+    public StackConfig delayedAckNs(long ns) {
+        if (ns < 0 || ns > 500_000_000L) {
+            throw new IllegalArgumentException("delayed ACK must be 0..500 ms (RFC 5681 §4.2): " + ns + " ns");
+        }
+        this.delayedAckNs = ns;
         return this;
     }
 

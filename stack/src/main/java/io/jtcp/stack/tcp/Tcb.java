@@ -99,6 +99,9 @@ final class Tcb implements TcpConnection {
     boolean appClosed; // close() called: received data is discarded
     boolean ackPending;
     boolean ackNow; // RFC 5681 §4.2: out-of-order or gap-filling data is ACKed at once, not per batch
+    boolean delayedAckPending; // in-order data whose ACK may wait (RFC 5681 §4.2)
+    int unackedBytes; // in-order bytes received since our last ACK
+    long delayedAckDeadlineNs = Long.MAX_VALUE;
 
     // ---- timers ----
     long rtxDeadlineNs = Long.MAX_VALUE;
@@ -230,7 +233,7 @@ final class Tcb implements TcpConnection {
             }
         }
         engine.rearm(this);
-        if (ackPending || synPending) {
+        if (ackPending || synPending || delayedAckPending) {
             engine.markDirty(this);
         }
     }
@@ -646,7 +649,18 @@ final class Tcb implements TcpConnection {
             return;
         }
         if (payloadLength > 0) {
-            ackPending = true; // ACK every data segment; out of order → immediate dup ACK (RFC 5681 §4.2)
+            // RFC 5681 §4.2: ACK at least every second full-sized segment; in-order data with no
+            // gap pending may wait for the delayed-ACK timer, anything else is ACKed at once.
+            if (engine.config.delayedAckNs() > 0 && seq == rcvNxt && reassembler.isEmpty()) {
+                unackedBytes += payloadLength;
+                if (unackedBytes >= 2 * engine.config.mssBytes()) {
+                    ackPending = true;
+                } else {
+                    delayedAckPending = true;
+                }
+            } else {
+                ackPending = true; // out of order → immediate duplicate ACK below (ackNow)
+            }
             final int offset = Seq.diff(seq, rcvNxt);
             final long base = recvRing.writeIndex();
             final DirectBuffer src = seg.buffer();
@@ -723,6 +737,7 @@ final class Tcb implements TcpConnection {
         persistDeadlineNs = Long.MAX_VALUE;
         keepAliveDeadlineNs = Long.MAX_VALUE;
         ptoDeadlineNs = Long.MAX_VALUE;
+        delayedAckDeadlineNs = Long.MAX_VALUE;
         timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
         reportClosed(CloseReason.NORMAL);
         engine.releaseBuffers(this);
@@ -756,7 +771,16 @@ final class Tcb implements TcpConnection {
         }
         if (ackPending) {
             sendBareAck();
+        } else if (delayedAckPending && delayedAckDeadlineNs == Long.MAX_VALUE) {
+            delayedAckDeadlineNs = now() + engine.config.delayedAckNs();
         }
+    }
+
+    /** Every segment we send carries the ACK field: nothing is owed after it. */
+    void onAckSent() {
+        delayedAckPending = false;
+        unackedBytes = 0;
+        delayedAckDeadlineNs = Long.MAX_VALUE;
     }
 
     private void sendSyn() {
@@ -1102,7 +1126,7 @@ final class Tcb implements TcpConnection {
 
     long computeWakeup() {
         return Math.min(
-                Math.min(Math.min(rtxDeadlineNs, ptoDeadlineNs), keepAliveDeadlineNs),
+                Math.min(Math.min(rtxDeadlineNs, ptoDeadlineNs), Math.min(keepAliveDeadlineNs, delayedAckDeadlineNs)),
                 Math.min(persistDeadlineNs, timeWaitDeadlineNs));
     }
 
@@ -1142,6 +1166,13 @@ final class Tcb implements TcpConnection {
         if (persistDeadlineNs - nowNs <= 0) {
             persistDeadlineNs = Long.MAX_VALUE;
             sendZeroWindowProbe(nowNs);
+        }
+        if (delayedAckDeadlineNs - nowNs <= 0) {
+            delayedAckDeadlineNs = Long.MAX_VALUE;
+            if (delayedAckPending) {
+                ackPending = true;
+                engine.markDirty(this);
+            }
         }
         if (keepAliveDeadlineNs - nowNs <= 0) {
             keepAliveDeadlineNs = Long.MAX_VALUE;

@@ -389,6 +389,7 @@ public final class TcpEngine {
         t.timeWaitDeadlineNs = Long.MAX_VALUE;
         t.keepAliveDeadlineNs = Long.MAX_VALUE;
         t.ptoDeadlineNs = Long.MAX_VALUE;
+        t.delayedAckDeadlineNs = Long.MAX_VALUE;
         releaseBuffers(t);
     }
 
@@ -470,6 +471,7 @@ public final class TcpEngine {
         final int blocks = t.sackBlocks(sackEdges);
         final int optionsEnd = blocks > 0 ? TcpOptions.writeSack(tx, o, sackEdges, blocks) : o;
         t.lastAckSent = t.rcvNxt;
+        t.onAckSent();
         final int headerLength = optionsEnd - Ipv4Header.MIN_HEADER_LENGTH;
         final int tcpLength = headerLength + payloadLength;
         txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);

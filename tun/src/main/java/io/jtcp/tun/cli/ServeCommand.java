@@ -52,6 +52,13 @@ final class ServeCommand implements Callable<Integer> {
             description = "maximum segment lifetime; TIME_WAIT lasts 2 MSL (default: 30)")
     Double mslSeconds;
 
+    @Option(
+            names = "--delayed-ack",
+            paramLabel = "MS",
+            description = "delayed ACKs (RFC 5681 §4.2): ACK every second full segment or after MS "
+                    + "milliseconds; 0 ACKs every event-loop cycle (default: 0)")
+    Double delayedAckMs;
+
     @Option(names = "--duration", paramLabel = "SECONDS", description = "stop by itself after SECONDS")
     Double durationSeconds;
 
@@ -82,6 +89,12 @@ final class ServeCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--msl must not be negative");
             }
             stackConfig.mslNs((long) (mslSeconds * 1e9));
+        }
+        if (delayedAckMs != null) {
+            if (delayedAckMs < 0 || delayedAckMs > 500) {
+                throw new ParameterException(spec.commandLine(), "--delayed-ack must be 0..500 ms (RFC 5681 §4.2)");
+            }
+            stackConfig.delayedAckNs((long) (delayedAckMs * 1e6));
         }
         Session session = Session.open(dev, tunConfig, stackConfig, System.out, null, faults);
         java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();

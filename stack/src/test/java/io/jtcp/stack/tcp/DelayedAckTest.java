@@ -1,0 +1,59 @@
+package io.jtcp.stack.tcp;
+
+import static io.jtcp.stack.harness.Seg.ack;
+import static io.jtcp.stack.harness.Seg.data;
+
+import io.jtcp.stack.harness.TcpScript;
+import org.junit.jupiter.api.Test;
+
+/** Delayed ACKs (RFC 5681 §4.2, RFC 9293 §3.8.6.3), opt-in through StackConfig.delayedAckNs. */
+class DelayedAckTest {
+    private static final long MS = 1_000_000L;
+
+    private static TcpScript delayed() {
+        return new TcpScript(c -> c.delayedAckNs(40 * MS)).establishedPassive();
+    }
+
+    @Test
+    void shouldAckALoneSegmentOnlyWhenTheDelayRunsOut() {
+        TcpScript s = delayed();
+        long t = s.now();
+        s.inject(data(100).seq(1).ack(1));
+        s.expectNothingBefore(t + 40 * MS);
+        s.expectAt(t + 40 * MS, ack().seq(1).ack(101));
+    }
+
+    @Test
+    void shouldAckAtOnceWhenASecondFullSegmentArrives() {
+        TcpScript s = delayed();
+        s.inject(data(1460).seq(1).ack(1));
+        s.expectNothing();
+        s.inject(data(1460).seq(1461).ack(1));
+        s.expect(ack().seq(1).ack(2921)); // "at least every second full-sized segment"
+    }
+
+    @Test
+    void shouldStillAckOutOfOrderDataAtOnce() {
+        TcpScript s = delayed();
+        s.inject(data(100).seq(201).ack(1));
+        s.expect(ack().seq(1).ack(1)); // RFC 5681 §4.2: out-of-order → immediate duplicate ACK
+    }
+
+    @Test
+    void shouldCarryTheOwedAckOnDataWeSend() {
+        TcpScript s = delayed();
+        long t = s.now();
+        s.inject(data(100).seq(1).ack(1));
+        s.expectNothing();
+        s.write(50);
+        s.expect(data(50).seq(1).ack(101)); // the response piggybacks the ACK
+        s.expectNothingBefore(t + 200 * MS); // and nothing is owed afterwards
+    }
+
+    @Test
+    void shouldAckEverySegmentWhenDelayedAcksAreOff() {
+        TcpScript s = new TcpScript().establishedPassive();
+        s.inject(data(100).seq(1).ack(1));
+        s.expect(ack().seq(1).ack(101));
+    }
+}
