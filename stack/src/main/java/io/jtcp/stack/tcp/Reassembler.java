@@ -102,11 +102,6 @@ final class Reassembler {
         }
     }
 
-    /** The end of the highest range, or {@code Long.MIN_VALUE} when empty. */
-    long highestEnd() {
-        return count == 0 ? Long.MIN_VALUE : ends[count - 1];
-    }
-
     long start(int i) {
         return starts[i];
     }

@@ -1585,7 +1585,7 @@ final class Tcb implements TcpConnection {
         engine.rearm(this);
     }
 
-    /** Congestion window, for status pages and tests. */
+    @Override
     public long congestionWindowBytes() {
         return cc.cwnd();
     }

@@ -80,6 +80,9 @@ public interface TcpConnection {
     /** Bytes in flight (sent, not acknowledged). */
     int bytesInFlight();
 
+    /** Congestion window (RFC 5681), in bytes. */
+    long congestionWindowBytes();
+
     /**
      * Nagle's algorithm (RFC 9293 §3.7.4): when on, a segment smaller than the MSS waits while data
      * is unacknowledged. Off by default (see {@code StackConfig#nagle}).

@@ -26,8 +26,9 @@ public final class StatusPage {
         sb.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>jtcp</title></head><body>\n");
         sb.append("<h1>jtcp</h1>\n<p>A user-space TCP/IPv4 stack in Java, answering through a TUN device.</p>\n");
         sb.append("<h2>Connections (").append(connections.size()).append(")</h2>\n");
-        sb.append("<table border=\"1\">\n<tr><th>local</th><th>remote</th><th>state</th><th>bytes in</th>"
-                + "<th>bytes out</th><th>in flight</th><th>retransmits</th><th>RTO ms</th><th>SRTT ms</th></tr>\n");
+        sb.append(
+                "<table border=\"1\">\n<tr><th>local</th><th>remote</th><th>state</th><th>bytes in</th>"
+                        + "<th>bytes out</th><th>in flight</th><th>cwnd</th><th>retransmits</th><th>RTO ms</th><th>SRTT ms</th></tr>\n");
         for (TcpConnection c : connections) {
             sb.append("<tr><td>")
                     .append(Ipv4Header.addressToString(c.localAddr()))
@@ -41,6 +42,7 @@ public final class StatusPage {
             sb.append("</td><td>").append(c.bytesReceived());
             sb.append("</td><td>").append(c.bytesSent());
             sb.append("</td><td>").append(c.bytesInFlight());
+            sb.append("</td><td>").append(c.congestionWindowBytes());
             sb.append("</td><td>").append(c.retransmits());
             sb.append("</td><td>").append(c.rtoNs() / 1_000_000);
             sb.append("</td><td>").append(String.format("%.3f", c.srttNs() / 1e6));

@@ -232,4 +232,9 @@ final class FakeConnection implements TcpConnection {
     public int bytesInFlight() {
         return unacked;
     }
+
+    @Override
+    public long congestionWindowBytes() {
+        return 14_600;
+    }
 }
