@@ -2,46 +2,15 @@ package io.jtcp.tun.cli;
 
 import io.jtcp.tun.TunConfig;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** The options of every command that opens a device. */
+/** The options of every command that runs the stack on a device: the link, plus tracing, capture, offload and faults. */
 final class DeviceOptions {
-    @Option(
-            names = "--tun",
-            paramLabel = "NAME",
-            defaultValue = "tun0",
-            description = "TUN device (default: ${DEFAULT-VALUE}); created if missing, removed on exit if created")
-    String tun;
-
-    @Option(
-            names = "--addr",
-            paramLabel = "IP",
-            defaultValue = "10.7.0.2",
-            converter = Ipv4Converter.class,
-            description = "jtcp's own address (default: ${DEFAULT-VALUE})")
-    int addr;
-
-    @Option(
-            names = "--host",
-            paramLabel = "IP/PREFIX",
-            defaultValue = "10.7.0.1/24",
-            description = "the kernel side's address on the device (default: ${DEFAULT-VALUE})")
-    String host;
-
-    @Option(
-            names = "--mtu",
-            paramLabel = "N",
-            defaultValue = "1500",
-            description = "MTU, 576..65535 (default: ${DEFAULT-VALUE})")
-    int mtu;
-
-    @Option(
-            names = "--netns",
-            paramLabel = "NAME",
-            description = "open the device inside network namespace NAME (ip netns add NAME)")
-    String netns;
+    @Mixin
+    LinkOptions link;
 
     @Option(
             names = "--pcap",
@@ -80,17 +49,6 @@ final class DeviceOptions {
 
     /** The device settings, or a usage error (exit 2) naming what is wrong. */
     TunConfig tunConfig(CommandSpec spec) {
-        try {
-            return new TunConfig()
-                    .name(tun)
-                    .localAddr(addr)
-                    .host(host)
-                    .mtuBytes(mtu)
-                    .netns(netns)
-                    .vnetHeader(offload)
-                    .validate();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        return link.tunConfig(spec, offload);
     }
 }

@@ -126,7 +126,7 @@ final class ServeCommand implements Callable<Integer> {
             }
         });
         System.out.println("jtcp: ready on " + Ipv4Header.addressToString(tunConfig.localAddr()) + " via "
-                + session.host.device().name() + " (kernel side " + dev.host + ", MTU " + tunConfig.mtuBytes()
+                + session.host.device().name() + " (kernel side " + dev.link.host + ", MTU " + tunConfig.mtuBytes()
                 + (tunConfig.netns() != null ? ", netns " + tunConfig.netns() : "") + "): " + String.join(", ", names));
         System.out.flush();
         if (durationSeconds != null) {

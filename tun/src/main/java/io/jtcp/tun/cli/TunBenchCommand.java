@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -33,40 +34,8 @@ final class TunBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--tun",
-            paramLabel = "NAME",
-            defaultValue = "tun0",
-            description = "TUN device (default: ${DEFAULT-VALUE}); created if missing, removed on exit if created")
-    String tun;
-
-    @Option(
-            names = "--addr",
-            paramLabel = "IP",
-            defaultValue = "10.7.0.2",
-            converter = Ipv4Converter.class,
-            description = "jtcp's own address (default: ${DEFAULT-VALUE})")
-    int addr;
-
-    @Option(
-            names = "--host",
-            paramLabel = "IP/PREFIX",
-            defaultValue = "10.7.0.1/24",
-            description = "the kernel side's address on the device (default: ${DEFAULT-VALUE})")
-    String host;
-
-    @Option(
-            names = "--mtu",
-            paramLabel = "N",
-            defaultValue = "1500",
-            description = "MTU and packet size, 576..65535 (default: ${DEFAULT-VALUE})")
-    int mtu;
-
-    @Option(
-            names = "--netns",
-            paramLabel = "NAME",
-            description = "open the device (and the read direction's sender) inside network namespace NAME")
-    String netns;
+    @Mixin
+    LinkOptions link;
 
     @Option(
             names = "--seconds",
@@ -100,30 +69,19 @@ final class TunBenchCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--direction must be write, read or both, not '" + direction + "'");
         }
-        TunConfig config;
-        try {
-            config = new TunConfig()
-                    .name(tun)
-                    .localAddr(addr)
-                    .host(host)
-                    .mtuBytes(mtu)
-                    .netns(netns)
-                    .validate();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        TunConfig config = link.tunConfig(spec, false);
         long durationNs = (long) (seconds * 1e9);
         PrintWriter out = spec.commandLine().getOut();
         List<TunBench.Result> results = new ArrayList<>();
         try (TunDevice device = TunDevice.open(config)) {
             TunBench bench = new TunBench(device);
             if (!"read".equals(direction)) {
-                results.add(closedPort ? bench.write(durationNs) : bench.write(durationNs, netns));
+                results.add(closedPort ? bench.write(durationNs) : bench.write(durationNs, link.netns));
                 out.println(results.get(results.size() - 1).line());
                 out.flush();
             }
             if (!"write".equals(direction)) {
-                try (UdpSender sender = bench.openSender(netns, !noGso)) {
+                try (UdpSender sender = bench.openSender(link.netns, !noGso)) {
                     results.add(bench.read(sender, durationNs));
                 }
                 out.println(results.get(results.size() - 1).line());
