@@ -9,9 +9,10 @@ import org.agrona.MutableDirectBuffer;
 
 /**
  * Transmission control block: one connection's state (RFC 9293 §3.3.1, fields named as there)
- * and its event processing (§3.10). The receiving half (reassembly, window, ACK generation) and
- * the sending half (send buffer, segmentation, retransmission, RTO, congestion control) are kept
- * as separate groups of fields and methods; this class ties them with the state machine.
+ * and its event processing (§3.10): the state machine and the sending half (send buffer,
+ * segmentation, retransmission, RTO, congestion control). The receiving half (receive sequence
+ * space, reassembly, window, ACK and SACK generation) is {@link TcpReceiver} {@link #rx}, which
+ * this class feeds with acceptable, trimmed text and asks what the next segment must carry.
  *
  * <p>Input is processed completely before the application hears about it: handler callbacks are
  * queued as event bits and delivered by {@link #deliverEvents()} afterwards, so a handler that
@@ -79,29 +80,12 @@ final class Tcb implements TcpConnection {
     int keepAliveSent;
     long keepAliveDeadlineNs = Long.MAX_VALUE;
 
-    // ---- receive sequence space ----
-    int irs;
-    int rcvNxt;
-    int rcvAdvEdge; // right edge of the window we advertised (never moves left)
-    int rcvWscale;
+    // ---- receiving half, and the options both halves follow ----
+    final TcpReceiver rx;
     boolean peerOfferedWscale;
     boolean sackOk; // RFC 2018: both SYNs carried SACK-permitted
     boolean tsOk; // RFC 7323 §3.2: both SYNs carried timestamps
-    int tsRecent; // RFC 7323 §4.3 TS.Recent
-    int lastAckSent; // RFC 7323 §4.3 Last.ACK.sent
     int tsOffset; // RFC 7323 §5.4: a per-connection random offset of our TSval clock
-    long lastOooIndex; // ring index of the most recent out-of-order segment (first SACK block)
-    ByteRing recvRing;
-    final Reassembler reassembler = new Reassembler(MAX_OOO_RANGES);
-    boolean peerFinPending; // FIN seen beyond a hole
-    int peerFinSeq;
-    boolean peerClosed;
-    boolean appClosed; // close() called: received data is discarded
-    boolean ackPending;
-    boolean ackNow; // RFC 5681 §4.2: out-of-order or gap-filling data is ACKed at once, not per batch
-    boolean delayedAckPending; // in-order data whose ACK may wait (RFC 5681 §4.2)
-    int unackedBytes; // in-order bytes received since our last ACK
-    long delayedAckDeadlineNs = Long.MAX_VALUE;
 
     // ---- timers ----
     long rtxDeadlineNs = Long.MAX_VALUE;
@@ -119,7 +103,6 @@ final class Tcb implements TcpConnection {
     private boolean closeReported;
 
     // ---- statistics ----
-    long bytesReceived;
     long bytesAcked;
     long retransmits;
 
@@ -134,13 +117,7 @@ final class Tcb implements TcpConnection {
         this.nagle = engine.config.nagle();
         this.rtt = new RttEstimator(engine.config.initialRtoNs(), engine.config.minRtoNs(), engine.config.maxRtoNs());
         this.sendRing = engine.takeSendRing();
-        this.recvRing = engine.takeRecvRing();
-        final int cap = recvRing.capacity();
-        int shift = 0;
-        while ((cap >> shift) > 65_535 && shift < TcpOptions.MAX_WSCALE) {
-            shift++;
-        }
-        this.rcvWscale = shift;
+        this.rx = new TcpReceiver(engine.config, engine.takeRecvRing());
     }
 
     // =====================================================================================
@@ -169,8 +146,7 @@ final class Tcb implements TcpConnection {
         sndNxt = isn;
         sndMax = isn;
         sndBufSeq = isn + 1;
-        irs = seg.seq();
-        rcvNxt = irs + 1;
+        rx.onSyn(seg.seq());
         takePeerSynOptions(opts);
         // The SYN's window is never scaled (RFC 7323 §2.2).
         sndWnd = seg.window();
@@ -189,7 +165,7 @@ final class Tcb implements TcpConnection {
         sackOk = engine.config.sack() && opts.sackPermitted();
         tsOk = engine.config.timestamps() && opts.hasTimestamps();
         if (tsOk) {
-            tsRecent = opts.tsVal();
+            rx.tsRecent = opts.tsVal();
         }
         if (opts.windowScale() >= 0 && (passiveOpen || state == TcpState.SYN_SENT)) {
             // RFC 7323 §2.2: scaling is on only when both SYNs carried the option.
@@ -198,7 +174,7 @@ final class Tcb implements TcpConnection {
         } else {
             peerOfferedWscale = false;
             sndWscale = 0;
-            rcvWscale = 0;
+            rx.rcvWscale = 0;
         }
     }
 
@@ -226,14 +202,14 @@ final class Tcb implements TcpConnection {
                 onSegmentSynchronized(seg, opts);
                 break;
         }
-        if (ackNow) {
-            ackNow = false;
-            if (ackPending && state != TcpState.CLOSED && !synPending) {
+        if (rx.ackNow) {
+            rx.ackNow = false;
+            if (rx.ackPending && state != TcpState.CLOSED && !synPending) {
                 sendBareAck();
             }
         }
         engine.rearm(this);
-        if (ackPending || synPending || delayedAckPending) {
+        if (rx.ackPending || synPending || rx.delayedAckPending) {
             engine.markDirty(this);
         }
     }
@@ -262,10 +238,9 @@ final class Tcb implements TcpConnection {
             engine.drop(DropReason.TCP_NO_CONNECTION_RST, seg);
             return;
         }
-        irs = seg.seq();
-        rcvNxt = irs + 1;
+        rx.onSyn(seg.seq());
         takePeerSynOptions(opts);
-        rcvAdvEdge = rcvNxt + Math.min(recvRing.free(), 65_535);
+        rx.rcvAdvEdge = rx.rcvNxt + rx.synWindow();
         if (ack) {
             onAckOfSyn(segAck, now());
             sndWnd = seg.window(); // SYN windows are not scaled (RFC 7323 §2.2)
@@ -274,7 +249,7 @@ final class Tcb implements TcpConnection {
             sndWl2 = segAck;
             cc.init(sndMss, iss);
             synPending = false;
-            ackPending = true;
+            rx.ackPending = true;
             setState(TcpState.ESTABLISHED);
             events |= EV_CONNECTED;
             // RFC 9293 §3.10.7.3: data or FIN on the SYN-ACK is processed as in ESTABLISHED.
@@ -319,15 +294,15 @@ final class Tcb implements TcpConnection {
             challengeAck();
             return;
         }
-        if ((flags & TcpHeader.FIN) != 0 && seg.seq() + seg.payloadLength() + 1 == rcvNxt) {
+        if ((flags & TcpHeader.FIN) != 0 && seg.seq() + seg.payloadLength() + 1 == rx.rcvNxt) {
             // A retransmitted FIN: our ACK of it was lost. ACK again and restart 2·MSL.
-            ackPending = true;
+            rx.ackPending = true;
             timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
             return;
         }
         final int len = seg.payloadLength() + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
-        if (len > 0 || seg.seq() != rcvNxt) {
-            ackPending = true;
+        if (len > 0 || seg.seq() != rx.rcvNxt) {
+            rx.ackPending = true;
             engine.drop(DropReason.TCP_OUT_OF_WINDOW, seg);
         }
     }
@@ -343,25 +318,26 @@ final class Tcb implements TcpConnection {
         final boolean rst = (flags & TcpHeader.RST) != 0;
 
         // Duplicate SYN in SYN_RECEIVED: the peer missed our SYN-ACK; send it again (as Linux does).
-        if (state == TcpState.SYN_RECEIVED && syn && !rst && (flags & TcpHeader.ACK) == 0 && seq == irs) {
+        if (state == TcpState.SYN_RECEIVED && syn && !rst && (flags & TcpHeader.ACK) == 0 && seq == rx.irs) {
             synPending = true;
             return;
         }
 
         // RFC 7323 §5.3 R1 (PAWS): an older timestamp than TS.Recent marks an old duplicate. RSTs
         // are exempt (RFC 7323 §5.3 note).
-        if (tsOk && !rst && opts.hasTimestamps() && Seq.lt(opts.tsVal(), tsRecent)) {
-            ackPending = true;
+        if (tsOk && !rst && opts.hasTimestamps() && Seq.lt(opts.tsVal(), rx.tsRecent)) {
+            rx.ackPending = true;
             engine.drop(DropReason.TCP_PAWS, seg);
             return;
         }
         // RFC 7323 §4.3 R3: remember the timestamp of the segment that the next ACK acknowledges.
-        if (tsOk && opts.hasTimestamps() && Seq.ge(opts.tsVal(), tsRecent) && Seq.le(seq, lastAckSent)) {
-            tsRecent = opts.tsVal();
+        if (tsOk && opts.hasTimestamps() && Seq.ge(opts.tsVal(), rx.tsRecent) && Seq.le(seq, rx.lastAckSent)) {
+            rx.tsRecent = opts.tsVal();
         }
 
         // First: sequence number acceptability (§3.10.7.4, the four cases).
-        final int rcvWnd = Seq.diff(rcvAdvEdge, rcvNxt);
+        final int rcvNxt = rx.rcvNxt;
+        final int rcvWnd = rx.rcvWnd();
         final int segLen = payloadLength + (syn ? 1 : 0) + (fin ? 1 : 0);
         boolean acceptable;
         if (segLen == 0) {
@@ -385,10 +361,10 @@ final class Tcb implements TcpConnection {
                 payloadLength = 0;
                 fin = false;
                 syn = false;
-                ackPending = true;
+                rx.ackPending = true;
                 engine.drop(DropReason.TCP_OUT_OF_WINDOW, seg);
             } else {
-                ackPending = true;
+                rx.ackPending = true;
                 engine.drop(DropReason.TCP_OUT_OF_WINDOW, seg);
                 return;
             }
@@ -483,7 +459,7 @@ final class Tcb implements TcpConnection {
      */
     private boolean processAck(TcpHeader seg, TcpOptions opts, int seq, int segAck, int payloadLength, boolean fin) {
         if (Seq.gt(segAck, sndMax)) {
-            ackPending = true;
+            rx.ackPending = true;
             engine.drop(DropReason.TCP_ACK_UNSENT, seg);
             return false;
         }
@@ -553,7 +529,7 @@ final class Tcb implements TcpConnection {
             case FIN_WAIT_1:
                 if (finAcked()) {
                     setState(TcpState.FIN_WAIT_2);
-                    if (appClosed) {
+                    if (rx.appClosed) {
                         // Orphaned FIN_WAIT_2 must not last for ever (Linux tcp_fin_timeout).
                         timeWaitDeadlineNs = nowNs + 2 * engine.config.mslNs();
                     }
@@ -637,71 +613,36 @@ final class Tcb implements TcpConnection {
 
     /** Data and FIN (RFC 9293 §3.10.7.4 "seventh" and "eighth"). */
     private void processText(TcpHeader seg, int seq, int payloadOffset, int payloadLength, boolean fin) {
-        if (peerClosed || peerFinPending && Seq.gt(seq + payloadLength, peerFinSeq)) {
+        if (rx.beyondPeerFin(seq + payloadLength)) {
             // Data after the FIN we already saw: nothing legitimate sends it.
             if (payloadLength > 0) {
                 engine.drop(DropReason.TCP_DATA_AFTER_FIN, seg);
             }
-            ackPending = true;
-            if (fin && peerClosed && state == TcpState.TIME_WAIT) {
+            rx.ackPending = true;
+            if (fin && rx.peerClosed && state == TcpState.TIME_WAIT) {
                 timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
             }
             return;
         }
         if (payloadLength > 0) {
-            // RFC 5681 §4.2: ACK at least every second full-sized segment; in-order data with no
-            // gap pending may wait for the delayed-ACK timer, anything else is ACKed at once.
-            if (engine.config.delayedAckNs() > 0 && seq == rcvNxt && reassembler.isEmpty()) {
-                unackedBytes += payloadLength;
-                if (unackedBytes >= 2 * engine.config.mssBytes()) {
-                    ackPending = true;
-                } else {
-                    delayedAckPending = true;
-                }
-            } else {
-                ackPending = true; // out of order → immediate duplicate ACK below (ackNow)
-            }
-            final int offset = Seq.diff(seq, rcvNxt);
-            final long base = recvRing.writeIndex();
-            final DirectBuffer src = seg.buffer();
-            if (offset == 0) {
-                recvRing.copyIn(base, src, payloadOffset, payloadLength);
-                ackNow |= !reassembler.isEmpty(); // fills (part of) a gap
-                final long edge = reassembler.advance(base + payloadLength);
-                final int delivered = (int) (edge - base);
-                recvRing.commit(delivered);
-                rcvNxt += delivered;
-                bytesReceived += delivered;
-                if (appClosed) {
-                    recvRing.consume(recvRing.size());
-                } else {
-                    events |= EV_READABLE;
-                }
-            } else if (reassembler.add(base + offset, base + offset + payloadLength)) {
-                recvRing.copyIn(base + offset, src, payloadOffset, payloadLength);
-                lastOooIndex = base + offset;
-                ackNow = true; // a duplicate ACK the sender counts toward fast retransmit
-            } else {
+            final int readable = rx.receive(seg.buffer(), seq, payloadOffset, payloadLength);
+            if (readable == TcpReceiver.REASSEMBLY_FULL) {
                 engine.drop(DropReason.TCP_REASSEMBLY_FULL, seg);
                 fin = false;
+            } else if (readable > 0) {
+                events |= EV_READABLE;
             }
         }
         if (fin) {
-            peerFinPending = true;
-            peerFinSeq = seq + payloadLength;
-            ackPending = true;
+            rx.receiveFin(seq + payloadLength);
         }
-        if (peerFinPending && rcvNxt == peerFinSeq) {
+        if (rx.takePeerFin()) {
             onPeerFin();
         }
     }
 
-    /** The peer's FIN is next in sequence (RFC 9293 §3.10.7.4 "eighth"). */
+    /** The peer's FIN is next in sequence and taken (RFC 9293 §3.10.7.4 "eighth"). */
     private void onPeerFin() {
-        peerFinPending = false;
-        peerClosed = true;
-        rcvNxt += 1;
-        ackPending = true;
         events |= EV_PEER_CLOSED;
         switch (state) {
             case SYN_RECEIVED:
@@ -725,7 +666,7 @@ final class Tcb implements TcpConnection {
 
     private void challengeAck() {
         if (engine.allowChallengeAck()) {
-            ackPending = true;
+            rx.ackPending = true;
         } else {
             engine.counters.drop(DropReason.TCP_CHALLENGE_RATE_LIMITED);
         }
@@ -737,7 +678,7 @@ final class Tcb implements TcpConnection {
         persistDeadlineNs = Long.MAX_VALUE;
         keepAliveDeadlineNs = Long.MAX_VALUE;
         ptoDeadlineNs = Long.MAX_VALUE;
-        delayedAckDeadlineNs = Long.MAX_VALUE;
+        rx.delayedAckDeadlineNs = Long.MAX_VALUE;
         timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
         reportClosed(CloseReason.NORMAL);
         engine.releaseBuffers(this);
@@ -755,7 +696,7 @@ final class Tcb implements TcpConnection {
                 if (synPending) {
                     sendSyn();
                 }
-                if (state == TcpState.SYN_RECEIVED && ackPending && !synPending) {
+                if (state == TcpState.SYN_RECEIVED && rx.ackPending && !synPending) {
                     sendBareAck();
                 }
                 return;
@@ -769,26 +710,19 @@ final class Tcb implements TcpConnection {
             default:
                 break;
         }
-        if (ackPending) {
+        if (rx.ackPending) {
             sendBareAck();
-        } else if (delayedAckPending && delayedAckDeadlineNs == Long.MAX_VALUE) {
-            delayedAckDeadlineNs = now() + engine.config.delayedAckNs();
+        } else {
+            rx.armDelayedAck(now());
         }
-    }
-
-    /** Every segment we send carries the ACK field: nothing is owed after it. */
-    void onAckSent() {
-        delayedAckPending = false;
-        unackedBytes = 0;
-        delayedAckDeadlineNs = Long.MAX_VALUE;
     }
 
     private void sendSyn() {
         synPending = false;
         final boolean synAck = state == TcpState.SYN_RECEIVED;
-        final int window = Math.min(recvRing.free(), 65_535);
+        final int window = rx.synWindow();
         if (synAck) {
-            rcvAdvEdge = rcvNxt + window;
+            rx.rcvAdvEdge = rx.rcvNxt + window;
         }
         final boolean offerWscale = !synAck || peerOfferedWscale;
         final boolean offerSack = synAck ? sackOk : engine.config.sack();
@@ -803,7 +737,7 @@ final class Tcb implements TcpConnection {
         if (Seq.gt(sndNxt, sndMax)) {
             sndMax = sndNxt;
         }
-        ackPending = false;
+        rx.ackPending = false;
         if (rtxDeadlineNs == Long.MAX_VALUE) {
             rtxDeadlineNs = now() + rtt.rtoNs();
         }
@@ -811,7 +745,7 @@ final class Tcb implements TcpConnection {
 
     private void sendBareAck() {
         engine.emit(this, TcpHeader.ACK, acceptableSeq(), 0, 0);
-        ackPending = false;
+        rx.ackPending = false;
     }
 
     /**
@@ -898,7 +832,7 @@ final class Tcb implements TcpConnection {
             rttStartNs = nowNs;
         }
         engine.emit(this, flags, seq, len, Seq.diff(seq, sndBufSeq));
-        ackPending = false;
+        rx.ackPending = false;
         if (rtxDeadlineNs == Long.MAX_VALUE) {
             rtxDeadlineNs = nowNs + rtt.rtoNs(); // RFC 6298 §5.1
         }
@@ -1056,7 +990,7 @@ final class Tcb implements TcpConnection {
 
     /** Option bytes the next non-SYN segment carries: timestamps, then SACK (NOP NOP kind len + 8 a block). */
     int sackOptionBytes() {
-        final int blocks = sackOk && recvRing != null ? Math.min(reassembler.rangeCount(), maxSackBlocks()) : 0;
+        final int blocks = sackOk ? rx.sackBlockCount(maxSackBlocks()) : 0;
         return (tsOk ? TIMESTAMP_OPTION_BYTES : 0) + (blocks == 0 ? 0 : 4 + 8 * blocks);
     }
 
@@ -1069,55 +1003,9 @@ final class Tcb implements TcpConnection {
         return (int) (engine.nowNs / 1_000_000L) + tsOffset;
     }
 
-    /**
-     * Fills {@code edges} with SACK blocks (left, right pairs in sequence space) and returns their
-     * count. RFC 2018 §4: the first block holds the most recently received segment; the others
-     * follow in ascending order.
-     */
+    /** The receiver's SACK blocks for the next segment, when SACK was negotiated (RFC 2018). */
     int sackBlocks(int[] edges) {
-        final int ranges = reassembler.rangeCount();
-        if (!sackOk || recvRing == null || ranges == 0) {
-            return 0;
-        }
-        final long base = recvRing.writeIndex();
-        int first = 0;
-        for (int i = 0; i < ranges; i++) {
-            if (reassembler.start(i) <= lastOooIndex && lastOooIndex < reassembler.end(i)) {
-                first = i;
-                break;
-            }
-        }
-        int n = 0;
-        edges[0] = rcvNxt + (int) (reassembler.start(first) - base);
-        edges[1] = rcvNxt + (int) (reassembler.end(first) - base);
-        n++;
-        for (int i = 0; i < ranges && n < maxSackBlocks(); i++) {
-            if (i != first) {
-                edges[2 * n] = rcvNxt + (int) (reassembler.start(i) - base);
-                edges[2 * n + 1] = rcvNxt + (int) (reassembler.end(i) - base);
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** The window field for an outgoing segment; moves the advertised edge per receiver SWS avoidance. */
-    int windowField() {
-        if (recvRing != null) {
-            final int free = appClosed ? recvRing.capacity() : recvRing.free();
-            final int candidate = rcvNxt + Math.min((free >>> rcvWscale) << rcvWscale, 65_535 << rcvWscale);
-            // RFC 9293 §3.8.6.2.2: move the right edge only by at least min(buffer/2, MSS).
-            final int threshold = Math.min(recvRing.capacity() / 2, sndMss);
-            if (Seq.gt(candidate, rcvAdvEdge) && Seq.diff(candidate, rcvAdvEdge) >= threshold) {
-                rcvAdvEdge = candidate;
-            } else if (Seq.lt(rcvAdvEdge, rcvNxt)) {
-                rcvAdvEdge = rcvNxt;
-            }
-        }
-        final int wnd = Math.max(Seq.diff(rcvAdvEdge, rcvNxt), 0);
-        // Rounded down (as Linux does): the peer's view of the right edge never passes ours, so it
-        // never sends bytes we must trim. RFC 7323 §2.4 accepts the apparent shrink of < 2^shift.
-        return Math.min(wnd >>> rcvWscale, 65_535);
+        return sackOk ? rx.sackBlocks(edges, maxSackBlocks()) : 0;
     }
 
     // =====================================================================================
@@ -1125,9 +1013,9 @@ final class Tcb implements TcpConnection {
     // =====================================================================================
 
     long computeWakeup() {
-        return Math.min(
-                Math.min(Math.min(rtxDeadlineNs, ptoDeadlineNs), Math.min(keepAliveDeadlineNs, delayedAckDeadlineNs)),
-                Math.min(persistDeadlineNs, timeWaitDeadlineNs));
+        final long sender =
+                Math.min(Math.min(rtxDeadlineNs, ptoDeadlineNs), Math.min(persistDeadlineNs, keepAliveDeadlineNs));
+        return Math.min(Math.min(sender, rx.delayedAckDeadlineNs), timeWaitDeadlineNs);
     }
 
     void onTimer(long nowNs) {
@@ -1167,12 +1055,8 @@ final class Tcb implements TcpConnection {
             persistDeadlineNs = Long.MAX_VALUE;
             sendZeroWindowProbe(nowNs);
         }
-        if (delayedAckDeadlineNs - nowNs <= 0) {
-            delayedAckDeadlineNs = Long.MAX_VALUE;
-            if (delayedAckPending) {
-                ackPending = true;
-                engine.markDirty(this);
-            }
+        if (rx.delayedAckDeadlineNs - nowNs <= 0 && rx.onDelayedAckTimer()) {
+            engine.markDirty(this);
         }
         if (keepAliveDeadlineNs - nowNs <= 0) {
             keepAliveDeadlineNs = Long.MAX_VALUE;
@@ -1380,28 +1264,27 @@ final class Tcb implements TcpConnection {
 
     @Override
     public int read(MutableDirectBuffer dst, int offset, int length) {
-        final ByteRing ring = recvRing;
-        if (ring == null || ring.size() == 0) {
-            return peerClosed || state == TcpState.CLOSED || ring == null ? -1 : 0;
+        final int n = rx.read(dst, offset, length);
+        if (n == TcpReceiver.NOTHING_BUFFERED) {
+            return endOfInput() ? -1 : 0;
         }
-        final int n = Math.min(length, ring.size());
-        ring.copyOut(ring.readIndex(), dst, offset, n);
-        ring.consume(n);
         afterRead();
         return n;
     }
 
     @Override
     public int read(byte[] dst, int offset, int length) {
-        final ByteRing ring = recvRing;
-        if (ring == null || ring.size() == 0) {
-            return peerClosed || state == TcpState.CLOSED || ring == null ? -1 : 0;
+        final int n = rx.read(dst, offset, length);
+        if (n == TcpReceiver.NOTHING_BUFFERED) {
+            return endOfInput() ? -1 : 0;
         }
-        final int n = Math.min(length, ring.size());
-        ring.copyOut(ring.readIndex(), dst, offset, n);
-        ring.consume(n);
         afterRead();
         return n;
+    }
+
+    /** Nothing buffered, and nothing more will come. */
+    private boolean endOfInput() {
+        return rx.peerClosed || state == TcpState.CLOSED || rx.recvRing == null;
     }
 
     /** A window update once the application freed enough space (RFC 9293 §3.8.6.2.2). */
@@ -1410,23 +1293,18 @@ final class Tcb implements TcpConnection {
             engine.releaseDrained(this);
             return;
         }
-        if (!state.isSynchronized() || peerClosed) {
+        if (!state.isSynchronized() || rx.peerClosed) {
             return;
         }
-        final int advertised = Seq.diff(rcvAdvEdge, rcvNxt);
-        // What windowField() could advertise: free space, but never beyond 65535 << scale (an
-        // "update" past that cap repeats the same window: a duplicate ACK, RFC 5681 §2).
-        final int free = (int) Math.min(recvRing.free(), 65_535L << rcvWscale);
-        final int threshold = Math.min(recvRing.capacity() / 2, sndMss);
-        if (free - advertised >= threshold && free >= 2 * advertised) {
-            ackPending = true;
+        if (rx.windowUpdateDue(sndMss)) {
+            rx.ackPending = true;
             engine.markDirty(this);
         }
     }
 
     @Override
     public int readableBytes() {
-        return recvRing == null ? 0 : recvRing.size();
+        return rx.readableBytes();
     }
 
     @Override
@@ -1473,10 +1351,7 @@ final class Tcb implements TcpConnection {
         if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT) {
             return;
         }
-        appClosed = true;
-        if (recvRing != null) {
-            recvRing.consume(recvRing.size());
-        }
+        rx.close();
         shutdownOutput();
         if (state == TcpState.FIN_WAIT_2 && timeWaitDeadlineNs == Long.MAX_VALUE) {
             timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
@@ -1526,7 +1401,7 @@ final class Tcb implements TcpConnection {
 
     @Override
     public long bytesReceived() {
-        return bytesReceived;
+        return rx.bytesReceived;
     }
 
     @Override
@@ -1556,7 +1431,7 @@ final class Tcb implements TcpConnection {
 
     @Override
     public int receiveWindowBytes() {
-        return Math.max(Seq.diff(rcvAdvEdge, rcvNxt), 0);
+        return Math.max(rx.rcvWnd(), 0);
     }
 
     @Override

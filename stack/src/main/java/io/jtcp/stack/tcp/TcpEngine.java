@@ -124,7 +124,7 @@ public final class TcpEngine {
     private boolean reopenFromTimeWait(Tcb old, TcpHeader seg) {
         final int flags = seg.flags();
         if ((flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST)) != TcpHeader.SYN
-                || !io.jtcp.stack.wire.Seq.gt(seg.seq(), old.rcvNxt)
+                || !io.jtcp.stack.wire.Seq.gt(seg.seq(), old.rx.rcvNxt)
                 || !listeners.containsKey(old.localPort)) {
             return false;
         }
@@ -389,7 +389,7 @@ public final class TcpEngine {
         t.timeWaitDeadlineNs = Long.MAX_VALUE;
         t.keepAliveDeadlineNs = Long.MAX_VALUE;
         t.ptoDeadlineNs = Long.MAX_VALUE;
-        t.delayedAckDeadlineNs = Long.MAX_VALUE;
+        t.rx.delayedAckDeadlineNs = Long.MAX_VALUE;
         releaseBuffers(t);
     }
 
@@ -435,23 +435,25 @@ public final class TcpEngine {
             t.sendRing = null;
         }
         // Data the application has not read yet outlives the connection: it is its data.
-        if (t.recvRing != null && (t.recvRing.size() == 0 || t.appClosed)) {
+        final TcpReceiver rx = t.rx;
+        if (rx.recvRing != null && (rx.recvRing.size() == 0 || rx.appClosed)) {
             if (recvRingPool.size() < POOL_LIMIT) {
-                t.recvRing.consume(t.recvRing.size());
-                recvRingPool.addFirst(t.recvRing);
+                rx.recvRing.consume(rx.recvRing.size());
+                recvRingPool.addFirst(rx.recvRing);
             }
-            t.recvRing = null;
+            rx.recvRing = null;
         }
-        t.reassembler.clear();
+        rx.reassembler.clear();
     }
 
     /** The application read the last bytes of a connection that is already gone or in TIME_WAIT. */
     void releaseDrained(Tcb t) {
-        if (t.recvRing != null && t.recvRing.size() == 0) {
+        final TcpReceiver rx = t.rx;
+        if (rx.recvRing != null && rx.recvRing.size() == 0) {
             if (recvRingPool.size() < POOL_LIMIT) {
-                recvRingPool.addFirst(t.recvRing);
+                recvRingPool.addFirst(rx.recvRing);
             }
-            t.recvRing = null;
+            rx.recvRing = null;
         }
     }
 
@@ -466,22 +468,21 @@ public final class TcpEngine {
         int o = optionsStart;
         if (t.tsOk) {
             // RFC 7323 §3.2: once negotiated, every segment carries TSval and TSecr = TS.Recent.
-            o = TcpOptions.writeTimestamps(tx, o, t.tsVal(), t.tsRecent);
+            o = TcpOptions.writeTimestamps(tx, o, t.tsVal(), t.rx.tsRecent);
         }
         final int blocks = t.sackBlocks(sackEdges);
         final int optionsEnd = blocks > 0 ? TcpOptions.writeSack(tx, o, sackEdges, blocks) : o;
-        t.lastAckSent = t.rcvNxt;
-        t.onAckSent();
+        t.rx.onAckSent(); // Last.ACK.sent (RFC 7323 §4.3); no delayed ACK is owed any more
         final int headerLength = optionsEnd - Ipv4Header.MIN_HEADER_LENGTH;
         final int tcpLength = headerLength + payloadLength;
         txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
         txTcp.srcPort(t.localPort)
                 .dstPort(t.remotePort)
                 .seq(seq)
-                .ackNum(t.rcvNxt)
+                .ackNum(t.rx.rcvNxt)
                 .dataOffset(headerLength / 4)
                 .flags(flags)
-                .window(t.windowField())
+                .window(t.rx.windowField(t.sndMss))
                 .urgentPointer(0);
         if (payloadLength > 0) {
             t.sendRing.copyOut(t.sendRing.readIndex() + ringOffset, tx, optionsEnd, payloadLength);
@@ -498,21 +499,21 @@ public final class TcpEngine {
         final int optionsStart = Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH;
         int o = TcpOptions.writeMss(tx, optionsStart, config.mssBytes());
         if (offerWscale) {
-            o = TcpOptions.writeWindowScale(tx, o, t.rcvWscale);
+            o = TcpOptions.writeWindowScale(tx, o, t.rx.rcvWscale);
         }
         if (offerSack) {
             o = TcpOptions.writeSackPermitted(tx, o);
         }
         if (synAck ? t.tsOk : config.timestamps()) {
-            o = TcpOptions.writeTimestamps(tx, o, t.tsVal(), synAck ? t.tsRecent : 0);
+            o = TcpOptions.writeTimestamps(tx, o, t.tsVal(), synAck ? t.rx.tsRecent : 0);
         }
-        t.lastAckSent = t.rcvNxt;
+        t.rx.lastAckSent = t.rx.rcvNxt;
         final int tcpLength = o - Ipv4Header.MIN_HEADER_LENGTH;
         txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
         txTcp.srcPort(t.localPort)
                 .dstPort(t.remotePort)
                 .seq(t.iss)
-                .ackNum(synAck ? t.rcvNxt : 0)
+                .ackNum(synAck ? t.rx.rcvNxt : 0)
                 .dataOffset(tcpLength / 4)
                 .flags(synAck ? TcpHeader.SYN | TcpHeader.ACK : TcpHeader.SYN)
                 .window(window)

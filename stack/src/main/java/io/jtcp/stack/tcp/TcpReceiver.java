@@ -1,0 +1,298 @@
+package io.jtcp.stack.tcp;
+
+import io.jtcp.stack.StackConfig;
+import io.jtcp.stack.wire.Seq;
+import io.jtcp.stack.wire.TcpOptions;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The receiving half of a connection (CS144's "receiver"): the receive sequence space (RFC 9293
+ * §3.3.1, fields named as there), the receive ring and the reassembly of out-of-order text, the
+ * window we advertise, and the ACKs we owe (when, and with which SACK blocks).
+ *
+ * <p>It knows nothing of the connection's state: {@link Tcb} runs the state machine, decides
+ * which text reaches this class (the acceptability test and trimming stay there, because
+ * §3.10.7.4 checks RST, SYN and the ACK field between them and the text), and learns what
+ * happened from return values. It sends nothing either: the ACK-generation flags tell the
+ * sender what the next segment has to carry.
+ */
+final class TcpReceiver {
+    /** {@link #receive} could not keep an out-of-order segment: all reassembly ranges are in use. */
+    static final int REASSEMBLY_FULL = -1;
+    /** {@link #read}: nothing is buffered. */
+    static final int NOTHING_BUFFERED = -1;
+
+    private static final int MAX_OOO_RANGES = 32;
+
+    private final StackConfig config;
+
+    // ---- receive sequence space (RFC 9293 §3.3.1) ----
+    int irs;
+    int rcvNxt;
+    int rcvAdvEdge; // right edge of the window we advertised (never moves left)
+    int rcvWscale; // RFC 7323 §2.2 Rcv.Wind.Shift, from the ring's size; 0 unless both SYNs offered it
+    int tsRecent; // RFC 7323 §4.3 TS.Recent
+    int lastAckSent; // RFC 7323 §4.3 Last.ACK.sent
+
+    // ---- buffered text ----
+    ByteRing recvRing; // null once given back to the engine's pool
+    final Reassembler reassembler = new Reassembler(MAX_OOO_RANGES);
+    long lastOooIndex; // ring index of the most recent out-of-order segment (first SACK block)
+    boolean peerFinPending; // FIN seen beyond a hole
+    int peerFinSeq;
+    boolean peerClosed;
+    boolean appClosed; // close() called: received data is discarded
+    long bytesReceived;
+
+    // ---- ACK generation ----
+    boolean ackPending;
+    boolean ackNow; // RFC 5681 §4.2: out-of-order or gap-filling data is ACKed at once, not per batch
+    boolean delayedAckPending; // in-order data whose ACK may wait (RFC 5681 §4.2)
+    int unackedBytes; // in-order bytes received since our last ACK
+    long delayedAckDeadlineNs = Long.MAX_VALUE;
+
+    TcpReceiver(StackConfig config, ByteRing recvRing) {
+        this.config = config;
+        this.recvRing = recvRing;
+        final int cap = recvRing.capacity();
+        int shift = 0;
+        while ((cap >> shift) > 65_535 && shift < TcpOptions.MAX_WSCALE) {
+            shift++;
+        }
+        this.rcvWscale = shift;
+    }
+
+    /** The peer's SYN: its sequence number is IRS, the next byte expected follows it. */
+    void onSyn(int segSeq) {
+        irs = segSeq;
+        rcvNxt = irs + 1;
+    }
+
+    /** The window a SYN or SYN-ACK carries: never scaled (RFC 7323 §2.2). */
+    int synWindow() {
+        return Math.min(recvRing.free(), 65_535);
+    }
+
+    /** RCV.WND: what is left of the window we advertised. */
+    int rcvWnd() {
+        return Seq.diff(rcvAdvEdge, rcvNxt);
+    }
+
+    // =====================================================================================
+    // Segment text (RFC 9293 §3.10.7.4 "seventh" and "eighth")
+    // =====================================================================================
+
+    /** True when text ending at {@code segEnd} lies past a FIN we already saw. */
+    boolean beyondPeerFin(int segEnd) {
+        return peerClosed || peerFinPending && Seq.gt(segEnd, peerFinSeq);
+    }
+
+    /**
+     * Places trimmed, in-window text starting at {@code seq} into the ring: in order it is
+     * delivered (with whatever it joins in the reassembler), beyond a hole it waits there.
+     *
+     * @return bytes newly readable by the application (0 when queued out of order, or discarded
+     *     after close()), or {@link #REASSEMBLY_FULL} when the segment could not be kept
+     */
+    int receive(DirectBuffer src, int seq, int payloadOffset, int payloadLength) {
+        // RFC 5681 §4.2: ACK at least every second full-sized segment; in-order data with no
+        // gap pending may wait for the delayed-ACK timer, anything else is ACKed at once.
+        if (config.delayedAckNs() > 0 && seq == rcvNxt && reassembler.isEmpty()) {
+            unackedBytes += payloadLength;
+            if (unackedBytes >= 2 * config.mssBytes()) {
+                ackPending = true;
+            } else {
+                delayedAckPending = true;
+            }
+        } else {
+            ackPending = true; // out of order → immediate duplicate ACK below (ackNow)
+        }
+        final int offset = Seq.diff(seq, rcvNxt);
+        final long base = recvRing.writeIndex();
+        if (offset == 0) {
+            recvRing.copyIn(base, src, payloadOffset, payloadLength);
+            ackNow |= !reassembler.isEmpty(); // fills (part of) a gap
+            final long edge = reassembler.advance(base + payloadLength);
+            final int delivered = (int) (edge - base);
+            recvRing.commit(delivered);
+            rcvNxt += delivered;
+            bytesReceived += delivered;
+            if (appClosed) {
+                recvRing.consume(recvRing.size());
+                return 0;
+            }
+            return delivered;
+        }
+        if (reassembler.add(base + offset, base + offset + payloadLength)) {
+            recvRing.copyIn(base + offset, src, payloadOffset, payloadLength);
+            lastOooIndex = base + offset;
+            ackNow = true; // a duplicate ACK the sender counts toward fast retransmit
+            return 0;
+        }
+        return REASSEMBLY_FULL;
+    }
+
+    /** The peer's FIN takes sequence number {@code finSeq}; it counts once the text before it is in. */
+    void receiveFin(int finSeq) {
+        peerFinPending = true;
+        peerFinSeq = finSeq;
+        ackPending = true;
+    }
+
+    /**
+     * True once, when the peer's FIN is next in sequence: it takes its sequence number and the
+     * peer's stream ends here (the connection then changes state, RFC 9293 §3.10.7.4 "eighth").
+     */
+    boolean takePeerFin() {
+        if (!peerFinPending || rcvNxt != peerFinSeq) {
+            return false;
+        }
+        peerFinPending = false;
+        peerClosed = true;
+        rcvNxt += 1;
+        ackPending = true;
+        return true;
+    }
+
+    // =====================================================================================
+    // ACK generation: delayed ACK, window, SACK blocks
+    // =====================================================================================
+
+    /** Every segment we send carries the ACK field: nothing is owed after it. */
+    void onAckSent() {
+        lastAckSent = rcvNxt;
+        delayedAckPending = false;
+        unackedBytes = 0;
+        delayedAckDeadlineNs = Long.MAX_VALUE;
+    }
+
+    /** An ACK that may wait starts the delayed-ACK timer, unless it runs already. */
+    void armDelayedAck(long nowNs) {
+        if (delayedAckPending && delayedAckDeadlineNs == Long.MAX_VALUE) {
+            delayedAckDeadlineNs = nowNs + config.delayedAckNs();
+        }
+    }
+
+    /** The delayed-ACK timer fired. Returns true when it turned a waiting ACK into one owed now. */
+    boolean onDelayedAckTimer() {
+        delayedAckDeadlineNs = Long.MAX_VALUE;
+        if (delayedAckPending) {
+            ackPending = true;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The window field for an outgoing segment; moves the advertised edge per receiver SWS
+     * avoidance, whose threshold is the peer's segment size {@code sndMss} (Eff.snd.MSS).
+     */
+    int windowField(int sndMss) {
+        if (recvRing != null) {
+            final int free = appClosed ? recvRing.capacity() : recvRing.free();
+            final int candidate = rcvNxt + Math.min((free >>> rcvWscale) << rcvWscale, 65_535 << rcvWscale);
+            // RFC 9293 §3.8.6.2.2: move the right edge only by at least min(buffer/2, MSS).
+            final int threshold = Math.min(recvRing.capacity() / 2, sndMss);
+            if (Seq.gt(candidate, rcvAdvEdge) && Seq.diff(candidate, rcvAdvEdge) >= threshold) {
+                rcvAdvEdge = candidate;
+            } else if (Seq.lt(rcvAdvEdge, rcvNxt)) {
+                rcvAdvEdge = rcvNxt;
+            }
+        }
+        final int wnd = Math.max(rcvWnd(), 0);
+        // Rounded down (as Linux does): the peer's view of the right edge never passes ours, so it
+        // never sends bytes we must trim. RFC 7323 §2.4 accepts the apparent shrink of < 2^shift.
+        return Math.min(wnd >>> rcvWscale, 65_535);
+    }
+
+    /**
+     * After the application read: true when enough space freed up to be worth a window update
+     * (RFC 9293 §3.8.6.2.2), with the same threshold as {@link #windowField}.
+     */
+    boolean windowUpdateDue(int sndMss) {
+        final int advertised = rcvWnd();
+        // What windowField() could advertise: free space, but never beyond 65535 << scale (an
+        // "update" past that cap repeats the same window: a duplicate ACK, RFC 5681 §2).
+        final int free = (int) Math.min(recvRing.free(), 65_535L << rcvWscale);
+        final int threshold = Math.min(recvRing.capacity() / 2, sndMss);
+        return free - advertised >= threshold && free >= 2 * advertised;
+    }
+
+    /** SACK blocks the next segment would carry, at most {@code maxBlocks}. */
+    int sackBlockCount(int maxBlocks) {
+        return recvRing != null ? Math.min(reassembler.rangeCount(), maxBlocks) : 0;
+    }
+
+    /**
+     * Fills {@code edges} with at most {@code maxBlocks} SACK blocks (left, right pairs in sequence
+     * space) and returns their count. RFC 2018 §4: the first block holds the most recently
+     * received segment; the others follow in ascending order.
+     */
+    int sackBlocks(int[] edges, int maxBlocks) {
+        final int ranges = reassembler.rangeCount();
+        if (recvRing == null || ranges == 0) {
+            return 0;
+        }
+        final long base = recvRing.writeIndex();
+        int first = 0;
+        for (int i = 0; i < ranges; i++) {
+            if (reassembler.start(i) <= lastOooIndex && lastOooIndex < reassembler.end(i)) {
+                first = i;
+                break;
+            }
+        }
+        int n = 0;
+        edges[0] = rcvNxt + (int) (reassembler.start(first) - base);
+        edges[1] = rcvNxt + (int) (reassembler.end(first) - base);
+        n++;
+        for (int i = 0; i < ranges && n < maxBlocks; i++) {
+            if (i != first) {
+                edges[2 * n] = rcvNxt + (int) (reassembler.start(i) - base);
+                edges[2 * n + 1] = rcvNxt + (int) (reassembler.end(i) - base);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // =====================================================================================
+    // The application's side
+    // =====================================================================================
+
+    /** Copies up to {@code length} buffered bytes out: their count, or {@link #NOTHING_BUFFERED}. */
+    int read(MutableDirectBuffer dst, int offset, int length) {
+        final ByteRing ring = recvRing;
+        if (ring == null || ring.size() == 0) {
+            return NOTHING_BUFFERED;
+        }
+        final int n = Math.min(length, ring.size());
+        ring.copyOut(ring.readIndex(), dst, offset, n);
+        ring.consume(n);
+        return n;
+    }
+
+    /** As {@link #read(MutableDirectBuffer, int, int)}, into an array. */
+    int read(byte[] dst, int offset, int length) {
+        final ByteRing ring = recvRing;
+        if (ring == null || ring.size() == 0) {
+            return NOTHING_BUFFERED;
+        }
+        final int n = Math.min(length, ring.size());
+        ring.copyOut(ring.readIndex(), dst, offset, n);
+        ring.consume(n);
+        return n;
+    }
+
+    int readableBytes() {
+        return recvRing == null ? 0 : recvRing.size();
+    }
+
+    /** The application closed: what it has not read, and whatever arrives from now on, is discarded. */
+    void close() {
+        appClosed = true;
+        if (recvRing != null) {
+            recvRing.consume(recvRing.size());
+        }
+    }
+}
