@@ -175,6 +175,11 @@ public final class NetworkStack {
         tcp.closeAll(nowNs);
     }
 
+    /** Passive opens still in SYN_RECEIVED (a SYN flood shows here, bounded by maxHalfOpen). */
+    public int halfOpenCount() {
+        return tcp.halfOpenCount();
+    }
+
     /** Connections not yet closed for good (TIME_WAIT excluded): what a graceful shutdown waits for. */
     public int openConnectionCount() {
         return tcp.openConnectionCount();

@@ -14,6 +14,7 @@ public final class StackConfig {
     private int sendBufferBytes = 1 << 20;
     private int receiveBufferBytes = 1 << 20;
     private int maxConnections = 65_536;
+    private int maxHalfOpen = 1024; // like Linux's tcp_max_syn_backlog
     private long initialRtoNs = 1000 * MS; // RFC 6298 §2.1
     private long minRtoNs = 200 * MS; // Linux's TCP_RTO_MIN; RFC 6298 §2.4 says 1 s
     private long maxRtoNs = 60_000 * MS; // RFC 6298 §2.5 allows a maximum of at least 60 s
@@ -86,6 +87,22 @@ public final class StackConfig {
 
     public StackConfig maxConnections(int max) {
         this.maxConnections = max;
+        return this;
+    }
+
+    public int maxHalfOpen() {
+        return maxHalfOpen;
+    }
+
+    /**
+     * Passive opens allowed in SYN_RECEIVED at once; further SYNs are dropped (and counted) until
+     * handshakes complete or time out, so a SYN flood is bounded apart from the table size.
+     */
+    public StackConfig maxHalfOpen(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxHalfOpen must be at least 1: " + max);
+        }
+        this.maxHalfOpen = max;
         return this;
     }
 

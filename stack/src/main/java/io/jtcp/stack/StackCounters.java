@@ -32,6 +32,8 @@ public final class StackCounters {
     public long tcpConnectionsAccepted;
     public long tcpConnectionsFailed;
     public long icmpEchoReplies;
+    /** Connection buffers (send or receive rings) allocated because the pool was empty. */
+    public long tcpRingsAllocated;
 
     /** Counts one drop; {@link DropReason#NONE} is not a drop and is ignored. */
     public void drop(DropReason reason) {

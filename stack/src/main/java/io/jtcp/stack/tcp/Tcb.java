@@ -116,8 +116,20 @@ final class Tcb implements TcpConnection {
         this.passiveOpen = passive;
         this.nagle = engine.config.nagle();
         this.rtt = new RttEstimator(engine.config.initialRtoNs(), engine.config.minRtoNs(), engine.config.maxRtoNs());
-        this.sendRing = engine.takeSendRing();
-        this.rx = new TcpReceiver(engine.config, engine.takeRecvRing());
+        // A passive open takes its buffers only when the handshake completes (takeBuffers), so a
+        // SYN flood costs small half-open TCBs, not megabytes of rings each.
+        this.sendRing = passive ? null : engine.takeSendRing();
+        this.rx = new TcpReceiver(engine.config, passive ? null : engine.takeRecvRing());
+    }
+
+    /** The handshake completed on a passive open: now the connection needs its rings. */
+    private void takeBuffers() {
+        if (sendRing == null) {
+            sendRing = engine.takeSendRing();
+        }
+        if (rx.recvRing == null) {
+            rx.recvRing = engine.takeRecvRing();
+        }
     }
 
     // =====================================================================================
@@ -429,6 +441,7 @@ final class Tcb implements TcpConnection {
                 sndWl1 = seq;
                 sndWl2 = segAck;
                 synPending = false;
+                takeBuffers();
                 setState(TcpState.ESTABLISHED);
                 events |= EV_CONNECTED;
                 if (finQueued) {

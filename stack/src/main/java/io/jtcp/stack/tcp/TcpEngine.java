@@ -49,6 +49,7 @@ public final class TcpEngine {
     private final int[] sackEdges = new int[2 * Tcb.MAX_SACK_BLOCKS];
     private int ipIdentification;
     private int ephemeralCounter;
+    private int halfOpen;
 
     private long challengeWindowStartNs;
     private int challengeCount;
@@ -153,6 +154,10 @@ public final class TcpEngine {
         if (connections.size() >= config.maxConnections()) {
             // Like a full SYN queue: drop silently, the peer retries.
             drop(DropReason.TCP_TABLE_FULL, seg);
+            return;
+        }
+        if (halfOpen >= config.maxHalfOpen()) {
+            drop(DropReason.TCP_SYN_BACKLOG_FULL, seg);
             return;
         }
         final int localPort = seg.dstPort();
@@ -394,6 +399,13 @@ public final class TcpEngine {
     }
 
     void onStateChange(Tcb t, TcpState from, TcpState to) {
+        if (t.passiveOpen) {
+            if (to == TcpState.SYN_RECEIVED) {
+                halfOpen++;
+            } else if (from == TcpState.SYN_RECEIVED) {
+                halfOpen--;
+            }
+        }
         if (tracer != null) {
             tracer.onStateChange(nowNs, t, from, to);
         }
@@ -414,12 +426,25 @@ public final class TcpEngine {
 
     ByteRing takeSendRing() {
         final ByteRing r = sendRingPool.pollFirst();
-        return r != null ? r : new ByteRing(config.sendBufferBytes());
+        if (r != null) {
+            return r;
+        }
+        counters.tcpRingsAllocated++;
+        return new ByteRing(config.sendBufferBytes());
     }
 
     ByteRing takeRecvRing() {
         final ByteRing r = recvRingPool.pollFirst();
-        return r != null ? r : new ByteRing(config.receiveBufferBytes());
+        if (r != null) {
+            return r;
+        }
+        counters.tcpRingsAllocated++;
+        return new ByteRing(config.receiveBufferBytes());
+    }
+
+    /** Passive opens in SYN_RECEIVED (bounded by {@code StackConfig.maxHalfOpen}). */
+    public int halfOpenCount() {
+        return halfOpen;
     }
 
     /**

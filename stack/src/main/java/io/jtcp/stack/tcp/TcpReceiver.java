@@ -55,7 +55,9 @@ final class TcpReceiver {
     TcpReceiver(StackConfig config, ByteRing recvRing) {
         this.config = config;
         this.recvRing = recvRing;
-        final int cap = recvRing.capacity();
+        // From the configured size, not the ring: a passive open gets its ring only once
+        // established, yet offers its window scale on the SYN-ACK.
+        final int cap = config.receiveBufferBytes();
         int shift = 0;
         while ((cap >> shift) > 65_535 && shift < TcpOptions.MAX_WSCALE) {
             shift++;
@@ -71,7 +73,7 @@ final class TcpReceiver {
 
     /** The window a SYN or SYN-ACK carries: never scaled (RFC 7323 §2.2). */
     int synWindow() {
-        return Math.min(recvRing.free(), 65_535);
+        return Math.min(recvRing != null ? recvRing.free() : config.receiveBufferBytes(), 65_535);
     }
 
     /** RCV.WND: what is left of the window we advertised. */
