@@ -4,4 +4,5 @@
 # they skip, unless JTCP_REQUIRE_TUN=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+./src/deps.sh
 exec mvn -B -ntp verify "$@"
