@@ -2,6 +2,8 @@ package io.jtcp.bench;
 
 import io.jtcp.stack.NetworkStack;
 import io.jtcp.stack.StackConfig;
+import io.jtcp.stack.tcp.TcpConnection;
+import io.jtcp.stack.tcp.TcpHandler;
 import io.jtcp.stack.wire.Checksum;
 import io.jtcp.stack.wire.Ipv4Header;
 import io.jtcp.stack.wire.TcpHeader;
@@ -34,6 +36,34 @@ final class ScriptedPeer {
         final byte[] secret = new byte[16];
         secret[3] = 42;
         return new StackConfig().localAddr(STACK_ADDR).isnSecret(secret);
+    }
+
+    /**
+     * Opens a connection from this peer to {@code stack}, listening on {@code port}: SYN, the
+     * stack's SYN-ACK, ACK. Leaves {@link #peerSeq} at the peer's next sequence number and returns
+     * the accepted connection.
+     */
+    TcpConnection establish(NetworkStack stack, int port, long nowNs) {
+        final TcpConnection[] accepted = new TcpConnection[1];
+        stack.listen(port, c -> {
+            accepted[0] = c;
+            return new TcpHandler() {};
+        });
+        final int iss = 1_000;
+        int len = build(port, TcpHeader.SYN, iss, 0, 65_535, 0, true);
+        stack.onPacket(nowNs, packet, 0, len);
+        stack.flush(nowNs);
+        if ((lastFlags & (TcpHeader.SYN | TcpHeader.ACK)) != (TcpHeader.SYN | TcpHeader.ACK)) {
+            throw new IllegalStateException("no SYN-ACK");
+        }
+        peerSeq = iss + 1;
+        len = build(port, TcpHeader.ACK, peerSeq, peerAck, 65_535, 0, false);
+        stack.onPacket(nowNs, packet, 0, len);
+        stack.flush(nowNs);
+        if (accepted[0] == null) {
+            throw new IllegalStateException("not accepted");
+        }
+        return accepted[0];
     }
 
     /** Sink hook: remembers the last segment the stack sent (its seq/ack drive the script). */

@@ -100,6 +100,21 @@ final class ByteRing {
         }
     }
 
+    /** The backing buffer, for readers handed bytes in place ({@link TcpReader}). */
+    DirectBuffer buffer() {
+        return buffer;
+    }
+
+    /** Position in {@link #buffer()} of the byte at the read index. */
+    int readPosition() {
+        return (int) (readIndex & mask);
+    }
+
+    /** Committed bytes from the read index up to the end of the buffer or the write index. */
+    int contiguousReadable() {
+        return Math.min(size(), capacity - readPosition());
+    }
+
     /** Marks {@code n} bytes placed by {@link #copyIn} at the write index as committed. */
     void commit(int n) {
         writeIndex += n;

@@ -1277,27 +1277,36 @@ final class Tcb implements TcpConnection {
 
     @Override
     public int read(MutableDirectBuffer dst, int offset, int length) {
-        final int n = rx.read(dst, offset, length);
-        if (n == TcpReceiver.NOTHING_BUFFERED) {
-            return endOfInput() ? -1 : 0;
-        }
-        afterRead();
-        return n;
+        return afterRead(rx.read(dst, offset, length));
     }
 
     @Override
     public int read(byte[] dst, int offset, int length) {
-        final int n = rx.read(dst, offset, length);
-        if (n == TcpReceiver.NOTHING_BUFFERED) {
-            return endOfInput() ? -1 : 0;
-        }
-        afterRead();
-        return n;
+        return afterRead(rx.read(dst, offset, length));
+    }
+
+    @Override
+    public int read(TcpReader reader) {
+        return afterRead(rx.read(reader));
+    }
+
+    @Override
+    public int skip(int length) {
+        return afterRead(rx.skip(length));
     }
 
     /** Nothing buffered, and nothing more will come. */
     private boolean endOfInput() {
         return rx.peerClosed || state == TcpState.CLOSED || rx.recvRing == null;
+    }
+
+    /** A read's result for the application: -1 at the end of the stream, else the byte count. */
+    private int afterRead(int n) {
+        if (n == TcpReceiver.NOTHING_BUFFERED) {
+            return endOfInput() ? -1 : 0;
+        }
+        afterRead();
+        return n;
     }
 
     /** A window update once the application freed enough space (RFC 9293 §3.8.6.2.2). */

@@ -37,6 +37,22 @@ public interface TcpConnection {
 
     int read(byte[] dst, int offset, int length);
 
+    /**
+     * Zero-copy read: hands the buffered in-order bytes to {@code reader} where they lie in the
+     * receive buffer (one piece, or two when they wrap around its end) and releases as many as it
+     * reports consumed. Saves the copy {@link #read(MutableDirectBuffer, int, int)} makes.
+     *
+     * @return bytes consumed; 0 when none is buffered yet; -1 when the peer closed and all is read
+     */
+    int read(TcpReader reader);
+
+    /**
+     * Discards up to {@code length} buffered bytes without copying them.
+     *
+     * @return bytes discarded; 0 when none is buffered yet; -1 when the peer closed and all is read
+     */
+    int skip(int length);
+
     /** Bytes buffered for reading. */
     int readableBytes();
 

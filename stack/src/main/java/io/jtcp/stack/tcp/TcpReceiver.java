@@ -286,6 +286,46 @@ final class TcpReceiver {
         return n;
     }
 
+    /**
+     * Hands buffered bytes to {@code reader} in place: the run up to the ring's end, then (if it
+     * took all of that) the run from the ring's start. Returns the bytes consumed, or {@link
+     * #NOTHING_BUFFERED}.
+     */
+    int read(TcpReader reader) {
+        final ByteRing ring = recvRing;
+        if (ring == null || ring.size() == 0) {
+            return NOTHING_BUFFERED;
+        }
+        int total = 0;
+        for (int piece = 0; piece < 2 && ring.size() > 0; piece++) {
+            final int length = ring.contiguousReadable();
+            final int taken = reader.onBytes(ring.buffer(), ring.readPosition(), length);
+            if (taken < 0 || taken > length) {
+                throw new IllegalArgumentException("reader consumed " + taken + " of " + length + " bytes");
+            }
+            if (recvRing != ring || appClosed) {
+                return total + taken; // closed from inside the callback: the ring was emptied already
+            }
+            ring.consume(taken);
+            total += taken;
+            if (taken < length) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    /** Discards up to {@code length} buffered bytes: their count, or {@link #NOTHING_BUFFERED}. */
+    int skip(int length) {
+        final ByteRing ring = recvRing;
+        if (ring == null || ring.size() == 0) {
+            return NOTHING_BUFFERED;
+        }
+        final int n = Math.min(Math.max(length, 0), ring.size());
+        ring.consume(n);
+        return n;
+    }
+
     int readableBytes() {
         return recvRing == null ? 0 : recvRing.size();
     }

@@ -28,7 +28,10 @@ public final class Checksum {
      * @return the folded 16-bit partial sum (not complemented)
      */
     public static int sum(DirectBuffer buffer, int offset, int length, int initial) {
-        long acc = 0;
+        // Everything is summed in native order and folded once: RFC 1071 §2(B) lets the byte swap
+        // into network order happen once at the end, so the network-order initial value is
+        // swapped into native order first (a byte swap of each 16-bit half of it).
+        long acc = (NATIVE_LITTLE_ENDIAN ? Integer.reverseBytes(initial) : initial) & 0xFFFF_FFFFL;
         int i = offset;
         final int wordsEnd = offset + (length & ~7);
         while (i < wordsEnd) {
@@ -36,26 +39,33 @@ public final class Checksum {
             acc += (w >>> 32) + (w & 0xFFFF_FFFFL);
             i += 8;
         }
-        // Fold the native-order words to 16 bits and swap into network order (RFC 1071 §2(B)).
-        int bulk = fold(acc);
-        if (NATIVE_LITTLE_ENDIAN) {
-            bulk = ((bulk & 0xFF) << 8) | (bulk >>> 8);
+        if (i < offset + length) {
+            acc += nativeTailSum(buffer, i, offset + length - i);
         }
-        long tail = bulk + (initial & 0xFFFF_FFFFL);
+        final int folded = fold(acc);
+        return NATIVE_LITTLE_ENDIAN ? ((folded & 0xFF) << 8) | (folded >>> 8) : folded;
+    }
+
+    /** Native-order sum of the last {@code length < 8} bytes of a range, the odd byte zero-padded. */
+    private static long nativeTailSum(DirectBuffer buffer, int offset, int length) {
+        long acc = 0;
+        int i = offset;
         final int end = offset + length;
         if (end - i >= 4) {
-            tail += buffer.getInt(i, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL;
+            acc += buffer.getInt(i, ByteOrder.nativeOrder()) & 0xFFFF_FFFFL;
             i += 4;
         }
         if (end - i >= 2) {
-            tail += buffer.getShort(i, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            acc += buffer.getShort(i, ByteOrder.nativeOrder()) & 0xFFFF;
             i += 2;
         }
         if (i < end) {
-            // An odd final byte is padded with a zero byte on the right (RFC 1071 §1).
-            tail += (buffer.getByte(i) & 0xFF) << 8;
+            // An odd final byte is padded with a zero byte on the right (RFC 1071 §1): in a
+            // little-endian word that byte is the low one.
+            final int b = buffer.getByte(i) & 0xFF;
+            acc += NATIVE_LITTLE_ENDIAN ? b : b << 8;
         }
-        return fold(tail);
+        return acc;
     }
 
     /** Sum of the TCP/UDP pseudo-header (RFC 9293 §3.1): source, destination, zero, protocol, length. */
@@ -92,16 +102,26 @@ public final class Checksum {
         return ~fold(acc) & 0xFFFF;
     }
 
-    /** RFC 1624 for a changed 32-bit field (an address or a sequence number): two word updates. */
+    /**
+     * RFC 1624 for a changed 32-bit field (an address or a sequence number): eqn. 3 with both of its
+     * 16-bit words in one sum, folded once.
+     */
     public static int update32(int oldChecksum, int oldValue, int newValue) {
-        return update(update(oldChecksum, oldValue >>> 16, newValue >>> 16), oldValue & 0xFFFF, newValue & 0xFFFF);
+        final long acc = (~oldChecksum & 0xFFFF)
+                + (~oldValue >>> 16)
+                + (~oldValue & 0xFFFF)
+                + (newValue >>> 16)
+                + (newValue & 0xFFFF);
+        return ~fold(acc) & 0xFFFF;
     }
 
+    /**
+     * Folds a 64-bit sum to 16 bits with end-around carries: adding a word to itself rotated by
+     * half its width leaves the one's-complement sum of the halves, carry included, in the upper
+     * half (the fold Linux's csum_fold uses).
+     */
     static int fold(long acc) {
-        acc = (acc >>> 32) + (acc & 0xFFFF_FFFFL);
-        acc = (acc >>> 16) + (acc & 0xFFFF);
-        acc = (acc >>> 16) + (acc & 0xFFFF);
-        acc = (acc >>> 16) + (acc & 0xFFFF);
-        return (int) acc;
+        final int s32 = (int) ((acc + Long.rotateRight(acc, 32)) >>> 32);
+        return (s32 + Integer.rotateRight(s32, 16)) >>> 16;
     }
 }

@@ -258,16 +258,25 @@ public final class Ipv4Header {
      * @return the header length (20)
      */
     public int writeHeader(int totalLength, int identification, int ttl, int protocol, int src, int dst) {
-        versionAndIhl(4, 5)
-                .tos(0)
-                .totalLength(totalLength)
-                .identification(identification)
-                .flagsAndFragment(FLAG_DF)
-                .ttl(ttl)
-                .protocol(protocol)
-                .srcAddr(src)
-                .dstAddr(dst)
-                .computeChecksum();
+        final int total = totalLength & 0xFFFF;
+        final int id = identification & 0xFFFF;
+        final int ttlProtocol = ((ttl & 0xFF) << 8) | (protocol & 0xFF);
+        // RFC 791 header checksum summed from the field values, not read back from the buffer.
+        final long sum = 0x4500L
+                + total
+                + id
+                + FLAG_DF
+                + ttlProtocol
+                + (src >>> 16)
+                + (src & 0xFFFF)
+                + (dst >>> 16)
+                + (dst & 0xFFFF);
+        final int checksum = ~Checksum.fold(sum) & 0xFFFF;
+        buffer.putInt(offset, 0x4500_0000 | total, ByteOrder.BIG_ENDIAN);
+        buffer.putInt(offset + 4, (id << 16) | FLAG_DF, ByteOrder.BIG_ENDIAN);
+        buffer.putInt(offset + 8, (ttlProtocol << 16) | checksum, ByteOrder.BIG_ENDIAN);
+        buffer.putInt(offset + SRC_ADDR_OFFSET, src, ByteOrder.BIG_ENDIAN);
+        buffer.putInt(offset + DST_ADDR_OFFSET, dst, ByteOrder.BIG_ENDIAN);
         return MIN_HEADER_LENGTH;
     }
 

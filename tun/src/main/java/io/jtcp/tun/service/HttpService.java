@@ -28,7 +28,6 @@ public final class HttpService implements TcpListener {
     public static final long MAX_PATTERN_BYTES = 1L << 40;
 
     private final Supplier<String> statusPage;
-    private final byte[] scratch = new byte[16 * 1024];
     private long requests;
 
     /** @param statusPage renders the HTML of {@code GET /}, on the stack's thread */
@@ -156,7 +155,7 @@ public final class HttpService implements TcpListener {
             consume(k);
             bodyToSkip -= k;
             while (bodyToSkip > 0) {
-                int n = c.read(scratch, 0, (int) Math.min(bodyToSkip, scratch.length));
+                int n = c.skip((int) Math.min(bodyToSkip, Integer.MAX_VALUE));
                 if (n < 0) {
                     finish(c);
                     return false;

@@ -3,6 +3,7 @@ package io.jtcp.tun.service;
 import io.jtcp.stack.tcp.CloseReason;
 import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.tcp.TcpHandler;
+import io.jtcp.stack.tcp.TcpReader;
 import io.jtcp.stack.tcp.TcpState;
 import io.jtcp.stack.wire.Ipv4Header;
 import java.io.ByteArrayOutputStream;
@@ -143,6 +144,30 @@ final class FakeConnection implements TcpConnection {
         }
         int n = Math.min(available, length);
         System.arraycopy(inbound.toByteArray(), readPosition, dst, offset, n);
+        readPosition += n;
+        return n;
+    }
+
+    @Override
+    public int read(TcpReader reader) {
+        int available = pendingInbound();
+        if (available == 0) {
+            return peerClosed ? -1 : 0;
+        }
+        // Offered in place from a copy, as the real ring offers its bytes where they lie.
+        byte[] all = inbound.toByteArray();
+        int taken = reader.onBytes(new org.agrona.concurrent.UnsafeBuffer(all), readPosition, available);
+        readPosition += taken;
+        return taken;
+    }
+
+    @Override
+    public int skip(int length) {
+        int available = pendingInbound();
+        if (available == 0) {
+            return peerClosed ? -1 : 0;
+        }
+        int n = Math.min(available, length);
         readPosition += n;
         return n;
     }
