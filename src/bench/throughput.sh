@@ -3,7 +3,8 @@
 # and deletes, addresses in 10.7.0.0/16):
 #   1. the raw TUN ceiling: `jtcp tun-bench` (MTU-sized UDP through the device, no TCP), write and read
 #   2. jtcp over TCP: download (curl of /bytes/N from jtcp's HTTP service) and upload (python3
-#      sendall()s into jtcp's discard service), at MTU 1500, 9000, 65000 and 1500 with --offload
+#      sendall()s into jtcp's discard service), at MTU 1500, 9000, 65000, and 1500 with
+#      --single-thread and with --offload
 #   3. the kernel's own TCP over a veth pair between two namespaces (iperf3, same MTUs)
 #   4. ratios: jtcp / raw TUN ceiling, jtcp / kernel
 # Usage: src/bench/throughput.sh [MiB]   (default 1024; TUN_SECONDS=3 IPERF_SECONDS=3 to change the timed runs)
@@ -98,6 +99,7 @@ print(time.perf_counter() - t)
   stop_serve
 }
 for mtu in "${mtus[@]}"; do jtcp_run "$mtu" "$mtu"; done
+jtcp_run single 1500 --single-thread
 jtcp_run offload 1500 --offload
 
 # 3. Kernel <-> kernel over veth (TSO/GRO on, as the kernel has them by default).
@@ -119,6 +121,7 @@ for mtu in "${mtus[@]}"; do
   note "kernel veth MTU $mtu: ${kern[$mtu]} Gbit/s"
 done
 kern[offload]="${kern[1500]}"
+kern[single]="${kern[1500]}"
 
 # 4. The table.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
@@ -127,8 +130,12 @@ echo "jtcp throughput, $mib MiB per transfer, $(nproc) vCPU, Linux $(uname -r), 
 echo
 echo "| path | raw TUN write | jtcp download | download / raw | raw TUN read | jtcp upload | upload / raw | kernel veth | download / kernel | upload / kernel |"
 echo "| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |"
-for key in "${mtus[@]}" offload; do
-  if [[ "$key" == offload ]]; then label="MTU 1500 --offload"; rawkey=65000; else label="MTU $key"; rawkey="$key"; fi
+for key in "${mtus[@]}" single offload; do
+  case "$key" in
+    offload) label="MTU 1500 --offload"; rawkey=65000 ;;
+    single) label="MTU 1500 --single-thread"; rawkey=1500 ;;
+    *) label="MTU $key"; rawkey="$key" ;;
+  esac
   rw="${raw_w[$rawkey]}"
   rr="${raw_r[$rawkey]}"
   [[ "$key" == offload ]] && { rw="($rw)"; rr="($rr)"; }
@@ -138,4 +145,5 @@ echo
 echo "raw TUN: \`jtcp tun-bench --seconds $tun_seconds\` (write: MTU-sized UDP into a kernel socket nobody reads;"
 echo "read: UDP GSO sender in the namespace, jtcp reads). --offload moves 64 KiB super-segments, so its row is"
 echo "set against the MTU 65000 raw ceiling (in parentheses) and against the kernel at MTU 1500 (which has TSO/GRO too)."
+echo "--single-thread: the event loop writes to the device itself (by default a second thread does the writes)."
 echo "kernel: iperf3 -t $iperf_seconds over veth between two namespaces. download = jtcp -> kernel (curl), upload = kernel -> jtcp (python3)."

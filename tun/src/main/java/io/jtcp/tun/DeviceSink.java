@@ -4,6 +4,7 @@ import io.jtcp.stack.PacketSink;
 import io.jtcp.stack.fault.FaultInjector;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -20,6 +21,7 @@ public final class DeviceSink implements PacketSink {
 
     private final UnsafeBuffer iov = new UnsafeBuffer(BufferUtil.allocateDirectAligned(32, 64));
     private FaultInjector faults;
+    private DeviceWriter deviceWriter;
     private long nowNs;
     private long packets;
     private long bytes;
@@ -27,6 +29,40 @@ public final class DeviceSink implements PacketSink {
     public DeviceSink(TunDevice device) {
         this.device = device;
         this.vnet = device.vnetHeader();
+    }
+
+    /**
+     * From now on packets go to a writer thread ({@link DeviceWriter}) instead of being written
+     * on the caller's thread.
+     */
+    public void startWriterThread(String threadName, int ringBytes, int largestPacket) {
+        if (deviceWriter == null) {
+            deviceWriter = new DeviceWriter(device, ringBytes, largestPacket, threadName);
+        }
+    }
+
+    /** Times the loop waited for room in the writer thread's ring (0 without a writer thread). */
+    public long writerFullWaits() {
+        return deviceWriter != null ? deviceWriter.fullWaits() : 0;
+    }
+
+    /** Packets dropped because the writer thread's ring stayed full for a second. */
+    public long writerTimeouts() {
+        return deviceWriter != null ? deviceWriter.claimTimeouts() : 0;
+    }
+
+    /** The loop is about to sleep: the writer thread must not sleep on queued packets. */
+    void endOfCycle() {
+        if (deviceWriter != null) {
+            deviceWriter.wakeIfSleeping();
+        }
+    }
+
+    /** Writes what is queued and stops the writer thread, if any. */
+    void stopWriterThread() {
+        if (deviceWriter != null) {
+            deviceWriter.stop(2_000);
+        }
     }
 
     /** Impairs outgoing packets from now on (null: none). */
@@ -74,6 +110,10 @@ public final class DeviceSink implements PacketSink {
     }
 
     private void writeWithHeader(DirectBuffer buffer, int offset, int length) {
+        if (deviceWriter != null) {
+            enqueue(true, buffer, offset, length);
+            return;
+        }
         final boolean written;
         if (buffer.byteArray() == null && buffer.addressOffset() != 0) {
             iov.putLong(0, header.addressOffset());
@@ -98,6 +138,10 @@ public final class DeviceSink implements PacketSink {
             writeWithHeader(buffer, offset, length);
             return;
         }
+        if (deviceWriter != null) {
+            enqueue(false, buffer, offset, length);
+            return;
+        }
         final boolean written;
         if (buffer.byteArray() == null && buffer.addressOffset() != 0) {
             written = device.write(buffer.addressOffset() + offset, length);
@@ -111,11 +155,28 @@ public final class DeviceSink implements PacketSink {
         }
     }
 
+    /** One packet into the writer thread's ring, copied there in place of the direct copy. */
+    private void enqueue(boolean withHeader, DirectBuffer buffer, int offset, int length) {
+        final int total = (withHeader ? VnetHeader.LENGTH : 0) + length;
+        final int index = deviceWriter.claim(total);
+        if (index < 0) {
+            return; // counted by the writer (claimTimeouts)
+        }
+        final MutableDirectBuffer ring = deviceWriter.buffer();
+        int at = index;
+        if (withHeader) {
+            ring.putBytes(at, header, 0, VnetHeader.LENGTH);
+            at += VnetHeader.LENGTH;
+        }
+        ring.putBytes(at, buffer, offset, length);
+        deviceWriter.commit(index);
+    }
+
     public long packets() {
-        return packets;
+        return deviceWriter != null ? deviceWriter.packets() : packets;
     }
 
     public long bytes() {
-        return bytes;
+        return deviceWriter != null ? deviceWriter.bytes() : bytes;
     }
 }

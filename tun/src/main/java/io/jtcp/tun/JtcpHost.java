@@ -68,6 +68,13 @@ public final class JtcpHost implements AutoCloseable {
                     new FaultInjector(faults.withSeed(faults.seed() + 1), tunConfig.mtuBytes()));
         }
         JtcpHost host = new JtcpHost(device, stack[0], loop);
+        // With offloads the writes are few (64 KiB super-segments) and a second thread only
+        // competed with the peer for the CPU (measured: upload 10.8 against 11.2-14.7 Gbit/s).
+        if (tunConfig.writerThread() && !tunConfig.vnetHeader()) {
+            loop.sink()
+                    .startWriterThread(
+                            "jtcp-" + device.name() + "-writer", tunConfig.writerRingBytes(), tunConfig.mtuBytes());
+        }
         loop.start("jtcp-" + device.name());
         return host;
     }

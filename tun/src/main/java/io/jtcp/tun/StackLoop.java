@@ -178,11 +178,13 @@ public final class StackLoop implements AutoCloseable {
                     e.printStackTrace();
                 }
                 if (!busy && tasks.isEmpty() && (running || draining)) {
+                    sink.endOfCycle();
                     sleep(draining ? Math.min(nextDeadlineNs(), graceDeadlineNs) : nextDeadlineNs());
                 }
             }
             engine.shutdown(System.nanoTime());
         } finally {
+            sink.stopWriterThread();
             LibC.close(eventFd);
             device.close();
             thread = null;

@@ -27,6 +27,8 @@ public final class TunConfig {
     private int txQueueLength = DEFAULT_TXQUEUELEN;
     private String netns;
     private boolean vnetHeader;
+    private boolean writerThread = true;
+    private int writerRingBytes = 8 << 20;
 
     public String name() {
         return name;
@@ -138,6 +140,34 @@ public final class TunConfig {
 
     public TunConfig vnetHeader(boolean enabled) {
         this.vnetHeader = enabled;
+        return this;
+    }
+
+    /**
+     * Packets to the device are written by a second thread ({@code DeviceWriter}) rather than by
+     * the loop: a TUN write runs the kernel's receive path for the packet inside the call, and on
+     * its own thread that overlaps with the engine's work. On by default, except with {@link
+     * #vnetHeader()} (64 KiB writes are few); off, one thread does all.
+     */
+    public boolean writerThread() {
+        return writerThread;
+    }
+
+    public TunConfig writerThread(boolean enabled) {
+        this.writerThread = enabled;
+        return this;
+    }
+
+    /** Size of the ring between the loop and the writer thread (a power of two, at least 64 KiB). */
+    public int writerRingBytes() {
+        return writerRingBytes;
+    }
+
+    public TunConfig writerRingBytes(int bytes) {
+        if (Integer.bitCount(bytes) != 1 || bytes < 65_536) {
+            throw new IllegalArgumentException("writer ring must be a power of two of at least 65536 bytes: " + bytes);
+        }
+        this.writerRingBytes = bytes;
         return this;
     }
 

@@ -54,6 +54,11 @@ final class JtcpFixture implements AutoCloseable {
     }
 
     static JtcpFixture start(String purpose, Path pcapFile, FaultSpec faults, boolean offload) {
+        return start(purpose, pcapFile, faults, new TunConfig().vnetHeader(offload));
+    }
+
+    /** With device settings of the test's own ({@code tunConfig}'s namespace is set here). */
+    static JtcpFixture start(String purpose, Path pcapFile, FaultSpec faults, TunConfig tunConfig) {
         TestNetns ns = new TestNetns(purpose);
         try {
             long startNs = System.nanoTime();
@@ -66,7 +71,7 @@ final class JtcpFixture implements AutoCloseable {
                 }
             };
             StackConfig config = new StackConfig().mslNs(500_000_000L).tracer(Tracers.of(states, pcap));
-            JtcpHost host = JtcpHost.start(new TunConfig().netns(ns.name()).vnetHeader(offload), config, faults);
+            JtcpHost host = JtcpHost.start(tunConfig.netns(ns.name()), config, faults);
             JtcpFixture f = new JtcpFixture(ns, host, pcap);
             host.run(() -> {
                 host.stack().listen(7, new EchoService());

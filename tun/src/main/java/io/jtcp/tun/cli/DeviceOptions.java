@@ -27,6 +27,12 @@ final class DeviceOptions {
     boolean offload;
 
     @Option(
+            names = "--single-thread",
+            description =
+                    "write packets on the event loop's thread too (default without --offload: a second thread writes them)")
+    boolean singleThread;
+
+    @Option(
             names = "--fault",
             paramLabel = "SPEC",
             description = {
@@ -49,6 +55,6 @@ final class DeviceOptions {
 
     /** The device settings, or a usage error (exit 2) naming what is wrong. */
     TunConfig tunConfig(CommandSpec spec) {
-        return link.tunConfig(spec, offload);
+        return link.tunConfig(spec, offload).writerThread(!singleThread);
     }
 }
