@@ -16,6 +16,7 @@ mib="${1:-1024}"
 tun_seconds="${TUN_SECONDS:-3}"
 iperf_seconds="${IPERF_SECONDS:-3}"
 bytes=$((mib * 1024 * 1024))
+warm_bytes=$((256 * 1024 * 1024))
 mtus=(1500 9000 65000)
 tag="$$"
 ns_raw="jtcp-braw-$tag"   # tun-bench
@@ -73,6 +74,16 @@ jtcp_run() { # key mtu [serve options...]
   serve=$!
   for _ in $(seq 100); do grep -q ready "$log" 2>/dev/null && break; sleep 0.1; done
   grep -q ready "$log" || { cat "$log" >&2; exit 1; }
+  # Warm-up, untimed: a fresh JVM spends its first seconds compiling (C1/C2 took about half a
+  # core during the first timed transfer), which is not the stack's steady state.
+  ip netns exec "$ns_tcp" curl -sS --fail --max-time 120 -o /dev/null "http://10.7.0.2/bytes/$warm_bytes"
+  ip netns exec "$ns_tcp" python3 -c "
+import socket
+s = socket.create_connection(('10.7.0.2', 9), timeout=120)
+s.sendall(bytes($warm_bytes))
+s.shutdown(socket.SHUT_WR)
+s.recv(1)
+"
   local secs
   secs=$(ip netns exec "$ns_tcp" curl -sS --fail --max-time 300 -o /dev/null \
     -w '%{size_download} %{time_total}' "http://10.7.0.2/bytes/$bytes" |

@@ -81,4 +81,16 @@ public class ReceivePathBenchmark {
         nowNs += 1_000;
         return n;
     }
+
+    /**
+     * The scripted peer's own share of {@link #receive}, not the stack's: patching seq/ack into
+     * the template (RFC 1624) and parsing a transmitted segment. Subtract it to see the stack.
+     */
+    @Benchmark
+    public int scriptedPeerOnly() {
+        peer.patch(seq, peer.peerAck);
+        peer.onTransmit(peer.packet, 0, dataLength);
+        seq += MSS;
+        return peer.lastLength;
+    }
 }

@@ -501,14 +501,8 @@ public final class TcpEngine {
         final int headerLength = optionsEnd - Ipv4Header.MIN_HEADER_LENGTH;
         final int tcpLength = headerLength + payloadLength;
         txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
-        txTcp.srcPort(t.localPort)
-                .dstPort(t.remotePort)
-                .seq(seq)
-                .ackNum(t.rx.rcvNxt)
-                .dataOffset(headerLength / 4)
-                .flags(flags)
-                .window(t.rx.windowField(t.sndMss))
-                .urgentPointer(0);
+        txTcp.writeFixed(
+                t.localPort, t.remotePort, seq, t.rx.rcvNxt, headerLength / 4, flags, t.rx.windowField(t.sndMss));
         if (payloadLength > 0) {
             t.sendRing.copyOut(t.sendRing.readIndex() + ringOffset, tx, optionsEnd, payloadLength);
         }
@@ -535,14 +529,14 @@ public final class TcpEngine {
         t.rx.lastAckSent = t.rx.rcvNxt;
         final int tcpLength = o - Ipv4Header.MIN_HEADER_LENGTH;
         txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
-        txTcp.srcPort(t.localPort)
-                .dstPort(t.remotePort)
-                .seq(t.iss)
-                .ackNum(synAck ? t.rx.rcvNxt : 0)
-                .dataOffset(tcpLength / 4)
-                .flags(synAck ? TcpHeader.SYN | TcpHeader.ACK : TcpHeader.SYN)
-                .window(window)
-                .urgentPointer(0);
+        txTcp.writeFixed(
+                t.localPort,
+                t.remotePort,
+                t.iss,
+                synAck ? t.rx.rcvNxt : 0,
+                tcpLength / 4,
+                synAck ? TcpHeader.SYN | TcpHeader.ACK : TcpHeader.SYN,
+                window);
         finishAndSend(t.remoteAddr, tcpLength, 0);
     }
 
@@ -552,14 +546,14 @@ public final class TcpEngine {
      */
     void sendRst(int src, int srcPort, int dst, int dstPort, int seq, int ack, boolean withAck) {
         txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, TcpHeader.MIN_HEADER_LENGTH);
-        txTcp.srcPort(srcPort)
-                .dstPort(dstPort)
-                .seq(seq)
-                .ackNum(withAck ? ack : 0)
-                .dataOffset(5)
-                .flags(withAck ? TcpHeader.RST | TcpHeader.ACK : TcpHeader.RST)
-                .window(0)
-                .urgentPointer(0);
+        txTcp.writeFixed(
+                srcPort,
+                dstPort,
+                seq,
+                withAck ? ack : 0,
+                5,
+                withAck ? TcpHeader.RST | TcpHeader.ACK : TcpHeader.RST,
+                0);
         counters.tcpRstsSent++;
         finishAndSend(dst, TcpHeader.MIN_HEADER_LENGTH, 0);
     }

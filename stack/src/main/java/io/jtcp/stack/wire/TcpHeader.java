@@ -243,6 +243,23 @@ public final class TcpHeader {
         return this;
     }
 
+    /**
+     * Writes the fixed 20 bytes (RFC 9293 §3.1) in five 32-bit stores, checksum and urgent pointer
+     * zero: the header of every segment the engine builds.
+     */
+    public TcpHeader writeFixed(
+            int srcPort, int dstPort, int seq, int ack, int dataOffsetWords, int flags, int window) {
+        buffer.putInt(offset + SRC_PORT_OFFSET, (srcPort << 16) | (dstPort & 0xFFFF), ByteOrder.BIG_ENDIAN);
+        buffer.putInt(offset + SEQ_OFFSET, seq, ByteOrder.BIG_ENDIAN);
+        buffer.putInt(offset + ACK_OFFSET, ack, ByteOrder.BIG_ENDIAN);
+        buffer.putInt(
+                offset + DATA_OFFSET_OFFSET,
+                (dataOffsetWords << 28) | ((flags & 0xFF) << 16) | (window & 0xFFFF),
+                ByteOrder.BIG_ENDIAN);
+        buffer.putInt(offset + CHECKSUM_OFFSET, 0, ByteOrder.BIG_ENDIAN);
+        return this;
+    }
+
     /** Computes and stores the checksum over the pseudo-header and the whole wrapped segment. */
     public TcpHeader computeChecksum(int srcAddr, int dstAddr) {
         checksum(0);
