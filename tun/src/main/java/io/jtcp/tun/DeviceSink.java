@@ -41,6 +41,11 @@ public final class DeviceSink implements PacketSink {
         }
     }
 
+    /** The writer thread's id, or -1 without one (for allocation measurements). */
+    public long writerThreadId() {
+        return deviceWriter != null ? deviceWriter.threadId() : -1;
+    }
+
     /** Times the loop waited for room in the writer thread's ring (0 without a writer thread). */
     public long writerFullWaits() {
         return deviceWriter != null ? deviceWriter.fullWaits() : 0;

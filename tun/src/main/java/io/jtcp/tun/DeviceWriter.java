@@ -151,6 +151,10 @@ final class DeviceWriter {
         }
     }
 
+    long threadId() {
+        return thread.getId();
+    }
+
     long packets() {
         return packets;
     }

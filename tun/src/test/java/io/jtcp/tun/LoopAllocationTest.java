@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * DESIGN.md rule 7, measured where it matters: bytes allocated by the loop thread (device reads and
- * writes, the engine, the services) while the kernel uploads 100 MiB to discard and downloads 100
+ * DESIGN.md rule 7, measured where it matters: bytes allocated by the loop thread (device reads,
+ * the engine, the services) and by the writer thread (device writes) while the kernel uploads 100 MiB to discard and downloads 100
  * MiB from HTTP. Per-connection setup may allocate; per-packet work may not.
  */
 @Tag("tun")
@@ -31,6 +31,8 @@ class LoopAllocationTest {
     void shouldNotAllocatePerPacketOnLoopThread() {
         try (JtcpFixture f = JtcpFixture.start("alloc", null)) {
             long tid = f.host.loop().threadId();
+            long writerTid = f.host.loop().sink().writerThreadId();
+            assertTrue(writerTid > 0, "the writer thread runs");
             // Warm up: JIT compilation and first-use allocations.
             f.ns.exec(
                             60,
@@ -39,6 +41,7 @@ class LoopAllocationTest {
                             "head -c 20971520 /dev/zero | nc -N 10.7.0.2 9 && curl -s -o /dev/null http://10.7.0.2/bytes/20971520")
                     .expectSuccess();
             long before = allocated(tid);
+            long writerBefore = allocated(writerTid);
             long packetsBefore = f.host.loop().packetsIn();
             f.ns.exec(
                             60,
@@ -47,11 +50,15 @@ class LoopAllocationTest {
                             "head -c 104857600 /dev/zero | nc -N 10.7.0.2 9 && curl -s -o /dev/null http://10.7.0.2/bytes/104857600")
                     .expectSuccess();
             long bytes = allocated(tid) - before;
+            long writerBytes = allocated(writerTid) - writerBefore;
             long packets = f.host.loop().packetsIn() - packetsBefore;
             System.out.println("loop thread allocated " + bytes + " bytes over " + packets + " packets in ("
                     + (packets == 0 ? 0 : bytes / packets) + " B/packet)");
             // Two connections' setup and the HTTP response head are allowed; 1 byte per packet is not.
             assertTrue(bytes < Math.max(256 * 1024, packets), "allocated " + bytes + " B over " + packets + " packets");
+            long packetsOut = f.host.loop().sink().packets();
+            System.out.println("writer thread allocated " + writerBytes + " bytes; " + packetsOut + " packets written");
+            assertTrue(writerBytes < 64 * 1024, "writer thread allocated " + writerBytes + " B");
         }
     }
 }
