@@ -46,14 +46,17 @@ public final class JtcpHost implements AutoCloseable {
             new SecureRandom().nextBytes(secret);
             stackConfig.isnSecret(secret);
         }
-        if (tunConfig.vnetHeader()) {
-            if (faults != null) {
-                throw new TunException("--fault cannot be combined with --offload");
-            }
+        if (tunConfig.vnetHeader() && faults != null) {
+            throw new TunException("--fault cannot be combined with --offload");
+        }
+        TunDevice device = TunDevice.open(tunConfig);
+        if (device.offloadRefusal() != null) {
+            System.err.println("jtcp: " + device.offloadRefusal() + "; running without --offload");
+        }
+        if (device.vnetHeader()) {
             // The device cuts super-segments at the MSS and completes checksums (virtio-net).
             stackConfig.tsoSegmentBytes(TSO_SEGMENT_BYTES).txChecksumOffload(true);
         }
-        TunDevice device = TunDevice.open(tunConfig);
         NetworkStack[] stack = new NetworkStack[1];
         StackLoop loop;
         try {
@@ -70,7 +73,7 @@ public final class JtcpHost implements AutoCloseable {
         JtcpHost host = new JtcpHost(device, stack[0], loop);
         // With offloads the writes are few (64 KiB super-segments) and a second thread only
         // competed with the peer for the CPU (measured: upload 10.8 against 11.2-14.7 Gbit/s).
-        if (tunConfig.writerThread() && !tunConfig.vnetHeader()) {
+        if (tunConfig.writerThread() && !device.vnetHeader()) {
             loop.sink()
                     .startWriterThread(
                             "jtcp-" + device.name() + "-writer", tunConfig.writerRingBytes(), tunConfig.mtuBytes());

@@ -29,6 +29,7 @@ public final class TunConfig {
     private boolean vnetHeader;
     private boolean writerThread = true;
     private int writerRingBytes = 8 << 20;
+    private int offloadFlags = TunDevice.TUN_F_CSUM | TunDevice.TUN_F_TSO4;
 
     public String name() {
         return name;
@@ -155,6 +156,17 @@ public final class TunConfig {
 
     public TunConfig writerThread(boolean enabled) {
         this.writerThread = enabled;
+        return this;
+    }
+
+    /** The TUNSETOFFLOAD flags asked for with {@link #vnetHeader()}: checksum offload and TSO4. */
+    int offloadFlags() {
+        return offloadFlags;
+    }
+
+    /** For tests: other flags, such as a bit the kernel does not know, to see it refuse them. */
+    TunConfig offloadFlags(int flags) {
+        this.offloadFlags = flags;
         return this;
     }
 

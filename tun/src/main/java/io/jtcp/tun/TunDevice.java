@@ -52,15 +52,27 @@ public final class TunDevice implements AutoCloseable {
     private final TunConfig config;
     private final String name;
     private final boolean created;
+    private final boolean vnet;
+    private String offloadRefusal;
     private volatile int fd;
     private long readErrors;
     private long writeDrops;
 
-    private TunDevice(TunConfig config, String name, int fd, boolean created) {
+    private TunDevice(TunConfig config, String name, int fd, boolean created, boolean vnet) {
         this.config = config;
         this.name = name;
         this.fd = fd;
         this.created = created;
+        this.vnet = vnet;
+    }
+
+    /** The kernel would not take the virtio-net header or the offloads: open without them. */
+    private static final class OffloadRefused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OffloadRefused(String message) {
+            super(message);
+        }
     }
 
     /**
@@ -75,13 +87,25 @@ public final class TunDevice implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new TunException(e.getMessage());
         }
-        if (config.netns() != null) {
-            return Netns.call(config.netns(), () -> openHere(config));
+        try {
+            return openIn(config, config.vnetHeader());
+        } catch (OffloadRefused refused) {
+            // Issue #5: offloads are asked for, never required; without them every packet is
+            // plain IPv4, which any TUN driver takes.
+            TunDevice device = openIn(config, false);
+            device.offloadRefusal = refused.getMessage();
+            return device;
         }
-        return openHere(config);
     }
 
-    private static TunDevice openHere(TunConfig config) {
+    private static TunDevice openIn(TunConfig config, boolean vnet) {
+        if (config.netns() != null) {
+            return Netns.call(config.netns(), () -> openHere(config, vnet));
+        }
+        return openHere(config, vnet);
+    }
+
+    private static TunDevice openHere(TunConfig config, boolean vnet) {
         final String name = config.name();
         final UnsafeBuffer ifr = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
         final int sock = LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
@@ -104,10 +128,13 @@ public final class TunDevice implements AutoCloseable {
                 throw new TunException("cannot open " + TUN_PATH + ": " + LibC.describe(errno));
             }
             clear(ifr, name);
-            short mode = (short) (IFF_TUN | IFF_NO_PI | (config.vnetHeader() ? IFF_VNET_HDR : 0));
+            short mode = (short) (IFF_TUN | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0));
             ifr.putShort(IFR_UNION, mode, ByteOrder.nativeOrder());
             if (LibC.ioctl(fd, TUNSETIFF, ifr.addressOffset()) < 0) {
                 int errno = LibC.errno();
+                if (vnet && errno == LibC.EINVAL) {
+                    throw new OffloadRefused("the kernel refused virtio-net headers on " + name);
+                }
                 if (errno == LibC.EPERM || errno == LibC.EACCES) {
                     throw new TunException((existed ? "permission denied attaching to " : "permission denied creating ")
                             + name + ": " + remedy(name, config));
@@ -121,11 +148,11 @@ public final class TunDevice implements AutoCloseable {
                 }
                 throw new TunException("cannot attach to " + name + ": " + LibC.describe(errno));
             }
-            if (config.vnetHeader()) {
-                enableOffloads(fd, ifr, name);
+            if (vnet) {
+                enableOffloads(fd, ifr, name, config.offloadFlags());
             }
             configure(sock, ifr, name, config, existed);
-            TunDevice device = new TunDevice(config, name, fd, !existed);
+            TunDevice device = new TunDevice(config, name, fd, !existed, vnet);
             fd = -1;
             return device;
         } finally {
@@ -179,15 +206,16 @@ public final class TunDevice implements AutoCloseable {
      * A 10-byte {@code struct virtio_net_hdr} before every packet, and permission for the kernel to
      * send us partial checksums and TCPv4 super-segments (linux/if_tun.h).
      */
-    private static void enableOffloads(int fd, UnsafeBuffer ifr, String name) {
+    private static void enableOffloads(int fd, UnsafeBuffer ifr, String name, int flags) {
         ifr.putInt(0, VnetHeader.LENGTH, ByteOrder.nativeOrder());
         if (LibC.ioctl(fd, TUNSETVNETHDRSZ, ifr.addressOffset()) < 0) {
-            throw new TunException(
-                    "cannot set the virtio-net header size of " + name + ": " + LibC.describe(LibC.errno()));
+            throw new OffloadRefused(
+                    "the kernel refused a virtio-net header on " + name + " (" + LibC.describe(LibC.errno()) + ")");
         }
         // TUNSETOFFLOAD takes the flags by value, not through a pointer.
-        if (LibC.ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4) < 0) {
-            throw new TunException("cannot enable offloads on " + name + ": " + LibC.describe(LibC.errno()));
+        if (LibC.ioctl(fd, TUNSETOFFLOAD, flags) < 0) {
+            throw new OffloadRefused(
+                    "the kernel refused offloads on " + name + " (" + LibC.describe(LibC.errno()) + ")");
         }
     }
 
@@ -268,9 +296,17 @@ public final class TunDevice implements AutoCloseable {
         return created;
     }
 
-    /** Whether every packet read or written starts with a {@link VnetHeader}. */
+    /**
+     * Whether every packet read or written starts with a {@link VnetHeader}: false when {@code
+     * --offload} was asked for but the kernel refused it ({@link #offloadRefusal}).
+     */
     public boolean vnetHeader() {
-        return config.vnetHeader();
+        return vnet;
+    }
+
+    /** Why offloads that were asked for are off (one line for the user), or null. */
+    public String offloadRefusal() {
+        return offloadRefusal;
     }
 
     public int fd() {

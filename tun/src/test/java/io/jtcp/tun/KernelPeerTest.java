@@ -354,6 +354,29 @@ class KernelPeerTest {
         }
     }
 
+    /**
+     * Issue #5: "--offload with automatic fallback when the kernel refuses". A flag the kernel does
+     * not know makes TUNSETOFFLOAD fail for real (EINVAL); jtcp must reopen the device without
+     * virtio-net headers and carry on, with the engine out of offload mode.
+     */
+    @Test
+    void shouldFallBackToPlainPacketsWhenTheKernelRefusesOffloads() throws Exception {
+        TunConfig refused = new TunConfig()
+                .vnetHeader(true)
+                .offloadFlags(TunDevice.TUN_F_CSUM | TunDevice.TUN_F_TSO4 | 0x4000_0000);
+        try (JtcpFixture f = JtcpFixture.start("nooffload", null, null, refused)) {
+            TunDevice device = f.host.device();
+            assertTrue(!device.vnetHeader(), "no virtio-net headers after the refusal");
+            assertTrue(
+                    device.offloadRefusal() != null && device.offloadRefusal().contains("refused offloads"),
+                    "reason: " + device.offloadRefusal());
+            assertTrue(!f.host.call(() -> f.host.stack().config().txChecksumOffload()), "engine not offloading");
+            downloadAndEcho(f, 10 << 20, 5 << 20, 9);
+            long segmentsOut = f.host.call(() -> f.host.stack().counters().tcpSegmentsOut);
+            assertTrue(segmentsOut > 7_182, "MSS-sized segments, not super-segments: " + segmentsOut);
+        }
+    }
+
     /** curl downloads {@code down} bytes of /bytes, nc echoes {@code echo} random bytes; both by SHA-256. */
     private void downloadAndEcho(JtcpFixture f, int down, int echo, long seed) throws IOException {
         String out = sh(
