@@ -13,7 +13,8 @@ import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The event loop: one thread owns the engine and the device. Each cycle takes {@code nowNs} once,
+ * The event loop: one thread owns the engine and reads the device (writes go through {@link
+ * DeviceSink}, by default to a second thread that only writes). Each cycle takes {@code nowNs} once,
  * runs tasks handed in by other threads, reads packets until EAGAIN (at most {@link
  * #READ_BUDGET}), fires timers, flushes output, and then sleeps in {@code ppoll()} until the next
  * deadline, a packet, or a wake-up through an eventfd.
