@@ -1277,22 +1277,22 @@ final class Tcb implements TcpConnection {
 
     @Override
     public int read(MutableDirectBuffer dst, int offset, int length) {
-        return afterRead(rx.read(dst, offset, length));
+        return readResult(rx.read(dst, offset, length));
     }
 
     @Override
     public int read(byte[] dst, int offset, int length) {
-        return afterRead(rx.read(dst, offset, length));
+        return readResult(rx.read(dst, offset, length));
     }
 
     @Override
     public int read(TcpReader reader) {
-        return afterRead(rx.read(reader));
+        return readResult(rx.read(reader));
     }
 
     @Override
     public int skip(int length) {
-        return afterRead(rx.skip(length));
+        return readResult(rx.skip(length));
     }
 
     /** Nothing buffered, and nothing more will come. */
@@ -1301,7 +1301,7 @@ final class Tcb implements TcpConnection {
     }
 
     /** A read's result for the application: -1 at the end of the stream, else the byte count. */
-    private int afterRead(int n) {
+    private int readResult(int n) {
         if (n == TcpReceiver.NOTHING_BUFFERED) {
             return endOfInput() ? -1 : 0;
         }
