@@ -43,7 +43,10 @@ public enum DropReason {
     TCP_NO_ACK_FLAG("TCP: segment without ACK in a synchronized state"),
     TCP_REASSEMBLY_FULL("TCP: out-of-order data beyond reassembly capacity"),
     TCP_DATA_AFTER_FIN("TCP: data after the peer's FIN"),
-    TCP_SYN_IN_LISTEN_INVALID("TCP: segment in LISTEN neither SYN nor RST (RST sent)");
+    TCP_SYN_IN_LISTEN_INVALID("TCP: segment in LISTEN neither SYN nor RST (RST sent)"),
+
+    // ---- TIME_WAIT records, SYN queues and SYN cookies (issue #9) ----
+    TCP_SYN_COOKIE_INVALID("TCP: ACK to a listener with a SYN cookie that does not decode (RST sent)");
 
     private final String description;
 

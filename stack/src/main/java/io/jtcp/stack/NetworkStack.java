@@ -157,6 +157,11 @@ public final class NetworkStack {
         tcp.listen(port, listener);
     }
 
+    /** Listens on {@code port} with a SYN queue of {@code synBacklog} half-open connections. */
+    public void listen(int port, TcpListener listener, int synBacklog) {
+        tcp.listen(port, listener, synBacklog);
+    }
+
     /** Stops accepting on {@code port}; established connections are unaffected. */
     public void unlisten(int port) {
         tcp.unlisten(port);

@@ -34,6 +34,10 @@ public final class StackConfig {
     private boolean txChecksumOffload;
     private byte[] isnSecret;
     private StackTracer tracer;
+    // ---- TIME_WAIT records, SYN queues and SYN cookies (issue #9) ----
+    private int maxTimeWait = 262_144; // like Linux's net.ipv4.tcp_max_tw_buckets
+    private int synBacklog = 256; // per listener; like listen()'s backlog, bounded by maxHalfOpen
+    private boolean synCookies = true; // like Linux's net.ipv4.tcp_syncookies = 1
 
     /** Our IPv4 address. */
     public int localAddr() {
@@ -302,6 +306,55 @@ public final class StackConfig {
 
     public StackConfig tracer(StackTracer tracer) {
         this.tracer = tracer;
+        return this;
+    }
+
+    // ---- TIME_WAIT records, SYN queues and SYN cookies (issue #9) ----
+
+    public int maxTimeWait() {
+        return maxTimeWait;
+    }
+
+    /**
+     * TIME_WAIT entries kept at once (like Linux's {@code tcp_max_tw_buckets}). They are compact
+     * records outside the connection table and do not count against {@link #maxConnections()};
+     * when the cap is reached the oldest is recycled (counted). 0 keeps no TIME_WAIT at all.
+     */
+    public StackConfig maxTimeWait(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("maxTimeWait must not be negative: " + max);
+        }
+        this.maxTimeWait = max;
+        return this;
+    }
+
+    public int synBacklog() {
+        return synBacklog;
+    }
+
+    /**
+     * Half-open connections one listener keeps (its SYN queue) unless it was given its own limit;
+     * {@link #maxHalfOpen()} bounds all listeners together. Past either, SYNs are answered with SYN
+     * cookies (or dropped when those are off).
+     */
+    public StackConfig synBacklog(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("synBacklog must be at least 1: " + max);
+        }
+        this.synBacklog = max;
+        return this;
+    }
+
+    public boolean synCookies() {
+        return synCookies;
+    }
+
+    /**
+     * SYN cookies (RFC 4987 §3.6) when a SYN queue is full: the SYN-ACK's ISN encodes what the
+     * connection needs, so a SYN flood costs no state and cannot lock a port out.
+     */
+    public StackConfig synCookies(boolean enabled) {
+        this.synCookies = enabled;
         return this;
     }
 

@@ -35,6 +35,18 @@ public final class StackCounters {
     /** Connection buffers (send or receive rings) allocated because the pool was empty. */
     public long tcpRingsAllocated;
 
+    // ---- TIME_WAIT records, SYN queues and SYN cookies (issue #9) ----
+    /** TIME_WAIT records recycled before their 2·MSL because {@code maxTimeWait} was reached. */
+    public long tcpTimeWaitRecycled;
+    /** SYN-ACKs carrying a SYN cookie (a SYN queue was full). */
+    public long tcpSynCookiesSent;
+    /** ACKs whose cookie was valid: a connection built from it. */
+    public long tcpSynCookiesValid;
+    /** ACKs to a listener after a recent cookie whose cookie did not decode (RST sent). */
+    public long tcpSynCookiesInvalid;
+    /** Half-open connections given up early (fewer SYN-ACK retries) because a SYN queue was under pressure. */
+    public long tcpSynAckRetriesShortened;
+
     /** Counts one drop; {@link DropReason#NONE} is not a drop and is ignored. */
     public void drop(DropReason reason) {
         if (reason != DropReason.NONE) {
@@ -72,6 +84,13 @@ public final class StackCounters {
                 .append(tcpSackRecoveries)
                 .append(" tcp.tlp=")
                 .append(tcpTailLossProbes);
+        sb.append(" tcp.timewait.recycled=").append(tcpTimeWaitRecycled);
+        sb.append(" tcp.syncookies.sent=")
+                .append(tcpSynCookiesSent)
+                .append(" tcp.syncookies.valid=")
+                .append(tcpSynCookiesValid)
+                .append(" tcp.syncookies.invalid=")
+                .append(tcpSynCookiesInvalid);
         sb.append('\n');
         for (DropReason r : REASONS) {
             if (r != DropReason.NONE && drops[r.ordinal()] != 0) {

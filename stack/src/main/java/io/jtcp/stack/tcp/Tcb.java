@@ -139,7 +139,7 @@ final class Tcb implements TcpConnection {
     /** Active open (RFC 9293 §3.10.1): SYN goes out at the next flush. */
     void openActive(int isn) {
         iss = isn;
-        tsOffset = Integer.rotateLeft(isn, 13) * 0x9E37_79B9;
+        tsOffset = tsOffsetFor(isn);
         sndUna = isn;
         sndNxt = isn;
         sndMax = isn;
@@ -153,7 +153,7 @@ final class Tcb implements TcpConnection {
     /** Passive open from LISTEN on a SYN (RFC 9293 §3.10.7.2, third check). */
     void openPassive(int isn, TcpHeader seg, TcpOptions opts) {
         iss = isn;
-        tsOffset = Integer.rotateLeft(isn, 13) * 0x9E37_79B9;
+        tsOffset = tsOffsetFor(isn);
         sndUna = isn;
         sndNxt = isn;
         sndMax = isn;
@@ -169,6 +169,52 @@ final class Tcb implements TcpConnection {
         synPending = true;
         setState(TcpState.SYN_RECEIVED);
         engine.markDirty(this);
+    }
+
+    /**
+     * A passive open rebuilt from a valid SYN cookie (RFC 4987 §3.6): what openPassive would have
+     * set from the SYN, taken from the cookie instead; the ACK that carried it completes the
+     * handshake when it is processed next.
+     *
+     * @param peerWscale the peer's window scale, -1 when not negotiated
+     */
+    void openFromCookie(
+            int isn,
+            int peerIsn,
+            int peerMss,
+            boolean timestamps,
+            int peerTsVal,
+            int peerWscale,
+            int ourWscale,
+            boolean sack,
+            int synWindow) {
+        iss = isn;
+        tsOffset = tsOffsetFor(isn);
+        sndUna = isn;
+        sndNxt = isn + 1; // the SYN-ACK is out: the cookie
+        sndMax = isn + 1;
+        sndBufSeq = isn + 1;
+        rx.onSyn(peerIsn);
+        sndMss = Math.max(Math.min(peerMss, engine.config.mssBytes()), 64);
+        sackOk = sack;
+        tsOk = timestamps;
+        if (tsOk) {
+            rx.tsRecent = peerTsVal;
+        }
+        peerOfferedWscale = peerWscale >= 0;
+        sndWscale = peerOfferedWscale ? peerWscale : 0;
+        rx.rcvWscale = peerOfferedWscale ? ourWscale : 0;
+        rx.rcvAdvEdge = rx.rcvNxt + synWindow;
+        rx.lastAckSent = rx.rcvNxt;
+        sndWl1 = peerIsn;
+        sndWl2 = isn;
+        cc.init(sndMss, isn);
+        setState(TcpState.SYN_RECEIVED);
+    }
+
+    /** RFC 7323 §5.4: our TSval offset, derived from the ISN (so a SYN cookie's ACK finds it again). */
+    static int tsOffsetFor(int isn) {
+        return Integer.rotateLeft(isn, 13) * 0x9E37_79B9;
     }
 
     private void takePeerSynOptions(TcpOptions opts) {
@@ -1013,7 +1059,11 @@ final class Tcb implements TcpConnection {
 
     /** Our TSval: a 1 ms clock (RFC 7323 §5.4 allows 1 ms to 1 s a tick) plus the per-connection offset. */
     int tsVal() {
-        return (int) (engine.nowNs / 1_000_000L) + tsOffset;
+        return tsVal(engine.nowNs, tsOffset);
+    }
+
+    static int tsVal(long nowNs, int tsOffset) {
+        return (int) (nowNs / 1_000_000L) + tsOffset;
     }
 
     /** The receiver's SACK blocks for the next segment, when SACK was negotiated (RFC 2018). */
@@ -1082,7 +1132,7 @@ final class Tcb implements TcpConnection {
         consecutiveTimeouts++;
         rttTiming = false;
         if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
-            final int limit = passiveOpen ? engine.config.synAckRetries() : engine.config.synRetries();
+            final int limit = passiveOpen ? engine.synAckRetries(this) : engine.config.synRetries();
             if (consecutiveTimeouts > limit) {
                 if (passiveOpen && state == TcpState.SYN_RECEIVED) {
                     engine.remove(this);

@@ -32,10 +32,15 @@ public final class TcpEngine {
     private final PacketSink sink;
     private final StackTracer tracer;
     private final IsnGenerator isnGenerator;
+    private final SynCookies synCookies;
+    /** What a cookie SYN-ACK offers: the window scale and window a new passive Tcb would offer. */
+    private final int cookieRcvWscale;
+
+    private final int cookieSynWindow;
     private final int localAddr;
 
     private final Long2ObjectHashMap<Tcb> connections = new Long2ObjectHashMap<>();
-    private final Int2ObjectHashMap<TcpListener> listeners = new Int2ObjectHashMap<>();
+    private final Int2ObjectHashMap<ListenPort> listeners = new Int2ObjectHashMap<>();
     private final TimerQueue timers = new TimerQueue();
     private final ArrayDeque<ByteRing> sendRingPool = new ArrayDeque<>();
     private final ArrayDeque<ByteRing> recvRingPool = new ArrayDeque<>();
@@ -69,6 +74,10 @@ public final class TcpEngine {
             throw new IllegalArgumentException("StackConfig.isnSecret must be set (16 random bytes)");
         }
         this.isnGenerator = new IsnGenerator(config.isnSecret());
+        this.synCookies = new SynCookies(isnGenerator);
+        final TcpReceiver template = new TcpReceiver(config, null);
+        this.cookieRcvWscale = template.rcvWscale;
+        this.cookieSynWindow = template.synWindow();
         this.localAddr = config.localAddr();
     }
 
@@ -110,7 +119,7 @@ public final class TcpEngine {
             afterInput(tcb);
             return;
         }
-        final TcpListener listener = listeners.get(dstPort);
+        final ListenPort listener = listeners.get(dstPort);
         if (listener != null) {
             onListen(listener, remote, seg, 0);
             return;
@@ -136,13 +145,23 @@ public final class TcpEngine {
     }
 
     /** LISTEN (RFC 9293 §3.10.7.2). */
-    private void onListen(TcpListener listener, int remote, TcpHeader seg, int minIsn) {
+    private void onListen(ListenPort listener, int remote, TcpHeader seg, int minIsn) {
         final int flags = seg.flags();
         if ((flags & TcpHeader.RST) != 0) {
             drop(DropReason.TCP_NO_CONNECTION_RST, seg);
             return;
         }
         if ((flags & TcpHeader.ACK) != 0) {
+            if ((flags & TcpHeader.SYN) == 0 && config.synCookies() && listener.recentOverflow(nowNs)) {
+                if (openFromCookie(listener, remote, seg)) {
+                    return;
+                }
+                // Linux answers an ACK whose cookie fails as any stray ACK to a listener: RST.
+                counters.tcpSynCookiesInvalid++;
+                sendRst(localAddr, seg.dstPort(), remote, seg.srcPort(), seg.ackNum(), 0, false);
+                drop(DropReason.TCP_SYN_COOKIE_INVALID, seg);
+                return;
+            }
             sendRst(localAddr, seg.dstPort(), remote, seg.srcPort(), seg.ackNum(), 0, false);
             drop(DropReason.TCP_SYN_IN_LISTEN_INVALID, seg);
             return;
@@ -156,8 +175,12 @@ public final class TcpEngine {
             drop(DropReason.TCP_TABLE_FULL, seg);
             return;
         }
-        if (halfOpen >= config.maxHalfOpen()) {
-            drop(DropReason.TCP_SYN_BACKLOG_FULL, seg);
+        if (halfOpen >= config.maxHalfOpen() || listener.halfOpen >= listener.synBacklog) {
+            if (config.synCookies()) {
+                sendCookie(listener, remote, seg);
+            } else {
+                drop(DropReason.TCP_SYN_BACKLOG_FULL, seg);
+            }
             return;
         }
         final int localPort = seg.dstPort();
@@ -173,6 +196,97 @@ public final class TcpEngine {
         // RFC 9293 §3.10.7.2: data on a SYN may be queued; like Linux without TFO we do not keep
         // it (the peer retransmits it after the handshake). A FIN on a SYN is likewise ignored.
         rearm(tcb);
+    }
+
+    /**
+     * RFC 4987 §3.6: the SYN queue is full, so answer with a SYN-ACK whose ISN is a cookie and keep
+     * nothing. Without timestamps the SYN-ACK offers neither window scaling nor SACK (there is
+     * nowhere to remember them), as Linux does.
+     */
+    private void sendCookie(ListenPort listener, int remote, TcpHeader seg) {
+        final TcpOptions o = rxOptions;
+        final int mssIndex = SynCookies.mssIndex(o.mss() > 0 ? o.mss() : 536);
+        final int localPort = seg.dstPort();
+        final int peerIsn = seg.seq();
+        final int iss = synCookies.encode(nowNs, localAddr, localPort, remote, seg.srcPort(), peerIsn, mssIndex);
+        final boolean ts = config.timestamps() && o.hasTimestamps();
+        final int peerWscale = ts && o.windowScale() >= 0 ? Math.min(o.windowScale(), TcpOptions.MAX_WSCALE) : -1;
+        final boolean sack = ts && config.sack() && o.sackPermitted();
+        final int tsVal = ts ? SynCookies.encodeTimestamp(Tcb.tsVal(nowNs, Tcb.tsOffsetFor(iss)), peerWscale, sack) : 0;
+        listener.onOverflow(nowNs);
+        counters.tcpSynCookiesSent++;
+        emitCookieSynAck(
+                remote, localPort, seg.srcPort(), iss, peerIsn + 1, peerWscale >= 0, sack, ts, tsVal, o.tsVal());
+    }
+
+    /**
+     * An ACK to a listener that overflowed recently: if {@code ack − 1} is our cookie for this
+     * 4-tuple and {@code seq − 1}, build the connection the SYN would have made (MSS from the cookie,
+     * window scale and SACK from the echoed TSval) and process the ACK in it. False: not a cookie.
+     */
+    private boolean openFromCookie(ListenPort listener, int remote, TcpHeader seg) {
+        final int localPort = seg.dstPort();
+        final int iss = seg.ackNum() - 1;
+        final int peerIsn = seg.seq() - 1;
+        final int mssIndex = synCookies.check(nowNs, localAddr, localPort, remote, seg.srcPort(), peerIsn, iss);
+        if (mssIndex == SynCookies.INVALID) {
+            return false;
+        }
+        final TcpOptions o = rxOptions;
+        final boolean ts = o.hasTimestamps();
+        if (ts && !config.timestamps()) {
+            return false; // we never offered timestamps, so no cookie of ours is echoed
+        }
+        final boolean sack = ts && SynCookies.sackOk(o.tsEcr());
+        if (sack && !config.sack()) {
+            return false;
+        }
+        final int peerWscale = ts ? SynCookies.peerWscale(o.tsEcr()) : -1;
+        if (peerWscale > TcpOptions.MAX_WSCALE) {
+            return false;
+        }
+        counters.tcpSynCookiesValid++;
+        if (connections.size() >= config.maxConnections()) {
+            drop(DropReason.TCP_TABLE_FULL, seg); // valid, but no room: the peer retransmits
+            return true;
+        }
+        final long key = key(remote, seg.srcPort(), localPort);
+        final Tcb tcb = new Tcb(this, key, localAddr, localPort, remote, seg.srcPort(), true);
+        tcb.listener = listener;
+        connections.put(key, tcb);
+        tcb.openFromCookie(
+                iss,
+                peerIsn,
+                SynCookies.MSS_TABLE[mssIndex],
+                ts,
+                o.tsVal(),
+                peerWscale,
+                cookieRcvWscale,
+                sack,
+                cookieSynWindow);
+        tcb.onSegment(seg, o); // the ACK completes the handshake; data on it is taken too
+        afterInput(tcb);
+        return true;
+    }
+
+    /**
+     * How many SYN-ACK retransmissions a half-open connection gets. Under pressure (its listener
+     * sent cookies lately or its queue is at least half full, or the global one is) one at most, so
+     * a burst of spoofed SYNs frees the queue within seconds (1 + 2 s) rather than the 63 s of five
+     * retries: what Linux's {@code inet_csk_reqsk_queue_prune} did with entries under pressure.
+     */
+    int synAckRetries(Tcb t) {
+        final int limit = config.synAckRetries();
+        final ListenPort lp = t.listener instanceof ListenPort ? (ListenPort) t.listener : null;
+        final boolean pressure =
+                2 * halfOpen >= config.maxHalfOpen() || lp != null && (lp.underPressure() || lp.recentOverflow(nowNs));
+        if (pressure && limit > 1) {
+            if (t.consecutiveTimeouts > 1 && t.consecutiveTimeouts <= limit) {
+                counters.tcpSynAckRetriesShortened++;
+            }
+            return 1;
+        }
+        return limit;
     }
 
     /** CLOSED: RFC 9293 §3.10.7.1. */
@@ -219,13 +333,21 @@ public final class TcpEngine {
     // =====================================================================================
 
     public void listen(int port, TcpListener listener) {
+        listen(port, listener, config.synBacklog());
+    }
+
+    /** Listens with a SYN queue of its own size ({@code synBacklog} half-open connections). */
+    public void listen(int port, TcpListener listener, int synBacklog) {
         if (port <= 0 || port > 65_535) {
             throw new IllegalArgumentException("port out of range: " + port);
+        }
+        if (synBacklog < 1) {
+            throw new IllegalArgumentException("synBacklog must be at least 1: " + synBacklog);
         }
         if (listeners.containsKey(port)) {
             throw new IllegalStateException("port " + port + " is already listening");
         }
-        listeners.put(port, listener);
+        listeners.put(port, new ListenPort(port, listener, synBacklog));
     }
 
     public void unlisten(int port) {
@@ -400,10 +522,17 @@ public final class TcpEngine {
 
     void onStateChange(Tcb t, TcpState from, TcpState to) {
         if (t.passiveOpen) {
+            final ListenPort lp = t.listener instanceof ListenPort ? (ListenPort) t.listener : null;
             if (to == TcpState.SYN_RECEIVED) {
                 halfOpen++;
+                if (lp != null) {
+                    lp.halfOpen++;
+                }
             } else if (from == TcpState.SYN_RECEIVED) {
                 halfOpen--;
+                if (lp != null) {
+                    lp.halfOpen--;
+                }
             }
         }
         if (tracer != null) {
@@ -538,6 +667,38 @@ public final class TcpEngine {
                 synAck ? TcpHeader.SYN | TcpHeader.ACK : TcpHeader.SYN,
                 window);
         finishAndSend(t.remoteAddr, tcpLength, 0);
+    }
+
+    /**
+     * A SYN-ACK that belongs to no TCB: its ISN is a SYN cookie (RFC 4987 §3.6), its options what
+     * the cookie can carry. The window and window scale are those a passive open would offer.
+     */
+    private void emitCookieSynAck(
+            int dst,
+            int srcPort,
+            int dstPort,
+            int iss,
+            int ack,
+            boolean offerWscale,
+            boolean offerSack,
+            boolean ts,
+            int tsVal,
+            int tsEcr) {
+        final int optionsStart = Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH;
+        int o = TcpOptions.writeMss(tx, optionsStart, config.mssBytes());
+        if (offerWscale) {
+            o = TcpOptions.writeWindowScale(tx, o, cookieRcvWscale);
+        }
+        if (offerSack) {
+            o = TcpOptions.writeSackPermitted(tx, o);
+        }
+        if (ts) {
+            o = TcpOptions.writeTimestamps(tx, o, tsVal, tsEcr);
+        }
+        final int tcpLength = o - Ipv4Header.MIN_HEADER_LENGTH;
+        txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
+        txTcp.writeFixed(srcPort, dstPort, iss, ack, tcpLength / 4, TcpHeader.SYN | TcpHeader.ACK, cookieSynWindow);
+        finishAndSend(dst, tcpLength, 0);
     }
 
     /**
