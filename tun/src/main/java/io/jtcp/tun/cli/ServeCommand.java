@@ -62,6 +62,31 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "stop by itself after SECONDS")
     Double durationSeconds;
 
+    // ---- TIME_WAIT records, SYN queues and SYN cookies (issue #9) ----
+    @Option(
+            names = "--max-connections",
+            paramLabel = "N",
+            description = "connections in the table at once, TIME_WAIT not included (default: 65536)")
+    Integer maxConnections;
+
+    @Option(
+            names = "--max-time-wait",
+            paramLabel = "N",
+            description = "TIME_WAIT records kept, the oldest recycled past it; like tcp_max_tw_buckets "
+                    + "(default: 262144)")
+    Integer maxTimeWait;
+
+    @Option(
+            names = "--syn-backlog",
+            paramLabel = "N",
+            description = "half-open connections per listener before SYN cookies (default: 256)")
+    Integer synBacklog;
+
+    @Option(
+            names = "--no-syn-cookies",
+            description = "drop SYNs when a SYN queue is full instead of answering with SYN cookies")
+    boolean noSynCookies;
+
     @Override
     public Integer call() throws Exception {
         TunConfig tunConfig = dev.tunConfig(spec);
@@ -96,6 +121,23 @@ final class ServeCommand implements Callable<Integer> {
             }
             stackConfig.delayedAckNs((long) (delayedAckMs * 1e6));
         }
+        if (maxConnections != null) {
+            if (maxConnections < 1) {
+                throw new ParameterException(spec.commandLine(), "--max-connections must be at least 1");
+            }
+            stackConfig.maxConnections(maxConnections);
+        }
+        try {
+            if (maxTimeWait != null) {
+                stackConfig.maxTimeWait(maxTimeWait);
+            }
+            if (synBacklog != null) {
+                stackConfig.synBacklog(synBacklog);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        stackConfig.synCookies(!noSynCookies);
         Session session = Session.open(dev, tunConfig, stackConfig, System.out, null, faults);
         java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
         Runnable stop = () -> {
