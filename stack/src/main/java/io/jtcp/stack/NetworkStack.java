@@ -203,6 +203,11 @@ public final class NetworkStack {
         return config;
     }
 
+    /** TIME_WAIT entries, kept as compact records outside the connection table ({@code StackConfig.maxTimeWait}). */
+    public int timeWaitCount() {
+        return tcp.timeWaitCount();
+    }
+
     /** Connections in the table (every state but CLOSED, TIME_WAIT included). */
     public int connectionCount() {
         return tcp.connectionCount();

@@ -94,6 +94,8 @@ final class Tcb implements TcpConnection {
     long persistBackoffNs;
     long wakeupNs = Long.MAX_VALUE;
     int heapIndex = -1;
+    int twSlot = -1; // ≥ 0: handed over to this TIME_WAIT record, of generation twGen
+    int twGen;
 
     // ---- flush list and events ----
     boolean dirty;
@@ -741,6 +743,17 @@ final class Tcb implements TcpConnection {
         timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
         reportClosed(CloseReason.NORMAL);
         engine.releaseBuffers(this);
+        engine.markDirty(this); // the flush sends what is owed, then makes it a compact record
+    }
+
+    /** The engine keeps this connection's TIME_WAIT as a record now; nothing points here any more. */
+    void detachToTimeWait(int slot, int generation) {
+        twSlot = slot;
+        twGen = generation;
+        handler = null; // closed was reported; no event follows
+        listener = null;
+        rtxDeadlineNs = Long.MAX_VALUE;
+        timeWaitDeadlineNs = Long.MAX_VALUE;
     }
 
     // =====================================================================================
@@ -1270,8 +1283,15 @@ final class Tcb implements TcpConnection {
     // TcpConnection (the application's side)
     // =====================================================================================
 
+    /**
+     * After TIME_WAIT was handed over to its compact record, TIME_WAIT while that record lives and
+     * CLOSED once it has gone (expired, recycled, or replaced by a new incarnation).
+     */
     @Override
     public TcpState state() {
+        if (twSlot >= 0 && !engine.timeWaitLive(twSlot, twGen)) {
+            return TcpState.CLOSED;
+        }
         return state;
     }
 
@@ -1433,6 +1453,10 @@ final class Tcb implements TcpConnection {
 
     @Override
     public void abort() {
+        if (twSlot >= 0) {
+            engine.abortTimeWait(twSlot, twGen);
+            return;
+        }
         switch (state) {
             case CLOSED:
                 return;

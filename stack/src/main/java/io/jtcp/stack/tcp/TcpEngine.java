@@ -42,6 +42,7 @@ public final class TcpEngine {
     private final Long2ObjectHashMap<Tcb> connections = new Long2ObjectHashMap<>();
     private final Int2ObjectHashMap<ListenPort> listeners = new Int2ObjectHashMap<>();
     private final TimerQueue timers = new TimerQueue();
+    private final TimeWaitTable timeWait;
     private final ArrayDeque<ByteRing> sendRingPool = new ArrayDeque<>();
     private final ArrayDeque<ByteRing> recvRingPool = new ArrayDeque<>();
     private Tcb dirtyHead;
@@ -79,6 +80,7 @@ public final class TcpEngine {
         this.cookieRcvWscale = template.rcvWscale;
         this.cookieSynWindow = template.synWindow();
         this.localAddr = config.localAddr();
+        this.timeWait = new TimeWaitTable(config.maxTimeWait());
     }
 
     static long key(int remoteAddr, int remotePort, int localPort) {
@@ -110,7 +112,15 @@ public final class TcpEngine {
             return;
         }
         final int remote = ip.srcAddr();
-        Tcb tcb = connections.get(key(remote, srcPort, dstPort));
+        final long key = key(remote, srcPort, dstPort);
+        Tcb tcb = connections.get(key);
+        if (tcb == null) {
+            final int tw = timeWait.find(key);
+            if (tw != TimeWaitTable.NONE) {
+                onTimeWaitSegment(tw, remote, seg);
+                return;
+            }
+        }
         if (tcb != null && tcb.state == TcpState.TIME_WAIT && reopenFromTimeWait(tcb, seg)) {
             return; // the SYN was handled as in LISTEN: a second pass would open a second TCB
         }
@@ -134,7 +144,7 @@ public final class TcpEngine {
     private boolean reopenFromTimeWait(Tcb old, TcpHeader seg) {
         final int flags = seg.flags();
         if ((flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST)) != TcpHeader.SYN
-                || !io.jtcp.stack.wire.Seq.gt(seg.seq(), old.rx.rcvNxt)
+                || !newIncarnation(seg, old.rx.rcvNxt, old.tsOk, old.rx.tsRecent)
                 || !listeners.containsKey(old.localPort)) {
             return false;
         }
@@ -142,6 +152,144 @@ public final class TcpEngine {
         remove(old);
         onListen(listeners.get(old.localPort), old.remoteAddr, seg, minIsn);
         return true;
+    }
+
+    /**
+     * A SYN in TIME_WAIT that may open a new incarnation (RFC 9293 §3.10.7.4 note, RFC 6191): with
+     * timestamps, a TSval newer than TS.Recent; else a sequence number above the old RCV.NXT, unless
+     * PAWS would reject the SYN (Linux's tcp_timewait_state_process).
+     */
+    private boolean newIncarnation(TcpHeader seg, int rcvNxt, boolean tsOk, int tsRecent) {
+        final boolean ts = tsOk && rxOptions.hasTimestamps();
+        if (ts && io.jtcp.stack.wire.Seq.lt(rxOptions.tsVal(), tsRecent)) {
+            return false;
+        }
+        return io.jtcp.stack.wire.Seq.gt(seg.seq(), rcvNxt)
+                || ts && io.jtcp.stack.wire.Seq.gt(rxOptions.tsVal(), tsRecent);
+    }
+
+    /**
+     * TIME_WAIT from its compact record (RFC 9293 §3.10.7.4): a RST is ignored (RFC 1337), a new SYN
+     * may reopen, another SYN is challenged (RFC 5961 §4), a retransmitted FIN is ACKed again and
+     * restarts 2·MSL, anything else out of sequence is ACKed. Answers go out at once.
+     */
+    private void onTimeWaitSegment(int slot, int remote, TcpHeader seg) {
+        final int flags = seg.flags();
+        if ((flags & TcpHeader.RST) != 0) {
+            drop(DropReason.TCP_RST_OUT_OF_WINDOW, seg);
+            return;
+        }
+        final int rcvNxt = timeWait.rcvNxt(slot);
+        if ((flags & TcpHeader.SYN) != 0) {
+            final ListenPort listener = listeners.get(seg.dstPort());
+            if ((flags & TcpHeader.ACK) == 0
+                    && listener != null
+                    && newIncarnation(seg, rcvNxt, timeWait.timestamps(slot), timeWait.tsRecent(slot))) {
+                final int minIsn = timeWait.sndNxt(slot) + 65_536 + 2; // as Linux: well above the old one
+                endTimeWait(slot);
+                onListen(listener, remote, seg, minIsn);
+                return;
+            }
+            drop(DropReason.TCP_SYN_CHALLENGED, seg);
+            if (allowChallengeAck()) {
+                emitTimeWaitAck(slot);
+            } else {
+                counters.drop(DropReason.TCP_CHALLENGE_RATE_LIMITED);
+            }
+            return;
+        }
+        final int fin = (flags & TcpHeader.FIN) != 0 ? 1 : 0;
+        if (fin != 0 && seg.seq() + seg.payloadLength() + 1 == rcvNxt) {
+            // A retransmitted FIN: our ACK of it was lost. ACK again and restart 2·MSL.
+            if (timeWait.timestamps(slot)
+                    && rxOptions.hasTimestamps()
+                    && io.jtcp.stack.wire.Seq.ge(rxOptions.tsVal(), timeWait.tsRecent(slot))) {
+                timeWait.tsRecent(slot, rxOptions.tsVal());
+            }
+            timeWait.restart(slot, nowNs + 2 * config.mslNs());
+            emitTimeWaitAck(slot);
+            return;
+        }
+        if (seg.payloadLength() + fin > 0 || seg.seq() != rcvNxt) {
+            emitTimeWaitAck(slot);
+            drop(DropReason.TCP_OUT_OF_WINDOW, seg);
+        }
+    }
+
+    /**
+     * The connection entered TIME_WAIT and its last output is out: keep only the compact record
+     * and let the Tcb go (handler, buffers, reassembly arrays), so TIME_WAIT costs a few dozen
+     * bytes and no slot in the connection table. At the cap the oldest record is recycled.
+     */
+    private void toTimeWait(Tcb t) {
+        if (config.maxTimeWait() == 0) {
+            remove(t); // no TIME_WAIT kept at all (tcp_max_tw_buckets = 0)
+            return;
+        }
+        if (timeWait.size() >= timeWait.capacity()) {
+            counters.tcpTimeWaitRecycled++;
+            endTimeWait(timeWait.oldest());
+        }
+        connections.remove(t.key);
+        timers.remove(t);
+        t.wakeupNs = Long.MAX_VALUE;
+        final int window = t.rx.windowField(t.sndMss);
+        releaseBuffers(t);
+        final int slot = timeWait.add(
+                t.key,
+                t.timeWaitDeadlineNs,
+                t.sndMax,
+                t.rx.rcvNxt,
+                window,
+                t.tsOk ? TimeWaitTable.F_TIMESTAMPS : 0,
+                t.rx.tsRecent,
+                t.tsOffset);
+        t.detachToTimeWait(slot, timeWait.generation(slot));
+    }
+
+    /** RFC 9293 §3.10.8: the record goes (2·MSL passed, recycled, or reopened); the tracer sees CLOSED. */
+    private void endTimeWait(int slot) {
+        final long key = timeWait.key(slot);
+        timeWait.remove(slot);
+        onStateChange(new TimeWaitConnection(localAddr, key), TcpState.TIME_WAIT, TcpState.CLOSED);
+    }
+
+    /** Whether the TIME_WAIT record an application's handle left behind is still there. */
+    boolean timeWaitLive(int slot, int generation) {
+        return timeWait.live(slot, generation);
+    }
+
+    /** RFC 9293 §3.9.1 ABORT in TIME_WAIT: delete the TCB, here the record (if it is still ours). */
+    void abortTimeWait(int slot, int generation) {
+        if (timeWait.live(slot, generation)) {
+            endTimeWait(slot);
+        }
+    }
+
+    /** TIME_WAIT entries held as compact records (not in {@link #openConnectionCount()}). */
+    public int timeWaitCount() {
+        return timeWait.size();
+    }
+
+    /** An ACK from a TIME_WAIT record: SEQ = our SND.NXT, ACK = RCV.NXT, timestamps if they were on. */
+    private void emitTimeWaitAck(int slot) {
+        final long key = timeWait.key(slot);
+        final int optionsStart = Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH;
+        int o = optionsStart;
+        if (timeWait.timestamps(slot)) {
+            o = TcpOptions.writeTimestamps(tx, o, Tcb.tsVal(nowNs, timeWait.tsOffset(slot)), timeWait.tsRecent(slot));
+        }
+        final int tcpLength = o - Ipv4Header.MIN_HEADER_LENGTH;
+        txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
+        txTcp.writeFixed(
+                (int) key & 0xFFFF,
+                (int) (key >>> 16) & 0xFFFF,
+                timeWait.sndNxt(slot),
+                timeWait.rcvNxt(slot),
+                tcpLength / 4,
+                TcpHeader.ACK,
+                timeWait.window(slot));
+        finishAndSend((int) (key >>> 32), tcpLength, 0);
     }
 
     /** LISTEN (RFC 9293 §3.10.7.2). */
@@ -369,7 +517,10 @@ public final class TcpEngine {
         int port = -1;
         for (int i = 0; i < range; i++) {
             final int candidate = low + (int) (((long) offset + ephemeralCounter + i) % range);
-            if (!connections.containsKey(key(remoteAddr, remotePort, candidate)) && !listeners.containsKey(candidate)) {
+            final long k = key(remoteAddr, remotePort, candidate);
+            if (!connections.containsKey(k)
+                    && timeWait.find(k) == TimeWaitTable.NONE
+                    && !listeners.containsKey(candidate)) {
                 port = candidate;
                 ephemeralCounter += i + 1;
                 break;
@@ -395,6 +546,9 @@ public final class TcpEngine {
         final List<Tcb> all = new ArrayList<>(connections.values());
         for (Tcb t : all) {
             t.abort();
+        }
+        while (timeWait.oldest() != TimeWaitTable.NONE) {
+            endTimeWait(timeWait.oldest());
         }
     }
 
@@ -424,8 +578,9 @@ public final class TcpEngine {
         return n;
     }
 
+    /** Entries in the connection table plus TIME_WAIT records. */
     public int connectionCount() {
-        return connections.size();
+        return connections.size() + timeWait.size();
     }
 
     public void forEachConnection(Consumer<TcpConnection> visitor) {
@@ -439,11 +594,19 @@ public final class TcpEngine {
     // =====================================================================================
 
     public long nextDeadlineNs() {
-        return timers.earliestNs();
+        return Math.min(timers.earliestNs(), timeWait.earliestNs());
     }
 
     public void onTimeout(long now) {
         nowNs = now;
+        // TIME_WAIT records expire from the head of their FIFO, earliest deadline first.
+        for (int guard = timeWait.size(); guard > 0; guard--) {
+            final int head = timeWait.oldest();
+            if (head == TimeWaitTable.NONE || timeWait.deadlineNs(head) - now > 0) {
+                break;
+            }
+            endTimeWait(head);
+        }
         // Bounded: each connection fires at most once per call (a re-armed deadline is later).
         for (int guard = timers.size(); guard > 0; guard--) {
             final Tcb t = timers.peek();
@@ -476,12 +639,15 @@ public final class TcpEngine {
             if (t.hasEvents()) {
                 t.deliverEvents();
             }
+            if (t.state == TcpState.TIME_WAIT && t.twSlot < 0 && connections.get(t.key) == t) {
+                toTimeWait(t);
+            }
             t = next;
         }
     }
 
     void markDirty(Tcb t) {
-        if (t.dirty) {
+        if (t.dirty || t.twSlot >= 0) {
             return;
         }
         t.dirty = true;
@@ -494,7 +660,7 @@ public final class TcpEngine {
     }
 
     void rearm(Tcb t) {
-        if (t.state == TcpState.CLOSED) {
+        if (t.state == TcpState.CLOSED || t.twSlot >= 0) {
             return;
         }
         final long w = t.computeWakeup();
@@ -505,6 +671,9 @@ public final class TcpEngine {
     }
 
     void remove(Tcb t) {
+        if (t.twSlot >= 0) {
+            return; // handed over to a TIME_WAIT record: the table entry is no longer this Tcb's
+        }
         if (t.state != TcpState.CLOSED) {
             t.setState(TcpState.CLOSED);
         }
@@ -520,8 +689,9 @@ public final class TcpEngine {
         releaseBuffers(t);
     }
 
-    void onStateChange(Tcb t, TcpState from, TcpState to) {
-        if (t.passiveOpen) {
+    void onStateChange(TcpConnection c, TcpState from, TcpState to) {
+        final Tcb t = c instanceof Tcb ? (Tcb) c : null; // else a TIME_WAIT record ending
+        if (t != null && t.passiveOpen) {
             final ListenPort lp = t.listener instanceof ListenPort ? (ListenPort) t.listener : null;
             if (to == TcpState.SYN_RECEIVED) {
                 halfOpen++;
@@ -536,7 +706,7 @@ public final class TcpEngine {
             }
         }
         if (tracer != null) {
-            tracer.onStateChange(nowNs, t, from, to);
+            tracer.onStateChange(nowNs, c, from, to);
         }
     }
 
