@@ -1289,7 +1289,7 @@ final class Tcb implements TcpConnection {
      */
     @Override
     public TcpState state() {
-        if (twSlot >= 0 && !engine.timeWaitLive(twSlot, twGen)) {
+        if (twSlot >= 0 && !engine.timeWaits.live(twSlot, twGen)) {
             return TcpState.CLOSED;
         }
         return state;
@@ -1454,7 +1454,7 @@ final class Tcb implements TcpConnection {
     @Override
     public void abort() {
         if (twSlot >= 0) {
-            engine.abortTimeWait(twSlot, twGen);
+            engine.timeWaits.abort(twSlot, twGen);
             return;
         }
         switch (state) {

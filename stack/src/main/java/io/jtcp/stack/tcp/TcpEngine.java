@@ -32,17 +32,13 @@ public final class TcpEngine {
     private final PacketSink sink;
     private final StackTracer tracer;
     private final IsnGenerator isnGenerator;
-    private final SynCookies synCookies;
-    /** What a cookie SYN-ACK offers: the window scale and window a new passive Tcb would offer. */
-    private final int cookieRcvWscale;
-
-    private final int cookieSynWindow;
-    private final int localAddr;
+    private final CookieResponder cookies;
+    final int localAddr;
 
     private final Long2ObjectHashMap<Tcb> connections = new Long2ObjectHashMap<>();
     private final Int2ObjectHashMap<ListenPort> listeners = new Int2ObjectHashMap<>();
     private final TimerQueue timers = new TimerQueue();
-    private final TimeWaitTable timeWait;
+    final TimeWaits timeWaits;
     private final ArrayDeque<ByteRing> sendRingPool = new ArrayDeque<>();
     private final ArrayDeque<ByteRing> recvRingPool = new ArrayDeque<>();
     private Tcb dirtyHead;
@@ -75,12 +71,9 @@ public final class TcpEngine {
             throw new IllegalArgumentException("StackConfig.isnSecret must be set (16 random bytes)");
         }
         this.isnGenerator = new IsnGenerator(config.isnSecret());
-        this.synCookies = new SynCookies(isnGenerator);
-        final TcpReceiver template = new TcpReceiver(config, null);
-        this.cookieRcvWscale = template.rcvWscale;
-        this.cookieSynWindow = template.synWindow();
         this.localAddr = config.localAddr();
-        this.timeWait = new TimeWaitTable(config.maxTimeWait());
+        this.cookies = new CookieResponder(this, isnGenerator);
+        this.timeWaits = new TimeWaits(this, config.maxTimeWait());
     }
 
     static long key(int remoteAddr, int remotePort, int localPort) {
@@ -115,9 +108,9 @@ public final class TcpEngine {
         final long key = key(remote, srcPort, dstPort);
         Tcb tcb = connections.get(key);
         if (tcb == null) {
-            final int tw = timeWait.find(key);
+            final int tw = timeWaits.find(key);
             if (tw != TimeWaitTable.NONE) {
-                onTimeWaitSegment(tw, remote, seg);
+                timeWaits.onSegment(tw, remote, seg, rxOptions);
                 return;
             }
         }
@@ -144,7 +137,7 @@ public final class TcpEngine {
     private boolean reopenFromTimeWait(Tcb old, TcpHeader seg) {
         final int flags = seg.flags();
         if ((flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST)) != TcpHeader.SYN
-                || !newIncarnation(seg, old.rx.rcvNxt, old.tsOk, old.rx.tsRecent)
+                || !TimeWaits.newIncarnation(seg, rxOptions, old.rx.rcvNxt, old.tsOk, old.rx.tsRecent)
                 || !listeners.containsKey(old.localPort)) {
             return false;
         }
@@ -154,146 +147,8 @@ public final class TcpEngine {
         return true;
     }
 
-    /**
-     * A SYN in TIME_WAIT that may open a new incarnation (RFC 9293 §3.10.7.4 note, RFC 6191): with
-     * timestamps, a TSval newer than TS.Recent; else a sequence number above the old RCV.NXT, unless
-     * PAWS would reject the SYN (Linux's tcp_timewait_state_process).
-     */
-    private boolean newIncarnation(TcpHeader seg, int rcvNxt, boolean tsOk, int tsRecent) {
-        final boolean ts = tsOk && rxOptions.hasTimestamps();
-        if (ts && io.jtcp.stack.wire.Seq.lt(rxOptions.tsVal(), tsRecent)) {
-            return false;
-        }
-        return io.jtcp.stack.wire.Seq.gt(seg.seq(), rcvNxt)
-                || ts && io.jtcp.stack.wire.Seq.gt(rxOptions.tsVal(), tsRecent);
-    }
-
-    /**
-     * TIME_WAIT from its compact record (RFC 9293 §3.10.7.4): a RST is ignored (RFC 1337), a new SYN
-     * may reopen, another SYN is challenged (RFC 5961 §4), a retransmitted FIN is ACKed again and
-     * restarts 2·MSL, anything else out of sequence is ACKed. Answers go out at once.
-     */
-    private void onTimeWaitSegment(int slot, int remote, TcpHeader seg) {
-        final int flags = seg.flags();
-        if ((flags & TcpHeader.RST) != 0) {
-            drop(DropReason.TCP_RST_OUT_OF_WINDOW, seg);
-            return;
-        }
-        final int rcvNxt = timeWait.rcvNxt(slot);
-        if ((flags & TcpHeader.SYN) != 0) {
-            final ListenPort listener = listeners.get(seg.dstPort());
-            if ((flags & TcpHeader.ACK) == 0
-                    && listener != null
-                    && newIncarnation(seg, rcvNxt, timeWait.timestamps(slot), timeWait.tsRecent(slot))) {
-                final int minIsn = timeWait.sndNxt(slot) + 65_536 + 2; // as Linux: well above the old one
-                endTimeWait(slot);
-                onListen(listener, remote, seg, minIsn);
-                return;
-            }
-            drop(DropReason.TCP_SYN_CHALLENGED, seg);
-            if (allowChallengeAck()) {
-                emitTimeWaitAck(slot);
-            } else {
-                counters.drop(DropReason.TCP_CHALLENGE_RATE_LIMITED);
-            }
-            return;
-        }
-        final int fin = (flags & TcpHeader.FIN) != 0 ? 1 : 0;
-        if (fin != 0 && seg.seq() + seg.payloadLength() + 1 == rcvNxt) {
-            // A retransmitted FIN: our ACK of it was lost. ACK again and restart 2·MSL.
-            if (timeWait.timestamps(slot)
-                    && rxOptions.hasTimestamps()
-                    && io.jtcp.stack.wire.Seq.ge(rxOptions.tsVal(), timeWait.tsRecent(slot))) {
-                timeWait.tsRecent(slot, rxOptions.tsVal());
-            }
-            timeWait.restart(slot, nowNs + 2 * config.mslNs());
-            emitTimeWaitAck(slot);
-            return;
-        }
-        if (seg.payloadLength() + fin > 0 || seg.seq() != rcvNxt) {
-            emitTimeWaitAck(slot);
-            drop(DropReason.TCP_OUT_OF_WINDOW, seg);
-        }
-    }
-
-    /**
-     * The connection entered TIME_WAIT and its last output is out: keep only the compact record
-     * and let the Tcb go (handler, buffers, reassembly arrays), so TIME_WAIT costs a few dozen
-     * bytes and no slot in the connection table. At the cap the oldest record is recycled.
-     */
-    private void toTimeWait(Tcb t) {
-        if (config.maxTimeWait() == 0) {
-            remove(t); // no TIME_WAIT kept at all (tcp_max_tw_buckets = 0)
-            return;
-        }
-        if (timeWait.size() >= timeWait.capacity()) {
-            counters.tcpTimeWaitRecycled++;
-            endTimeWait(timeWait.oldest());
-        }
-        connections.remove(t.key);
-        timers.remove(t);
-        t.wakeupNs = Long.MAX_VALUE;
-        final int window = t.rx.windowField(t.sndMss);
-        releaseBuffers(t);
-        final int slot = timeWait.add(
-                t.key,
-                t.timeWaitDeadlineNs,
-                t.sndMax,
-                t.rx.rcvNxt,
-                window,
-                t.tsOk ? TimeWaitTable.F_TIMESTAMPS : 0,
-                t.rx.tsRecent,
-                t.tsOffset);
-        t.detachToTimeWait(slot, timeWait.generation(slot));
-    }
-
-    /** RFC 9293 §3.10.8: the record goes (2·MSL passed, recycled, or reopened); the tracer sees CLOSED. */
-    private void endTimeWait(int slot) {
-        final long key = timeWait.key(slot);
-        timeWait.remove(slot);
-        onStateChange(new TimeWaitConnection(localAddr, key), TcpState.TIME_WAIT, TcpState.CLOSED);
-    }
-
-    /** Whether the TIME_WAIT record an application's handle left behind is still there. */
-    boolean timeWaitLive(int slot, int generation) {
-        return timeWait.live(slot, generation);
-    }
-
-    /** RFC 9293 §3.9.1 ABORT in TIME_WAIT: delete the TCB, here the record (if it is still ours). */
-    void abortTimeWait(int slot, int generation) {
-        if (timeWait.live(slot, generation)) {
-            endTimeWait(slot);
-        }
-    }
-
-    /** TIME_WAIT entries held as compact records (not in {@link #openConnectionCount()}). */
-    public int timeWaitCount() {
-        return timeWait.size();
-    }
-
-    /** An ACK from a TIME_WAIT record: SEQ = our SND.NXT, ACK = RCV.NXT, timestamps if they were on. */
-    private void emitTimeWaitAck(int slot) {
-        final long key = timeWait.key(slot);
-        final int optionsStart = Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH;
-        int o = optionsStart;
-        if (timeWait.timestamps(slot)) {
-            o = TcpOptions.writeTimestamps(tx, o, Tcb.tsVal(nowNs, timeWait.tsOffset(slot)), timeWait.tsRecent(slot));
-        }
-        final int tcpLength = o - Ipv4Header.MIN_HEADER_LENGTH;
-        txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
-        txTcp.writeFixed(
-                (int) key & 0xFFFF,
-                (int) (key >>> 16) & 0xFFFF,
-                timeWait.sndNxt(slot),
-                timeWait.rcvNxt(slot),
-                tcpLength / 4,
-                TcpHeader.ACK,
-                timeWait.window(slot));
-        finishAndSend((int) (key >>> 32), tcpLength, 0);
-    }
-
     /** LISTEN (RFC 9293 §3.10.7.2). */
-    private void onListen(ListenPort listener, int remote, TcpHeader seg, int minIsn) {
+    void onListen(ListenPort listener, int remote, TcpHeader seg, int minIsn) {
         final int flags = seg.flags();
         if ((flags & TcpHeader.RST) != 0) {
             drop(DropReason.TCP_NO_CONNECTION_RST, seg);
@@ -301,7 +156,7 @@ public final class TcpEngine {
         }
         if ((flags & TcpHeader.ACK) != 0) {
             if ((flags & TcpHeader.SYN) == 0 && config.synCookies() && listener.recentOverflow(nowNs)) {
-                if (openFromCookie(listener, remote, seg)) {
+                if (cookies.openFromCookie(listener, remote, seg, rxOptions)) {
                     return;
                 }
                 // Linux answers an ACK whose cookie fails as any stray ACK to a listener: RST.
@@ -325,17 +180,14 @@ public final class TcpEngine {
         }
         if (halfOpen >= config.maxHalfOpen() || listener.halfOpen >= listener.synBacklog) {
             if (config.synCookies()) {
-                sendCookie(listener, remote, seg);
+                cookies.sendCookie(listener, remote, seg, rxOptions);
             } else {
                 drop(DropReason.TCP_SYN_BACKLOG_FULL, seg);
             }
             return;
         }
         final int localPort = seg.dstPort();
-        final long key = key(remote, seg.srcPort(), localPort);
-        final Tcb tcb = new Tcb(this, key, localAddr, localPort, remote, seg.srcPort(), true);
-        tcb.listener = listener;
-        connections.put(key, tcb);
+        final Tcb tcb = newPassive(listener, remote, seg.srcPort(), localPort);
         int isn = isnGenerator.isn(nowNs, localAddr, localPort, remote, seg.srcPort());
         if (minIsn != 0 && io.jtcp.stack.wire.Seq.lt(isn, minIsn)) {
             isn = minIsn;
@@ -344,77 +196,6 @@ public final class TcpEngine {
         // RFC 9293 §3.10.7.2: data on a SYN may be queued; like Linux without TFO we do not keep
         // it (the peer retransmits it after the handshake). A FIN on a SYN is likewise ignored.
         rearm(tcb);
-    }
-
-    /**
-     * RFC 4987 §3.6: the SYN queue is full, so answer with a SYN-ACK whose ISN is a cookie and keep
-     * nothing. Without timestamps the SYN-ACK offers neither window scaling nor SACK (there is
-     * nowhere to remember them), as Linux does.
-     */
-    private void sendCookie(ListenPort listener, int remote, TcpHeader seg) {
-        final TcpOptions o = rxOptions;
-        final int mssIndex = SynCookies.mssIndex(o.mss() > 0 ? o.mss() : 536);
-        final int localPort = seg.dstPort();
-        final int peerIsn = seg.seq();
-        final int iss = synCookies.encode(nowNs, localAddr, localPort, remote, seg.srcPort(), peerIsn, mssIndex);
-        final boolean ts = config.timestamps() && o.hasTimestamps();
-        final int peerWscale = ts && o.windowScale() >= 0 ? Math.min(o.windowScale(), TcpOptions.MAX_WSCALE) : -1;
-        final boolean sack = ts && config.sack() && o.sackPermitted();
-        final int tsVal = ts ? SynCookies.encodeTimestamp(Tcb.tsVal(nowNs, Tcb.tsOffsetFor(iss)), peerWscale, sack) : 0;
-        listener.onOverflow(nowNs);
-        counters.tcpSynCookiesSent++;
-        emitCookieSynAck(
-                remote, localPort, seg.srcPort(), iss, peerIsn + 1, peerWscale >= 0, sack, ts, tsVal, o.tsVal());
-    }
-
-    /**
-     * An ACK to a listener that overflowed recently: if {@code ack − 1} is our cookie for this
-     * 4-tuple and {@code seq − 1}, build the connection the SYN would have made (MSS from the cookie,
-     * window scale and SACK from the echoed TSval) and process the ACK in it. False: not a cookie.
-     */
-    private boolean openFromCookie(ListenPort listener, int remote, TcpHeader seg) {
-        final int localPort = seg.dstPort();
-        final int iss = seg.ackNum() - 1;
-        final int peerIsn = seg.seq() - 1;
-        final int mssIndex = synCookies.check(nowNs, localAddr, localPort, remote, seg.srcPort(), peerIsn, iss);
-        if (mssIndex == SynCookies.INVALID) {
-            return false;
-        }
-        final TcpOptions o = rxOptions;
-        final boolean ts = o.hasTimestamps();
-        if (ts && !config.timestamps()) {
-            return false; // we never offered timestamps, so no cookie of ours is echoed
-        }
-        final boolean sack = ts && SynCookies.sackOk(o.tsEcr());
-        if (sack && !config.sack()) {
-            return false;
-        }
-        final int peerWscale = ts ? SynCookies.peerWscale(o.tsEcr()) : -1;
-        if (peerWscale > TcpOptions.MAX_WSCALE) {
-            return false;
-        }
-        counters.tcpSynCookiesValid++;
-        if (connections.size() >= config.maxConnections()) {
-            drop(DropReason.TCP_TABLE_FULL, seg); // valid, but no room: the peer retransmits
-            return true;
-        }
-        final long key = key(remote, seg.srcPort(), localPort);
-        final Tcb tcb = new Tcb(this, key, localAddr, localPort, remote, seg.srcPort(), true);
-        tcb.listener = listener;
-        connections.put(key, tcb);
-        tcb.openFromCookie(
-                iss,
-                peerIsn,
-                SynCookies.MSS_TABLE[mssIndex],
-                ts,
-                o.tsVal(),
-                peerWscale,
-                cookieRcvWscale,
-                sack,
-                cookieSynWindow);
-        tcb.onSegment(seg, o); // the ACK completes the handshake; data on it is taken too
-        afterInput(tcb);
-        return true;
     }
 
     /**
@@ -437,6 +218,28 @@ public final class TcpEngine {
         return limit;
     }
 
+    /** A passive open's Tcb, in the table, before its SYN (or cookie) is processed. */
+    Tcb newPassive(ListenPort listener, int remote, int remotePort, int localPort) {
+        final long key = key(remote, remotePort, localPort);
+        final Tcb tcb = new Tcb(this, key, localAddr, localPort, remote, remotePort, true);
+        tcb.listener = listener;
+        connections.put(key, tcb);
+        return tcb;
+    }
+
+    boolean tableFull() {
+        return connections.size() >= config.maxConnections();
+    }
+
+    ListenPort listenerOn(int port) {
+        return listeners.get(port);
+    }
+
+    /** TIME_WAIT entries held as compact records (not in {@link #openConnectionCount()}). */
+    public int timeWaitCount() {
+        return timeWaits.size();
+    }
+
     /** CLOSED: RFC 9293 §3.10.7.1. */
     private void onClosedPort(int remote, TcpHeader seg) {
         final int flags = seg.flags();
@@ -455,7 +258,7 @@ public final class TcpEngine {
         }
     }
 
-    private void afterInput(Tcb tcb) {
+    void afterInput(Tcb tcb) {
         // The handshake may complete on a segment that also carries FIN, so the state can already
         // be CLOSE_WAIT here: accept on the pending "connected" event, not on ESTABLISHED.
         if (tcb.listener != null && tcb.handler() == null && tcb.connectedEventPending()) {
@@ -519,7 +322,7 @@ public final class TcpEngine {
             final int candidate = low + (int) (((long) offset + ephemeralCounter + i) % range);
             final long k = key(remoteAddr, remotePort, candidate);
             if (!connections.containsKey(k)
-                    && timeWait.find(k) == TimeWaitTable.NONE
+                    && timeWaits.find(k) == TimeWaitTable.NONE
                     && !listeners.containsKey(candidate)) {
                 port = candidate;
                 ephemeralCounter += i + 1;
@@ -547,9 +350,7 @@ public final class TcpEngine {
         for (Tcb t : all) {
             t.abort();
         }
-        while (timeWait.oldest() != TimeWaitTable.NONE) {
-            endTimeWait(timeWait.oldest());
-        }
+        timeWaits.endAll();
     }
 
     /**
@@ -580,7 +381,7 @@ public final class TcpEngine {
 
     /** Entries in the connection table plus TIME_WAIT records. */
     public int connectionCount() {
-        return connections.size() + timeWait.size();
+        return connections.size() + timeWaits.size();
     }
 
     public void forEachConnection(Consumer<TcpConnection> visitor) {
@@ -594,19 +395,12 @@ public final class TcpEngine {
     // =====================================================================================
 
     public long nextDeadlineNs() {
-        return Math.min(timers.earliestNs(), timeWait.earliestNs());
+        return Math.min(timers.earliestNs(), timeWaits.earliestNs());
     }
 
     public void onTimeout(long now) {
         nowNs = now;
-        // TIME_WAIT records expire from the head of their FIFO, earliest deadline first.
-        for (int guard = timeWait.size(); guard > 0; guard--) {
-            final int head = timeWait.oldest();
-            if (head == TimeWaitTable.NONE || timeWait.deadlineNs(head) - now > 0) {
-                break;
-            }
-            endTimeWait(head);
-        }
+        timeWaits.expire(now);
         // Bounded: each connection fires at most once per call (a re-armed deadline is later).
         for (int guard = timers.size(); guard > 0; guard--) {
             final Tcb t = timers.peek();
@@ -640,7 +434,7 @@ public final class TcpEngine {
                 t.deliverEvents();
             }
             if (t.state == TcpState.TIME_WAIT && t.twSlot < 0 && connections.get(t.key) == t) {
-                toTimeWait(t);
+                timeWaits.handOver(t);
             }
             t = next;
         }
@@ -668,6 +462,14 @@ public final class TcpEngine {
             t.wakeupNs = w;
             timers.update(t);
         }
+    }
+
+    /** Out of the table and the timer heap, buffers given back: the Tcb is handed to a TIME_WAIT record. */
+    void detach(Tcb t) {
+        connections.remove(t.key);
+        timers.remove(t);
+        t.wakeupNs = Long.MAX_VALUE;
+        releaseBuffers(t);
     }
 
     void remove(Tcb t) {
@@ -841,23 +643,24 @@ public final class TcpEngine {
 
     /**
      * A SYN-ACK that belongs to no TCB: its ISN is a SYN cookie (RFC 4987 §3.6), its options what
-     * the cookie can carry. The window and window scale are those a passive open would offer.
+     * the cookie can carry ({@code wscale} -1: none offered).
      */
-    private void emitCookieSynAck(
+    void emitCookieSynAck(
             int dst,
             int srcPort,
             int dstPort,
             int iss,
             int ack,
-            boolean offerWscale,
+            int window,
+            int wscale,
             boolean offerSack,
             boolean ts,
             int tsVal,
             int tsEcr) {
         final int optionsStart = Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH;
         int o = TcpOptions.writeMss(tx, optionsStart, config.mssBytes());
-        if (offerWscale) {
-            o = TcpOptions.writeWindowScale(tx, o, cookieRcvWscale);
+        if (wscale >= 0) {
+            o = TcpOptions.writeWindowScale(tx, o, wscale);
         }
         if (offerSack) {
             o = TcpOptions.writeSackPermitted(tx, o);
@@ -867,7 +670,18 @@ public final class TcpEngine {
         }
         final int tcpLength = o - Ipv4Header.MIN_HEADER_LENGTH;
         txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
-        txTcp.writeFixed(srcPort, dstPort, iss, ack, tcpLength / 4, TcpHeader.SYN | TcpHeader.ACK, cookieSynWindow);
+        txTcp.writeFixed(srcPort, dstPort, iss, ack, tcpLength / 4, TcpHeader.SYN | TcpHeader.ACK, window);
+        finishAndSend(dst, tcpLength, 0);
+    }
+
+    /** A bare ACK that belongs to no TCB (a TIME_WAIT record's), with timestamps when {@code ts}. */
+    void emitStatelessAck(
+            int dst, int srcPort, int dstPort, int seq, int ack, int window, boolean ts, int tsVal, int tsEcr) {
+        final int optionsStart = Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH;
+        final int o = ts ? TcpOptions.writeTimestamps(tx, optionsStart, tsVal, tsEcr) : optionsStart;
+        final int tcpLength = o - Ipv4Header.MIN_HEADER_LENGTH;
+        txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
+        txTcp.writeFixed(srcPort, dstPort, seq, ack, tcpLength / 4, TcpHeader.ACK, window);
         finishAndSend(dst, tcpLength, 0);
     }
 
