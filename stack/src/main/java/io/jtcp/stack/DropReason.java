@@ -30,7 +30,7 @@ public enum DropReason {
     TCP_NO_LISTENER("TCP: no connection or listener (RST sent)"),
     TCP_NO_CONNECTION_RST("TCP: RST or stray segment for no connection (dropped silently)"),
     TCP_TABLE_FULL("TCP: connection table full (SYN refused)"),
-    TCP_SYN_BACKLOG_FULL("TCP: too many half-open connections (SYN dropped)"),
+    TCP_SYN_BACKLOG_FULL("TCP: SYN queue full and SYN cookies off (SYN dropped)"),
     TCP_OUT_OF_WINDOW("TCP: sequence outside the receive window (ACK sent)"),
     TCP_PAWS("TCP: timestamp older than TS.Recent (PAWS, RFC 7323 §5; ACK sent)"),
     TCP_ACK_UNSENT("TCP: ACK for data not yet sent"),

@@ -99,8 +99,10 @@ public final class StackConfig {
     }
 
     /**
-     * Passive opens allowed in SYN_RECEIVED at once; further SYNs are dropped (and counted) until
-     * handshakes complete or time out, so a SYN flood is bounded apart from the table size.
+     * Passive opens allowed in SYN_RECEIVED at once, all listeners together (like Linux's
+     * tcp_max_syn_backlog); past it (or past a listener's {@link #synBacklog()}) SYNs are answered
+     * with SYN cookies, or dropped and counted when {@link #synCookies(boolean)} is off, so a SYN
+     * flood costs no memory beyond this.
      */
     public StackConfig maxHalfOpen(int max) {
         if (max < 1) {

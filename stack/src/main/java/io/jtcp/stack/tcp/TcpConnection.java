@@ -8,6 +8,13 @@ import org.agrona.MutableDirectBuffer;
  * (inside a handler callback, or from the event loop's task queue).
  */
 public interface TcpConnection {
+    /**
+     * The connection's state (RFC 9293 §3.3.2). A connection in TIME_WAIT is kept by the stack only
+     * as a compact record (no handler, no buffers; {@link #handler()} is null by then); this handle
+     * still says TIME_WAIT while that record lives and CLOSED once it has expired, been recycled
+     * ({@code StackConfig.maxTimeWait}) or been replaced by a new incarnation of the 4-tuple.
+     * Unread received data stays readable through it.
+     */
     TcpState state();
 
     int localAddr();
