@@ -5,6 +5,7 @@ import static io.jtcp.stack.harness.PacketBuilder.PEER_ADDR;
 
 import io.jtcp.stack.DropReason;
 import io.jtcp.stack.NetworkStack;
+import io.jtcp.stack.PacketSink;
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.StackCounters;
 import io.jtcp.stack.StackTracer;
@@ -88,6 +89,7 @@ public final class TcpScript {
     private boolean recordCoverage = true;
     private boolean fast;
     private long fastPacketsOut;
+    private PacketSink fastObserver;
 
     public TcpScript() {
         this(c -> {});
@@ -626,6 +628,16 @@ public final class TcpScript {
         return this;
     }
 
+    /**
+     * Fuzzing mode in which every emitted packet goes to {@code observer} (which checks it), not a
+     * one-in-64 sample.
+     */
+    public TcpScript fast(PacketSink observer) {
+        fast();
+        fastObserver = observer;
+        return this;
+    }
+
     /** Packets emitted while in {@link #fast()} mode. */
     public long fastPacketsOut() {
         return fastPacketsOut;
@@ -705,6 +717,11 @@ public final class TcpScript {
 
     private void onTransmit(DirectBuffer buffer, int offset, int length) {
         if (fast) {
+            if (fastObserver != null) {
+                fastPacketsOut++;
+                fastObserver.transmit(buffer, offset, length);
+                return;
+            }
             // Fuzzing: keep no history; check one emitted packet in 64 for well-formedness.
             if ((fastPacketsOut++ & 63) == 0) {
                 Packet p = new Packet(buffer, offset, length);
