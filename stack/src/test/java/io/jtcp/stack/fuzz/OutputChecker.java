@@ -14,11 +14,14 @@ import org.agrona.concurrent.UnsafeBuffer;
  * is the packet's length and at most the MTU, from the engine's address, and a TCP segment (valid
  * checksum, parsable options, no SYN with FIN or RST) or an ICMP message (valid checksum). The
  * first violation is kept (a sink must not throw into the engine) and reported by {@link #check}.
+ * Single-threaded: the copy buffer is shared by all instances.
  */
 final class OutputChecker implements PacketSink {
     private final int mtu;
     private final int localAddr;
-    private final UnsafeBuffer copy = new UnsafeBuffer(new byte[65_536]);
+    private static final UnsafeBuffer COPY = new UnsafeBuffer(new byte[65_536]);
+
+    private final UnsafeBuffer copy = COPY;
     private final Ipv4Header ip = new Ipv4Header();
     private final TcpHeader tcp = new TcpHeader();
     private final TcpOptions options = new TcpOptions();
