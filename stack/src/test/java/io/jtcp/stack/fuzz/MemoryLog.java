@@ -1,5 +1,6 @@
 package io.jtcp.stack.fuzz;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -9,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * For long fuzzing runs ({@code -Djtcp.fuzz.memoryLogSeconds=N}, set by src/fuzz.sh): every N
- * seconds one line on stderr with the executions so far, the heap left after the last collection
- * (what stays reachable: it must stay flat) and the process RSS.
+ * seconds one line on stderr with the executions so far, the old generation's occupancy and the
+ * heap left after the last collections (what stays reachable: both must stay flat) and the RSS.
  */
 final class MemoryLog {
     private static final AtomicLong EXECUTIONS = new AtomicLong();
@@ -36,19 +37,30 @@ final class MemoryLog {
             while (true) {
                 Thread.sleep(seconds * 1000);
                 long afterGc = 0;
+                long old = 0;
                 for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
                     if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
                         afterGc += pool.getCollectionUsage().getUsed();
                     }
+                    if (pool.getType() == MemoryType.HEAP && pool.getName().matches("(?i).*(old|tenured).*")) {
+                        old = pool.getUsage().getUsed();
+                    }
+                }
+                long collections = 0;
+                for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                    collections += Math.max(0, gc.getCollectionCount());
                 }
                 Runtime rt = Runtime.getRuntime();
                 System.err.printf(
-                        "jtcp-fuzz-memory: t=%ds executions=%d heapAfterGcMb=%.1f heapUsedMb=%.1f heapCommittedMb=%.1f rssMb=%d%n",
+                        "jtcp-fuzz-memory: t=%ds executions=%d oldGenMb=%.1f heapAfterGcMb=%.1f heapUsedMb=%.1f"
+                                + " heapCommittedMb=%.1f gcs=%d rssMb=%d%n",
                         (System.nanoTime() - start) / 1_000_000_000L,
                         EXECUTIONS.get(),
+                        old / 1048576.0,
                         afterGc / 1048576.0,
                         (rt.totalMemory() - rt.freeMemory()) / 1048576.0,
                         rt.totalMemory() / 1048576.0,
+                        collections,
                         rssMb());
             }
         } catch (InterruptedException e) {
