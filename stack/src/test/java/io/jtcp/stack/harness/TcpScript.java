@@ -5,6 +5,7 @@ import static io.jtcp.stack.harness.PacketBuilder.PEER_ADDR;
 
 import io.jtcp.stack.DropReason;
 import io.jtcp.stack.NetworkStack;
+import io.jtcp.stack.PacketSink;
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.StackCounters;
 import io.jtcp.stack.StackTracer;
@@ -88,6 +89,8 @@ public final class TcpScript {
     private boolean recordCoverage = true;
     private boolean fast;
     private long fastPacketsOut;
+    private PacketSink fastObserver;
+    private boolean quiet;
 
     public TcpScript() {
         this(c -> {});
@@ -329,7 +332,7 @@ public final class TcpScript {
         byte[] copy = new byte[len];
         txBuffer.getBytes(0, copy);
         TcpState before = stateOf(sp, dp);
-        injectRaw(copy, seg.toString());
+        injectRaw(copy, quiet ? null : seg.toString());
         if (recordCoverage) {
             Coverage.record(before, classify(seg.flags, payload.length));
             String bad = unacceptable();
@@ -346,10 +349,14 @@ public final class TcpScript {
 
     /** Injects any bytes as one IPv4 packet (the engine must survive anything). */
     public TcpScript injectRaw(byte[] packet, String what) {
-        Packet p = new Packet(packet);
-        String line = "> " + (p.isTcp() ? p.describe(peerIsn, localIsn) : p.toString());
+        String line = "";
+        if (!quiet) {
+            Packet p = new Packet(packet);
+            line = "> " + (p.isTcp() ? p.describe(peerIsn, localIsn) : p.toString())
+                    + (what == null ? "" : "    # " + what);
+        }
         stepDrops.clear();
-        step(line + (what == null ? "" : "    # " + what), () -> {
+        step(line, () -> {
             UnsafeBuffer b = new UnsafeBuffer(packet.clone());
             stack.onPacket(now, b, 0, packet.length);
         });
@@ -626,6 +633,16 @@ public final class TcpScript {
         return this;
     }
 
+    /**
+     * Fuzzing mode in which every emitted packet goes to {@code observer} (which checks it), not a
+     * one-in-64 sample.
+     */
+    public TcpScript fast(PacketSink observer) {
+        fast();
+        fastObserver = observer;
+        return this;
+    }
+
     /** Packets emitted while in {@link #fast()} mode. */
     public long fastPacketsOut() {
         return fastPacketsOut;
@@ -634,6 +651,15 @@ public final class TcpScript {
     /** Malformed emitted packets seen so far (fast mode samples). */
     public List<String> malformed() {
         return malformed;
+    }
+
+    /**
+     * Keeps no printable history (failures then show no script): for fuzzing, where a fixture is
+     * built for every input and formatting its history would cost more than running it.
+     */
+    public TcpScript quiet() {
+        quiet = true;
+        return this;
     }
 
     /** Stops this script from feeding the coverage table (fuzzing would fill every cell). */
@@ -692,7 +718,7 @@ public final class TcpScript {
     }
 
     private void note(String line) {
-        if (fast) {
+        if (fast || quiet) {
             return;
         }
         history.add(String.format("%12s  %s", rel(now), line));
@@ -705,6 +731,11 @@ public final class TcpScript {
 
     private void onTransmit(DirectBuffer buffer, int offset, int length) {
         if (fast) {
+            if (fastObserver != null) {
+                fastPacketsOut++;
+                fastObserver.transmit(buffer, offset, length);
+                return;
+            }
             // Fuzzing: keep no history; check one emitted packet in 64 for well-formedness.
             if ((fastPacketsOut++ & 63) == 0) {
                 Packet p = new Packet(buffer, offset, length);
@@ -733,8 +764,10 @@ public final class TcpScript {
             }
         }
         outbox.add(p);
-        history.add(
-                String.format("%12s  < %s", rel(now), p.isTcp() ? p.describe(localIsn, peerIsn) : p.describe(0, 0)));
+        if (!quiet) {
+            history.add(String.format(
+                    "%12s  < %s", rel(now), p.isTcp() ? p.describe(localIsn, peerIsn) : p.describe(0, 0)));
+        }
     }
 
     private int localPortOr(int fallback) {
@@ -801,6 +834,9 @@ public final class TcpScript {
             if (conn == null && connection.remotePort() == peerPort && connection.localPort() == localPort) {
                 conn = connection;
             }
+            if (quiet) {
+                return;
+            }
             history.add(String.format(
                     "%12s    state %s → %s  (:%d ↔ :%d)",
                     rel(nowNs), from, to, connection.localPort(), connection.remotePort()));
@@ -812,7 +848,9 @@ public final class TcpScript {
                 return;
             }
             stepDrops.add(reason);
-            history.add(String.format("%12s    drop %s", rel(nowNs), reason));
+            if (!quiet) {
+                history.add(String.format("%12s    drop %s", rel(nowNs), reason));
+            }
         }
     }
 

@@ -76,6 +76,7 @@ public final class HttpGetClient implements TcpHandler {
     private final StringBuilder chunkLine = new StringBuilder();
     private int chunkState; // 0 size line, 1 data, 2 CRLF after data, 3 trailers
     private boolean complete;
+    private String bodyError;
     // Read by another thread for a progress bar; written on the loop thread.
     private volatile long progressBytes;
     private volatile long progressTotal = -1;
@@ -144,6 +145,10 @@ public final class HttpGetClient implements TcpHandler {
             }
             if (headDone && off < n) {
                 consumeBody(buffer, off, n - off);
+                if (bodyError != null) {
+                    fail(c, bodyError);
+                    return;
+                }
             }
             if (complete) {
                 finish(c);
@@ -233,8 +238,12 @@ public final class HttpGetClient implements TcpHandler {
                         break;
                     }
                     int semi = line.indexOf(';');
-                    chunkLeft = Long.parseLong(
-                            semi < 0 ? line : line.substring(0, semi).trim(), 16);
+                    chunkLeft =
+                            chunkSize(semi < 0 ? line : line.substring(0, semi).trim());
+                    if (chunkLeft < 0) {
+                        bodyError = "bad chunk size line from the server: '" + line + "'";
+                        return;
+                    }
                     chunkState = chunkLeft == 0 ? 3 : 1;
                     break;
                 case 1:
@@ -253,6 +262,25 @@ public final class HttpGetClient implements TcpHandler {
                     break;
             }
         }
+    }
+
+    /**
+     * RFC 9112 §7.1: {@code chunk-size = 1*HEXDIG}; -1 for anything else (a sign, a 0x, a size
+     * past 2^60), which a lenient Long.parseLong would take or throw on.
+     */
+    private static long chunkSize(String hex) {
+        if (hex.isEmpty() || hex.length() > 15) {
+            return -1;
+        }
+        long size = 0;
+        for (int i = 0; i < hex.length(); i++) {
+            int digit = Character.digit(hex.charAt(i), 16);
+            if (digit < 0 || hex.charAt(i) > 'f') {
+                return -1;
+            }
+            size = size << 4 | digit;
+        }
+        return size;
     }
 
     private void write(byte[] b, int off, int len) {

@@ -1,0 +1,48 @@
+package io.jtcp.tun.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jtcp.tun.client.HttpGetClient;
+import java.io.ByteArrayOutputStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Findings of {@code HttpFuzzTest#client}: a server's malformed chunk-size line (RFC 9112 §7.1:
+ * {@code chunk-size = 1*HEXDIG}) threw NumberFormatException (or, negative, an
+ * IndexOutOfBoundsException from the body stream) out of the client's onReadable, into the event
+ * loop, and the result never completed. Now the exchange fails with a reason and the connection
+ * is aborted.
+ */
+class HttpGetClientHostileResponseTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"z;x=y", "-5", "fffffffffffffffffff", "", " ;", "0x10", "+5"})
+    void shouldFailTheExchangeOnABadChunkSize(String sizeLine) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        HttpGetClient client = new HttpGetClient(HttpGetClient.Url.parse("http://10.7.0.1/"), body);
+        FakeConnection c = new FakeConnection(64 * 1024);
+        c.accept(conn -> client);
+        c.peerSends("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + sizeLine + "\r\nhello\r\n0\r\n\r\n");
+        assertTrue(client.result().isDone(), "the exchange ends at the bad chunk-size line");
+        HttpGetClient.Result r = client.result().join();
+        assertFalse(r.complete());
+        assertTrue(r.error().contains("chunk"), r.error());
+        assertTrue(c.abortCalled, "the connection is aborted");
+        assertEquals(0, body.size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"5", "5;name=value", "05 ", "5\t;ext"})
+    void shouldStillAcceptWellFormedChunkSizes(String sizeLine) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        HttpGetClient client = new HttpGetClient(HttpGetClient.Url.parse("http://10.7.0.1/"), body);
+        FakeConnection c = new FakeConnection(64 * 1024);
+        c.accept(conn -> client);
+        c.peerSends("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + sizeLine + "\r\nhello\r\n0\r\n\r\n");
+        HttpGetClient.Result r = client.result().join();
+        assertTrue(r.complete(), String.valueOf(r.error()));
+        assertEquals("hello", body.toString());
+    }
+}
