@@ -35,6 +35,14 @@ public final class StackCounters {
     /** Connection buffers (send or receive rings) allocated because the pool was empty. */
     public long tcpRingsAllocated;
 
+    // ---- blind attacks (RFC 5961 §7) and the persist timer ----
+    /** Challenge ACKs sent (RFC 5961 §3.2, §4.2, §5.2); suppressed ones are drop reasons. */
+    public long tcpChallengeAcksSent;
+    /** Duplicate ACKs sent for out-of-window or PAWS-failing segments (RFC 9293 §3.10.7.4). */
+    public long tcpOutOfWindowAcksSent;
+    /** Zero-window probes sent (RFC 9293 §3.8.6.1). */
+    public long tcpZeroWindowProbes;
+
     /** Counts one drop; {@link DropReason#NONE} is not a drop and is ignored. */
     public void drop(DropReason reason) {
         if (reason != DropReason.NONE) {
@@ -72,6 +80,12 @@ public final class StackCounters {
                 .append(tcpSackRecoveries)
                 .append(" tcp.tlp=")
                 .append(tcpTailLossProbes);
+        sb.append(" tcp.challenge.acks=")
+                .append(tcpChallengeAcksSent)
+                .append(" tcp.oow.acks=")
+                .append(tcpOutOfWindowAcksSent)
+                .append(" tcp.zero.window.probes=")
+                .append(tcpZeroWindowProbes);
         sb.append('\n');
         for (DropReason r : REASONS) {
             if (r != DropReason.NONE && drops[r.ordinal()] != 0) {

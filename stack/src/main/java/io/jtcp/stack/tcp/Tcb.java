@@ -79,6 +79,9 @@ final class Tcb implements TcpConnection {
     int keepAliveProbes;
     int keepAliveSent;
     long keepAliveDeadlineNs = Long.MAX_VALUE;
+    // ---- blind attacks: when this connection last answered an unacceptable segment (AckRateLimiter) ----
+    long lastInvalidAckNs;
+    boolean invalidAckSent;
 
     // ---- receiving half, and the options both halves follow ----
     final TcpReceiver rx;
@@ -338,14 +341,13 @@ final class Tcb implements TcpConnection {
         // RFC 7323 §5.3 R1 (PAWS): an older timestamp than TS.Recent marks an old duplicate. RSTs
         // are exempt (RFC 7323 §5.3 note).
         if (tsOk && !rst && opts.hasTimestamps() && Seq.lt(opts.tsVal(), rx.tsRecent)) {
-            rx.ackPending = true;
+            oowAck(payloadLength > 0 && !syn);
             engine.drop(DropReason.TCP_PAWS, seg);
             return;
         }
-        // RFC 7323 §4.3 R3: remember the timestamp of the segment that the next ACK acknowledges.
-        if (tsOk && opts.hasTimestamps() && Seq.ge(opts.tsVal(), rx.tsRecent) && Seq.le(seq, rx.lastAckSent)) {
-            rx.tsRecent = opts.tsVal();
-        }
+        // R3 (TS.Recent) waits until the segment has passed R2 and the RST, SYN and ACK checks
+        // (recordTsRecent): an off-path guess failing any of them must not move TS.Recent, or
+        // every later real segment would fail R1 (the attack RFC 7323 §5.3 orders R1..R4 against).
 
         // First: sequence number acceptability (§3.10.7.4, the four cases).
         final int rcvNxt = rx.rcvNxt;
@@ -365,6 +367,7 @@ final class Tcb implements TcpConnection {
                 engine.drop(DropReason.TCP_RST_OUT_OF_WINDOW, seg);
                 return;
             }
+            final boolean dataWithoutSyn = payloadLength > 0 && !syn;
             if (rcvWnd == 0 && Seq.ge(seq, rcvNxt) && Seq.diff(seq, rcvNxt) <= 65_535) {
                 // "Special allowance should be made to accept valid ACKs, URGs, and RSTs" with a
                 // zero window: keep the ACK fields, drop the text and FIN (§3.10.7.4). A peer may sit
@@ -373,10 +376,10 @@ final class Tcb implements TcpConnection {
                 payloadLength = 0;
                 fin = false;
                 syn = false;
-                rx.ackPending = true;
+                oowAck(dataWithoutSyn);
                 engine.drop(DropReason.TCP_OUT_OF_WINDOW, seg);
             } else {
-                rx.ackPending = true;
+                oowAck(dataWithoutSyn);
                 engine.drop(DropReason.TCP_OUT_OF_WINDOW, seg);
                 return;
             }
@@ -435,6 +438,7 @@ final class Tcb implements TcpConnection {
         final int segAck = seg.ackNum();
         if (state == TcpState.SYN_RECEIVED) {
             if (Seq.lt(sndUna, segAck) && Seq.le(segAck, sndMax)) {
+                recordTsRecent(seg, opts);
                 onAckOfSyn(segAck, now());
                 sndWnd = seg.window() << sndWscale;
                 maxSndWnd = Math.max(maxSndWnd, sndWnd);
@@ -472,7 +476,8 @@ final class Tcb implements TcpConnection {
      */
     private boolean processAck(TcpHeader seg, TcpOptions opts, int seq, int segAck, int payloadLength, boolean fin) {
         if (Seq.gt(segAck, sndMax)) {
-            rx.ackPending = true;
+            // RFC 5961 §5.2 wants an ACK back; a blind guess inside the window gets it rate limited.
+            oowAck(payloadLength > 0 && (seg.flags() & TcpHeader.SYN) == 0);
             engine.drop(DropReason.TCP_ACK_UNSENT, seg);
             return false;
         }
@@ -482,6 +487,7 @@ final class Tcb implements TcpConnection {
             challengeAck();
             return false;
         }
+        recordTsRecent(seg, opts);
         final long nowNs = now();
         final int newWnd = seg.window() << sndWscale;
         final boolean newSack = recordSack(opts);
@@ -562,6 +568,17 @@ final class Tcb implements TcpConnection {
                 break;
         }
         return true;
+    }
+
+    /**
+     * RFC 7323 §5.3 R3 (§4.3): the segment passed R2 and the RST, SYN and ACK checks, so it may
+     * set TS.Recent: the timestamp of the segment our next ACK acknowledges (SEG.SEQ as it arrived,
+     * before trimming, against Last.ACK.sent).
+     */
+    private void recordTsRecent(TcpHeader seg, TcpOptions opts) {
+        if (tsOk && opts.hasTimestamps() && Seq.ge(opts.tsVal(), rx.tsRecent) && Seq.le(seg.seq(), rx.lastAckSent)) {
+            rx.tsRecent = opts.tsVal();
+        }
     }
 
     private boolean finAcked() {
@@ -677,11 +694,17 @@ final class Tcb implements TcpConnection {
         }
     }
 
+    /** RFC 5961 §3.2, §4.2, §5.2: a challenge ACK, within the limits of §7 ({@link AckRateLimiter}). */
     private void challengeAck() {
-        if (engine.allowChallengeAck()) {
+        if (engine.ackLimiter.allowChallenge(this, now())) {
             rx.ackPending = true;
-        } else {
-            engine.counters.drop(DropReason.TCP_CHALLENGE_RATE_LIMITED);
+        }
+    }
+
+    /** RFC 9293 §3.10.7.4: an unacceptable segment is answered with an ACK, rate limited. */
+    private void oowAck(boolean dataWithoutSyn) {
+        if (engine.ackLimiter.allowOutOfWindow(this, now(), dataWithoutSyn)) {
+            rx.ackPending = true;
         }
     }
 

@@ -51,8 +51,7 @@ public final class TcpEngine {
     private int ephemeralCounter;
     private int halfOpen;
 
-    private long challengeWindowStartNs;
-    private int challengeCount;
+    final AckRateLimiter ackLimiter;
 
     /** The packet being processed, for drop reports. */
     private Ipv4Header currentIp;
@@ -70,6 +69,7 @@ public final class TcpEngine {
         }
         this.isnGenerator = new IsnGenerator(config.isnSecret());
         this.localAddr = config.localAddr();
+        this.ackLimiter = new AckRateLimiter(config, counters);
     }
 
     static long key(int remoteAddr, int remotePort, int localPort) {
@@ -411,17 +411,9 @@ public final class TcpEngine {
         }
     }
 
-    /** RFC 5961 §7: a global budget of challenge ACKs per second. */
+    /** RFC 5961 §7: the global, randomised budget of challenge ACKs per second (no per-connection check). */
     boolean allowChallengeAck() {
-        if (nowNs - challengeWindowStartNs >= 1_000_000_000L || nowNs - challengeWindowStartNs < 0) {
-            challengeWindowStartNs = nowNs;
-            challengeCount = 0;
-        }
-        if (challengeCount < config.challengeAcksPerSecond()) {
-            challengeCount++;
-            return true;
-        }
-        return false;
+        return ackLimiter.allowGlobal(nowNs);
     }
 
     ByteRing takeSendRing() {
