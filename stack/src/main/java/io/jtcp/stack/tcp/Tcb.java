@@ -94,7 +94,8 @@ final class Tcb implements TcpConnection {
     long rtxDeadlineNs = Long.MAX_VALUE;
     long persistDeadlineNs = Long.MAX_VALUE;
     long timeWaitDeadlineNs = Long.MAX_VALUE; // TIME_WAIT 2·MSL, or the orphaned FIN_WAIT_2 timeout
-    long persistBackoffNs;
+    long persistBackoffNs; // 0 outside a zero-window episode; within one it only grows
+    int persistProbesUnanswered; // reset by every acceptable ACK (RFC 1122 §4.2.2.17)
     long wakeupNs = Long.MAX_VALUE;
     int heapIndex = -1;
 
@@ -488,11 +489,13 @@ final class Tcb implements TcpConnection {
             return false;
         }
         recordTsRecent(seg, opts);
+        persistProbesUnanswered = 0; // the peer is alive: a zero window may stay closed for ever
         final long nowNs = now();
         final int newWnd = seg.window() << sndWscale;
         final boolean newSack = recordSack(opts);
         if (segAck == sndUna
                 && newSack
+                && newWnd != 0
                 && sndMax != sndUna
                 && !cc.inRecovery()
                 && (tlpInFlight || sackedBytes() > (NewReno.DUPACK_THRESHOLD - 1) * sndMss)) {
@@ -514,6 +517,7 @@ final class Tcb implements TcpConnection {
                 && payloadLength == 0
                 && !fin
                 && sndMax != sndUna
+                && newWnd != 0 // a zero window answers a probe; nothing is lost, nothing may be sent
                 && (newWnd == sndWnd || sackOk && opts.sackBlockCount() > 0)) {
             // RFC 5681 §2 duplicate ACK. With SACK the blocks are the signal (RFC 6675 §2): Linux's
             // receive-buffer autotuning changes the window on nearly every ACK, and a strict
@@ -541,6 +545,8 @@ final class Tcb implements TcpConnection {
                 persistDeadlineNs = Long.MAX_VALUE;
                 persistBackoffNs = 0;
                 engine.markDirty(this);
+            } else if (sndWnd == 0) {
+                ptoDeadlineNs = Long.MAX_VALUE; // no tail loss probe into a closed window
             }
         }
 
@@ -630,7 +636,8 @@ final class Tcb implements TcpConnection {
             }
         }
         // RFC 6298 §5.2/§5.3: stop the timer when all is acknowledged, else restart it.
-        rtxDeadlineNs = sndUna == sndMax ? Long.MAX_VALUE : nowNs + rtt.rtoNs();
+        // While the persist timer runs, it alone probes (else two timers would each send the byte).
+        rtxDeadlineNs = sndUna == sndMax || persistDeadlineNs != Long.MAX_VALUE ? Long.MAX_VALUE : nowNs + rtt.rtoNs();
         tlpInFlight = false;
         recoveryProbes = 0;
         armProbeTimer(nowNs);
@@ -845,9 +852,12 @@ final class Tcb implements TcpConnection {
         }
         final int unsent = Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
         if (sndWnd == 0 && unsent > 0 && sndNxt == sndUna && rtxDeadlineNs == Long.MAX_VALUE) {
-            // RFC 9293 §3.8.6.1: zero window with data waiting → persist timer.
+            // RFC 9293 §3.8.6.1: zero window with data waiting → persist timer. The backoff of an
+            // episode under way is kept: it never shrinks until the window opens.
             if (persistDeadlineNs == Long.MAX_VALUE) {
-                persistBackoffNs = rtt.rtoNs();
+                if (persistBackoffNs == 0) {
+                    persistBackoffNs = rtt.rtoNs();
+                }
                 persistDeadlineNs = nowNs + persistBackoffNs;
             }
         }
@@ -880,6 +890,9 @@ final class Tcb implements TcpConnection {
      */
     private void armProbeTimer(long nowNs) {
         ptoDeadlineNs = Long.MAX_VALUE;
+        if (sndWnd == 0) {
+            return; // nothing may be sent; probing a zero window is the persist timer's job
+        }
         if (cc.inRecovery()) {
             // RACK's idea (RFC 8985 §6.2) in its simplest form: a retransmission that 2·SRTT did not
             // turn into progress was lost too; resend it then, not after a 200 ms RTO (twice at most).
@@ -1125,6 +1138,23 @@ final class Tcb implements TcpConnection {
         if (sndUna == sndMax) {
             return; // nothing outstanding
         }
+        if (sndWnd == 0 && sendRing != null) {
+            // The peer shrank its window to zero with data in flight (Linux's "receiver dastardly
+            // shrinks window"): nothing may be resent but a probe, so the persist timer takes over,
+            // and the connection lives as long as the peer answers (RFC 1122 §4.2.2.17).
+            consecutiveTimeouts--;
+            engine.counters.tcpTimeouts++;
+            cc.onTimeout(Seq.diff(sndMax, sndUna), sndMax);
+            tlpInFlight = false;
+            sacked.clear();
+            highRxt = sndUna;
+            sndNxt = sndUna;
+            if (persistBackoffNs == 0) {
+                persistBackoffNs = rtt.rtoNs();
+            }
+            sendZeroWindowProbe(nowNs);
+            return;
+        }
         if (consecutiveTimeouts > engine.config.dataRetries()) {
             // RFC 5961 §3.2: only SEQ = the peer's RCV.NXT resets it; that is sndMax if all arrived.
             engine.sendRst(localAddr, localPort, remoteAddr, remotePort, sndMax, 0, false);
@@ -1160,17 +1190,38 @@ final class Tcb implements TcpConnection {
         keepAliveDeadlineNs = nowNs + keepAliveIntervalNs;
     }
 
-    /** RFC 9293 §3.8.6.1: probe a zero window with one octet of new data, backing off. */
+    /**
+     * RFC 9293 §3.8.6.1: probe a zero window with one octet, the first the peer lacks (new data,
+     * or the first unacknowledged octet when the window shrank under data in flight), backing off
+     * exponentially up to the maximum RTO (SHLD-29, SHLD-30). Only this timer probes, so one probe
+     * leaves at a time. An ACK resets the count of unanswered probes; more than {@code
+     * dataRetries} unanswered end the connection as the retransmission timeout would.
+     */
     private void sendZeroWindowProbe(long nowNs) {
-        final int unsent = Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
-        if (!(state.isSynchronized() && sndWnd == 0 && unsent > 0 && sndNxt == sndUna)) {
+        if (!(state.isSynchronized()
+                && sendRing != null
+                && sndWnd == 0
+                && Seq.diff(sndBufSeq + sendRing.size(), sndUna) > 0)) {
+            persistBackoffNs = 0; // the episode is over: the window opened or nothing is left to send
             return;
         }
-        engine.emit(this, TcpHeader.ACK, sndNxt, 1, Seq.diff(sndNxt, sndBufSeq));
-        if (Seq.gt(sndNxt + 1, sndMax)) {
-            sndMax = sndNxt + 1; // the probe's octet may be accepted; its ACK must be acceptable
+        if (persistProbesUnanswered > engine.config.dataRetries()) {
+            // RFC 5961 §3.2: the peer's RCV.NXT is SND.UNA, as its last ACK said.
+            engine.sendRst(localAddr, localPort, remoteAddr, remotePort, sndUna, 0, false);
+            terminate(CloseReason.TIMED_OUT);
+            return;
         }
-        persistBackoffNs = Math.min(persistBackoffNs * 2, engine.config.maxRtoNs());
+        persistProbesUnanswered++;
+        engine.counters.tcpZeroWindowProbes++;
+        sndNxt = sndUna; // anything sent beyond the probe is resent once the window opens
+        rttTiming = false; // Karn: a probe's ACK times nothing
+        engine.emit(this, TcpHeader.ACK, sndUna, 1, Seq.diff(sndUna, sndBufSeq));
+        if (Seq.gt(sndUna + 1, sndMax)) {
+            sndMax = sndUna + 1; // the probe's octet may be accepted; its ACK must be acceptable
+        }
+        rtxDeadlineNs = Long.MAX_VALUE;
+        ptoDeadlineNs = Long.MAX_VALUE;
+        persistBackoffNs = Math.min(persistBackoffNs * 2, Math.max(engine.config.maxRtoNs(), persistBackoffNs));
         persistDeadlineNs = nowNs + persistBackoffNs;
     }
 
