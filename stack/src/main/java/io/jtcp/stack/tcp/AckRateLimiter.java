@@ -61,8 +61,9 @@ final class AckRateLimiter {
 
     /**
      * A duplicate ACK for an unacceptable segment may go now. Like Linux's tcp_oow_rate_limited,
-     * a segment with data and no SYN is always answered: it is not part of an ACK loop, and an old
-     * duplicate most often means our ACK was lost and the peer needs it to make progress.
+     * a segment that occupies sequence space (data or FIN) without SYN is always answered: it is
+     * not part of an ACK loop, and an old duplicate most often means our ACK was lost and the peer
+     * needs it to make progress (a zero-window probe with data, a retransmitted FIN).
      */
     boolean allowOutOfWindow(Tcb t, long nowNs, boolean dataWithoutSyn) {
         if (!dataWithoutSyn && !allowForConnection(t, nowNs)) {

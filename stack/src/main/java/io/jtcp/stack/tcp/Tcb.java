@@ -342,7 +342,7 @@ final class Tcb implements TcpConnection {
         // RFC 7323 §5.3 R1 (PAWS): an older timestamp than TS.Recent marks an old duplicate. RSTs
         // are exempt (RFC 7323 §5.3 note).
         if (tsOk && !rst && opts.hasTimestamps() && Seq.lt(opts.tsVal(), rx.tsRecent)) {
-            oowAck(payloadLength > 0 && !syn);
+            oowAck((payloadLength > 0 || fin) && !syn);
             engine.drop(DropReason.TCP_PAWS, seg);
             return;
         }
@@ -368,7 +368,7 @@ final class Tcb implements TcpConnection {
                 engine.drop(DropReason.TCP_RST_OUT_OF_WINDOW, seg);
                 return;
             }
-            final boolean dataWithoutSyn = payloadLength > 0 && !syn;
+            final boolean dataWithoutSyn = (payloadLength > 0 || fin) && !syn; // Linux: SEQ != END_SEQ
             if (rcvWnd == 0 && Seq.ge(seq, rcvNxt) && Seq.diff(seq, rcvNxt) <= 65_535) {
                 // "Special allowance should be made to accept valid ACKs, URGs, and RSTs" with a
                 // zero window: keep the ACK fields, drop the text and FIN (§3.10.7.4). A peer may sit
@@ -478,7 +478,7 @@ final class Tcb implements TcpConnection {
     private boolean processAck(TcpHeader seg, TcpOptions opts, int seq, int segAck, int payloadLength, boolean fin) {
         if (Seq.gt(segAck, sndMax)) {
             // RFC 5961 §5.2 wants an ACK back; a blind guess inside the window gets it rate limited.
-            oowAck(payloadLength > 0 && (seg.flags() & TcpHeader.SYN) == 0);
+            oowAck((payloadLength > 0 || fin) && (seg.flags() & TcpHeader.SYN) == 0);
             engine.drop(DropReason.TCP_ACK_UNSENT, seg);
             return false;
         }
@@ -1103,6 +1103,9 @@ final class Tcb implements TcpConnection {
         if (persistDeadlineNs - nowNs <= 0) {
             persistDeadlineNs = Long.MAX_VALUE;
             sendZeroWindowProbe(nowNs);
+            if (state == TcpState.CLOSED) {
+                return;
+            }
         }
         if (rx.delayedAckDeadlineNs - nowNs <= 0 && rx.onDelayedAckTimer()) {
             engine.markDirty(this);
@@ -1138,10 +1141,11 @@ final class Tcb implements TcpConnection {
         if (sndUna == sndMax) {
             return; // nothing outstanding
         }
-        if (sndWnd == 0 && sendRing != null) {
+        if (sndWnd == 0 && sendRing != null && Seq.diff(sndBufSeq + sendRing.size(), sndUna) > 0) {
             // The peer shrank its window to zero with data in flight (Linux's "receiver dastardly
             // shrinks window"): nothing may be resent but a probe, so the persist timer takes over,
-            // and the connection lives as long as the peer answers (RFC 1122 §4.2.2.17).
+            // and the connection lives as long as the peer answers (RFC 1122 §4.2.2.17). A lone
+            // FIN needs no window and is retransmitted as usual below.
             consecutiveTimeouts--;
             engine.counters.tcpTimeouts++;
             cc.onTimeout(Seq.diff(sndMax, sndUna), sndMax);
@@ -1149,9 +1153,7 @@ final class Tcb implements TcpConnection {
             sacked.clear();
             highRxt = sndUna;
             sndNxt = sndUna;
-            if (persistBackoffNs == 0) {
-                persistBackoffNs = rtt.rtoNs();
-            }
+            persistBackoffNs = Math.max(persistBackoffNs, rtt.rtoNs());
             sendZeroWindowProbe(nowNs);
             return;
         }
@@ -1221,6 +1223,9 @@ final class Tcb implements TcpConnection {
         }
         rtxDeadlineNs = Long.MAX_VALUE;
         ptoDeadlineNs = Long.MAX_VALUE;
+        if (persistBackoffNs <= 0) {
+            persistBackoffNs = rtt.rtoNs();
+        }
         persistBackoffNs = Math.min(persistBackoffNs * 2, Math.max(engine.config.maxRtoNs(), persistBackoffNs));
         persistDeadlineNs = nowNs + persistBackoffNs;
     }

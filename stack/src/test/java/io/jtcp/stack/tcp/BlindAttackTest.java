@@ -172,4 +172,37 @@ class BlindAttackTest {
             s.expect(ack().seq(1).ack(11));
         }
     }
+
+    /** The same for a retransmitted FIN (Linux counts it as data: SEQ != END_SEQ). */
+    @Test
+    void shouldAckEveryRetransmittedFin() {
+        TcpScript s = new TcpScript().closeWait();
+        for (int i = 0; i < 3; i++) {
+            s.inject(io.jtcp.stack.harness.Seg.fin().seq(1).ack(1));
+            s.expect(ack().seq(1).ack(2));
+        }
+        s.checkEquals(0L, s.drops(DropReason.TCP_OOW_ACK_RATE_LIMITED), "none held back");
+    }
+
+    /** Bare out-of-window ACKs are spaced by the interval, and each suppressed one is counted. */
+    @Test
+    void shouldCountSuppressedOutOfWindowAcks() {
+        TcpScript s = new TcpScript().establishedPassive();
+        for (int i = 0; i < 5; i++) {
+            s.inject(ack().seq(FAR_BELOW).ack(1));
+        }
+        s.checkEquals(1, s.drain().size(), "one ACK");
+        s.checkEquals(4L, s.drops(DropReason.TCP_OOW_ACK_RATE_LIMITED), "suppressed");
+        s.checkEquals(1L, s.counters().tcpOutOfWindowAcksSent, "sent");
+    }
+
+    /** invalidAckIntervalNs(0) switches the per-connection limit off. */
+    @Test
+    void shouldAnswerEveryOutOfWindowSegmentWhenIntervalIsOff() {
+        TcpScript s = new TcpScript(c -> c.invalidAckIntervalNs(0)).establishedPassive();
+        for (int i = 0; i < 5; i++) {
+            s.inject(ack().seq(FAR_BELOW).ack(1));
+        }
+        s.checkEquals(5, s.drain().size(), "every one answered");
+    }
 }

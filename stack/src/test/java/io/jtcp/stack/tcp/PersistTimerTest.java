@@ -151,4 +151,19 @@ class PersistTimerTest {
         }
         s.checkEquals(3001, end, "the rest sent once the window opens");
     }
+
+    /** A FIN needs no window: with the window at zero and only the FIN outstanding, the RTO resends it. */
+    @Test
+    void shouldRetransmitFinWhenWindowIsZero() {
+        TcpScript s = script().establishedPassive();
+        s.write(100);
+        s.drain();
+        s.inject(ack().seq(1).ack(101).win(0));
+        s.close();
+        s.expect(io.jtcp.stack.harness.Seg.fin().seq(101).ack(1));
+        s.advanceToNextDeadline();
+        s.expect(io.jtcp.stack.harness.Seg.fin().seq(101).ack(1));
+        s.inject(ack().seq(1).ack(102).win(0));
+        s.assertState(TcpState.FIN_WAIT_2);
+    }
 }
