@@ -166,4 +166,31 @@ class PersistTimerTest {
         s.inject(ack().seq(1).ack(102).win(0));
         s.assertState(TcpState.FIN_WAIT_2);
     }
+
+    /**
+     * The same against a peer like Linux, with SACK and timestamps: the probe must not also arm a
+     * tail loss probe (RFC 8985 §7) or count the zero-window ACK as a duplicate ACK, either of
+     * which sent the probe's byte a second time and started the RTO that reset the connection.
+     */
+    @Test
+    void shouldKeepOneProbeAtATimeWithSackAndTimestamps() {
+        TcpScript s = script();
+        s.listen(8080);
+        s.inject(io.jtcp.stack.harness.Seg.syn().seq(0).mss(1460).sackOk().ts(1000, 0));
+        Packet sa = s.expect(io.jtcp.stack.harness.Seg.synAck().seq(0).ack(1));
+        s.advance(100 * MS);
+        s.inject(ack().seq(1).ack(1).ts(1001, sa.tsVal));
+        s.assertState(TcpState.ESTABLISHED);
+        s.write(1000); // one round trip first, so there is an RTT sample (the TLP needs one)
+        s.drain();
+        s.advance(20 * MS);
+        s.inject(ack().seq(1).ack(1001).win(0).ts(1002, 0));
+        s.write(100);
+        int[] ts = {1003};
+        List<Long> times =
+                probe(s, 25, seq -> s.inject(ack().seq(1).ack(1001).win(0).ts(ts[0]++, 0)));
+        checkBackoff(s, times);
+        s.assertState(TcpState.ESTABLISHED);
+        s.checkEquals(25L, s.counters().tcpZeroWindowProbes, "probes counted");
+    }
 }
