@@ -17,6 +17,8 @@ public enum DropReason {
     IP_NOT_FOR_US("IPv4: destination is not ours"),
     IP_BAD_SOURCE("IPv4: source is broadcast, multicast or ours"),
     IP_UNKNOWN_PROTOCOL("IPv4: protocol not served"),
+    // ---- martian sources (RFC 1122 §3.2.1.3) ----
+    IP_MARTIAN_SOURCE("IPv4: martian source: 0/8, loopback 127/8, reserved 240/4 or the subnet's broadcast"),
 
     ICMP_TRUNCATED("ICMP: shorter than 8 bytes"),
     ICMP_BAD_CHECKSUM("ICMP: bad checksum"),
@@ -39,7 +41,11 @@ public enum DropReason {
     TCP_RST_OUT_OF_WINDOW("TCP: RST outside the window"),
     TCP_RST_CHALLENGED("TCP: RST in window but not exact (challenge ACK, RFC 5961)"),
     TCP_SYN_CHALLENGED("TCP: SYN in a synchronized state (challenge ACK, RFC 5961)"),
-    TCP_CHALLENGE_RATE_LIMITED("TCP: challenge ACK suppressed by the rate limit"),
+    TCP_CHALLENGE_RATE_LIMITED("TCP: challenge ACK suppressed by the global per-second limit (RFC 5961 §7)"),
+    // ---- blind attacks: per-connection ACK limits (RFC 5961 §7, Linux tcp_invalid_ratelimit) ----
+    TCP_CHALLENGE_ACK_CONN_LIMITED("TCP: challenge ACK suppressed by the per-connection interval"),
+    TCP_OOW_ACK_RATE_LIMITED(
+            "TCP: ACK for an out-of-window or PAWS-failing segment suppressed (per-connection interval)"),
     TCP_NO_ACK_FLAG("TCP: segment without ACK in a synchronized state"),
     TCP_REASSEMBLY_FULL("TCP: out-of-order data beyond reassembly capacity"),
     TCP_DATA_AFTER_FIN("TCP: data after the peer's FIN"),

@@ -30,6 +30,7 @@ public final class NetworkStack {
     private final StackTracer tracer;
     private final TcpEngine tcp;
     private final int localAddr;
+    private final int hostMask; // host bits of our subnet; 0 when it has no broadcast address
 
     private final Ipv4Header ip = new Ipv4Header();
     private final TcpHeader tcpHeader = new TcpHeader();
@@ -44,6 +45,8 @@ public final class NetworkStack {
         this.sink = sink;
         this.tracer = config.tracer();
         this.localAddr = config.localAddr();
+        final int prefix = config.localPrefixLength();
+        this.hostMask = prefix >= 31 ? 0 : (int) (0xFFFF_FFFFL >>> prefix);
         this.tcp = new TcpEngine(config, counters, sink);
     }
 
@@ -79,6 +82,10 @@ public final class NetworkStack {
             drop(nowNs, DropReason.IP_BAD_SOURCE, buffer, offset, length);
             return;
         }
+        if (isMartian(src)) {
+            drop(nowNs, DropReason.IP_MARTIAN_SOURCE, buffer, offset, length);
+            return;
+        }
         switch (ip.protocol()) {
             case Ipv4Header.PROTOCOL_TCP:
                 tcpHeader.wrap(buffer, ip.payloadOffset(), ip.payloadLength());
@@ -91,6 +98,20 @@ public final class NetworkStack {
                 drop(nowNs, DropReason.IP_UNKNOWN_PROTOCOL, buffer, offset, length);
                 break;
         }
+    }
+
+    /**
+     * RFC 1122 §3.2.1.3 (and Linux's martian-source checks): sources no host may send from, beyond
+     * the ones refused above: "this network" 0/8, loopback 127/8 ("MUST NOT appear outside a
+     * host"), the reserved 240/4 (RFC 1112 §4) and the directed broadcast of our own subnet.
+     */
+    private boolean isMartian(int src) {
+        final int first = src >>> 24;
+        if (first == 0 || first == 127 || (src >>> 28) == 0xF) {
+            return true;
+        }
+        // /31 (RFC 3021) and /32 have no broadcast address.
+        return hostMask != 0 && (src & ~hostMask) == (localAddr & ~hostMask) && (src & hostMask) == hostMask;
     }
 
     /** RFC 792 echo: the reply carries the request's identifier, sequence and data. */

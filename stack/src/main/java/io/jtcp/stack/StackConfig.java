@@ -24,7 +24,10 @@ public final class StackConfig {
     private long mslNs = 30_000 * MS; // TIME_WAIT = 2 MSL = 60 s as Linux; RFC 9293 §3.4.2 says MSL 2 min
     private int ephemeralPortLow = 49_152; // RFC 6335 §6 dynamic range
     private int ephemeralPortHigh = 65_535;
-    private int challengeAcksPerSecond = 1000; // RFC 5961 §7 rate limit
+    // ---- blind attacks (RFC 5961, RFC 7323) and martian sources (RFC 1122 §3.2.1.3) ----
+    private int challengeAcksPerSecond = 1000; // RFC 5961 §7; Linux tcp_challenge_ack_limit, randomised
+    private long invalidAckIntervalNs = 500 * MS; // Linux tcp_invalid_ratelimit
+    private int localPrefixLength = 32; // the subnet we live on; 32: none known, no directed broadcast
     private int ttl = 64;
     private boolean sack = true;
     private boolean timestamps = true;
@@ -197,8 +200,52 @@ public final class StackConfig {
         return challengeAcksPerSecond;
     }
 
+    /**
+     * Global budget of challenge ACKs (RFC 5961 §7) per second, over all connections. Each second
+     * the budget actually used is drawn at random from [n/2, n·3/2) (as Linux's
+     * {@code tcp_challenge_ack_limit}), so the count leaks nothing to an off-path attacker.
+     * {@link Integer#MAX_VALUE} turns the global limit off (Linux's default since 6.0), leaving
+     * only the per-connection {@link #invalidAckIntervalNs}; 0 sends none.
+     */
     public StackConfig challengeAcksPerSecond(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("challengeAcksPerSecond must be ≥ 0: " + n);
+        }
         this.challengeAcksPerSecond = n;
+        return this;
+    }
+
+    public long invalidAckIntervalNs() {
+        return invalidAckIntervalNs;
+    }
+
+    /**
+     * Least time between two ACKs that one connection sends in answer to segments it does not
+     * accept: challenge ACKs (RFC 5961) and duplicate ACKs for out-of-window or PAWS-failing
+     * segments without data (Linux {@code tcp_invalid_ratelimit}, 500 ms). 0 turns it off.
+     */
+    public StackConfig invalidAckIntervalNs(long ns) {
+        if (ns < 0) {
+            throw new IllegalArgumentException("invalidAckIntervalNs must be ≥ 0: " + ns);
+        }
+        this.invalidAckIntervalNs = ns;
+        return this;
+    }
+
+    public int localPrefixLength() {
+        return localPrefixLength;
+    }
+
+    /**
+     * Prefix length of the subnet {@link #localAddr} lives on (the {@code /N} of {@code --host}),
+     * so that its directed broadcast address is refused as a source (RFC 1122 §3.2.1.3). 32, the
+     * default, knows no subnet; /31 has no broadcast address (RFC 3021).
+     */
+    public StackConfig localPrefixLength(int prefixLength) {
+        if (prefixLength < 0 || prefixLength > 32) {
+            throw new IllegalArgumentException("prefix length must be 0..32: " + prefixLength);
+        }
+        this.localPrefixLength = prefixLength;
         return this;
     }
 

@@ -46,6 +46,13 @@ public final class StackCounters {
     public long tcpSynCookiesInvalid;
     /** Half-open connections given up early (fewer SYN-ACK retries) because a SYN queue was under pressure. */
     public long tcpSynAckRetriesShortened;
+    // ---- blind attacks (RFC 5961 §7) and the persist timer ----
+    /** Challenge ACKs sent (RFC 5961 §3.2, §4.2, §5.2); suppressed ones are drop reasons. */
+    public long tcpChallengeAcksSent;
+    /** Duplicate ACKs sent for out-of-window or PAWS-failing segments (RFC 9293 §3.10.7.4). */
+    public long tcpOutOfWindowAcksSent;
+    /** Zero-window probes sent (RFC 9293 §3.8.6.1). */
+    public long tcpZeroWindowProbes;
 
     /** Counts one drop; {@link DropReason#NONE} is not a drop and is ignored. */
     public void drop(DropReason reason) {
@@ -91,6 +98,12 @@ public final class StackCounters {
                 .append(tcpSynCookiesValid)
                 .append(" tcp.syncookies.invalid=")
                 .append(tcpSynCookiesInvalid);
+        sb.append(" tcp.challenge.acks=")
+                .append(tcpChallengeAcksSent)
+                .append(" tcp.oow.acks=")
+                .append(tcpOutOfWindowAcksSent)
+                .append(" tcp.zero.window.probes=")
+                .append(tcpZeroWindowProbes);
         sb.append('\n');
         for (DropReason r : REASONS) {
             if (r != DropReason.NONE && drops[r.ordinal()] != 0) {

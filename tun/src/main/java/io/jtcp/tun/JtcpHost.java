@@ -28,7 +28,7 @@ public final class JtcpHost implements AutoCloseable {
 
     /**
      * Opens the device, builds the stack for its address and MTU, and starts the loop thread.
-     * {@code stackConfig}'s address and MTU are overwritten from {@code tunConfig}; an ISN secret is
+     * {@code stackConfig}'s address, prefix length and MTU are overwritten from {@code tunConfig}; an ISN secret is
      * drawn from SecureRandom unless one is set (RFC 6528).
      */
     public static JtcpHost start(TunConfig tunConfig, StackConfig stackConfig) {
@@ -40,7 +40,11 @@ public final class JtcpHost implements AutoCloseable {
      * {@code faults} (null: none); the outbound direction uses the seed + 1.
      */
     public static JtcpHost start(TunConfig tunConfig, StackConfig stackConfig, FaultSpec faults) {
-        stackConfig.localAddr(tunConfig.localAddr()).mtuBytes(tunConfig.mtuBytes());
+        // The prefix of --host lets the stack refuse the subnet's broadcast as a source (RFC 1122 §3.2.1.3).
+        stackConfig
+                .localAddr(tunConfig.localAddr())
+                .mtuBytes(tunConfig.mtuBytes())
+                .localPrefixLength(tunConfig.prefixLength());
         if (stackConfig.isnSecret() == null) {
             byte[] secret = new byte[16];
             new SecureRandom().nextBytes(secret);

@@ -79,6 +79,9 @@ final class Tcb implements TcpConnection {
     int keepAliveProbes;
     int keepAliveSent;
     long keepAliveDeadlineNs = Long.MAX_VALUE;
+    // ---- blind attacks: when this connection last answered an unacceptable segment (AckRateLimiter) ----
+    long lastInvalidAckNs;
+    boolean invalidAckSent;
 
     // ---- receiving half, and the options both halves follow ----
     final TcpReceiver rx;
@@ -91,7 +94,8 @@ final class Tcb implements TcpConnection {
     long rtxDeadlineNs = Long.MAX_VALUE;
     long persistDeadlineNs = Long.MAX_VALUE;
     long timeWaitDeadlineNs = Long.MAX_VALUE; // TIME_WAIT 2·MSL, or the orphaned FIN_WAIT_2 timeout
-    long persistBackoffNs;
+    long persistBackoffNs; // 0 outside a zero-window episode; within one it only grows
+    int persistProbesUnanswered; // reset by every acceptable ACK (RFC 1122 §4.2.2.17)
     long wakeupNs = Long.MAX_VALUE;
     int heapIndex = -1;
     int twSlot = -1; // ≥ 0: handed over to this TIME_WAIT record, of generation twGen
@@ -386,14 +390,13 @@ final class Tcb implements TcpConnection {
         // RFC 7323 §5.3 R1 (PAWS): an older timestamp than TS.Recent marks an old duplicate. RSTs
         // are exempt (RFC 7323 §5.3 note).
         if (tsOk && !rst && opts.hasTimestamps() && Seq.lt(opts.tsVal(), rx.tsRecent)) {
-            rx.ackPending = true;
+            oowAck((payloadLength > 0 || fin) && !syn);
             engine.drop(DropReason.TCP_PAWS, seg);
             return;
         }
-        // RFC 7323 §4.3 R3: remember the timestamp of the segment that the next ACK acknowledges.
-        if (tsOk && opts.hasTimestamps() && Seq.ge(opts.tsVal(), rx.tsRecent) && Seq.le(seq, rx.lastAckSent)) {
-            rx.tsRecent = opts.tsVal();
-        }
+        // R3 (TS.Recent) waits until the segment has passed R2 and the RST, SYN and ACK checks
+        // (recordTsRecent): an off-path guess failing any of them must not move TS.Recent, or
+        // every later real segment would fail R1 (the attack RFC 7323 §5.3 orders R1..R4 against).
 
         // First: sequence number acceptability (§3.10.7.4, the four cases).
         final int rcvNxt = rx.rcvNxt;
@@ -413,6 +416,7 @@ final class Tcb implements TcpConnection {
                 engine.drop(DropReason.TCP_RST_OUT_OF_WINDOW, seg);
                 return;
             }
+            final boolean dataWithoutSyn = (payloadLength > 0 || fin) && !syn; // Linux: SEQ != END_SEQ
             if (rcvWnd == 0 && Seq.ge(seq, rcvNxt) && Seq.diff(seq, rcvNxt) <= 65_535) {
                 // "Special allowance should be made to accept valid ACKs, URGs, and RSTs" with a
                 // zero window: keep the ACK fields, drop the text and FIN (§3.10.7.4). A peer may sit
@@ -421,10 +425,10 @@ final class Tcb implements TcpConnection {
                 payloadLength = 0;
                 fin = false;
                 syn = false;
-                rx.ackPending = true;
+                oowAck(dataWithoutSyn);
                 engine.drop(DropReason.TCP_OUT_OF_WINDOW, seg);
             } else {
-                rx.ackPending = true;
+                oowAck(dataWithoutSyn);
                 engine.drop(DropReason.TCP_OUT_OF_WINDOW, seg);
                 return;
             }
@@ -483,6 +487,7 @@ final class Tcb implements TcpConnection {
         final int segAck = seg.ackNum();
         if (state == TcpState.SYN_RECEIVED) {
             if (Seq.lt(sndUna, segAck) && Seq.le(segAck, sndMax)) {
+                recordTsRecent(seg, opts);
                 onAckOfSyn(segAck, now());
                 sndWnd = seg.window() << sndWscale;
                 maxSndWnd = Math.max(maxSndWnd, sndWnd);
@@ -520,7 +525,8 @@ final class Tcb implements TcpConnection {
      */
     private boolean processAck(TcpHeader seg, TcpOptions opts, int seq, int segAck, int payloadLength, boolean fin) {
         if (Seq.gt(segAck, sndMax)) {
-            rx.ackPending = true;
+            // RFC 5961 §5.2 wants an ACK back; a blind guess inside the window gets it rate limited.
+            oowAck((payloadLength > 0 || fin) && (seg.flags() & TcpHeader.SYN) == 0);
             engine.drop(DropReason.TCP_ACK_UNSENT, seg);
             return false;
         }
@@ -530,11 +536,14 @@ final class Tcb implements TcpConnection {
             challengeAck();
             return false;
         }
+        recordTsRecent(seg, opts);
+        persistProbesUnanswered = 0; // the peer is alive: a zero window may stay closed for ever
         final long nowNs = now();
         final int newWnd = seg.window() << sndWscale;
         final boolean newSack = recordSack(opts);
         if (segAck == sndUna
                 && newSack
+                && newWnd != 0
                 && sndMax != sndUna
                 && !cc.inRecovery()
                 && (tlpInFlight || sackedBytes() > (NewReno.DUPACK_THRESHOLD - 1) * sndMss)) {
@@ -556,6 +565,7 @@ final class Tcb implements TcpConnection {
                 && payloadLength == 0
                 && !fin
                 && sndMax != sndUna
+                && newWnd != 0 // a zero window answers a probe; nothing is lost, nothing may be sent
                 && (newWnd == sndWnd || sackOk && opts.sackBlockCount() > 0)) {
             // RFC 5681 §2 duplicate ACK. With SACK the blocks are the signal (RFC 6675 §2): Linux's
             // receive-buffer autotuning changes the window on nearly every ACK, and a strict
@@ -583,6 +593,8 @@ final class Tcb implements TcpConnection {
                 persistDeadlineNs = Long.MAX_VALUE;
                 persistBackoffNs = 0;
                 engine.markDirty(this);
+            } else if (sndWnd == 0) {
+                ptoDeadlineNs = Long.MAX_VALUE; // no tail loss probe into a closed window
             }
         }
 
@@ -610,6 +622,17 @@ final class Tcb implements TcpConnection {
                 break;
         }
         return true;
+    }
+
+    /**
+     * RFC 7323 §5.3 R3 (§4.3): the segment passed R2 and the RST, SYN and ACK checks, so it may
+     * set TS.Recent: the timestamp of the segment our next ACK acknowledges (SEG.SEQ as it arrived,
+     * before trimming, against Last.ACK.sent).
+     */
+    private void recordTsRecent(TcpHeader seg, TcpOptions opts) {
+        if (tsOk && opts.hasTimestamps() && Seq.ge(opts.tsVal(), rx.tsRecent) && Seq.le(seg.seq(), rx.lastAckSent)) {
+            rx.tsRecent = opts.tsVal();
+        }
     }
 
     private boolean finAcked() {
@@ -661,7 +684,8 @@ final class Tcb implements TcpConnection {
             }
         }
         // RFC 6298 §5.2/§5.3: stop the timer when all is acknowledged, else restart it.
-        rtxDeadlineNs = sndUna == sndMax ? Long.MAX_VALUE : nowNs + rtt.rtoNs();
+        // While the persist timer runs, it alone probes (else two timers would each send the byte).
+        rtxDeadlineNs = sndUna == sndMax || persistDeadlineNs != Long.MAX_VALUE ? Long.MAX_VALUE : nowNs + rtt.rtoNs();
         tlpInFlight = false;
         recoveryProbes = 0;
         armProbeTimer(nowNs);
@@ -725,11 +749,17 @@ final class Tcb implements TcpConnection {
         }
     }
 
+    /** RFC 5961 §3.2, §4.2, §5.2: a challenge ACK, within the limits of §7 ({@link AckRateLimiter}). */
     private void challengeAck() {
-        if (engine.allowChallengeAck()) {
+        if (engine.ackLimiter.allowChallenge(this, now())) {
             rx.ackPending = true;
-        } else {
-            engine.counters.drop(DropReason.TCP_CHALLENGE_RATE_LIMITED);
+        }
+    }
+
+    /** RFC 9293 §3.10.7.4: an unacceptable segment is answered with an ACK, rate limited. */
+    private void oowAck(boolean dataWithoutSyn) {
+        if (engine.ackLimiter.allowOutOfWindow(this, now(), dataWithoutSyn)) {
+            rx.ackPending = true;
         }
     }
 
@@ -881,9 +911,12 @@ final class Tcb implements TcpConnection {
         }
         final int unsent = Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
         if (sndWnd == 0 && unsent > 0 && sndNxt == sndUna && rtxDeadlineNs == Long.MAX_VALUE) {
-            // RFC 9293 §3.8.6.1: zero window with data waiting → persist timer.
+            // RFC 9293 §3.8.6.1: zero window with data waiting → persist timer. The backoff of an
+            // episode under way is kept: it never shrinks until the window opens.
             if (persistDeadlineNs == Long.MAX_VALUE) {
-                persistBackoffNs = rtt.rtoNs();
+                if (persistBackoffNs == 0) {
+                    persistBackoffNs = rtt.rtoNs();
+                }
                 persistDeadlineNs = nowNs + persistBackoffNs;
             }
         }
@@ -916,6 +949,9 @@ final class Tcb implements TcpConnection {
      */
     private void armProbeTimer(long nowNs) {
         ptoDeadlineNs = Long.MAX_VALUE;
+        if (sndWnd == 0) {
+            return; // nothing may be sent; probing a zero window is the persist timer's job
+        }
         if (cc.inRecovery()) {
             // RACK's idea (RFC 8985 §6.2) in its simplest form: a retransmission that 2·SRTT did not
             // turn into progress was lost too; resend it then, not after a 200 ms RTO (twice at most).
@@ -1130,6 +1166,9 @@ final class Tcb implements TcpConnection {
         if (persistDeadlineNs - nowNs <= 0) {
             persistDeadlineNs = Long.MAX_VALUE;
             sendZeroWindowProbe(nowNs);
+            if (state == TcpState.CLOSED) {
+                return;
+            }
         }
         if (rx.delayedAckDeadlineNs - nowNs <= 0 && rx.onDelayedAckTimer()) {
             engine.markDirty(this);
@@ -1164,6 +1203,22 @@ final class Tcb implements TcpConnection {
         }
         if (sndUna == sndMax) {
             return; // nothing outstanding
+        }
+        if (sndWnd == 0 && sendRing != null && Seq.diff(sndBufSeq + sendRing.size(), sndUna) > 0) {
+            // The peer shrank its window to zero with data in flight (Linux's "receiver dastardly
+            // shrinks window"): nothing may be resent but a probe, so the persist timer takes over,
+            // and the connection lives as long as the peer answers (RFC 1122 §4.2.2.17). A lone
+            // FIN needs no window and is retransmitted as usual below.
+            consecutiveTimeouts--;
+            engine.counters.tcpTimeouts++;
+            cc.onTimeout(Seq.diff(sndMax, sndUna), sndMax);
+            tlpInFlight = false;
+            sacked.clear();
+            highRxt = sndUna;
+            sndNxt = sndUna;
+            persistBackoffNs = Math.max(persistBackoffNs, rtt.rtoNs());
+            sendZeroWindowProbe(nowNs);
+            return;
         }
         if (consecutiveTimeouts > engine.config.dataRetries()) {
             // RFC 5961 §3.2: only SEQ = the peer's RCV.NXT resets it; that is sndMax if all arrived.
@@ -1200,17 +1255,41 @@ final class Tcb implements TcpConnection {
         keepAliveDeadlineNs = nowNs + keepAliveIntervalNs;
     }
 
-    /** RFC 9293 §3.8.6.1: probe a zero window with one octet of new data, backing off. */
+    /**
+     * RFC 9293 §3.8.6.1: probe a zero window with one octet, the first the peer lacks (new data,
+     * or the first unacknowledged octet when the window shrank under data in flight), backing off
+     * exponentially up to the maximum RTO (SHLD-29, SHLD-30). Only this timer probes, so one probe
+     * leaves at a time. An ACK resets the count of unanswered probes; more than {@code
+     * dataRetries} unanswered end the connection as the retransmission timeout would.
+     */
     private void sendZeroWindowProbe(long nowNs) {
-        final int unsent = Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
-        if (!(state.isSynchronized() && sndWnd == 0 && unsent > 0 && sndNxt == sndUna)) {
+        if (!(state.isSynchronized()
+                && sendRing != null
+                && sndWnd == 0
+                && Seq.diff(sndBufSeq + sendRing.size(), sndUna) > 0)) {
+            persistBackoffNs = 0; // the episode is over: the window opened or nothing is left to send
             return;
         }
-        engine.emit(this, TcpHeader.ACK, sndNxt, 1, Seq.diff(sndNxt, sndBufSeq));
-        if (Seq.gt(sndNxt + 1, sndMax)) {
-            sndMax = sndNxt + 1; // the probe's octet may be accepted; its ACK must be acceptable
+        if (persistProbesUnanswered > engine.config.dataRetries()) {
+            // RFC 5961 §3.2: the peer's RCV.NXT is SND.UNA, as its last ACK said.
+            engine.sendRst(localAddr, localPort, remoteAddr, remotePort, sndUna, 0, false);
+            terminate(CloseReason.TIMED_OUT);
+            return;
         }
-        persistBackoffNs = Math.min(persistBackoffNs * 2, engine.config.maxRtoNs());
+        persistProbesUnanswered++;
+        engine.counters.tcpZeroWindowProbes++;
+        sndNxt = sndUna; // anything sent beyond the probe is resent once the window opens
+        rttTiming = false; // Karn: a probe's ACK times nothing
+        engine.emit(this, TcpHeader.ACK, sndUna, 1, Seq.diff(sndUna, sndBufSeq));
+        if (Seq.gt(sndUna + 1, sndMax)) {
+            sndMax = sndUna + 1; // the probe's octet may be accepted; its ACK must be acceptable
+        }
+        rtxDeadlineNs = Long.MAX_VALUE;
+        ptoDeadlineNs = Long.MAX_VALUE;
+        if (persistBackoffNs <= 0) {
+            persistBackoffNs = rtt.rtoNs();
+        }
+        persistBackoffNs = Math.min(persistBackoffNs * 2, Math.max(engine.config.maxRtoNs(), persistBackoffNs));
         persistDeadlineNs = nowNs + persistBackoffNs;
     }
 

@@ -53,8 +53,7 @@ public final class TcpEngine {
     private int ephemeralCounter;
     private int halfOpen;
 
-    private long challengeWindowStartNs;
-    private int challengeCount;
+    final AckRateLimiter ackLimiter;
 
     /** The packet being processed, for drop reports. */
     private Ipv4Header currentIp;
@@ -74,6 +73,7 @@ public final class TcpEngine {
         this.localAddr = config.localAddr();
         this.cookies = new CookieResponder(this, isnGenerator);
         this.timeWaits = new TimeWaits(this, config.maxTimeWait());
+        this.ackLimiter = new AckRateLimiter(config, counters);
     }
 
     static long key(int remoteAddr, int remotePort, int localPort) {
@@ -512,17 +512,9 @@ public final class TcpEngine {
         }
     }
 
-    /** RFC 5961 §7: a global budget of challenge ACKs per second. */
+    /** RFC 5961 §7: the global, randomised budget of challenge ACKs per second (no per-connection check). */
     boolean allowChallengeAck() {
-        if (nowNs - challengeWindowStartNs >= 1_000_000_000L || nowNs - challengeWindowStartNs < 0) {
-            challengeWindowStartNs = nowNs;
-            challengeCount = 0;
-        }
-        if (challengeCount < config.challengeAcksPerSecond()) {
-            challengeCount++;
-            return true;
-        }
-        return false;
+        return ackLimiter.allowGlobal(nowNs);
     }
 
     ByteRing takeSendRing() {
