@@ -1505,7 +1505,7 @@ final class Tcb implements TcpConnection {
         lastIcmpError = (type << 8) | code;
         icmpErrors++;
         if (type == IcmpHeader.TYPE_DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAGMENTATION_NEEDED) {
-            return onPathMtu(pathMtu);
+            return onIcmpPathMtu(pathMtu);
         }
         // RFC 1122 §4.2.3.9: unreachable codes 2-4 (and the prohibitions of RFC 1812 §5.2.7.1) are
         // hard; RFC 5461 §4 (and Linux) end only a connection attempt with them. All else is soft.
@@ -1535,7 +1535,7 @@ final class Tcb implements TcpConnection {
      * resend what is in flight at the new size at once rather than after an RTO. The congestion
      * state stays (as Linux's tcp_simple_retransmit): the loss was not congestion.
      */
-    private DropReason onPathMtu(int pathMtu) {
+    DropReason onIcmpPathMtu(int pathMtu) {
         final int mss = Math.max(pathMtu - 40, 64); // 40: IPv4 + TCP headers; options come out of it
         if (mss >= sndMss) {
             return DropReason.ICMP_PMTU_NOT_LOWER; // never raised by ICMP (RFC 1191 §6.3)

@@ -246,6 +246,18 @@ public final class TcpEngine {
         return result;
     }
 
+    /**
+     * A path MTU learned from another connection's ICMP applies to this one too (RFC 1191 §6.3:
+     * the estimate belongs to the path), checked when its retransmission timer fires, as Linux's
+     * retransmissions take the route's current MTU: the router may rate-limit the ICMP for it.
+     */
+    private void adoptPathMtu(Tcb t) {
+        final int mtu = pathMtus.get(t.remoteAddr, nowNs);
+        if (mtu != 0 && mtu - 40 < t.sndMss && t.state.isSynchronized()) {
+            t.onIcmpPathMtu(mtu);
+        }
+    }
+
     /** The MSS the path to {@code remoteAddr} allows (learned path MTU − 40), or MAX_VALUE. */
     int pathMss(int remoteAddr) {
         final int mtu = pathMtus.get(remoteAddr, nowNs);
@@ -373,6 +385,9 @@ public final class TcpEngine {
             }
             t.wakeupNs = Long.MAX_VALUE;
             timers.remove(t);
+            if (t.rtxDeadlineNs - now <= 0) {
+                adoptPathMtu(t); // the retransmission goes at a size the path takes
+            }
             t.onTimer(now);
             if (t.state != TcpState.CLOSED) {
                 rearm(t);

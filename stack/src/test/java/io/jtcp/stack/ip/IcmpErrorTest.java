@@ -123,6 +123,48 @@ class IcmpErrorTest {
         return mss[0];
     }
 
+    /**
+     * RFC 1191 §6.3: the estimate belongs to the path. Another connection to the same destination
+     * whose own ICMP never came (routers rate-limit them) retransmits at the learned size.
+     */
+    @Test
+    void shouldApplyLearnedPathMtuToOtherConnectionsAtTheirRetransmission() {
+        TcpScript s = new TcpScript();
+        s.establishedPassive();
+        s.peerPort(40_001);
+        s.inject(Seg.syn().seq(0).mss(MSS));
+        Packet synAck = s.poll();
+        s.inject(Seg.ack().seq(1).absAck(synAck.seq + 1));
+        // The script's connection is now the second one; "other" is the first.
+        TcpConnection[] other = new TcpConnection[1];
+        s.stack().forEachConnection(c -> {
+            if (c.remotePort() == TcpScript.PEER_PORT) {
+                other[0] = c;
+            }
+        });
+        s.app("write 4 segments on the first connection", c -> other[0].write(new byte[4 * MSS], 0, 4 * MSS));
+        s.checkEquals(4, s.drain().size(), "first connection's flight");
+        s.write(4 * MSS);
+        List<Packet> sent = s.drain();
+        s.checkEquals(40_001, sent.get(0).dstPort, "second connection's flight");
+        s.injectRaw(error(ROUTER_ADDR, ENGINE_ADDR, UNREACH, FRAG_NEEDED, 1000, sent.get(0).bytes), "MTU 1000");
+        s.drain();
+        s.checkEquals(960, s.conn().sendMss(), "the connection the ICMP was about");
+        s.checkEquals(MSS, other[0].sendMss(), "not yet: nothing of the first was lost so far");
+        Packet retransmission = null;
+        for (int i = 0; i < 5 && retransmission == null; i++) {
+            s.advanceToNextDeadline();
+            for (Packet p : s.drain()) {
+                if (p.dstPort == TcpScript.PEER_PORT && p.len() > 0 && retransmission == null) {
+                    retransmission = p;
+                }
+            }
+        }
+        s.check(retransmission != null, "the first connection retransmitted");
+        s.check(retransmission.len() <= 960, "at the learned size: " + retransmission.len());
+        s.checkEquals(960, other[0].sendMss(), "its MSS follows the path");
+    }
+
     /** RFC 5927 §4.1: an error quoting a sequence number not in flight is likely forged: ignored, counted. */
     @Test
     void shouldIgnoreErrorWhoseQuotedSequenceIsOutOfWindow() {
