@@ -363,4 +363,82 @@ class IcmpErrorTest {
         s.checkEquals((3 << 8) | 10, c.lastIcmpError(), "type 3 code 10");
         s.checkEquals(1L, c.icmpErrors(), "one error");
     }
+
+    /** A quoted TCP segment from the engine's connection, with the given sequence number. */
+    private static byte[] quoteOf(TcpScript s, int remotePort, int seq) {
+        byte[] q = new byte[28];
+        UnsafeBuffer b = new UnsafeBuffer(q);
+        new Ipv4Header().wrap(b, 0, 28).writeHeader(1500, 1, 64, Ipv4Header.PROTOCOL_TCP, ENGINE_ADDR, PEER_ADDR);
+        b.putShort(20, (short) s.localPort(), java.nio.ByteOrder.BIG_ENDIAN);
+        b.putShort(22, (short) remotePort, java.nio.ByteOrder.BIG_ENDIAN);
+        b.putInt(24, seq, java.nio.ByteOrder.BIG_ENDIAN);
+        return q;
+    }
+
+    /**
+     * Every error type and code, quoting sequence numbers around the flight, in every state: only a
+     * hard error in a SYN state ends the connection; nothing throws.
+     */
+    @Test
+    void shouldHandleEveryErrorInEveryState() {
+        String[] states = {
+            "synSent",
+            "synReceived",
+            "established",
+            "finWait1",
+            "finWait2",
+            "closing",
+            "closeWait",
+            "lastAck",
+            "timeWait"
+        };
+        for (String state : states) {
+            for (int type : new int[] {UNREACH, IcmpHeader.TYPE_TIME_EXCEEDED, IcmpHeader.TYPE_PARAMETER_PROBLEM}) {
+                for (int code = 0; code < 16; code++) {
+                    if (type != UNREACH && code > 1) {
+                        continue;
+                    }
+                    TcpScript s = new TcpScript();
+                    switch (state) {
+                        case "synSent" -> s.synSent();
+                        case "synReceived" -> s.synReceived();
+                        case "established" -> s.establishedPassive();
+                        case "finWait1" -> s.finWait1();
+                        case "finWait2" -> s.finWait2();
+                        case "closing" -> s.closing();
+                        case "closeWait" -> s.closeWait();
+                        case "lastAck" -> s.lastAck();
+                        default -> s.timeWait();
+                    }
+                    TcpState before = s.state();
+                    int remotePort = state.equals("synSent") ? TcpScript.REMOTE_PORT : TcpScript.PEER_PORT;
+                    for (int rel = -2; rel <= 3; rel++) {
+                        int mtu = code == FRAG_NEEDED ? 600 : 0;
+                        s.injectRaw(
+                                error(
+                                        ROUTER_ADDR,
+                                        ENGINE_ADDR,
+                                        type,
+                                        code,
+                                        mtu,
+                                        quoteOf(s, remotePort, s.localIsn() + rel)),
+                                state + " type " + type + " code " + code + " seq +" + rel);
+                        s.drain();
+                    }
+                    boolean hard = type == UNREACH && (code == 2 || code == 3 || code >= 9 && code != 11 && code != 12);
+                    boolean synState = before == TcpState.SYN_SENT || before == TcpState.SYN_RECEIVED;
+                    if (hard && synState) {
+                        s.check(s.stack().connectionCount() == 0, state + " code " + code + ": attempt ended");
+                    } else {
+                        s.checkEquals(before, s.state(), state + " type " + type + " code " + code + ": kept");
+                    }
+                    s.check(
+                            s.drops(DropReason.ICMP_NO_CONNECTION) == 0
+                                    || before == TcpState.TIME_WAIT
+                                    || hard && synState,
+                            "the quote named the connection");
+                }
+            }
+        }
+    }
 }
