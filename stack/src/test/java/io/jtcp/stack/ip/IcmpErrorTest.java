@@ -346,10 +346,20 @@ class IcmpErrorTest {
         }
         s.checkEquals(2, s.drain().size(), "two tokens in 200 ms at 10/s");
         s.checkEquals(7L, s.counters().icmpErrorsSent, "sent");
-        // An ICMP error for nobody is not answered with another error.
+        // RFC 1122 §3.2.2: never about an ICMP error, a datagram not unicast to us, or a later fragment.
         s.advance(10 * TcpScript.SEC);
         s.injectRaw(error(ROUTER_ADDR, ENGINE_ADDR, UNREACH, 3, 0, udp), "an error about nothing of ours");
+        byte[] broadcast = Arrays.copyOf(udp, udp.length);
+        new Ipv4Header()
+                .wrap(new UnsafeBuffer(broadcast), 0, broadcast.length)
+                .dstAddr(Ipv4Header.parseAddress("10.7.0.255"))
+                .computeChecksum();
+        s.injectRaw(broadcast, "UDP to the subnet broadcast");
+        s.injectRaw(IcmpPackets.fragment(udp, 304, udp.length - 20, false), "a later fragment of a UDP datagram");
         s.expectNothing();
+        s.advance(31 * TcpScript.SEC);
+        s.expectNothing(); // its reassembly timed out, but without the first fragment nothing is quoted
+        s.checkEquals(7L, s.counters().icmpErrorsSent, "nothing more sent");
     }
 
     /** The handle the app holds shows the last error after the connection ended. */
