@@ -115,6 +115,11 @@ class PathMtuKernelTest {
             assertEquals(sha + " " + size, f.uploads.poll(10, TimeUnit.SECONDS));
             long reassembled = f.host.call(() -> f.host.stack().counters().ipDatagramsReassembled);
             assertTrue(reassembled > 1000, "segments arrived fragmented: " + reassembled);
+            // A ping B fragments at 1500 and A fragments again at 1000: still one datagram to jtcp.
+            String ping = b.exec(20, "ping", "-c", "2", "-i", "0.2", "-W", "2", "-s", "4000", "10.7.0.2")
+                    .expectSuccess()
+                    .output();
+            assertTrue(ping.contains("2 received"), ping);
         }
     }
 }
