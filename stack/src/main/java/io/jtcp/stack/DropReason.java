@@ -13,7 +13,7 @@ public enum DropReason {
     IP_HEADER_TRUNCATED("IPv4: IHL beyond the buffer"),
     IP_BAD_TOTAL_LENGTH("IPv4: total length below IHL or beyond the buffer"),
     IP_BAD_CHECKSUM("IPv4: bad header checksum"),
-    IP_FRAGMENT("IPv4: fragment (reassembly not implemented)"),
+    IP_FRAGMENT("IPv4: fragment while reassembly is off (StackConfig.reassemblyMaxDatagrams 0)"),
     IP_NOT_FOR_US("IPv4: destination is not ours"),
     IP_BAD_SOURCE("IPv4: source is broadcast, multicast or ours"),
     IP_UNKNOWN_PROTOCOL("IPv4: protocol not served"),
@@ -52,7 +52,21 @@ public enum DropReason {
     TCP_SYN_IN_LISTEN_INVALID("TCP: segment in LISTEN neither SYN nor RST (RST sent)"),
 
     // ---- TIME_WAIT records, SYN queues and SYN cookies (issue #9) ----
-    TCP_SYN_COOKIE_INVALID("TCP: ACK to a listener with a SYN cookie that does not decode (RST sent)");
+    TCP_SYN_COOKIE_INVALID("TCP: ACK to a listener with a SYN cookie that does not decode (RST sent)"),
+    // ---- ICMP errors and path MTU (RFC 1122 §4.2.3.9, RFC 5927, RFC 1191), IPv4 reassembly (RFC 791) ----
+    ICMP_SOURCE_QUENCH("ICMP: source quench (ignored, RFC 6633)"),
+    ICMP_QUOTE_TRUNCATED("ICMP error: quoted datagram shorter than its IPv4 header + 8 bytes"),
+    ICMP_QUOTE_NOT_OURS("ICMP error: quoted datagram not a TCP segment sent by us"),
+    ICMP_NO_CONNECTION("ICMP error: no connection for the quoted 4-tuple"),
+    ICMP_SEQ_OUT_OF_WINDOW("ICMP error: quoted sequence number outside SND.UNA..SND.NXT (RFC 5927 §4.1)"),
+    ICMP_PMTU_BOGUS("ICMP fragmentation needed: MTU not below the quoted datagram's length"),
+    ICMP_PMTU_NOT_LOWER("ICMP fragmentation needed: MTU not below the connection's (RFC 1191 §6.3)"),
+    IP_FRAGMENT_BAD("IPv4 fragment: empty, not a multiple of 8, past 65535 or past the last fragment"),
+    IP_FRAGMENT_DUPLICATE("IPv4 fragment: exact duplicate (ignored)"),
+    IP_FRAGMENT_OVERLAP("IPv4 fragment: overlaps another (whole datagram dropped, RFC 5722's rule)"),
+    IP_REASSEMBLY_TOO_MANY_FRAGMENTS("IPv4 reassembly: too many fragments in one datagram (dropped)"),
+    IP_REASSEMBLY_TIMEOUT("IPv4 reassembly: datagram incomplete after the timeout (dropped)"),
+    IP_REASSEMBLY_EVICTED("IPv4 reassembly: oldest datagram evicted, reassembly memory full");
 
     private final String description;
 

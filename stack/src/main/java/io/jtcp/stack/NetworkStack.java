@@ -1,5 +1,8 @@
 package io.jtcp.stack;
 
+import io.jtcp.stack.ip.IcmpErrorHandler;
+import io.jtcp.stack.ip.IcmpSender;
+import io.jtcp.stack.ip.Ipv4Reassembler;
 import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.tcp.TcpEngine;
 import io.jtcp.stack.tcp.TcpHandler;
@@ -7,12 +10,13 @@ import io.jtcp.stack.tcp.TcpListener;
 import io.jtcp.stack.wire.IcmpHeader;
 import io.jtcp.stack.wire.Ipv4Header;
 import io.jtcp.stack.wire.TcpHeader;
+import java.nio.ByteOrder;
 import java.util.function.Consumer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The sans-I/O protocol engine: IPv4, ICMP echo and TCP (RFC 9293). It never reads a clock, never
+ * The sans-I/O protocol engine: IPv4 with reassembly, ICMP (echo, errors, path MTU) and TCP
+ * (RFC 9293). It never reads a clock, never
  * blocks and never touches a device: time comes in as {@code nowNs}, packets in through {@link
  * #onPacket} and out through the {@link PacketSink}.
  *
@@ -35,10 +39,11 @@ public final class NetworkStack {
     private final Ipv4Header ip = new Ipv4Header();
     private final TcpHeader tcpHeader = new TcpHeader();
     private final IcmpHeader icmp = new IcmpHeader();
-    private final UnsafeBuffer icmpTx = new UnsafeBuffer(new byte[65_536]);
-    private final Ipv4Header icmpTxIp = new Ipv4Header();
-    private final IcmpHeader icmpTxHeader = new IcmpHeader();
-    private int icmpIdentification;
+    // ---- ICMP errors, path MTU and reassembly (issue #9) ----
+    private final IcmpSender icmpOut;
+    private final IcmpErrorHandler icmpErrors;
+    private final Ipv4Reassembler reassembler;
+    private final Ipv4Reassembler.ExpiryListener onReassemblyExpired = this::onReassemblyExpired;
 
     public NetworkStack(StackConfig config, PacketSink sink) {
         this.config = config;
@@ -48,6 +53,9 @@ public final class NetworkStack {
         final int prefix = config.localPrefixLength();
         this.hostMask = prefix >= 31 ? 0 : (int) (0xFFFF_FFFFL >>> prefix);
         this.tcp = new TcpEngine(config, counters, sink);
+        this.icmpOut = new IcmpSender(config, counters, sink, tcp.pathMtus());
+        this.icmpErrors = new IcmpErrorHandler(config, tcp);
+        this.reassembler = new Ipv4Reassembler(config, counters);
     }
 
     /** One IPv4 packet from the device. Never throws for anything the wire can contain. */
@@ -68,7 +76,7 @@ public final class NetworkStack {
         }
         ip.wrap(buffer, offset, length);
         final DropReason reason = ip.validate();
-        if (reason != DropReason.NONE) {
+        if (reason != DropReason.NONE && reason != DropReason.IP_FRAGMENT) {
             drop(nowNs, reason, buffer, offset, length);
             return;
         }
@@ -86,6 +94,15 @@ public final class NetworkStack {
             drop(nowNs, DropReason.IP_MARTIAN_SOURCE, buffer, offset, length);
             return;
         }
+        if (reason == DropReason.IP_FRAGMENT) {
+            onFragment(nowNs, buffer, offset, length);
+            return;
+        }
+        dispatch(nowNs, buffer, offset, length, tcpChecksumTrusted);
+    }
+
+    /** A whole datagram (as read, or reassembled) to its protocol; {@link #ip} wraps it. */
+    private void dispatch(long nowNs, MutableDirectBuffer buffer, int offset, int length, boolean tcpChecksumTrusted) {
         switch (ip.protocol()) {
             case Ipv4Header.PROTOCOL_TCP:
                 tcpHeader.wrap(buffer, ip.payloadOffset(), ip.payloadLength());
@@ -96,6 +113,16 @@ public final class NetworkStack {
                 break;
             default:
                 drop(nowNs, DropReason.IP_UNKNOWN_PROTOCOL, buffer, offset, length);
+                // RFC 1122 §3.2.2.1: protocol unreachable. The datagram is unicast to us (checked
+                // above) and not ICMP, so none of §3.2.2's "never answer" cases applies.
+                icmpOut.error(
+                        nowNs,
+                        IcmpHeader.TYPE_DEST_UNREACHABLE,
+                        IcmpHeader.CODE_PROTOCOL_UNREACHABLE,
+                        buffer,
+                        offset,
+                        ip.totalLength(),
+                        ip.srcAddr());
                 break;
         }
     }
@@ -114,7 +141,57 @@ public final class NetworkStack {
         return hostMask != 0 && (src & ~hostMask) == (localAddr & ~hostMask) && (src & hostMask) == hostMask;
     }
 
-    /** RFC 792 echo: the reply carries the request's identifier, sequence and data. */
+    /**
+     * RFC 791 §3.2 reassembly. A completed datagram goes through {@link #dispatch} like any other,
+     * its checksums verified on the whole.
+     */
+    private void onFragment(long nowNs, MutableDirectBuffer buffer, int offset, int length) {
+        final DropReason r = reassembler.offer(nowNs, ip);
+        if (r != DropReason.NONE) {
+            drop(nowNs, r, buffer, offset, length);
+            return;
+        }
+        if (!reassembler.hasCompleted()) {
+            return;
+        }
+        final MutableDirectBuffer whole = reassembler.completedBuffer();
+        final int wholeOffset = reassembler.completedOffset();
+        final int wholeLength = reassembler.completedLength();
+        ip.wrap(whole, wholeOffset, wholeLength);
+        final DropReason check = ip.validate();
+        if (check != DropReason.NONE) {
+            drop(nowNs, check, whole, wholeOffset, wholeLength);
+        } else {
+            dispatch(nowNs, whole, wholeOffset, wholeLength, false);
+        }
+        reassembler.releaseCompleted();
+    }
+
+    /** RFC 792 / RFC 1122 §3.2.2.4: time exceeded (reassembly) when the first fragment had come. */
+    private void onReassemblyExpired(long nowNs, MutableDirectBuffer buffer, int offset, int quoteLength) {
+        drop(nowNs, DropReason.IP_REASSEMBLY_TIMEOUT, buffer, offset, quoteLength);
+        if (quoteLength > 0 && !isIcmpError(buffer, offset)) {
+            icmpOut.error(
+                    nowNs,
+                    IcmpHeader.TYPE_TIME_EXCEEDED,
+                    IcmpHeader.CODE_REASSEMBLY_TIME_EXCEEDED,
+                    buffer,
+                    offset,
+                    quoteLength,
+                    buffer.getInt(offset + Ipv4Header.SRC_ADDR_OFFSET, ByteOrder.BIG_ENDIAN));
+        }
+    }
+
+    /** RFC 1122 §3.2.2: no ICMP error about an ICMP error (the quoted header is followed by its type). */
+    private static boolean isIcmpError(MutableDirectBuffer buffer, int offset) {
+        if ((buffer.getByte(offset + Ipv4Header.PROTOCOL_OFFSET) & 0xFF) != Ipv4Header.PROTOCOL_ICMP) {
+            return false;
+        }
+        final int type = buffer.getByte(offset + (buffer.getByte(offset) & 0x0F) * 4) & 0xFF;
+        return IcmpErrorHandler.isError(type) || type == 5; // 5: redirect
+    }
+
+    /** RFC 792 echo; the errors of RFC 1122 §4.2.3.9 go to their handler. */
     private void onIcmp(long nowNs, MutableDirectBuffer buffer, int offset, int length) {
         icmp.wrap(buffer, ip.payloadOffset(), ip.payloadLength());
         final DropReason reason = icmp.validate();
@@ -122,33 +199,16 @@ public final class NetworkStack {
             drop(nowNs, reason, buffer, offset, length);
             return;
         }
-        if (icmp.type() != IcmpHeader.TYPE_ECHO_REQUEST || icmp.code() != 0) {
-            drop(nowNs, DropReason.ICMP_UNSUPPORTED, buffer, offset, length);
+        final int type = icmp.type();
+        if (type == IcmpHeader.TYPE_ECHO_REQUEST && icmp.code() == 0) {
+            icmpOut.echoReply(nowNs, buffer, ip.payloadOffset(), ip.payloadLength(), ip.srcAddr());
             return;
         }
-        final int icmpLength = ip.payloadLength();
-        final int total = Ipv4Header.MIN_HEADER_LENGTH + icmpLength;
-        icmpTx.putBytes(Ipv4Header.MIN_HEADER_LENGTH, buffer, ip.payloadOffset(), icmpLength);
-        icmpTxHeader
-                .wrap(icmpTx, Ipv4Header.MIN_HEADER_LENGTH, icmpLength)
-                .type(IcmpHeader.TYPE_ECHO_REPLY)
-                .code(0)
-                .computeChecksum();
-        icmpTxIp.wrap(icmpTx, 0, total)
-                .writeHeader(
-                        total,
-                        icmpIdentification++ & 0xFFFF,
-                        config.ttl(),
-                        Ipv4Header.PROTOCOL_ICMP,
-                        localAddr,
-                        ip.srcAddr());
-        counters.icmpEchoReplies++;
-        counters.ipPacketsOut++;
-        counters.ipBytesOut += total;
-        if (tracer != null) {
-            tracer.onPacket(nowNs, false, icmpTx, 0, total);
+        final DropReason r =
+                IcmpErrorHandler.isError(type) ? icmpErrors.onError(nowNs, icmp) : DropReason.ICMP_UNSUPPORTED;
+        if (r != DropReason.NONE) {
+            drop(nowNs, r, buffer, offset, length);
         }
-        sink.transmit(icmpTx, 0, total);
     }
 
     private void drop(long nowNs, DropReason reason, MutableDirectBuffer buffer, int offset, int length) {
@@ -160,6 +220,7 @@ public final class NetworkStack {
 
     /** Fires every timer due at {@code nowNs}. */
     public void onTimeout(long nowNs) {
+        reassembler.expire(nowNs, onReassemblyExpired);
         tcp.onTimeout(nowNs);
     }
 
@@ -170,7 +231,7 @@ public final class NetworkStack {
 
     /** The earliest timer deadline, or {@link Long#MAX_VALUE} when none is armed. */
     public long nextDeadlineNs() {
-        return tcp.nextDeadlineNs();
+        return Math.min(tcp.nextDeadlineNs(), reassembler.nextDeadlineNs());
     }
 
     /** Accepts connections on {@code port}. */
@@ -227,6 +288,16 @@ public final class NetworkStack {
     /** TIME_WAIT entries, kept as compact records outside the connection table ({@code StackConfig.maxTimeWait}). */
     public int timeWaitCount() {
         return tcp.timeWaitCount();
+    }
+
+    /** Datagrams being reassembled from fragments (bounded by the reassembly settings). */
+    public int reassemblyInProgress() {
+        return reassembler.inProgress();
+    }
+
+    /** The path MTU learned for {@code remoteAddr} from ICMP (RFC 1191), or 0 when none is live. */
+    public int pathMtu(int remoteAddr, long nowNs) {
+        return tcp.pathMtus().get(remoteAddr, nowNs);
     }
 
     /** Connections in the table (every state but CLOSED, TIME_WAIT included). */

@@ -41,6 +41,14 @@ public final class StackConfig {
     private int maxTimeWait = 262_144; // like Linux's net.ipv4.tcp_max_tw_buckets
     private int synBacklog = 256; // per listener; like listen()'s backlog, bounded by maxHalfOpen
     private boolean synCookies = true; // like Linux's net.ipv4.tcp_syncookies = 1
+    // ---- ICMP errors and path MTU, IPv4 reassembly (issue #9) ----
+    private int minPathMtu = 552; // Linux's net.ipv4.route.min_pmtu; RFC 1191 §3 allows 68
+    private long pathMtuAgeNs = 600_000 * MS; // RFC 1191 §6.3: about 10 minutes
+    private int icmpErrorsPerSecond = 1000; // Linux's net.ipv4.icmp_msgs_per_sec
+    private int icmpErrorBurst = 50; // Linux's net.ipv4.icmp_msgs_burst
+    private int reassemblyMaxDatagrams = 64;
+    private int reassemblyBytes = 4 << 20;
+    private long reassemblyTimeoutNs = 30_000 * MS; // Linux's net.ipv4.ipfrag_time
 
     /** Our IPv4 address. */
     public int localAddr() {
@@ -404,6 +412,108 @@ public final class StackConfig {
      */
     public StackConfig synCookies(boolean enabled) {
         this.synCookies = enabled;
+        return this;
+    }
+
+    // ---- ICMP errors and path MTU, IPv4 reassembly (issue #9) ----
+
+    public int minPathMtu() {
+        return minPathMtu;
+    }
+
+    /**
+     * The lowest path MTU a fragmentation-needed message may set (RFC 1191 §3 allows 68; Linux's
+     * min_pmtu is 552, the default). Smaller claims are raised to it.
+     */
+    public StackConfig minPathMtu(int mtu) {
+        if (mtu < 68 || mtu > 65_535) {
+            throw new IllegalArgumentException("minimum path MTU must be 68..65535 (RFC 791): " + mtu);
+        }
+        this.minPathMtu = mtu;
+        return this;
+    }
+
+    public long pathMtuAgeNs() {
+        return pathMtuAgeNs;
+    }
+
+    /**
+     * How long a learned path MTU is used for new connections to that destination before the link
+     * MTU is tried again (RFC 1191 §6.3 suggests 10 minutes, the default).
+     */
+    public StackConfig pathMtuAgeNs(long ns) {
+        if (ns <= 0) {
+            throw new IllegalArgumentException("path MTU age must be positive: " + ns);
+        }
+        this.pathMtuAgeNs = ns;
+        return this;
+    }
+
+    public int icmpErrorsPerSecond() {
+        return icmpErrorsPerSecond;
+    }
+
+    public int icmpErrorBurst() {
+        return icmpErrorBurst;
+    }
+
+    /**
+     * Token bucket for the ICMP errors we send (RFC 1812 §4.3.2.8, like Linux's icmp_msgs_per_sec
+     * and icmp_msgs_burst): {@code perSecond} tokens a second, at most {@code burst} saved up.
+     * {@code perSecond = 0} sends none.
+     */
+    public StackConfig icmpErrorRate(int perSecond, int burst) {
+        if (perSecond < 0 || burst < 1) {
+            throw new IllegalArgumentException("ICMP error rate needs perSecond >= 0 and burst >= 1");
+        }
+        this.icmpErrorsPerSecond = perSecond;
+        this.icmpErrorBurst = burst;
+        return this;
+    }
+
+    public int reassemblyMaxDatagrams() {
+        return reassemblyMaxDatagrams;
+    }
+
+    /**
+     * IPv4 datagrams reassembled at once (RFC 791 §3.2); the oldest is evicted for a new one when
+     * all are busy. 0 turns reassembly off (fragments are dropped as {@code IP_FRAGMENT}).
+     */
+    public StackConfig reassemblyMaxDatagrams(int n) {
+        if (n < 0 || n > 65_536) {
+            throw new IllegalArgumentException("reassembly datagrams must be 0..65536: " + n);
+        }
+        this.reassemblyMaxDatagrams = n;
+        return this;
+    }
+
+    public int reassemblyBytes() {
+        return reassemblyBytes;
+    }
+
+    /**
+     * Memory for reassembly: each datagram in progress holds one 64 KiB buffer (pooled, taken on
+     * first use), so at most {@code bytes / 64 KiB} datagrams are reassembled at once, and never
+     * more than {@link #reassemblyMaxDatagrams()}. Default 4 MiB.
+     */
+    public StackConfig reassemblyBytes(int bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("reassembly bytes must be >= 0: " + bytes);
+        }
+        this.reassemblyBytes = bytes;
+        return this;
+    }
+
+    public long reassemblyTimeoutNs() {
+        return reassemblyTimeoutNs;
+    }
+
+    /** A datagram not complete this long after its first fragment is dropped (RFC 791; Linux 30 s). */
+    public StackConfig reassemblyTimeoutNs(long ns) {
+        if (ns <= 0) {
+            throw new IllegalArgumentException("reassembly timeout must be positive: " + ns);
+        }
+        this.reassemblyTimeoutNs = ns;
         return this;
     }
 

@@ -53,6 +53,25 @@ public final class StackCounters {
     public long tcpOutOfWindowAcksSent;
     /** Zero-window probes sent (RFC 9293 §3.8.6.1). */
     public long tcpZeroWindowProbes;
+    // ---- ICMP errors and path MTU, IPv4 fragments (issue #9) ----
+    /** ICMP errors matched to a connection and accepted (quoted sequence in window). */
+    public long icmpErrorsAccepted;
+    /** Connection attempts (SYN_SENT / SYN_RECEIVED) ended by a hard ICMP error. */
+    public long icmpHardErrors;
+    /** Accepted ICMP errors recorded as soft errors (connection kept). */
+    public long icmpSoftErrors;
+    /** Connections whose MSS a fragmentation-needed message lowered (RFC 1191). */
+    public long icmpPathMtuReductions;
+    /** ICMP errors we sent (protocol unreachable, reassembly time exceeded). */
+    public long icmpErrorsSent;
+    /** ICMP errors not sent because the token bucket was empty. */
+    public long icmpErrorsRateLimited;
+    /** Fragments taken in by the reassembler. */
+    public long ipFragmentsIn;
+    /** Datagrams completed from fragments. */
+    public long ipDatagramsReassembled;
+    /** Fragments we sent (ICMP replies larger than the path MTU). */
+    public long ipFragmentsOut;
 
     /** Counts one drop; {@link DropReason#NONE} is not a drop and is ignored. */
     public void drop(DropReason reason) {
@@ -104,6 +123,10 @@ public final class StackCounters {
                 .append(tcpOutOfWindowAcksSent)
                 .append(" tcp.zero.window.probes=")
                 .append(tcpZeroWindowProbes);
+        sb.append(" icmp.errors.accepted=").append(icmpErrorsAccepted);
+        sb.append(" icmp.errors.sent=").append(icmpErrorsSent);
+        sb.append(" icmp.pmtu.reductions=").append(icmpPathMtuReductions);
+        sb.append(" ip.reassembled=").append(ipDatagramsReassembled);
         sb.append('\n');
         for (DropReason r : REASONS) {
             if (r != DropReason.NONE && drops[r.ordinal()] != 0) {

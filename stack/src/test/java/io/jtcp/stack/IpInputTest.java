@@ -82,16 +82,16 @@ class IpInputTest {
         s.checkEquals(2L, s.drops(DropReason.IP_BAD_SOURCE), "bad-source drops");
     }
 
-    /** RFC 791 fragmentation: jtcp does not reassemble, so fragments are dropped and counted. */
+    /** RFC 791 fragmentation with reassembly turned off: fragments are dropped and counted. */
     @Test
-    void shouldDropFragments() {
+    void shouldDropFragmentsWhenReassemblyIsOff() {
         byte[] p = syn(40000);
         UnsafeBuffer b = new UnsafeBuffer(p);
         new Ipv4Header()
                 .wrap(b, 0, p.length)
                 .flagsAndFragment(Ipv4Header.FLAG_MF)
                 .computeChecksum();
-        TcpScript s = new TcpScript();
+        TcpScript s = new TcpScript(c -> c.reassemblyMaxDatagrams(0));
         s.listen(8080);
         s.injectRaw(p, "first fragment of a SYN");
         s.expectNothing();
@@ -109,7 +109,7 @@ class IpInputTest {
         s.check(Checksum.verify(new UnsafeBuffer(p.bytes), 0, 20, 0), "IPv4 header checksum");
     }
 
-    /** RFC 791: an unknown protocol is not ours to answer (no ICMP here), and is counted. */
+    /** RFC 1122 §3.2.2.1: an unknown protocol is counted and answered with protocol unreachable. */
     @Test
     void shouldDropUnknownProtocol() {
         byte[] p = syn(40000);
@@ -117,6 +117,8 @@ class IpInputTest {
         new Ipv4Header().wrap(b, 0, p.length).protocol(Ipv4Header.PROTOCOL_UDP).computeChecksum();
         TcpScript s = new TcpScript();
         s.injectRaw(p, "a UDP packet");
+        Packet unreachable = s.poll();
+        s.check(unreachable != null && unreachable.icmpType == 3 && unreachable.icmpCode == 2, "protocol unreachable");
         s.expectNothing();
         s.checkEquals(1L, s.drops(DropReason.IP_UNKNOWN_PROTOCOL), "unknown-protocol drops");
     }

@@ -11,7 +11,13 @@ public enum CloseReason {
     /** Retransmissions exhausted (SYN or data) or the user timeout passed. */
     TIMED_OUT("connection timed out"),
     /** This side aborted (abort(), or the stack shut down). */
-    ABORTED("connection aborted");
+    ABORTED("connection aborted"),
+    /**
+     * A hard ICMP error (protocol or port unreachable, administratively prohibited, …) ended the
+     * attempt in SYN_SENT or SYN_RECEIVED (RFC 1122 §4.2.3.9, RFC 5461 §4);
+     * {@link TcpConnection#lastIcmpError()} holds its type and code.
+     */
+    UNREACHABLE("destination unreachable (ICMP)");
 
     private final String description;
 

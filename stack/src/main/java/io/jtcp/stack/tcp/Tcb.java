@@ -1,6 +1,7 @@
 package io.jtcp.stack.tcp;
 
 import io.jtcp.stack.DropReason;
+import io.jtcp.stack.wire.IcmpHeader;
 import io.jtcp.stack.wire.Seq;
 import io.jtcp.stack.wire.TcpHeader;
 import io.jtcp.stack.wire.TcpOptions;
@@ -111,6 +112,10 @@ final class Tcb implements TcpConnection {
     // ---- statistics ----
     long bytesAcked;
     long retransmits;
+
+    // ---- ICMP errors and path MTU (RFC 1122 §4.2.3.9, RFC 1191) ----
+    private int lastIcmpError = -1;
+    private long icmpErrors;
 
     Tcb(TcpEngine engine, long key, int localAddr, int localPort, int remoteAddr, int remotePort, boolean passive) {
         this.engine = engine;
@@ -225,7 +230,7 @@ final class Tcb implements TcpConnection {
 
     private void takePeerSynOptions(TcpOptions opts) {
         final int peerMss = opts.mss() > 0 ? opts.mss() : DEFAULT_PEER_MSS;
-        sndMss = Math.max(Math.min(peerMss, engine.config.mssBytes()), 64);
+        sndMss = Math.max(Math.min(Math.min(peerMss, engine.config.mssBytes()), engine.pathMss(remoteAddr)), 64);
         sackOk = engine.config.sack() && opts.sackPermitted();
         tsOk = engine.config.timestamps() && opts.hasTimestamps();
         if (tsOk) {
@@ -1638,6 +1643,86 @@ final class Tcb implements TcpConnection {
     @Override
     public long congestionWindowBytes() {
         return cc.cwnd();
+    }
+
+    // =====================================================================================
+    // ICMP errors and path MTU
+    // =====================================================================================
+
+    /**
+     * An ICMP error the engine matched to this connection, its quoted sequence number in flight
+     * (RFC 5927 §4.1). {@code pathMtu} is the new path MTU of a fragmentation-needed message.
+     * Returns why it changed nothing, or NONE.
+     */
+    DropReason onIcmpError(int type, int code, int pathMtu) {
+        lastIcmpError = (type << 8) | code;
+        icmpErrors++;
+        if (type == IcmpHeader.TYPE_DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAGMENTATION_NEEDED) {
+            return onIcmpPathMtu(pathMtu);
+        }
+        // RFC 1122 §4.2.3.9: unreachable codes 2-4 (and the prohibitions of RFC 1812 §5.2.7.1) are
+        // hard; RFC 5461 §4 (and Linux) end only a connection attempt with them. All else is soft.
+        final boolean hard = type == IcmpHeader.TYPE_DEST_UNREACHABLE
+                && (code == IcmpHeader.CODE_PROTOCOL_UNREACHABLE
+                        || code == IcmpHeader.CODE_PORT_UNREACHABLE
+                        || code == IcmpHeader.CODE_NET_PROHIBITED
+                        || code == IcmpHeader.CODE_HOST_PROHIBITED
+                        || code == IcmpHeader.CODE_ADMIN_PROHIBITED
+                        || code == IcmpHeader.CODE_PRECEDENCE_VIOLATION
+                        || code == IcmpHeader.CODE_PRECEDENCE_CUTOFF);
+        if (hard && (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED)) {
+            engine.counters.icmpHardErrors++;
+            if (passiveOpen) {
+                engine.remove(this); // a half-open passive connection nobody has seen yet
+            } else {
+                terminate(CloseReason.UNREACHABLE);
+            }
+            return DropReason.NONE;
+        }
+        engine.counters.icmpSoftErrors++;
+        return DropReason.NONE;
+    }
+
+    /**
+     * RFC 1191 §6.3–6.4: segments of the old size were dropped on the way; send smaller ones, and
+     * resend what is in flight at the new size at once rather than after an RTO. The congestion
+     * state stays (as Linux's tcp_simple_retransmit): the loss was not congestion.
+     */
+    DropReason onIcmpPathMtu(int pathMtu) {
+        final int mss = Math.max(pathMtu - 40, 64); // 40: IPv4 + TCP headers; options come out of it
+        if (mss >= sndMss) {
+            return DropReason.ICMP_PMTU_NOT_LOWER; // never raised by ICMP (RFC 1191 §6.3)
+        }
+        sndMss = mss;
+        engine.counters.icmpPathMtuReductions++;
+        if (state.isSynchronized() && sendRing != null && sndMax != sndUna) {
+            sndNxt = sndUna; // go back: output() resends the flight in segments of the new MSS
+            sacked.clear();
+            highRxt = sndUna;
+            tlpInFlight = false;
+            engine.markDirty(this);
+        }
+        return DropReason.NONE;
+    }
+
+    /** Whether an ICMP error quoting {@code seq} is about a segment in flight (RFC 5927 §4.1). */
+    boolean icmpSeqInFlight(int seq) {
+        return Seq.le(sndUna, seq) && Seq.lt(seq, sndMax);
+    }
+
+    @Override
+    public int lastIcmpError() {
+        return lastIcmpError;
+    }
+
+    @Override
+    public long icmpErrors() {
+        return icmpErrors;
+    }
+
+    @Override
+    public int sendMss() {
+        return sndMss;
     }
 
     @Override

@@ -122,4 +122,23 @@ public interface TcpConnection {
     default void keepAlive(long idleNs, long intervalNs, int probes) {
         throw new UnsupportedOperationException("keepAlive");
     }
+
+    /**
+     * The last ICMP error accepted for this connection as {@code (type << 8) | code}, or -1 when
+     * there was none. In synchronized states errors are soft (RFC 1122 §4.2.3.9, RFC 5461): they
+     * are recorded here and the connection goes on.
+     */
+    default int lastIcmpError() {
+        return -1;
+    }
+
+    /** ICMP errors accepted for this connection (quoted sequence number in flight, RFC 5927 §4.1). */
+    default long icmpErrors() {
+        return 0;
+    }
+
+    /** The MSS this connection sends with: the peer's, lowered by path MTU discovery (RFC 1191). */
+    default int sendMss() {
+        throw new UnsupportedOperationException("sendMss");
+    }
 }

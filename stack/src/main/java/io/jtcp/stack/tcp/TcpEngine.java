@@ -5,6 +5,7 @@ import io.jtcp.stack.PacketSink;
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.StackCounters;
 import io.jtcp.stack.StackTracer;
+import io.jtcp.stack.ip.PathMtuCache;
 import io.jtcp.stack.wire.Checksum;
 import io.jtcp.stack.wire.Ipv4Header;
 import io.jtcp.stack.wire.TcpHeader;
@@ -39,6 +40,7 @@ public final class TcpEngine {
     private final Int2ObjectHashMap<ListenPort> listeners = new Int2ObjectHashMap<>();
     private final TimerQueue timers = new TimerQueue();
     final TimeWaits timeWaits;
+    private final PathMtuCache pathMtus = new PathMtuCache(); // RFC 1191 §6.3, per destination
     private final ArrayDeque<ByteRing> sendRingPool = new ArrayDeque<>();
     private final ArrayDeque<ByteRing> recvRingPool = new ArrayDeque<>();
     private Tcb dirtyHead;
@@ -280,6 +282,59 @@ public final class TcpEngine {
     }
 
     // =====================================================================================
+    // ICMP errors and path MTU (RFC 1122 §4.2.3.9, RFC 5927, RFC 1191)
+    // =====================================================================================
+
+    /**
+     * An ICMP error quoting a segment from {@code localPort} to {@code remoteAddr:remotePort} with
+     * sequence number {@code seq}; {@code pathMtu} is the new path MTU of a fragmentation-needed
+     * message (already floored and checked against the quoted length). Returns NONE when a
+     * connection took it, else the reason it was ignored.
+     */
+    public DropReason onIcmpError(
+            long now, int remoteAddr, int remotePort, int localPort, int seq, int type, int code, int pathMtu) {
+        nowNs = now;
+        final Tcb t = connections.get(key(remoteAddr, remotePort, localPort));
+        if (t == null || t.state == TcpState.TIME_WAIT || t.state == TcpState.CLOSED) {
+            return DropReason.ICMP_NO_CONNECTION;
+        }
+        if (!t.icmpSeqInFlight(seq)) {
+            return DropReason.ICMP_SEQ_OUT_OF_WINDOW; // RFC 5927 §4.1: likely forged
+        }
+        counters.icmpErrorsAccepted++;
+        if (pathMtu > 0) {
+            pathMtus.reduce(remoteAddr, pathMtu, now, config.pathMtuAgeNs());
+        }
+        final DropReason result = t.onIcmpError(type, code, pathMtu);
+        rearm(t);
+        t.deliverEvents();
+        return result;
+    }
+
+    /**
+     * A path MTU learned from another connection's ICMP applies to this one too (RFC 1191 §6.3:
+     * the estimate belongs to the path), checked when its retransmission timer fires, as Linux's
+     * retransmissions take the route's current MTU: the router may rate-limit the ICMP for it.
+     */
+    private void adoptPathMtu(Tcb t) {
+        final int mtu = pathMtus.get(t.remoteAddr, nowNs);
+        if (mtu != 0 && mtu - 40 < t.sndMss && t.state.isSynchronized()) {
+            t.onIcmpPathMtu(mtu);
+        }
+    }
+
+    /** The MSS the path to {@code remoteAddr} allows (learned path MTU − 40), or MAX_VALUE. */
+    int pathMss(int remoteAddr) {
+        final int mtu = pathMtus.get(remoteAddr, nowNs);
+        return mtu == 0 ? Integer.MAX_VALUE : mtu - 40;
+    }
+
+    /** The path MTUs learned from ICMP (shared with the IP layer, which fragments to them). */
+    public PathMtuCache pathMtus() {
+        return pathMtus;
+    }
+
+    // =====================================================================================
     // Applications
     // =====================================================================================
 
@@ -409,6 +464,9 @@ public final class TcpEngine {
             }
             t.wakeupNs = Long.MAX_VALUE;
             timers.remove(t);
+            if (t.rtxDeadlineNs - now <= 0) {
+                adoptPathMtu(t); // the retransmission goes at a size the path takes
+            }
             t.onTimer(now);
             if (t.state != TcpState.CLOSED) {
                 rearm(t);

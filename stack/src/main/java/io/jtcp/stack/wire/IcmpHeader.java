@@ -5,7 +5,8 @@ import java.nio.ByteOrder;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Flyweight over an ICMP message (RFC 792): echo request/reply and destination unreachable.
+ * Flyweight over an ICMP message (RFC 792): echo request/reply, and the errors (destination
+ * unreachable, time exceeded, parameter problem) that quote a datagram.
  *
  * <pre>
  *  0                   1                   2                   3
@@ -30,13 +31,24 @@ public final class IcmpHeader {
 
     public static final int TYPE_ECHO_REPLY = 0;
     public static final int TYPE_DEST_UNREACHABLE = 3;
+    public static final int TYPE_SOURCE_QUENCH = 4;
     public static final int TYPE_ECHO_REQUEST = 8;
+    public static final int TYPE_TIME_EXCEEDED = 11;
+    public static final int TYPE_PARAMETER_PROBLEM = 12;
 
     public static final int CODE_NET_UNREACHABLE = 0;
     public static final int CODE_HOST_UNREACHABLE = 1;
     public static final int CODE_PROTOCOL_UNREACHABLE = 2;
     public static final int CODE_PORT_UNREACHABLE = 3;
     public static final int CODE_FRAGMENTATION_NEEDED = 4;
+    public static final int CODE_SOURCE_ROUTE_FAILED = 5;
+    public static final int CODE_NET_PROHIBITED = 9;
+    public static final int CODE_HOST_PROHIBITED = 10;
+    public static final int CODE_ADMIN_PROHIBITED = 13; // RFC 1812 §5.2.7.1
+    public static final int CODE_PRECEDENCE_VIOLATION = 14;
+    public static final int CODE_PRECEDENCE_CUTOFF = 15;
+    /** Time exceeded: fragment reassembly time exceeded (RFC 792). */
+    public static final int CODE_REASSEMBLY_TIME_EXCEEDED = 1;
 
     private MutableDirectBuffer buffer;
     private int offset;

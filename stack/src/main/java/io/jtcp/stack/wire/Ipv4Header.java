@@ -77,8 +77,9 @@ public final class Ipv4Header {
     }
 
     /**
-     * Checks the header in RFC 791 order, each failure with its own reason. Fragments are reported
-     * as {@link DropReason#IP_FRAGMENT}: jtcp does not reassemble yet.
+     * Checks the header in RFC 791 order, each failure with its own reason. A valid fragment (MF or
+     * an offset) is reported as {@link DropReason#IP_FRAGMENT}, last: the header is sound, and the
+     * caller hands it to reassembly (or drops it when reassembly is off).
      */
     public DropReason validate() {
         if (length < MIN_HEADER_LENGTH) {

@@ -16,6 +16,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class Packet {
     public final byte[] bytes;
     public final boolean ipValid;
+    /** A valid IPv4 fragment (MF or an offset): its upper-layer header is not parsed. */
+    public final boolean fragment;
+
     public final int src;
     public final int dst;
     public final int protocol;
@@ -59,7 +62,9 @@ public final class Packet {
         this.bytes = bytes;
         UnsafeBuffer buf = new UnsafeBuffer(bytes);
         Ipv4Header ip = new Ipv4Header().wrap(buf, 0, bytes.length);
-        ipValid = ip.validate() == DropReason.NONE;
+        DropReason ipCheck = ip.validate();
+        fragment = ipCheck == DropReason.IP_FRAGMENT;
+        ipValid = ipCheck == DropReason.NONE || fragment;
         src = bytes.length >= 20 ? ip.srcAddr() : 0;
         dst = bytes.length >= 20 ? ip.dstAddr() : 0;
         protocol = bytes.length >= 20 ? ip.protocol() : -1;
@@ -70,7 +75,7 @@ public final class Packet {
         byte[] pl = new byte[0];
         boolean icmpOk = false;
         int it = -1, ic = -1, iid = -1, iseq = -1;
-        if (ipValid && protocol == Ipv4Header.PROTOCOL_TCP) {
+        if (ipValid && !fragment && protocol == Ipv4Header.PROTOCOL_TCP) {
             TcpHeader tcp = new TcpHeader().wrap(buf, ip.payloadOffset(), ip.payloadLength());
             if (tcp.validateLength() == DropReason.NONE) {
                 tcpOk = tcp.validate(src, dst) == DropReason.NONE;
@@ -92,7 +97,7 @@ public final class Packet {
                 }
                 pl = Arrays.copyOfRange(bytes, tcp.payloadOffset(), tcp.payloadOffset() + tcp.payloadLength());
             }
-        } else if (ipValid && protocol == Ipv4Header.PROTOCOL_ICMP) {
+        } else if (ipValid && !fragment && protocol == Ipv4Header.PROTOCOL_ICMP) {
             IcmpHeader icmp = new IcmpHeader().wrap(buf, ip.payloadOffset(), ip.payloadLength());
             if (ip.payloadLength() >= IcmpHeader.HEADER_LENGTH) {
                 icmpOk = icmp.validate() == DropReason.NONE;
@@ -239,6 +244,9 @@ public final class Packet {
     public boolean wellFormed() {
         if (!ipValid) {
             return false;
+        }
+        if (fragment) {
+            return true; // the checksum covers the whole datagram: checked once reassembled
         }
         if (protocol == Ipv4Header.PROTOCOL_TCP) {
             return tcpChecksumOk;

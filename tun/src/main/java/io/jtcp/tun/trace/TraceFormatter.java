@@ -65,6 +65,19 @@ public final class TraceFormatter {
         if (plen < 0) {
             return "IPv4 total length " + total + " below its header length " + ihl;
         }
+        final int fragment = b.getShort(off + 6, ByteOrder.BIG_ENDIAN) & 0x3FFF; // MF and the offset
+        final int id = b.getShort(off + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        if ((fragment & 0x1FFF) != 0) {
+            // RFC 791: a later fragment carries no upper-layer header, only payload bytes.
+            return Ipv4Header.addressToString(src) + " > " + Ipv4Header.addressToString(dst) + ": IPv4 fragment id "
+                    + id + ", proto " + proto + ", offset " + (fragment & 0x1FFF) * 8 + ", length " + plen
+                    + ((fragment & 0x2000) != 0 ? ", more" : "");
+        }
+        final String first = fragment != 0 ? " (first fragment, id " + id + ")" : "";
+        return upper(b, p, plen, proto, src, dst) + first;
+    }
+
+    private static String upper(DirectBuffer b, int p, int plen, int proto, int src, int dst) {
         if (proto == Ipv4Header.PROTOCOL_TCP) {
             return tcp(b, p, plen, src, dst);
         }
@@ -79,7 +92,11 @@ public final class TraceFormatter {
                 case 0:
                     return s + "ICMP echo reply, id " + id + ", seq " + seq + ", length " + plen;
                 case 3:
-                    return s + "ICMP unreachable, code " + (b.getByte(p + 1) & 0xFF) + ", length " + plen;
+                    final int code = b.getByte(p + 1) & 0xFF;
+                    return s + "ICMP unreachable, code " + code + (code == 4 ? ", need to frag (mtu " + seq + ")" : "")
+                            + ", length " + plen;
+                case 11:
+                    return s + "ICMP time exceeded, code " + (b.getByte(p + 1) & 0xFF) + ", length " + plen;
                 default:
                     return s + "ICMP type " + type + ", length " + plen;
             }

@@ -44,4 +44,26 @@ class TraceFormatterTest {
                 "10.7.0.1.40312 > 10.7.0.2.80: bad TCP data offset 60, length 40",
                 TraceFormatter.describe(syn, 0, syn.capacity()));
     }
+
+    /** Fragments (issue #9): the first is described with its header, later ones by offset. */
+    @Test
+    void shouldPrintFragments() {
+        UnsafeBuffer ping = Packets.echoRequest();
+        ping.putShort(4, (short) 0x1234, java.nio.ByteOrder.BIG_ENDIAN);
+        ping.putShort(6, (short) 0x2000, java.nio.ByteOrder.BIG_ENDIAN); // MF, offset 0
+        assertEquals(
+                "10.7.0.1 > 10.7.0.2: ICMP echo request, id 42, seq 3, length 64 (first fragment, id 4660)",
+                TraceFormatter.describe(ping, 0, ping.capacity()));
+        ping.putShort(6, (short) 185, java.nio.ByteOrder.BIG_ENDIAN); // offset 1480, last
+        assertEquals(
+                "10.7.0.1 > 10.7.0.2: IPv4 fragment id 4660, proto 1, offset 1480, length 64",
+                TraceFormatter.describe(ping, 0, ping.capacity()));
+        ping.putShort(6, (short) 0, java.nio.ByteOrder.BIG_ENDIAN);
+        ping.putByte(20, (byte) 3);
+        ping.putByte(21, (byte) 4);
+        ping.putShort(26, (short) 1000, java.nio.ByteOrder.BIG_ENDIAN);
+        assertEquals(
+                "10.7.0.1 > 10.7.0.2: ICMP unreachable, code 4, need to frag (mtu 1000), length 64",
+                TraceFormatter.describe(ping, 0, ping.capacity()));
+    }
 }
