@@ -254,12 +254,13 @@ class BlindAttackKernelTest {
                     .filter(o -> o.dstPort == CLIENT_PORT && o.flags == TcpHeader.ACK && o.len == 0)
                     .count();
             System.out.println("1000 spoofed SYNs: " + acks + " ACKs to the client, " + burst.size() + " segments out");
-            assertTrue(acks <= 3, "ACKs to the client for 1000 spoofed SYNs: " + acks);
+            // One per 500 ms of the burst (which lasts a few hundred ms), plus slack for a busy machine.
+            assertTrue(acks <= 5, "ACKs to the client for 1000 spoofed SYNs: " + acks);
             assertEquals(TcpState.ESTABLISHED, during[0], "after the burst");
             long suppressed = h.drops(DropReason.TCP_OOW_ACK_RATE_LIMITED)
                     + h.drops(DropReason.TCP_CHALLENGE_ACK_CONN_LIMITED)
                     + h.drops(DropReason.TCP_CHALLENGE_RATE_LIMITED);
-            assertTrue(suppressed >= 990, "suppressed ACKs counted: " + suppressed);
+            assertTrue(suppressed >= 1000 - 5, "suppressed ACKs counted: " + suppressed);
         }
     }
 
@@ -350,8 +351,11 @@ class BlindAttackKernelTest {
                 assertTrue(intervalsMs.get(i) >= 10, "no two probes at one instant: " + intervalsMs);
                 assertTrue(intervalsMs.get(i) <= 2 * maxRto / 1_000_000, "bounded at max RTO: " + intervalsMs);
                 if (i > 0) {
+                    // Exact backoff is PersistTimerTest's; here a loop woken late on a busy machine
+                    // may stretch one interval and so shorten the next, but never to a duplicate
+                    // (the 0.0 s of the bug) or back to the initial RTO (half the plateau).
                     assertTrue(
-                            intervalsMs.get(i) >= intervalsMs.get(i - 1) - 50,
+                            intervalsMs.get(i) * 10 >= intervalsMs.get(i - 1) * 6,
                             "probe intervals never shrink: " + intervalsMs);
                 }
             }
