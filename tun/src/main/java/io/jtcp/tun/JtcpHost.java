@@ -53,6 +53,9 @@ public final class JtcpHost implements AutoCloseable {
             throw new TunException("--fault cannot be combined with --offload");
         }
         TunDevice device = TunDevice.open(tunConfig);
+        if (device.configWarning() != null) {
+            System.err.println("jtcp: warning: " + device.configWarning());
+        }
         if (device.offloadRefusal() != null) {
             System.err.println("jtcp: " + device.offloadRefusal() + "; running without --offload");
         }
