@@ -7,6 +7,7 @@ import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.tcp.TcpEngine;
 import io.jtcp.stack.tcp.TcpHandler;
 import io.jtcp.stack.tcp.TcpListener;
+import io.jtcp.stack.tcp.TcpState;
 import io.jtcp.stack.wire.IcmpHeader;
 import io.jtcp.stack.wire.Ipv4Header;
 import io.jtcp.stack.wire.TcpHeader;
@@ -305,8 +306,30 @@ public final class NetworkStack {
         return tcp.connectionCount();
     }
 
-    /** Visits every connection in the table (allocates; for status pages, not the hot path). */
+    /**
+     * Visits every connection in the table (copies the table first, so the visitor may close
+     * connections; O(connections): for tests and tools, not for a page served on the loop).
+     */
     public void forEachConnection(Consumer<TcpConnection> visitor) {
         tcp.forEachConnection(visitor);
+    }
+
+    /**
+     * Visits at most {@code limit} connections, TIME_WAIT not included, without copying the table
+     * (cost O(limit) plus the TIME_WAIT entries skipped). The visitor only reads: it must not open,
+     * close or abort connections.
+     *
+     * @return how many were visited
+     */
+    public int forEachConnection(int limit, Consumer<? super TcpConnection> visitor) {
+        return tcp.forEachConnection(limit, visitor);
+    }
+
+    /**
+     * Connections now in {@code state}, counted incrementally on every state change (O(1), for
+     * status pages under load); 0 for CLOSED and LISTEN (listeners are not connections).
+     */
+    public int connectionCount(TcpState state) {
+        return tcp.connectionCount(state);
     }
 }

@@ -1,6 +1,7 @@
 package io.jtcp.tun;
 
 import io.jtcp.stack.NetworkStack;
+import io.jtcp.tun.service.ServiceTimers;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -33,31 +34,53 @@ public interface Engine {
     }
 
     static Engine of(NetworkStack stack) {
+        return of(stack, new ServiceTimers());
+    }
+
+    /**
+     * The stack with the services' timers: they learn the loop's time at each entry point, fire
+     * after the stack's timers (their closes go out in the same cycle's flush), and their earliest
+     * deadline joins the stack's in the loop's sleep.
+     */
+    static Engine of(NetworkStack stack, ServiceTimers timers) {
         return new Engine() {
             @Override
             public void onPacket(long nowNs, MutableDirectBuffer buffer, int offset, int length) {
+                timers.now(nowNs);
                 stack.onPacket(nowNs, buffer, offset, length);
             }
 
             @Override
             public void onPacket(
                     long nowNs, MutableDirectBuffer buffer, int offset, int length, boolean checksumTrusted) {
+                timers.now(nowNs);
                 stack.onPacket(nowNs, buffer, offset, length, checksumTrusted);
             }
 
             @Override
             public void onTimeout(long nowNs) {
+                timers.now(nowNs);
                 stack.onTimeout(nowNs);
+                timers.fire(nowNs);
             }
 
             @Override
             public void flush(long nowNs) {
+                timers.now(nowNs);
                 stack.flush(nowNs);
             }
 
             @Override
             public long nextDeadlineNs() {
-                return stack.nextDeadlineNs();
+                final long a = stack.nextDeadlineNs();
+                final long b = timers.nextDeadlineNs();
+                if (a == Long.MAX_VALUE) {
+                    return b;
+                }
+                if (b == Long.MAX_VALUE) {
+                    return a;
+                }
+                return a - b <= 0 ? a : b;
             }
 
             @Override

@@ -54,6 +54,7 @@ public final class TunDevice implements AutoCloseable {
     private final boolean created;
     private final boolean vnet;
     private String offloadRefusal;
+    private String configWarning;
     private volatile int fd;
     private long readErrors;
     private long writeDrops;
@@ -151,8 +152,9 @@ public final class TunDevice implements AutoCloseable {
             if (vnet) {
                 enableOffloads(fd, ifr, name, config.offloadFlags());
             }
-            configure(sock, ifr, name, config, existed);
+            String warning = configure(sock, ifr, name, config, existed);
             TunDevice device = new TunDevice(config, name, fd, !existed, vnet);
+            device.configWarning = warning;
             fd = -1;
             return device;
         } finally {
@@ -173,13 +175,30 @@ public final class TunDevice implements AutoCloseable {
     /**
      * Brings the kernel side to the wanted address, netmask, MTU, queue length and up. On a device
      * that already existed only differing settings are written (see the class comment).
+     *
+     * @return a warning for the user, or null: a device pre-created for an unprivileged user keeps
+     *     its shorter queue (raising it needs CAP_NET_ADMIN), which costs drops in bursts, not
+     *     correctness, so it is said once and not fatal
      */
-    private static void configure(int sock, UnsafeBuffer ifr, String name, TunConfig config, boolean existed) {
+    private static String configure(int sock, UnsafeBuffer ifr, String name, TunConfig config, boolean existed) {
+        String warning = null;
         if (!existed || getInt(sock, ifr, name, SIOCGIFMTU) != config.mtuBytes()) {
             setInt(sock, ifr, name, SIOCSIFMTU, config.mtuBytes(), "MTU");
         }
-        if (!existed || getInt(sock, ifr, name, SIOCGIFTXQLEN) < config.txQueueLength()) {
-            setInt(sock, ifr, name, SIOCSIFTXQLEN, config.txQueueLength(), "txqueuelen");
+        int txQueue = existed ? getInt(sock, ifr, name, SIOCGIFTXQLEN) : -1;
+        if (!existed || txQueue < config.txQueueLength()) {
+            clear(ifr, name);
+            ifr.putInt(IFR_UNION, config.txQueueLength(), ByteOrder.nativeOrder());
+            if (LibC.ioctl(sock, SIOCSIFTXQLEN, ifr.addressOffset()) < 0) {
+                int errno = LibC.errno();
+                if (!existed || (errno != LibC.EPERM && errno != LibC.EACCES)) {
+                    throw new TunException(configFailureText(name, "txqueuelen", errno));
+                }
+                warning = "cannot raise the txqueuelen of " + name + " from " + txQueue + " to "
+                        + config.txQueueLength() + ": " + LibC.describe(errno)
+                        + "; going on (bursts may be dropped; as root: ip link set " + name + " txqueuelen "
+                        + config.txQueueLength() + ")";
+            }
         }
         if (!existed || getAddr(sock, ifr, name, SIOCGIFADDR) != config.hostAddr()) {
             setAddr(sock, ifr, name, SIOCSIFADDR, config.hostAddr(), "address");
@@ -200,6 +219,7 @@ public final class TunDevice implements AutoCloseable {
                 throw configFailure(name, "up", LibC.errno(), config);
             }
         }
+        return warning;
     }
 
     /**
@@ -307,6 +327,11 @@ public final class TunDevice implements AutoCloseable {
     /** Why offloads that were asked for are off (one line for the user), or null. */
     public String offloadRefusal() {
         return offloadRefusal;
+    }
+
+    /** A setting of a pre-existing device that could not be made as wanted (one line), or null. */
+    public String configWarning() {
+        return configWarning;
     }
 
     public int fd() {

@@ -260,6 +260,65 @@ class CliKernelTest {
         }
     }
 
+    /**
+     * The documented non-root path: root pre-creates the device for the user (owner, address, up),
+     * and an unprivileged {@code jtcp serve} attaches to it. It cannot raise the txqueuelen (that
+     * needs CAP_NET_ADMIN): one warning line, and it serves. /dev/net/tun is mode 0600 on this
+     * machine, so the test gives its own mount namespace (the one `ip netns exec` makes) a 0666
+     * node, as most distributions ship it.
+     */
+    @Test
+    void shouldServeAsNonRootOnADevicePreCreatedForTheUser() throws Exception {
+        Path cp = readableClasspath();
+        try (TestNetns ns = new TestNetns("clinonroot")) {
+            ns.exec(10, "ip", "tuntap", "add", "dev", "tun0", "mode", "tun", "user", "nobody")
+                    .expectSuccess();
+            ns.exec(10, "ip", "addr", "add", "10.7.0.1/24", "dev", "tun0").expectSuccess();
+            ns.exec(10, "ip", "link", "set", "tun0", "up").expectSuccess();
+            List<String> cmd = new ArrayList<>(ns.command(
+                    "sh",
+                    "-c",
+                    "mount -t tmpfs -o mode=755 tmpfs /dev/net && mknod -m 666 /dev/net/tun c 10 200"
+                            + " && exec setpriv --reuid=65534 --regid=65534 --clear-groups -- \"$@\"",
+                    "sh"));
+            cmd.addAll(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    cp.resolve("*").toString() + File.pathSeparator + cp.resolve("classes"),
+                    "io.jtcp.tun.cli.Main",
+                    "serve",
+                    "--echo",
+                    "7"));
+            Process serve = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            List<String> lines = new ArrayList<>();
+            try {
+                BufferedReader out =
+                        new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+                String line;
+                while ((line = out.readLine()) != null && !line.startsWith("jtcp: ready")) {
+                    lines.add(line);
+                }
+                assertTrue(line != null, "no ready line: " + lines);
+                String echoed = ns.exec(20, "sh", "-c", "echo hello-from-nobody | nc -N -w 10 10.7.0.2 7")
+                        .expectSuccess()
+                        .output();
+                assertEquals("hello-from-nobody", echoed.strip());
+                TunTestSupport.run(5, "kill", "-TERM", String.valueOf(serve.pid()));
+                assertTrue(serve.waitFor(10, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
+                assertEquals(128 + 15, serve.exitValue(), "the JVM's status for SIGTERM");
+            } finally {
+                serve.destroyForcibly();
+            }
+            assertEquals(1, lines.size(), "one warning line before ready: " + lines);
+            assertTrue(
+                    lines.get(0).startsWith("jtcp: warning: cannot raise the txqueuelen of tun0 from 500 to 10000"),
+                    lines.toString());
+            assertEquals(0, ns.exec(10, "ip", "link", "show", "tun0").exitCode(), "a device it did not create stays");
+        } finally {
+            deleteTree(cp);
+        }
+    }
+
     /** The test class path copied where the unprivileged user can read it (~/.m2 is private to root). */
     private static Path readableClasspath() throws Exception {
         Path dir = Files.createTempDirectory("jtcp-cp");

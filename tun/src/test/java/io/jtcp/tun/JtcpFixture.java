@@ -14,6 +14,7 @@ import io.jtcp.tun.service.ChargenService;
 import io.jtcp.tun.service.DiscardService;
 import io.jtcp.tun.service.EchoService;
 import io.jtcp.tun.service.HttpService;
+import io.jtcp.tun.service.ServiceTimers;
 import io.jtcp.tun.service.StatusPage;
 import io.jtcp.tun.trace.PcapWriter;
 import io.jtcp.tun.trace.Tracers;
@@ -74,10 +75,18 @@ final class JtcpFixture implements AutoCloseable {
             JtcpHost host = JtcpHost.start(tunConfig.netns(ns.name()), config, faults);
             JtcpFixture f = new JtcpFixture(ns, host, pcap);
             host.run(() -> {
-                host.stack().listen(7, new EchoService());
-                host.stack().listen(9, new DiscardService());
-                host.stack().listen(19, new ChargenService());
-                host.stack().listen(80, new HttpService(StatusPage.of(host.stack())));
+                host.stack().listen(7, new EchoService(host.serviceTimers(), ServiceTimers.DEFAULT_IDLE_TIMEOUT_NS));
+                host.stack().listen(9, new DiscardService(host.serviceTimers(), ServiceTimers.DEFAULT_IDLE_TIMEOUT_NS));
+                host.stack()
+                        .listen(19, new ChargenService(host.serviceTimers(), ServiceTimers.DEFAULT_IDLE_TIMEOUT_NS));
+                host.stack()
+                        .listen(
+                                80,
+                                new HttpService(
+                                        StatusPage.of(host.stack(), host.serviceTimers()),
+                                        host.serviceTimers(),
+                                        HttpService.DEFAULT_HEAD_TIMEOUT_NS,
+                                        HttpService.DEFAULT_IDLE_TIMEOUT_NS));
                 host.stack().listen(HASH_PORT, f.new HashingSink());
             });
             // Same list object for the tracer and the tests.

@@ -54,6 +54,8 @@ public final class TcpEngine {
     private int ipIdentification;
     private int ephemeralCounter;
     private int halfOpen;
+    /** Connections per state (status page), kept by {@link #onStateChange}; CLOSED is not counted. */
+    private final int[] stateCounts = new int[TcpState.values().length];
 
     final AckRateLimiter ackLimiter;
 
@@ -445,6 +447,34 @@ public final class TcpEngine {
         }
     }
 
+    /**
+     * Visits at most {@code limit} connections, TIME_WAIT skipped, without copying the table; the
+     * visitor must not open, close or abort connections (the table is being iterated).
+     *
+     * @return the number visited
+     */
+    public int forEachConnection(int limit, Consumer<? super TcpConnection> visitor) {
+        int n = 0;
+        if (limit <= 0) {
+            return 0;
+        }
+        for (Tcb t : connections.values()) {
+            if (t.state == TcpState.TIME_WAIT || t.state == TcpState.CLOSED) {
+                continue;
+            }
+            visitor.accept(t);
+            if (++n >= limit) {
+                break;
+            }
+        }
+        return n;
+    }
+
+    /** Connections now in {@code state}, kept incrementally (O(1)); 0 for CLOSED and LISTEN. */
+    public int connectionCount(TcpState state) {
+        return state == TcpState.CLOSED ? 0 : stateCounts[state.ordinal()];
+    }
+
     // =====================================================================================
     // Timers and output
     // =====================================================================================
@@ -550,6 +580,12 @@ public final class TcpEngine {
     }
 
     void onStateChange(TcpConnection c, TcpState from, TcpState to) {
+        if (from != TcpState.CLOSED) {
+            stateCounts[from.ordinal()]--;
+        }
+        if (to != TcpState.CLOSED) {
+            stateCounts[to.ordinal()]++;
+        }
         final Tcb t = c instanceof Tcb ? (Tcb) c : null; // else a TIME_WAIT record ending
         if (t != null && t.passiveOpen) {
             final ListenPort lp = t.listener instanceof ListenPort ? (ListenPort) t.listener : null;

@@ -12,6 +12,7 @@ import io.jtcp.tun.service.ChargenService;
 import io.jtcp.tun.service.DiscardService;
 import io.jtcp.tun.service.EchoService;
 import io.jtcp.tun.service.HttpService;
+import io.jtcp.tun.service.ServiceTimers;
 import io.jtcp.tun.service.StatusPage;
 import io.jtcp.tun.trace.TraceFormatter;
 import java.io.ByteArrayOutputStream;
@@ -70,10 +71,22 @@ final class DemoCommand implements Callable<Integer> {
                     new StackConfig().mslNs(1_000_000_000L).tracer(states));
             try {
                 host.run(() -> {
-                    host.stack().listen(7, new EchoService());
-                    host.stack().listen(9, new DiscardService());
-                    host.stack().listen(19, new ChargenService());
-                    host.stack().listen(80, new HttpService(StatusPage.of(host.stack())));
+                    host.stack()
+                            .listen(7, new EchoService(host.serviceTimers(), ServiceTimers.DEFAULT_IDLE_TIMEOUT_NS));
+                    host.stack()
+                            .listen(9, new DiscardService(host.serviceTimers(), ServiceTimers.DEFAULT_IDLE_TIMEOUT_NS));
+                    host.stack()
+                            .listen(
+                                    19,
+                                    new ChargenService(host.serviceTimers(), ServiceTimers.DEFAULT_IDLE_TIMEOUT_NS));
+                    host.stack()
+                            .listen(
+                                    80,
+                                    new HttpService(
+                                            StatusPage.of(host.stack(), host.serviceTimers()),
+                                            host.serviceTimers(),
+                                            HttpService.DEFAULT_HEAD_TIMEOUT_NS,
+                                            HttpService.DEFAULT_IDLE_TIMEOUT_NS));
                 });
                 System.out.println(
                         "demo: namespace " + ns + ": kernel 10.7.0.1/24 on tun0, jtcp 10.7.0.2 serving echo 7,"

@@ -8,6 +8,7 @@ import io.jtcp.tun.service.ChargenService;
 import io.jtcp.tun.service.DiscardService;
 import io.jtcp.tun.service.EchoService;
 import io.jtcp.tun.service.HttpService;
+import io.jtcp.tun.service.ServiceTimers;
 import io.jtcp.tun.service.StatusPage;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +59,27 @@ final class ServeCommand implements Callable<Integer> {
             description = "delayed ACKs (RFC 5681 §4.2): ACK every second full segment or after MS "
                     + "milliseconds; 0 ACKs every event-loop cycle (default: 0)")
     Double delayedAckMs;
+
+    @Option(
+            names = "--http-head-timeout",
+            paramLabel = "SECONDS",
+            description = "close an HTTP connection whose request head is not complete SECONDS after the "
+                    + "connection opened or the request's first byte; 0: never (default: 30)")
+    Double httpHeadTimeoutSeconds;
+
+    @Option(
+            names = "--http-idle-timeout",
+            paramLabel = "SECONDS",
+            description = "close a keep-alive HTTP connection idle for SECONDS between requests, reset one "
+                    + "whose response stalls that long; 0: never (default: 120)")
+    Double httpIdleTimeoutSeconds;
+
+    @Option(
+            names = "--idle-timeout",
+            paramLabel = "SECONDS",
+            description = "close an echo, discard or chargen connection where no byte moved for SECONDS; "
+                    + "0: never (default: 300)")
+    Double idleTimeoutSeconds;
 
     @Option(names = "--duration", paramLabel = "SECONDS", description = "stop by itself after SECONDS")
     Double durationSeconds;
@@ -138,14 +160,20 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         stackConfig.synCookies(!noSynCookies);
+        long headNs = timeoutNs("--http-head-timeout", httpHeadTimeoutSeconds, HttpService.DEFAULT_HEAD_TIMEOUT_NS);
+        long httpIdleNs = timeoutNs("--http-idle-timeout", httpIdleTimeoutSeconds, HttpService.DEFAULT_IDLE_TIMEOUT_NS);
+        long idleNs = timeoutNs("--idle-timeout", idleTimeoutSeconds, ServiceTimers.DEFAULT_IDLE_TIMEOUT_NS);
         Session session = Session.open(dev, tunConfig, stackConfig, System.out, null, faults);
         java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
         Runnable stop = () -> {
             session.close();
             if (reported.compareAndSet(false, true)) {
                 // The loop thread has ended: reading its counters is safe now.
-                System.err.print(
-                        "jtcp: stopped. " + session.host.stack().counters().describe());
+                ServiceTimers t = session.host.serviceTimers();
+                System.err.print("jtcp: stopped. "
+                        + session.host.stack().counters().describe()
+                        + "service timeouts: http.head=" + t.httpHeadTimeouts + " http.idle=" + t.httpIdleTimeouts
+                        + " http.send=" + t.httpSendTimeouts + " idle=" + t.idleTimeouts + "\n");
                 System.err.flush();
             }
         };
@@ -153,18 +181,19 @@ final class ServeCommand implements Callable<Integer> {
         // the device if we created it.
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "jtcp-shutdown"));
         NetworkStack stack = session.host.stack();
+        ServiceTimers timers = session.host.serviceTimers();
         session.host.run(() -> {
             if (echo != null) {
-                stack.listen(echo, new EchoService());
+                stack.listen(echo, new EchoService(timers, idleNs));
             }
             if (discard != null) {
-                stack.listen(discard, new DiscardService());
+                stack.listen(discard, new DiscardService(timers, idleNs));
             }
             if (chargen != null) {
-                stack.listen(chargen, new ChargenService());
+                stack.listen(chargen, new ChargenService(timers, idleNs));
             }
             if (http != null) {
-                stack.listen(http, new HttpService(StatusPage.of(stack)));
+                stack.listen(http, new HttpService(StatusPage.of(stack, timers), timers, headNs, httpIdleNs));
             }
         });
         System.out.println("jtcp: ready on " + Ipv4Header.addressToString(tunConfig.localAddr()) + " via "
@@ -183,4 +212,20 @@ final class ServeCommand implements Callable<Integer> {
         stop.run();
         return session.host.loop().failed() ? 1 : 0;
     }
+
+    /** A timeout option in nanoseconds, its default when absent; a usage error when out of range. */
+    private long timeoutNs(String option, Double seconds, long defaultNs) {
+        if (seconds == null) {
+            return defaultNs;
+        }
+        // Written so that NaN fails too.
+        if (!(seconds >= 0 && seconds <= MAX_TIMEOUT_SECONDS)) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    option + " must be 0 (never) to " + (int) MAX_TIMEOUT_SECONDS + " seconds, not " + seconds);
+        }
+        return (long) (seconds * 1e9);
+    }
+
+    private static final double MAX_TIMEOUT_SECONDS = 86_400;
 }

@@ -17,6 +17,13 @@ import java.util.function.Supplier;
  * that does not read stops being read from too. Memory per connection is bounded by the head
  * buffer ({@value #MAX_HEAD_BYTES} bytes) and one status page.
  *
+ * <p>Timeouts (with {@link ServiceTimers}; 0 turns one off): a request head must arrive in full
+ * within the head timeout from the connection's open or from the first byte of a later request;
+ * between requests a keep-alive connection may idle for the idle timeout, which also bounds how
+ * long a response or a request body may stand still. The first two close with FIN (a partial head
+ * gets a 408 first, RFC 9110 §15.5.9); a stalled response is reset, as a FIN would wait behind the
+ * data the peer does not take.
+ *
  * <p>Errors: 400 malformed, 404 unknown path, 405 other methods, 413 a body over {@value
  * #MAX_BODY_BYTES} bytes, 431 a head over {@value #MAX_HEAD_BYTES} bytes, 505 another HTTP
  * version; the connection is closed after each of them but 404.
@@ -27,12 +34,44 @@ public final class HttpService implements TcpListener {
     /** Largest N of /bytes/N: 1 TiB. */
     public static final long MAX_PATTERN_BYTES = 1L << 40;
 
+    /** Default time from the connection's open (or a request's first byte) to its full head. */
+    public static final long DEFAULT_HEAD_TIMEOUT_NS = 30_000_000_000L;
+    /** Default idle time between keep-alive requests (and without progress in a response). */
+    public static final long DEFAULT_IDLE_TIMEOUT_NS = 120_000_000_000L;
+
+    private static final byte[] REQUEST_TIMEOUT =
+            ("HTTP/1.1 408 Request Timeout\r\nServer: jtcp\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+
+    private static final int HEAD = 0;
+    private static final int ACTIVE = 1;
+    private static final int IDLE = 2;
+
     private final Supplier<String> statusPage;
+    private final ServiceTimers timers;
+    private final long headTimeoutNs;
+    private final long idleTimeoutNs;
     private long requests;
 
-    /** @param statusPage renders the HTML of {@code GET /}, on the stack's thread */
+    /** Without timeouts. @param statusPage renders the HTML of {@code GET /}, on the stack's thread */
     public HttpService(Supplier<String> statusPage) {
+        this(statusPage, null, 0, 0);
+    }
+
+    /**
+     * @param statusPage renders the HTML of {@code GET /}, on the stack's thread
+     * @param timers the loop's service timers (null: no timeouts)
+     * @param headTimeoutNs time allowed for a whole request head (0: none)
+     * @param idleTimeoutNs idle time allowed between requests and in a stalled response (0: none)
+     */
+    public HttpService(Supplier<String> statusPage, ServiceTimers timers, long headTimeoutNs, long idleTimeoutNs) {
+        if (headTimeoutNs < 0 || idleTimeoutNs < 0) {
+            throw new IllegalArgumentException("timeouts must not be negative");
+        }
         this.statusPage = statusPage;
+        this.timers = timers;
+        this.headTimeoutNs = headTimeoutNs;
+        this.idleTimeoutNs = idleTimeoutNs;
     }
 
     public long requests() {
@@ -41,7 +80,7 @@ public final class HttpService implements TcpListener {
 
     @Override
     public TcpHandler onAccept(TcpConnection connection) {
-        return new Exchange();
+        return new Exchange(connection);
     }
 
     private static String reason(int status) {
@@ -65,7 +104,11 @@ public final class HttpService implements TcpListener {
         }
     }
 
-    final class Exchange implements TcpHandler {
+    final class Exchange extends ServiceTimer implements TcpHandler {
+        private final TcpConnection connection;
+        /** HEAD: a head is due; ACTIVE: answering (or skipping a body); IDLE: between requests. */
+        private int phase = HEAD;
+
         private final byte[] in = new byte[MAX_HEAD_BYTES];
         private int inLength;
         private long bodyToSkip;
@@ -77,6 +120,50 @@ public final class HttpService implements TcpListener {
         private boolean closeAfter;
         private boolean announceKeepAlive;
         private boolean done;
+
+        Exchange(TcpConnection connection) {
+            this.connection = connection;
+            arm(headTimeoutNs);
+        }
+
+        private void arm(long timeoutNs) {
+            if (timers != null) {
+                if (timeoutNs > 0) {
+                    timers.schedule(this, timers.nowNs() + timeoutNs);
+                } else {
+                    timers.cancel(this);
+                }
+            }
+        }
+
+        /** Bytes moved while answering: the idle clock restarts (O(1), see ServiceTimers). */
+        private void progress() {
+            if (phase == ACTIVE && timers != null && idleTimeoutNs > 0) {
+                timers.schedule(this, timers.nowNs() + idleTimeoutNs);
+            }
+        }
+
+        @Override
+        protected void onExpired(long nowNs) {
+            if (done) {
+                return;
+            }
+            if (phase == ACTIVE) {
+                timers.httpSendTimeouts++;
+                done = true;
+                connection.abort();
+                return;
+            }
+            if (phase == HEAD) {
+                timers.httpHeadTimeouts++;
+                if (inLength > 0) {
+                    connection.write(REQUEST_TIMEOUT, 0, REQUEST_TIMEOUT.length);
+                }
+            } else {
+                timers.httpIdleTimeouts++;
+            }
+            finish(connection);
+        }
 
         @Override
         public void onReadable(TcpConnection c) {
@@ -96,6 +183,9 @@ public final class HttpService implements TcpListener {
         @Override
         public void onClosed(TcpConnection c, CloseReason reason) {
             done = true;
+            if (timers != null) {
+                timers.cancel(this);
+            }
         }
 
         private void run(TcpConnection c) {
@@ -113,6 +203,11 @@ public final class HttpService implements TcpListener {
                 if (!skipBody(c)) {
                     return;
                 }
+                if (phase == ACTIVE) {
+                    // One exchange done: a pipelined head already begun is due now, else idle.
+                    phase = inLength > 0 ? HEAD : IDLE;
+                    arm(phase == HEAD ? headTimeoutNs : idleTimeoutNs);
+                }
                 HttpRequest request = HttpRequest.parse(in, inLength, MAX_BODY_BYTES);
                 if (request == null) {
                     if (inLength == in.length) {
@@ -128,6 +223,10 @@ public final class HttpService implements TcpListener {
                     int n = c.read(in, inLength, in.length - inLength);
                     if (n > 0) {
                         inLength += n;
+                        if (phase == IDLE) {
+                            phase = HEAD;
+                            arm(headTimeoutNs);
+                        }
                         continue;
                     }
                     if (n < 0) {
@@ -137,12 +236,17 @@ public final class HttpService implements TcpListener {
                 }
                 consume(request.headLength);
                 requests++;
+                phase = ACTIVE;
+                arm(idleTimeoutNs);
                 serve(request);
             }
         }
 
         private void finish(TcpConnection c) {
             done = true;
+            if (timers != null) {
+                timers.cancel(this);
+            }
             c.close();
         }
 
@@ -164,6 +268,7 @@ public final class HttpService implements TcpListener {
                     return false;
                 }
                 bodyToSkip -= n;
+                progress();
             }
             return true;
         }
@@ -256,6 +361,7 @@ public final class HttpService implements TcpListener {
                     return false;
                 }
                 outPosition += n;
+                progress();
             }
             while (patternPosition < patternEnd) {
                 int off = (int) (patternPosition % BytesPattern.BLOCK_LENGTH);
@@ -265,6 +371,7 @@ public final class HttpService implements TcpListener {
                     return false;
                 }
                 patternPosition += n;
+                progress();
             }
             out = null;
             return true;

@@ -4,32 +4,122 @@ import io.jtcp.stack.DropReason;
 import io.jtcp.stack.NetworkStack;
 import io.jtcp.stack.StackCounters;
 import io.jtcp.stack.tcp.TcpConnection;
+import io.jtcp.stack.tcp.TcpState;
 import io.jtcp.stack.wire.Ipv4Header;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-/** The HTML of {@code GET /}: the live connection table and the counters. */
+/**
+ * The HTML of {@code GET /}: connection counts per state, the first {@value #MAX_ROWS} connections,
+ * every counter and every drop reason. It is rendered on the event loop, so its cost is bounded
+ * whatever the table holds: the counts are kept incrementally by the stack ({@link
+ * NetworkStack#connectionCount(TcpState)}), the rows come from a walk that stops at the cap without
+ * copying the table, and TIME_WAIT is counted, never listed. A page is a few tens of kilobytes
+ * with 100 000 connections as with one.
+ */
 public final class StatusPage {
+    /** Connection rows listed at most; the rest are counted ("… and N more"). */
+    public static final int MAX_ROWS = 100;
+
+    private static final TcpState[] STATES = TcpState.values();
+    private static final DropReason[] REASONS = DropReason.values();
+    /** Every public long of StackCounters, so counters added later show up without edits here. */
+    private static final Field[] COUNTERS = longFields(StackCounters.class);
+
+    private static final Field[] SERVICE_COUNTERS = longFields(ServiceTimers.class);
+
     private StatusPage() {}
 
-    public static Supplier<String> of(NetworkStack stack) {
-        return () -> {
-            List<TcpConnection> connections = new ArrayList<>();
-            stack.forEachConnection(connections::add);
-            return render(connections, stack.counters());
-        };
+    private static Field[] longFields(Class<?> type) {
+        List<Field> fields = new ArrayList<>();
+        for (Field f : type.getFields()) {
+            if (f.getType() == long.class && !Modifier.isStatic(f.getModifiers())) {
+                fields.add(f);
+            }
+        }
+        return fields.toArray(new Field[0]);
     }
 
-    public static String render(List<TcpConnection> connections, StackCounters counters) {
-        StringBuilder sb = new StringBuilder(4096);
+    public static Supplier<String> of(NetworkStack stack) {
+        return of(stack, null);
+    }
+
+    /** With the services' timeout counters ({@code timers} may be null). */
+    public static Supplier<String> of(NetworkStack stack, ServiceTimers timers) {
+        return () -> render(stack, timers, MAX_ROWS);
+    }
+
+    /** The page, listing at most {@code maxRows} connections. Loop thread only. */
+    public static String render(NetworkStack stack, ServiceTimers timers, int maxRows) {
+        int timeWait = stack.connectionCount(TcpState.TIME_WAIT);
+        int open = 0;
+        for (TcpState s : STATES) {
+            if (s != TcpState.TIME_WAIT) {
+                open += stack.connectionCount(s);
+            }
+        }
+        StringBuilder sb = new StringBuilder(8192 + 200 * Math.min(maxRows, open));
         sb.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>jtcp</title></head><body>\n");
         sb.append("<h1>jtcp</h1>\n<p>A user-space TCP/IPv4 stack in Java, answering through a TUN device.</p>\n");
-        sb.append("<h2>Connections (").append(connections.size()).append(")</h2>\n");
+        sb.append("<h2>Connections (")
+                .append(open)
+                .append(" open, ")
+                .append(timeWait)
+                .append(" in TIME_WAIT)</h2>\n");
+        sb.append("<table border=\"1\">\n<tr><th>state</th><th>connections</th></tr>\n");
+        for (TcpState s : STATES) {
+            int n = stack.connectionCount(s);
+            if (n > 0) {
+                row(sb, s.name(), Integer.toString(n));
+            }
+        }
+        row(sb, "half-open (SYN_RECEIVED, passive)", Integer.toString(stack.halfOpenCount()));
+        sb.append("</table>\n");
         sb.append(
                 "<table border=\"1\">\n<tr><th>local</th><th>remote</th><th>state</th><th>bytes in</th>"
                         + "<th>bytes out</th><th>in flight</th><th>cwnd</th><th>retransmits</th><th>RTO ms</th><th>SRTT ms</th></tr>\n");
-        for (TcpConnection c : connections) {
+        int listed = stack.forEachConnection(maxRows, new Rows(sb));
+        sb.append("</table>\n");
+        if (open > listed) {
+            sb.append("<p>… and ")
+                    .append(open - listed)
+                    .append(" more (")
+                    .append(listed)
+                    .append(" listed at most ")
+                    .append(maxRows)
+                    .append(")</p>\n");
+        }
+        StackCounters counters = stack.counters();
+        sb.append("<h2>Counters</h2>\n<table border=\"1\">\n");
+        fieldRows(sb, COUNTERS, counters);
+        if (timers != null) {
+            fieldRows(sb, SERVICE_COUNTERS, timers);
+            row(sb, "serviceTimersArmed", Integer.toString(timers.size()));
+        }
+        sb.append("</table>\n<h2>Drops</h2>\n<table border=\"1\">\n<tr><th>reason</th><th>count</th></tr>\n");
+        for (DropReason r : REASONS) {
+            if (r != DropReason.NONE) {
+                row(sb, escape(r.description()), Long.toString(counters.drops(r)));
+            }
+        }
+        sb.append("</table>\n</body></html>\n");
+        return sb.toString();
+    }
+
+    /** One table row per connection visited. */
+    private static final class Rows implements Consumer<TcpConnection> {
+        private final StringBuilder sb;
+
+        Rows(StringBuilder sb) {
+            this.sb = sb;
+        }
+
+        @Override
+        public void accept(TcpConnection c) {
             sb.append("<tr><td>")
                     .append(Ipv4Header.addressToString(c.localAddr()))
                     .append(':')
@@ -45,38 +135,22 @@ public final class StatusPage {
             sb.append("</td><td>").append(c.congestionWindowBytes());
             sb.append("</td><td>").append(c.retransmits());
             sb.append("</td><td>").append(c.rtoNs() / 1_000_000);
-            sb.append("</td><td>").append(String.format("%.3f", c.srttNs() / 1e6));
+            long srttUs = c.srttNs() / 1_000;
+            sb.append("</td><td>").append(srttUs / 1000).append('.');
+            long frac = srttUs % 1000;
+            sb.append(frac < 100 ? (frac < 10 ? "00" : "0") : "").append(frac);
             sb.append("</td></tr>\n");
         }
-        sb.append("</table>\n<h2>Counters</h2>\n<table border=\"1\">\n");
-        row(sb, "IPv4 packets in / out", counters.ipPacketsIn + " / " + counters.ipPacketsOut);
-        row(sb, "IPv4 bytes in / out", counters.ipBytesIn + " / " + counters.ipBytesOut);
-        row(sb, "TCP segments in / out", counters.tcpSegmentsIn + " / " + counters.tcpSegmentsOut);
-        row(sb, "TCP retransmits", Long.toString(counters.tcpRetransmits));
-        row(
-                sb,
-                "TCP timeouts / fast retransmits / SACK recoveries / tail loss probes",
-                counters.tcpTimeouts + " / " + counters.tcpFastRetransmits + " / " + counters.tcpSackRecoveries + " / "
-                        + counters.tcpTailLossProbes);
-        row(sb, "TCP RSTs sent", Long.toString(counters.tcpRstsSent));
-        row(
-                sb,
-                "TCP connections opened / accepted / failed",
-                counters.tcpConnectionsOpened + " / " + counters.tcpConnectionsAccepted + " / "
-                        + counters.tcpConnectionsFailed);
-        row(sb, "ICMP echo replies", Long.toString(counters.icmpEchoReplies));
-        sb.append("</table>\n<h2>Drops</h2>\n<table border=\"1\">\n<tr><th>reason</th><th>count</th></tr>\n");
-        for (DropReason r : DropReason.values()) {
-            if (r != DropReason.NONE) {
-                sb.append("<tr><td>")
-                        .append(escape(r.description()))
-                        .append("</td><td>")
-                        .append(counters.drops(r));
-                sb.append("</td></tr>\n");
+    }
+
+    private static void fieldRows(StringBuilder sb, Field[] fields, Object owner) {
+        for (Field f : fields) {
+            try {
+                row(sb, f.getName(), Long.toString(f.getLong(owner)));
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e); // public fields of our own classes
             }
         }
-        sb.append("</table>\n</body></html>\n");
-        return sb.toString();
     }
 
     static String escape(String s) {
