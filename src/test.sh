@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # The test command (README.md): builds every module and runs every test, including the
 # end-to-end tests against the Linux kernel through a TUN device (those need root; without it
-# they skip, unless JTCP_REQUIRE_TUN=1).
+# they skip, unless JTCP_REQUIRE_TUN=1), then fuzzes each @FuzzTest target for a few seconds
+# (-Pfuzz: about 45 s of fuzzing in all; JTCP_NO_FUZZ=1 leaves it out). A plain `mvn verify`
+# runs the fuzz targets' seed corpora as regression tests only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./src/deps.sh
-exec mvn -B -ntp verify "$@"
+fuzz=(-Pfuzz)
+if [[ -n ${JTCP_NO_FUZZ:-} ]]; then
+  fuzz=()
+fi
+exec mvn -B -ntp verify "${fuzz[@]}" "$@"
