@@ -43,7 +43,13 @@ public enum DropReason {
     TCP_NO_ACK_FLAG("TCP: segment without ACK in a synchronized state"),
     TCP_REASSEMBLY_FULL("TCP: out-of-order data beyond reassembly capacity"),
     TCP_DATA_AFTER_FIN("TCP: data after the peer's FIN"),
-    TCP_SYN_IN_LISTEN_INVALID("TCP: segment in LISTEN neither SYN nor RST (RST sent)");
+    TCP_SYN_IN_LISTEN_INVALID("TCP: segment in LISTEN neither SYN nor RST (RST sent)"),
+
+    // ---- memory budget and fault isolation (issue #9, bounded memory) ----
+    TCP_MEMORY_PRESSURE("TCP: memory budget under pressure (SYN refused)"),
+    TCP_LISTENER_FULL("TCP: the listener's connection limit is reached (SYN refused)"),
+    TCP_MEMORY_FULL("TCP: no buffer memory for in-window data (dropped; the peer resends)"),
+    TCP_INTERNAL_ERROR("TCP: processing a segment for no connection failed (counted, dropped)");
 
     private final String description;
 

@@ -62,6 +62,23 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "stop by itself after SECONDS")
     Double durationSeconds;
 
+    // ---- memory budget and limits (issue #9, bounded memory) ----
+    @Option(
+            names = "--memory-budget",
+            paramLabel = "MIB",
+            description = "heap for connection buffers and state; from 3/4 of it on new connections are "
+                    + "refused and buffers stop growing (default: half the JVM heap, -Xmx)")
+    Long memoryBudgetMiB;
+
+    @Option(names = "--max-connections", paramLabel = "N", description = "connection table size (default: 65536)")
+    Integer maxConnections;
+
+    @Option(
+            names = "--max-per-listener",
+            paramLabel = "N",
+            description = "connections one listening port may hold; more SYNs are dropped (default: no limit)")
+    Integer maxPerListener;
+
     @Override
     public Integer call() throws Exception {
         TunConfig tunConfig = dev.tunConfig(spec);
@@ -95,6 +112,24 @@ final class ServeCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--delayed-ack must be 0..500 ms (RFC 5681 §4.2)");
             }
             stackConfig.delayedAckNs((long) (delayedAckMs * 1e6));
+        }
+        if (memoryBudgetMiB != null) {
+            if (memoryBudgetMiB < 1) {
+                throw new ParameterException(spec.commandLine(), "--memory-budget must be at least 1 MiB");
+            }
+            stackConfig.memoryBudgetBytes(memoryBudgetMiB << 20);
+        }
+        if (maxConnections != null) {
+            if (maxConnections < 1) {
+                throw new ParameterException(spec.commandLine(), "--max-connections must be positive");
+            }
+            stackConfig.maxConnections(maxConnections);
+        }
+        if (maxPerListener != null) {
+            if (maxPerListener < 0) {
+                throw new ParameterException(spec.commandLine(), "--max-per-listener must not be negative");
+            }
+            stackConfig.maxConnectionsPerListener(maxPerListener);
         }
         Session session = Session.open(dev, tunConfig, stackConfig, System.out, null, faults);
         java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();

@@ -65,6 +65,21 @@ public final class StatusPage {
                 counters.tcpConnectionsOpened + " / " + counters.tcpConnectionsAccepted + " / "
                         + counters.tcpConnectionsFailed);
         row(sb, "ICMP echo replies", Long.toString(counters.icmpEchoReplies));
+        // ---- memory budget and fault isolation (issue #9, bounded memory) ----
+        row(
+                sb,
+                "memory: ring bytes held / pooled / peak",
+                counters.memRingBytes + " / " + counters.memRingBytesPooled + " / " + counters.memRingBytesPeak);
+        row(
+                sb,
+                "memory: connections counted / buffer growths / growths refused / allocations refused",
+                counters.memConnections + " / " + counters.memBufferGrowths + " / " + counters.memGrowthsRefused + " / "
+                        + counters.memAllocationFailures);
+        row(sb, "memory: connects refused", Long.toString(counters.memConnectsRefused));
+        row(
+                sb,
+                "connections aborted after their work failed / of them OutOfMemoryError",
+                counters.tcpConnectionErrors + " / " + counters.tcpOutOfMemoryErrors);
         sb.append("</table>\n<h2>Drops</h2>\n<table border=\"1\">\n<tr><th>reason</th><th>count</th></tr>\n");
         for (DropReason r : DropReason.values()) {
             if (r != DropReason.NONE) {
