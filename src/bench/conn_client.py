@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Many kernel TCP connections against jtcp, for the memory tests and benchmarks.
+
+Run inside the namespace jtcp serves (ip netns exec NS python3 conn_client.py ...).
+
+  idle: open --count connections to --dst:--port (echo), spread over --sources, at most
+        --concurrency connects in progress; then check that --probe random connections still
+        echo and that the status page (--status-port) answers; print one JSON line.
+  bulk: --count connections each send --bytes of seeded pseudo-random data to the echo port and
+        read it back; every connection's echo is checked by SHA-256; print one JSON line.
+
+Every phase is bounded by --timeout seconds.
+"""
+import argparse
+import errno
+import hashlib
+import json
+import random
+import resource
+import selectors
+import socket
+import sys
+import time
+
+
+def raise_nofile(n):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = max(soft, n + 1000)
+    if hard != resource.RLIM_INFINITY and hard < want:
+        hard = want
+    resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+
+
+def open_many(args, sel_timeout_end):
+    """Opens connections; returns (established sockets, failures)."""
+    sources = args.sources.split(",") if args.sources else [None]
+    sel = selectors.DefaultSelector()
+    established = []
+    failures = 0
+    started = 0
+    pending = 0
+    while (started < args.count or pending) and time.monotonic() < sel_timeout_end:
+        while started < args.count and pending < args.concurrency:
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.setblocking(False)
+            src = sources[started % len(sources)]
+            if src:
+                # Port chosen at connect() from the whole 4-tuple, not at bind().
+                s.setsockopt(socket.SOL_IP, 24, 1)  # IP_BIND_ADDRESS_NO_PORT
+                s.bind((src, 0))
+            err = s.connect_ex((args.dst, args.port))
+            started += 1
+            if err in (0, errno.EINPROGRESS):
+                sel.register(s, selectors.EVENT_WRITE)
+                pending += 1
+            else:
+                failures += 1
+                s.close()
+        for key, _ in sel.select(timeout=0.2):
+            s = key.fileobj
+            sel.unregister(s)
+            pending -= 1
+            if s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0:
+                established.append(s)
+            else:
+                failures += 1
+                s.close()
+    for key in list(sel.get_map().values()):
+        failures += 1
+        key.fileobj.close()
+    sel.close()
+    return established, failures
+
+
+def echo_check(sockets, probes, timeout):
+    ok = 0
+    for s in random.Random(7).sample(sockets, min(probes, len(sockets))):
+        s.setblocking(True)
+        s.settimeout(timeout)
+        msg = b"jtcp-echo-%d\n" % s.fileno()
+        try:
+            s.sendall(msg)
+            got = b""
+            while len(got) < len(msg):
+                chunk = s.recv(len(msg) - len(got))
+                if not chunk:
+                    break
+                got += chunk
+            ok += got == msg
+        except OSError:
+            pass
+        s.setblocking(False)
+    return ok
+
+
+def status_check(args):
+    if not args.status_port:
+        return None
+    t0 = time.monotonic()
+    try:
+        with socket.create_connection((args.dst, args.status_port), timeout=args.timeout) as s:
+            s.sendall(b"GET / HTTP/1.0\r\nHost: jtcp\r\n\r\n")
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        return {"ok": data.startswith(b"HTTP/1.") and b" 200 " in data[:20],
+                "bytes": len(data), "seconds": round(time.monotonic() - t0, 3)}
+    except OSError as e:
+        return {"ok": False, "error": str(e)}
+
+
+def idle(args):
+    t0 = time.monotonic()
+    socks, failures = open_many(args, t0 + args.timeout)
+    opened = time.monotonic() - t0
+    result = {"mode": "idle", "requested": args.count, "established": len(socks), "failures": failures,
+              "open_seconds": round(opened, 1)}
+    result["echo_ok"] = echo_check(socks, args.probe, 10)
+    result["echo_probes"] = min(args.probe, len(socks))
+    result["status"] = status_check(args)
+    # Still established after the checks: nobody was reset meanwhile.
+    alive = 0
+    for s in socks:
+        try:
+            s.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            alive += 1
+        except OSError:
+            pass
+    result["alive"] = alive
+    print(json.dumps(result), flush=True)
+    # Connections stay open --hold seconds more, for measurements of the server meanwhile.
+    if args.hold > 0:
+        time.sleep(args.hold)
+    for s in socks:
+        s.close()
+    return 0 if len(socks) == args.count and result["echo_ok"] == result["echo_probes"] else 1
+
+
+def payload(i, n):
+    return random.Random(i).randbytes(n)
+
+
+def bulk(args):
+    t0 = time.monotonic()
+    socks, failures = open_many(args, t0 + args.timeout)
+    sel = selectors.DefaultSelector()
+    state = {}
+    for i, s in enumerate(socks):
+        data = payload(i, args.bytes)
+        state[s] = {"i": i, "data": data, "sent": 0, "digest": hashlib.sha256(), "got": 0,
+                    "want": hashlib.sha256(data).hexdigest()}
+        sel.register(s, selectors.EVENT_READ | selectors.EVENT_WRITE)
+    done = 0
+    bad = 0
+    end = t0 + args.timeout
+    t1 = time.monotonic()
+    while done < len(socks) and time.monotonic() < end:
+        for key, ev in sel.select(timeout=0.5):
+            s = key.fileobj
+            st = state[s]
+            if ev & selectors.EVENT_WRITE and st["sent"] < args.bytes:
+                try:
+                    st["sent"] += s.send(memoryview(st["data"])[st["sent"]:st["sent"] + 65536])
+                except BlockingIOError:
+                    pass
+                if st["sent"] == args.bytes:
+                    sel.modify(s, selectors.EVENT_READ)
+            if ev & selectors.EVENT_READ:
+                try:
+                    chunk = s.recv(262144)
+                except BlockingIOError:
+                    continue
+                if chunk:
+                    st["digest"].update(chunk)
+                    st["got"] += len(chunk)
+                if not chunk or st["got"] >= args.bytes:
+                    if st["got"] != args.bytes or st["digest"].hexdigest() != st["want"]:
+                        bad += 1
+                    done += 1
+                    sel.unregister(s)
+                    s.close()
+    seconds = time.monotonic() - t1
+    for key in list(sel.get_map().values()):
+        key.fileobj.close()
+    correct = done - bad
+    result = {"mode": "bulk", "requested": args.count, "established": len(socks), "failures": failures,
+              "bytes_each": args.bytes, "finished": done, "correct_sha256": correct,
+              "transfer_seconds": round(seconds, 1),
+              "mbit_per_s_each_way": round(correct * args.bytes * 8 / max(seconds, 1e-9) / 1e6, 1)}
+    print(json.dumps(result), flush=True)
+    return 0 if correct == args.count else 1
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("mode", choices=["idle", "bulk"])
+    p.add_argument("--dst", default="10.7.0.2")
+    p.add_argument("--port", type=int, default=7)
+    p.add_argument("--count", type=int, default=1000)
+    p.add_argument("--sources", default="")
+    p.add_argument("--concurrency", type=int, default=256)
+    p.add_argument("--probe", type=int, default=20)
+    p.add_argument("--status-port", type=int, default=0)
+    p.add_argument("--hold", type=float, default=0)
+    p.add_argument("--bytes", type=int, default=1 << 20)
+    p.add_argument("--timeout", type=float, default=120)
+    args = p.parse_args()
+    raise_nofile(args.count)
+    sys.exit(idle(args) if args.mode == "idle" else bulk(args))
+
+
+if __name__ == "__main__":
+    main()
