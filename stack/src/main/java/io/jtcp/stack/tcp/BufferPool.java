@@ -65,6 +65,11 @@ final class BufferPool {
         return ringBytes + connections * CONNECTION_BYTES;
     }
 
+    /** Storage that could be handed out now before the budget is spent. */
+    long roomBytes() {
+        return Math.max(ceiling - usedBytes(), 0) + pooledBytes;
+    }
+
     /** Pressure: refuse new connections, grow nothing, shrink drained buffers. */
     boolean underPressure() {
         return usedBytes() >= ceiling / 100 * PRESSURE_PERCENT;

@@ -44,6 +44,7 @@ final class Tcb implements TcpConnection {
     final boolean passiveOpen;
     TcpListener listener;
     boolean listenerCounted; // counted in the engine's per-listener limit
+    boolean awaitingMemory; // a write found no buffer storage; told when some frees up
     private TcpHandler handler;
     private Object attachment;
 
@@ -1232,6 +1233,16 @@ final class Tcb implements TcpConnection {
         }
     }
 
+    /** Storage freed up after a write found none: the application may write again. */
+    void memoryAvailable() {
+        awaitingMemory = false;
+        if (wantWritable && !finQueued && sendRing != null) {
+            wantWritable = false;
+            events |= EV_WRITABLE;
+            engine.markDirty(this);
+        }
+    }
+
     boolean hasEvents() {
         return events != 0;
     }
@@ -1296,6 +1307,11 @@ final class Tcb implements TcpConnection {
     private int afterWrite(int accepted, int offered) {
         if (accepted < offered) {
             wantWritable = true;
+            if (accepted == 0 && sendRing.free() > 0) {
+                // Room in the buffer but no storage for it (the budget is spent): with nothing in
+                // flight no ACK would ever say "writable" again, so the engine will.
+                engine.awaitMemory(this);
+            }
         }
         if (accepted > 0 && state.isSynchronized()) {
             engine.markDirty(this);

@@ -37,6 +37,7 @@ public final class TcpEngine {
     private final TimerQueue timers = new TimerQueue();
     final BufferPool pool;
     private final Int2IntHashMap perListener = new Int2IntHashMap(0); // local port → connections
+    private final java.util.ArrayDeque<Tcb> memoryWaiters = new java.util.ArrayDeque<>();
     private Throwable lastConnectionError;
     private Tcb dirtyHead;
     private Tcb dirtyTail;
@@ -241,6 +242,28 @@ public final class TcpEngine {
             return false;
         }
         return true;
+    }
+
+    /** {@code t}'s write found no storage: it hears "writable" once some is free ({@link #flush}). */
+    void awaitMemory(Tcb t) {
+        if (!t.awaitingMemory) {
+            t.awaitingMemory = true;
+            memoryWaiters.addLast(t);
+        }
+    }
+
+    /** Writers that found no storage are told, oldest first, as far as storage is free now. */
+    private void wakeMemoryWaiters() {
+        long room = pool.roomBytes();
+        while (room >= config.initialSendBufferBytes() && !memoryWaiters.isEmpty()) {
+            final Tcb t = memoryWaiters.pollFirst();
+            if (t.state != TcpState.CLOSED) {
+                room -= t.sendRing != null ? t.sendRing.capacity() : 0;
+                t.memoryAvailable(); // marks it dirty: its handler hears onWritable in this flush
+            } else {
+                t.awaitingMemory = false;
+            }
+        }
     }
 
     ByteRing newSendRing() {
@@ -474,6 +497,9 @@ public final class TcpEngine {
 
     public void flush(long now) {
         nowNs = now;
+        if (!memoryWaiters.isEmpty()) {
+            wakeMemoryWaiters();
+        }
         Tcb t = dirtyHead;
         dirtyHead = null;
         dirtyTail = null;

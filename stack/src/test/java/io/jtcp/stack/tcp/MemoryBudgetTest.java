@@ -221,4 +221,42 @@ class MemoryBudgetTest {
         pair.runUntil(() -> limited.stream().filter(h -> h.connected).count() == 4, 30_000_000_000L, 100_000);
         assertEquals(4L, limited.stream().filter(h -> h.connected).count(), "a slot freed up");
     }
+
+    /**
+     * At the budget a write may find no storage even though the buffer has room; with nothing in
+     * flight no ACK would ever report "writable" again. The engine tells such writers when storage
+     * frees up, so every transfer still completes, intact.
+     */
+    @Test
+    void shouldWakeWritersThatFoundNoStorageOnceSomeFreesUp() {
+        Pair pair = new Pair(new Pair.Link(), c -> c.memoryBudgetBytes(MIB), c -> {});
+        pair.a.listen(5001, c -> new Idle());
+        for (int i = 0; i < 360; i++) {
+            pair.b.connect(pair.now(), A_ADDR, 5001, new Idle());
+        }
+        pair.service();
+        pair.runUntil(() -> false, 5_000_000_000L, 200_000);
+        List<BulkApp> servers = new ArrayList<>();
+        pair.a.listen(5002, c -> {
+            BulkApp s = new BulkApp(300_000, 50 + servers.size());
+            servers.add(s);
+            return s;
+        });
+        List<BulkApp> clients = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            BulkApp c = new BulkApp(0, 500 + i);
+            clients.add(c);
+            pair.b.connect(pair.now(), A_ADDR, 5002, c);
+        }
+        pair.service();
+        boolean done = pair.runUntil(
+                () -> servers.size() == 20 && clients.stream().allMatch(BulkApp::eof), VIRTUAL_LIMIT, 2_000_000);
+        assertTrue(
+                pair.a.counters().memAllocationFailures > 0,
+                "the budget was spent: " + pair.a.counters().describe());
+        assertTrue(done, "every transfer finished; A " + pair.a.counters().describe());
+        for (int i = 0; i < 20; i++) {
+            assertEquals(servers.get(i).sentSha256(), clients.get(i).receivedSha256(), "A→B " + i);
+        }
+    }
 }
