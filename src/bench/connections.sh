@@ -77,5 +77,5 @@ echo "client exit ${status:-0} after $(( $(date +%s) - start )) s"
 kill -0 "$serve" 2>/dev/null || { echo "jtcp died:"; tail -20 "$log"; exit 1; }
 kill "$serve"; wait "$serve" || true
 serve=
-tail -5 "$log"
+tail -30 "$log"
 exit "${status:-0}"

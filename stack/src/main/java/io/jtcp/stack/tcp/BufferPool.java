@@ -14,8 +14,9 @@ import java.util.ArrayDeque;
  *
  * <ul>
  *   <li>below {@link #PRESSURE_PERCENT} of the budget, buffers grow with the windows in use;
- *   <li>at or above it (<em>pressure</em>), new connections are refused, no buffer grows, and a
- *       drained buffer shrinks back to its initial size (its window with it);
+ *   <li>at or above it (<em>pressure</em>), new connections are refused, no buffer grows, the
+ *       windows advertised shrink to four segments (their right edges stay), and drained
+ *       buffers shrink to what their windows promised;
  *   <li>at the budget, no new storage is handed out: in-window data that finds no storage is
  *       dropped (counted; the peer resends it) and writes take nothing.
  * </ul>
@@ -70,7 +71,7 @@ final class BufferPool {
         return Math.max(ceiling - usedBytes(), 0) + pooledBytes;
     }
 
-    /** Pressure: refuse new connections, grow nothing, shrink drained buffers. */
+    /** Pressure: refuse new connections, grow nothing, shrink drained buffers and new windows. */
     boolean underPressure() {
         return usedBytes() >= ceiling / 100 * PRESSURE_PERCENT;
     }

@@ -26,6 +26,7 @@ final class TcpReceiver {
     static final int NO_MEMORY = -2;
 
     private static final int MAX_OOO_RANGES = 32;
+    private static final int PRESSURE_WINDOW_SEGMENTS = 4;
 
     private final StackConfig config;
     private final BufferPool pool;
@@ -208,8 +209,9 @@ final class TcpReceiver {
             int free = appClosed ? recvRing.capacity() : recvRing.free();
             if (pool.underPressure()) {
                 // Shrink the window (never its right edge, RFC 9293 §3.8.6.2.2 / RFC 7323 §2.4):
-                // promise no more than a starting buffer's worth until memory frees up.
-                free = Math.min(free, config.initialReceiveBufferBytes());
+                // promise four segments until memory frees up, as Linux clamps the window to
+                // 4·advmss under tcp_memory_pressure.
+                free = Math.min(free, PRESSURE_WINDOW_SEGMENTS * config.mssBytes());
             }
             final int candidate = rcvNxt + Math.min((free >>> rcvWscale) << rcvWscale, 65_535 << rcvWscale);
             // RFC 9293 §3.8.6.2.2: move the right edge only by at least min(buffer/2, MSS).
@@ -393,9 +395,10 @@ final class TcpReceiver {
         if (ring == null || !ring.attached() || ring.size() != 0 || !reassembler.isEmpty()) {
             return;
         }
-        if (pool.underPressure() && ring.capacity() > config.initialReceiveBufferBytes()) {
-            final int promised = Math.max(rcvWnd(), config.initialReceiveBufferBytes());
-            final int size = promised <= 1 << 30 ? Integer.highestOneBit(promised - 1) << 1 : promised;
+        if (pool.underPressure()) {
+            // Storage is taken at the capacity: keep it to what the window promised (or will).
+            final int promised = Math.max(Math.max(rcvWnd(), PRESSURE_WINDOW_SEGMENTS * config.mssBytes()), 1024);
+            final int size = Integer.highestOneBit(promised - 1) << 1;
             if (size < ring.capacity()) {
                 ring.resize(size);
             }
