@@ -66,7 +66,12 @@ public enum DropReason {
     IP_FRAGMENT_OVERLAP("IPv4 fragment: overlaps another (whole datagram dropped, RFC 5722's rule)"),
     IP_REASSEMBLY_TOO_MANY_FRAGMENTS("IPv4 reassembly: too many fragments in one datagram (dropped)"),
     IP_REASSEMBLY_TIMEOUT("IPv4 reassembly: datagram incomplete after the timeout (dropped)"),
-    IP_REASSEMBLY_EVICTED("IPv4 reassembly: oldest datagram evicted, reassembly memory full");
+    IP_REASSEMBLY_EVICTED("IPv4 reassembly: oldest datagram evicted, reassembly memory full"),
+    // ---- memory budget and fault isolation (issue #9, bounded memory) ----
+    TCP_MEMORY_PRESSURE("TCP: memory budget under pressure (SYN refused)"),
+    TCP_LISTENER_FULL("TCP: the listener's connection limit is reached (SYN refused)"),
+    TCP_MEMORY_FULL("TCP: no buffer memory for in-window data (dropped; the peer resends)"),
+    TCP_INTERNAL_ERROR("TCP: processing a segment for no connection failed (counted, dropped)");
 
     private final String description;
 

@@ -278,6 +278,31 @@ public final class NetworkStack {
         tcp.abortAll(nowNs);
     }
 
+    // ---- memory budget and fault isolation (issue #9, bounded memory) ----
+
+    /**
+     * The last failure caught in one connection's work (its handler, the tracer or the output
+     * path threw; the connection was aborted and counted), or null if none since the last call.
+     */
+    public Throwable takeConnectionError() {
+        return tcp.takeConnectionError();
+    }
+
+    /** Bytes counted against {@link StackConfig#memoryBudgetBytes}: ring storage plus a per-connection estimate. */
+    public long memoryUsedBytes() {
+        return tcp.memoryUsedBytes();
+    }
+
+    /** The memory budget in force (see {@link StackConfig#effectiveMemoryBudgetBytes()}). */
+    public long memoryBudgetBytes() {
+        return tcp.memoryBudgetBytes();
+    }
+
+    /** True while memory is under pressure: new connections are refused and buffers do not grow. */
+    public boolean memoryPressure() {
+        return tcp.memoryPressure();
+    }
+
     public StackCounters counters() {
         return counters;
     }

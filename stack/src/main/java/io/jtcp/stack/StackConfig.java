@@ -50,6 +50,12 @@ public final class StackConfig {
     private int reassemblyBytes = 4 << 20;
     private long reassemblyTimeoutNs = 30_000 * MS; // Linux's net.ipv4.ipfrag_time
 
+    // ---- memory: buffer autotuning, budget and limits (issue #9, bounded memory) ----
+    private int initialSendBufferBytes = 16 << 10; // Linux tcp_wmem[1]
+    private int initialReceiveBufferBytes = 64 << 10; // the largest unscaled window
+    private long memoryBudgetBytes; // 0: half the JVM heap
+    private int maxConnectionsPerListener; // 0: only maxConnections applies
+
     /** Our IPv4 address. */
     public int localAddr() {
         return localAddr;
@@ -514,6 +520,77 @@ public final class StackConfig {
             throw new IllegalArgumentException("reassembly timeout must be positive: " + ns);
         }
         this.reassemblyTimeoutNs = ns;
+        return this;
+    }
+
+    // ---- memory: buffer autotuning, budget and limits (issue #9, bounded memory) ----
+
+    /**
+     * What a connection's send buffer starts with (a power of two, default 16 KiB as Linux's
+     * {@code tcp_wmem}); it doubles while the application fills it and the congestion window and
+     * the peer's window would keep twice as much in flight, up to {@link #sendBufferBytes()}.
+     */
+    public int initialSendBufferBytes() {
+        return Math.min(initialSendBufferBytes, sendBufferBytes);
+    }
+
+    public StackConfig initialSendBufferBytes(int bytes) {
+        this.initialSendBufferBytes = requirePowerOfTwo("initial send buffer", bytes);
+        return this;
+    }
+
+    /**
+     * What a connection's receive buffer, and so its window, starts with (a power of two, default
+     * 64 KiB); it doubles, up to {@link #receiveBufferBytes()}, each time the peer filled the
+     * window and the application read a whole buffer's worth (receive-buffer autotuning, in the
+     * spirit of Linux's {@code tcp_rcv_space_adjust}).
+     */
+    public int initialReceiveBufferBytes() {
+        return Math.min(initialReceiveBufferBytes, receiveBufferBytes);
+    }
+
+    public StackConfig initialReceiveBufferBytes(int bytes) {
+        this.initialReceiveBufferBytes = requirePowerOfTwo("initial receive buffer", bytes);
+        return this;
+    }
+
+    /** The configured memory budget; 0 (the default) means half the JVM's maximum heap. */
+    public long memoryBudgetBytes() {
+        return memoryBudgetBytes;
+    }
+
+    /**
+     * Heap the stack may use for connections: ring storage plus a fixed estimate per connection.
+     * From 3/4 of it on, new connections are refused and buffers stop growing; at the budget, no
+     * new buffer storage is handed out. 0 means half of {@link Runtime#maxMemory()}.
+     */
+    public StackConfig memoryBudgetBytes(long bytes) {
+        if (bytes < 0 || bytes > 0 && bytes < (1 << 20)) {
+            throw new IllegalArgumentException("memory budget must be 0 (half the heap) or at least 1 MiB: " + bytes);
+        }
+        this.memoryBudgetBytes = bytes;
+        return this;
+    }
+
+    /** The budget in force: {@link #memoryBudgetBytes()}, or half the heap when that is 0. */
+    public long effectiveMemoryBudgetBytes() {
+        return memoryBudgetBytes != 0 ? memoryBudgetBytes : Runtime.getRuntime().maxMemory() / 2;
+    }
+
+    public int maxConnectionsPerListener() {
+        return maxConnectionsPerListener;
+    }
+
+    /**
+     * Connections one listening port may hold at once (half-open and established, TIME_WAIT not
+     * counted); a SYN beyond it is dropped and counted. 0 (the default): only {@link
+     * #maxConnections()} applies.
+     */
+    public StackConfig maxConnectionsPerListener(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("maxConnectionsPerListener must not be negative: " + max);
+        }
+        this.maxConnectionsPerListener = max;
         return this;
     }
 

@@ -72,6 +72,27 @@ public final class StackCounters {
     public long ipDatagramsReassembled;
     /** Fragments we sent (ICMP replies larger than the path MTU). */
     public long ipFragmentsOut;
+    // ---- memory budget and fault isolation (issue #9, bounded memory) ----
+    /** Bytes of ring storage the stack holds now: attached to connections plus pooled (a gauge). */
+    public long memRingBytes;
+    /** Of {@link #memRingBytes}, the part waiting in the pool for the next connection (a gauge). */
+    public long memRingBytesPooled;
+    /** The highest {@link #memRingBytes} seen. */
+    public long memRingBytesPeak;
+    /** Connections counted against the budget now (a gauge): everything in the table but TIME_WAIT. */
+    public long memConnections;
+    /** Receive or send buffers doubled (receive autotuning, send-buffer growth). */
+    public long memBufferGrowths;
+    /** Growths not done because the budget was under pressure. */
+    public long memGrowthsRefused;
+    /** Ring storage requests refused because the budget was exhausted (the data waits or is resent). */
+    public long memAllocationFailures;
+    /** Active opens ({@code connect}) refused because the budget was under pressure. */
+    public long memConnectsRefused;
+    /** Connections aborted because their own work threw (handler, tracer or output path). */
+    public long tcpConnectionErrors;
+    /** Of {@link #tcpConnectionErrors}, the OutOfMemoryErrors (the pool is emptied when one is seen). */
+    public long tcpOutOfMemoryErrors;
 
     /** Counts one drop; {@link DropReason#NONE} is not a drop and is ignored. */
     public void drop(DropReason reason) {
@@ -127,6 +148,18 @@ public final class StackCounters {
         sb.append(" icmp.errors.sent=").append(icmpErrorsSent);
         sb.append(" icmp.pmtu.reductions=").append(icmpPathMtuReductions);
         sb.append(" ip.reassembled=").append(ipDatagramsReassembled);
+        sb.append(" mem.ring.bytes=")
+                .append(memRingBytes)
+                .append(" mem.ring.peak=")
+                .append(memRingBytesPeak)
+                .append(" mem.growths=")
+                .append(memBufferGrowths)
+                .append(" mem.alloc.failures=")
+                .append(memAllocationFailures)
+                .append(" tcp.connection.errors=")
+                .append(tcpConnectionErrors)
+                .append(" tcp.oom=")
+                .append(tcpOutOfMemoryErrors);
         sb.append('\n');
         for (DropReason r : REASONS) {
             if (r != DropReason.NONE && drops[r.ordinal()] != 0) {

@@ -28,6 +28,11 @@ public interface Engine {
     /** Graceful shutdown starts: stop accepting, close every connection with FIN. */
     default void closeGracefully(long nowNs) {}
 
+    /** The last failure the engine caught in one connection's work (null if none since the last call). */
+    default Throwable takeConnectionError() {
+        return null;
+    }
+
     /** Connections a graceful shutdown still waits for. */
     default int openConnections() {
         return 0;
@@ -91,6 +96,11 @@ public interface Engine {
             @Override
             public int openConnections() {
                 return stack.openConnectionCount();
+            }
+
+            @Override
+            public Throwable takeConnectionError() {
+                return stack.takeConnectionError();
             }
 
             @Override

@@ -33,6 +33,11 @@ public final class StackLoop implements AutoCloseable {
 
     private static final int POLLFD_SIZE = 8;
 
+    /** Cycles in a row that fail before the loop gives up: a state no cycle can get out of. */
+    static final int MAX_CONSECUTIVE_FAILURES = 1000;
+
+    private static final long REPORT_INTERVAL_NS = 1_000_000_000L;
+
     private final TunDevice device;
     private final DeviceSink sink;
     private final Engine engine;
@@ -56,6 +61,9 @@ public final class StackLoop implements AutoCloseable {
     private long cycles;
     private long packetsIn;
     private long errors;
+    private int consecutiveFailures;
+    private long lastReportNs;
+    private long unreported;
 
     /**
      * @param engineFactory builds the engine around the sink that writes to this device (the
@@ -172,11 +180,22 @@ public final class StackLoop implements AutoCloseable {
                     engine.onTimeout(nowNs);
                     engine.flush(nowNs);
                     sink.pollFaults(nowNs);
-                } catch (RuntimeException e) {
-                    // A bug in a handler must not take the whole stack down with it; it is reported.
+                    consecutiveFailures = 0;
+                    final Throwable connectionError = engine.takeConnectionError();
+                    if (connectionError != null) {
+                        report(nowNs, "a connection was aborted after its work failed", connectionError);
+                    }
+                } catch (Throwable e) {
+                    // The engine isolates each connection's failures; what reaches here failed
+                    // outside any one connection (an OutOfMemoryError while reading, a bug in the
+                    // loop). The cycle is abandoned and the next one starts afresh; only a loop
+                    // that can no longer complete any cycle stops.
                     errors++;
-                    System.err.println("jtcp: error in event loop: " + e);
-                    e.printStackTrace();
+                    if (++consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+                        fatal(e);
+                    } else {
+                        report(nowNs, "error in event loop", e);
+                    }
                 }
                 if (!busy && tasks.isEmpty() && (running || draining)) {
                     sink.endOfCycle();
@@ -191,6 +210,40 @@ public final class StackLoop implements AutoCloseable {
             thread = null;
             stopped.complete(null);
         }
+    }
+
+    /**
+     * One line on stderr, at most once a second (a flood of failures must not become a flood of
+     * output); the first one with its stack trace. Never throws: it may run out of memory itself.
+     */
+    private void report(long nowNs, String what, Throwable e) {
+        try {
+            if (lastReportNs != 0 && nowNs - lastReportNs < REPORT_INTERVAL_NS) {
+                unreported++;
+                return;
+            }
+            final boolean first = lastReportNs == 0;
+            lastReportNs = nowNs;
+            System.err.println("jtcp: " + what + ": " + e
+                    + (unreported > 0 ? " (and " + unreported + " more since the last report)" : ""));
+            unreported = 0;
+            if (first) {
+                e.printStackTrace();
+            }
+        } catch (Throwable ignored) {
+            // Nothing to do: reporting is best effort, the loop must go on.
+        }
+    }
+
+    private void fatal(Throwable e) {
+        try {
+            System.err.println(
+                    "jtcp: the event loop failed " + MAX_CONSECUTIVE_FAILURES + " cycles in a row; stopping: " + e);
+        } catch (Throwable ignored) {
+            // Stopping anyway.
+        }
+        failed = true;
+        running = false;
     }
 
     /** Packets the inbound fault injector lets through: always the receive buffer or its pool. */
@@ -225,7 +278,12 @@ public final class StackLoop implements AutoCloseable {
         // Bounded so a thread that keeps submitting cannot starve the device.
         while (n < 1024 && (task = tasks.poll()) != null) {
             n++;
-            task.run();
+            try {
+                task.run();
+            } catch (Throwable e) {
+                errors++;
+                report(cycleNowNs, "a task failed on the event loop", e);
+            }
         }
         return n;
     }

@@ -24,7 +24,7 @@ final class CookieResponder {
         this.engine = engine;
         this.config = engine.config;
         this.cookies = new SynCookies(hash);
-        final TcpReceiver template = new TcpReceiver(config, null);
+        final TcpReceiver template = new TcpReceiver(config, null, null); // reads only config
         this.rcvWscale = template.rcvWscale;
         this.synWindow = template.synWindow();
     }
@@ -89,6 +89,9 @@ final class CookieResponder {
         if (engine.tableFull()) {
             engine.drop(DropReason.TCP_TABLE_FULL, seg); // valid, but no room: the peer retransmits
             return true;
+        }
+        if (!engine.admitPassive(localPort, seg)) {
+            return true; // valid, but memory or the listener's limit says no: counted, the peer retransmits
         }
         final Tcb tcb = engine.newPassive(listener, remote, seg.srcPort(), localPort);
         tcb.openFromCookie(

@@ -7,15 +7,18 @@ package io.jtcp.stack.tcp;
  *
  * <p>Memory is bounded twice: by the receive window (the ring) and by the number of ranges (a
  * hostile peer sending one-byte islands cannot grow anything).
+ *
+ * <p>The arrays are allocated at the first range: most connections never see reordering, and an
+ * idle connection should cost as little heap as possible.
  */
 final class Reassembler {
-    private final long[] starts;
-    private final long[] ends;
+    private final int maxRanges;
+    private long[] starts;
+    private long[] ends;
     private int count;
 
     Reassembler(int maxRanges) {
-        starts = new long[maxRanges];
-        ends = new long[maxRanges];
+        this.maxRanges = maxRanges;
     }
 
     int rangeCount() {
@@ -36,6 +39,10 @@ final class Reassembler {
      * @return false when it would need a new range and all are in use (the caller drops the segment)
      */
     boolean add(long start, long end) {
+        if (starts == null) {
+            starts = new long[maxRanges];
+            ends = new long[maxRanges];
+        }
         int i = 0;
         while (i < count && ends[i] < start) {
             i++;

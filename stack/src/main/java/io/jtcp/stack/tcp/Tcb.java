@@ -44,6 +44,8 @@ final class Tcb implements TcpConnection {
     TcpState state = TcpState.CLOSED;
     final boolean passiveOpen;
     TcpListener listener;
+    boolean listenerCounted; // counted in the engine's per-listener limit
+    boolean awaitingMemory; // a write found no buffer storage; told when some frees up
     private TcpHandler handler;
     private Object attachment;
 
@@ -129,17 +131,17 @@ final class Tcb implements TcpConnection {
         this.rtt = new RttEstimator(engine.config.initialRtoNs(), engine.config.minRtoNs(), engine.config.maxRtoNs());
         // A passive open takes its buffers only when the handshake completes (takeBuffers), so a
         // SYN flood costs small half-open TCBs, not megabytes of rings each.
-        this.sendRing = passive ? null : engine.takeSendRing();
-        this.rx = new TcpReceiver(engine.config, passive ? null : engine.takeRecvRing());
+        this.sendRing = passive ? null : engine.newSendRing();
+        this.rx = new TcpReceiver(engine.config, engine.pool, passive ? null : engine.newRecvRing());
     }
 
     /** The handshake completed on a passive open: now the connection needs its rings. */
     private void takeBuffers() {
         if (sendRing == null) {
-            sendRing = engine.takeSendRing();
+            sendRing = engine.newSendRing();
         }
         if (rx.recvRing == null) {
-            rx.recvRing = engine.takeRecvRing();
+            rx.recvRing = engine.newRecvRing();
         }
     }
 
@@ -694,11 +696,35 @@ final class Tcb implements TcpConnection {
         tlpInFlight = false;
         recoveryProbes = 0;
         armProbeTimer(nowNs);
+        if (wantWritable && !finQueued) {
+            growSendBuffer();
+        }
         if (dataAcked > 0 && wantWritable && !finQueued) {
             wantWritable = false;
             events |= EV_WRITABLE;
         }
         engine.markDirty(this);
+    }
+
+    /**
+     * Send-buffer growth (as Linux's {@code tcp_sndbuf_expand}): an application that filled the
+     * buffer gets room for twice what the congestion and peer windows let fly, doubling up to
+     * {@code StackConfig.sendBufferBytes}, while the memory budget allows.
+     */
+    private void growSendBuffer() {
+        final int capacity = sendRing.capacity();
+        final int max = engine.config.sendBufferBytes();
+        final long flight = Math.min(cc.cwnd(), Math.max(maxSndWnd, sndMss));
+        if (capacity >= max || 2 * flight <= capacity) {
+            return;
+        }
+        int next = capacity * 2;
+        while (next < max && next < 2 * flight) {
+            next *= 2;
+        }
+        if (engine.pool.allowGrowth(next - capacity) && sendRing.resize(next)) {
+            engine.pool.onGrowth();
+        }
     }
 
     /** Data and FIN (RFC 9293 §3.10.7.4 "seventh" and "eighth"). */
@@ -718,6 +744,9 @@ final class Tcb implements TcpConnection {
             final int readable = rx.receive(seg.buffer(), seq, payloadOffset, payloadLength);
             if (readable == TcpReceiver.REASSEMBLY_FULL) {
                 engine.drop(DropReason.TCP_REASSEMBLY_FULL, seg);
+                fin = false;
+            } else if (readable == TcpReceiver.NO_MEMORY) {
+                engine.drop(DropReason.TCP_MEMORY_FULL, seg);
                 fin = false;
             } else if (readable > 0) {
                 events |= EV_READABLE;
@@ -1351,6 +1380,16 @@ final class Tcb implements TcpConnection {
         }
     }
 
+    /** Storage freed up after a write found none: the application may write again. */
+    void memoryAvailable() {
+        awaitingMemory = false;
+        if (wantWritable && !finQueued && sendRing != null) {
+            wantWritable = false;
+            events |= EV_WRITABLE;
+            engine.markDirty(this);
+        }
+    }
+
     boolean hasEvents() {
         return events != 0;
     }
@@ -1422,6 +1461,11 @@ final class Tcb implements TcpConnection {
     private int afterWrite(int accepted, int offered) {
         if (accepted < offered) {
             wantWritable = true;
+            if (accepted == 0 && sendRing.free() > 0) {
+                // Room in the buffer but no storage for it (the budget is spent): with nothing in
+                // flight no ACK would ever say "writable" again, so the engine will.
+                engine.awaitMemory(this);
+            }
         }
         if (accepted > 0 && state.isSynchronized()) {
             engine.markDirty(this);
@@ -1472,6 +1516,7 @@ final class Tcb implements TcpConnection {
         if (!state.isSynchronized() || rx.peerClosed) {
             return;
         }
+        rx.autotune(now(), rtt.hasSample() ? rtt.srttNs() : engine.config.minRtoNs());
         if (rx.windowUpdateDue(sndMss)) {
             rx.ackPending = true;
             engine.markDirty(this);

@@ -10,10 +10,10 @@ import io.jtcp.stack.wire.Checksum;
 import io.jtcp.stack.wire.Ipv4Header;
 import io.jtcp.stack.wire.TcpHeader;
 import io.jtcp.stack.wire.TcpOptions;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -26,8 +26,6 @@ import org.agrona.concurrent.UnsafeBuffer;
  * and local port into one {@code long}.
  */
 public final class TcpEngine {
-    private static final int POOL_LIMIT = 64;
-
     final StackConfig config;
     final StackCounters counters;
     private final PacketSink sink;
@@ -41,8 +39,10 @@ public final class TcpEngine {
     private final TimerQueue timers = new TimerQueue();
     final TimeWaits timeWaits;
     private final PathMtuCache pathMtus = new PathMtuCache(); // RFC 1191 §6.3, per destination
-    private final ArrayDeque<ByteRing> sendRingPool = new ArrayDeque<>();
-    private final ArrayDeque<ByteRing> recvRingPool = new ArrayDeque<>();
+    final BufferPool pool;
+    private final Int2IntHashMap perListener = new Int2IntHashMap(0); // local port → connections
+    private final java.util.ArrayDeque<Tcb> memoryWaiters = new java.util.ArrayDeque<>();
+    private Throwable lastConnectionError;
     private Tcb dirtyHead;
     private Tcb dirtyTail;
 
@@ -78,6 +78,7 @@ public final class TcpEngine {
         this.cookies = new CookieResponder(this, isnGenerator);
         this.timeWaits = new TimeWaits(this, config.maxTimeWait());
         this.ackLimiter = new AckRateLimiter(config, counters);
+        this.pool = new BufferPool(config.effectiveMemoryBudgetBytes(), counters);
     }
 
     static long key(int remoteAddr, int remotePort, int localPort) {
@@ -110,28 +111,51 @@ public final class TcpEngine {
         }
         final int remote = ip.srcAddr();
         final long key = key(remote, srcPort, dstPort);
-        Tcb tcb = connections.get(key);
+        final Tcb tcb = connections.get(key);
         if (tcb == null) {
             final int tw = timeWaits.find(key);
             if (tw != TimeWaitTable.NONE) {
-                timeWaits.onSegment(tw, remote, seg, rxOptions);
+                try {
+                    timeWaits.onSegment(tw, remote, seg, rxOptions);
+                } catch (Throwable e) {
+                    failOpening(key, e, seg); // a reopening SYN could not build its TCB
+                }
                 return;
             }
         }
-        if (tcb != null && tcb.state == TcpState.TIME_WAIT && reopenFromTimeWait(tcb, seg)) {
-            return; // the SYN was handled as in LISTEN: a second pass would open a second TCB
-        }
         if (tcb != null) {
-            tcb.onSegment(seg, rxOptions);
-            afterInput(tcb);
+            try {
+                if (tcb.state == TcpState.TIME_WAIT && reopenFromTimeWait(tcb, seg)) {
+                    return; // the SYN was handled as in LISTEN: a second pass would open a second TCB
+                }
+                tcb.onSegment(seg, rxOptions);
+                afterInput(tcb);
+            } catch (Throwable e) {
+                failConnection(tcb, e);
+            }
             return;
         }
         final ListenPort listener = listeners.get(dstPort);
         if (listener != null) {
-            onListen(listener, remote, seg, 0);
+            try {
+                onListen(listener, remote, seg, 0);
+            } catch (Throwable e) {
+                failOpening(key, e, seg);
+            }
             return;
         }
         onClosedPort(remote, seg);
+    }
+
+    /** A passive open failed before a connection existed (a TCB could not be built, or the tracer threw). */
+    private void failOpening(long key, Throwable e, TcpHeader seg) {
+        final Tcb half = connections.get(key);
+        if (half != null) {
+            failConnection(half, e);
+        } else {
+            noteError(e);
+            drop(DropReason.TCP_INTERNAL_ERROR, seg);
+        }
     }
 
     /**
@@ -182,6 +206,10 @@ public final class TcpEngine {
             drop(DropReason.TCP_TABLE_FULL, seg);
             return;
         }
+        final int localPort = seg.dstPort();
+        if (!admitPassive(localPort, seg)) {
+            return; // before a cookie too: its ACK would find no room either
+        }
         if (halfOpen >= config.maxHalfOpen() || listener.halfOpen >= listener.synBacklog) {
             if (config.synCookies()) {
                 cookies.sendCookie(listener, remote, seg, rxOptions);
@@ -190,7 +218,6 @@ public final class TcpEngine {
             }
             return;
         }
-        final int localPort = seg.dstPort();
         final Tcb tcb = newPassive(listener, remote, seg.srcPort(), localPort);
         int isn = isnGenerator.isn(nowNs, localAddr, localPort, remote, seg.srcPort());
         if (minIsn != 0 && io.jtcp.stack.wire.Seq.lt(isn, minIsn)) {
@@ -228,6 +255,9 @@ public final class TcpEngine {
         final Tcb tcb = new Tcb(this, key, localAddr, localPort, remote, remotePort, true);
         tcb.listener = listener;
         connections.put(key, tcb);
+        pool.connectionOpened();
+        tcb.listenerCounted = true;
+        perListener.put(localPort, perListener.get(localPort) + 1);
         return tcb;
     }
 
@@ -269,6 +299,123 @@ public final class TcpEngine {
             accept(tcb);
         }
         tcb.deliverEvents();
+        releaseIdleStorage(tcb);
+    }
+
+    // =====================================================================================
+    // Memory budget and fault isolation
+    // =====================================================================================
+
+    /** A SYN for a listener: refused (dropped, counted) under memory pressure or at the listener's limit. */
+    boolean admitPassive(int localPort, TcpHeader seg) {
+        if (!pool.admitConnection()) {
+            // Like a full SYN queue: the peer retries, by when memory may have freed up.
+            drop(DropReason.TCP_MEMORY_PRESSURE, seg);
+            return false;
+        }
+        final int limit = config.maxConnectionsPerListener();
+        if (limit > 0 && perListener.get(localPort) >= limit) {
+            drop(DropReason.TCP_LISTENER_FULL, seg);
+            return false;
+        }
+        return true;
+    }
+
+    /** {@code t}'s write found no storage: it hears "writable" once some is free ({@link #flush}). */
+    void awaitMemory(Tcb t) {
+        if (!t.awaitingMemory) {
+            t.awaitingMemory = true;
+            memoryWaiters.addLast(t);
+        }
+    }
+
+    /** Writers that found no storage are told, oldest first, as far as storage is free now. */
+    private void wakeMemoryWaiters() {
+        long room = pool.roomBytes();
+        while (room >= config.initialSendBufferBytes() && !memoryWaiters.isEmpty()) {
+            final Tcb t = memoryWaiters.pollFirst();
+            if (t.state != TcpState.CLOSED) {
+                room -= t.sendRing != null ? t.sendRing.capacity() : 0;
+                t.memoryAvailable(); // marks it dirty: its handler hears onWritable in this flush
+            } else {
+                t.awaitingMemory = false;
+            }
+        }
+    }
+
+    ByteRing newSendRing() {
+        return new ByteRing(pool, config.initialSendBufferBytes());
+    }
+
+    ByteRing newRecvRing() {
+        return new ByteRing(pool, config.initialReceiveBufferBytes());
+    }
+
+    /**
+     * Rings with nothing stored give their storage back to the pool, so an idle connection holds
+     * none; under pressure a drained send buffer also shrinks back to its starting size.
+     */
+    private void releaseIdleStorage(Tcb t) {
+        final ByteRing send = t.sendRing;
+        if (send != null && send.attached() && send.size() == 0) {
+            if (pool.underPressure() && send.capacity() > config.initialSendBufferBytes()) {
+                send.resize(config.initialSendBufferBytes());
+            }
+            send.detach();
+        }
+        t.rx.releaseIfDrained();
+    }
+
+    /**
+     * One connection's work threw (its handler, the tracer, or the output path): abort it (RST),
+     * count it, and carry on with every other connection. An OutOfMemoryError also empties the
+     * buffer pool and caps the budget at what is held now.
+     */
+    void failConnection(Tcb t, Throwable e) {
+        counters.tcpConnectionErrors++;
+        noteError(e);
+        try {
+            t.abort();
+        } catch (Throwable again) {
+            noteError(again);
+        }
+        if (t.state != TcpState.CLOSED || connections.get(t.key) == t) {
+            try {
+                remove(t); // the RST or the handler's onClosed failed half-way
+            } catch (Throwable again) {
+                noteError(again);
+            }
+        }
+    }
+
+    private void noteError(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            counters.tcpOutOfMemoryErrors++;
+            pool.onOutOfMemory();
+        }
+        lastConnectionError = e;
+    }
+
+    /** The last failure {@link #failConnection} caught (null if none since the last call), for a log line. */
+    public Throwable takeConnectionError() {
+        final Throwable e = lastConnectionError;
+        lastConnectionError = null;
+        return e;
+    }
+
+    /** Bytes counted against the memory budget now (ring storage plus the per-connection estimate). */
+    public long memoryUsedBytes() {
+        return pool.usedBytes();
+    }
+
+    /** The memory budget in force. */
+    public long memoryBudgetBytes() {
+        return pool.budgetBytes();
+    }
+
+    /** True while the budget is under pressure (new connections refused, buffers not growing). */
+    public boolean memoryPressure() {
+        return pool.underPressure();
     }
 
     private void accept(Tcb tcb) {
@@ -371,6 +518,11 @@ public final class TcpEngine {
         if (connections.size() >= config.maxConnections()) {
             throw new IllegalStateException("connection table full (" + config.maxConnections() + ")");
         }
+        if (!pool.admitConnection()) {
+            counters.memConnectsRefused++;
+            throw new ResourceLimitException("memory budget under pressure: " + pool.usedBytes() + " of "
+                    + pool.budgetBytes() + " bytes in use; no new connection (StackConfig.memoryBudgetBytes)");
+        }
         final int low = config.ephemeralPortLow();
         final int range = config.ephemeralPortHigh() - low + 1;
         final int offset = isnGenerator.portOffset(localAddr, remoteAddr, remotePort);
@@ -394,6 +546,7 @@ public final class TcpEngine {
         final Tcb tcb = new Tcb(this, key, localAddr, port, remoteAddr, remotePort, false);
         tcb.handler(handler);
         connections.put(key, tcb);
+        pool.connectionOpened();
         counters.tcpConnectionsOpened++;
         tcb.openActive(isnGenerator.isn(now, localAddr, port, remoteAddr, remotePort));
         rearm(tcb);
@@ -405,7 +558,11 @@ public final class TcpEngine {
         listeners.clear();
         final List<Tcb> all = new ArrayList<>(connections.values());
         for (Tcb t : all) {
-            t.abort();
+            try {
+                t.abort();
+            } catch (Throwable e) {
+                failConnection(t, e);
+            }
         }
         timeWaits.endAll();
     }
@@ -419,8 +576,12 @@ public final class TcpEngine {
         listeners.clear();
         for (Tcb t : new ArrayList<>(connections.values())) {
             if (t.state != TcpState.TIME_WAIT && t.state != TcpState.CLOSED) {
-                t.close();
-                t.deliverEvents();
+                try {
+                    t.close();
+                    t.deliverEvents();
+                } catch (Throwable e) {
+                    failConnection(t, e);
+                }
             }
         }
     }
@@ -494,19 +655,26 @@ public final class TcpEngine {
             }
             t.wakeupNs = Long.MAX_VALUE;
             timers.remove(t);
-            if (t.rtxDeadlineNs - now <= 0) {
-                adoptPathMtu(t); // the retransmission goes at a size the path takes
+            try {
+                if (t.rtxDeadlineNs - now <= 0) {
+                    adoptPathMtu(t); // the retransmission goes at a size the path takes
+                }
+                t.onTimer(now);
+                if (t.state != TcpState.CLOSED) {
+                    rearm(t);
+                }
+                t.deliverEvents();
+            } catch (Throwable e) {
+                failConnection(t, e);
             }
-            t.onTimer(now);
-            if (t.state != TcpState.CLOSED) {
-                rearm(t);
-            }
-            t.deliverEvents();
         }
     }
 
     public void flush(long now) {
         nowNs = now;
+        if (!memoryWaiters.isEmpty()) {
+            wakeMemoryWaiters();
+        }
         Tcb t = dirtyHead;
         dirtyHead = null;
         dirtyTail = null;
@@ -514,12 +682,19 @@ public final class TcpEngine {
             final Tcb next = t.nextDirty;
             t.nextDirty = null;
             t.dirty = false;
-            if (t.state != TcpState.CLOSED) {
-                t.output();
-                rearm(t);
-            }
-            if (t.hasEvents()) {
-                t.deliverEvents();
+            // Each connection on its own: a failure here must not strand the rest of the list
+            // (unlinked, yet still marked dirty, they would never be flushed again).
+            try {
+                if (t.state != TcpState.CLOSED) {
+                    t.output();
+                    rearm(t);
+                }
+                if (t.hasEvents()) {
+                    t.deliverEvents();
+                }
+                releaseIdleStorage(t);
+            } catch (Throwable e) {
+                failConnection(t, e);
             }
             if (t.state == TcpState.TIME_WAIT && t.twSlot < 0 && connections.get(t.key) == t) {
                 timeWaits.handOver(t);
@@ -554,7 +729,10 @@ public final class TcpEngine {
 
     /** Out of the table and the timer heap, buffers given back: the Tcb is handed to a TIME_WAIT record. */
     void detach(Tcb t) {
-        connections.remove(t.key);
+        if (connections.get(t.key) == t) {
+            connections.remove(t.key);
+            pool.connectionClosed(); // a TIME_WAIT record is not a connection for the budget
+        }
         timers.remove(t);
         t.wakeupNs = Long.MAX_VALUE;
         releaseBuffers(t);
@@ -567,7 +745,10 @@ public final class TcpEngine {
         if (t.state != TcpState.CLOSED) {
             t.setState(TcpState.CLOSED);
         }
-        connections.remove(t.key);
+        if (connections.get(t.key) == t) {
+            connections.remove(t.key);
+            pool.connectionClosed();
+        }
         timers.remove(t);
         t.wakeupNs = Long.MAX_VALUE;
         t.rtxDeadlineNs = Long.MAX_VALUE;
@@ -587,6 +768,15 @@ public final class TcpEngine {
             stateCounts[to.ordinal()]++;
         }
         final Tcb t = c instanceof Tcb ? (Tcb) c : null; // else a TIME_WAIT record ending
+        if (t != null && t.listenerCounted && (to == TcpState.CLOSED || to == TcpState.TIME_WAIT)) {
+            t.listenerCounted = false;
+            final int n = perListener.get(t.localPort) - 1;
+            if (n > 0) {
+                perListener.put(t.localPort, n);
+            } else {
+                perListener.remove(t.localPort);
+            }
+        }
         if (t != null && t.passiveOpen) {
             final ListenPort lp = t.listener instanceof ListenPort ? (ListenPort) t.listener : null;
             if (to == TcpState.SYN_RECEIVED) {
@@ -611,60 +801,36 @@ public final class TcpEngine {
         return ackLimiter.allowGlobal(nowNs);
     }
 
-    ByteRing takeSendRing() {
-        final ByteRing r = sendRingPool.pollFirst();
-        if (r != null) {
-            return r;
-        }
-        counters.tcpRingsAllocated++;
-        return new ByteRing(config.sendBufferBytes());
-    }
-
-    ByteRing takeRecvRing() {
-        final ByteRing r = recvRingPool.pollFirst();
-        if (r != null) {
-            return r;
-        }
-        counters.tcpRingsAllocated++;
-        return new ByteRing(config.receiveBufferBytes());
-    }
-
     /** Passive opens in SYN_RECEIVED (bounded by {@code StackConfig.maxHalfOpen}). */
     public int halfOpenCount() {
         return halfOpen;
     }
 
     /**
-     * A connection past the point of carrying data gives its rings back (TIME_WAIT costs little);
-     * a receive ring with unread data stays until the application reads it ({@link #releaseDrained}).
+     * A connection past the point of carrying data gives its ring storage back (TIME_WAIT costs
+     * little); a receive ring with unread data stays until the application reads it ({@link
+     * #releaseDrained}).
      */
     void releaseBuffers(Tcb t) {
         if (t.sendRing != null) {
-            if (sendRingPool.size() < POOL_LIMIT) {
-                t.sendRing.consume(t.sendRing.size());
-                sendRingPool.addFirst(t.sendRing);
-            }
+            t.sendRing.detach();
             t.sendRing = null;
         }
         // Data the application has not read yet outlives the connection: it is its data.
         final TcpReceiver rx = t.rx;
+        rx.reassembler.clear();
         if (rx.recvRing != null && (rx.recvRing.size() == 0 || rx.appClosed)) {
-            if (recvRingPool.size() < POOL_LIMIT) {
-                rx.recvRing.consume(rx.recvRing.size());
-                recvRingPool.addFirst(rx.recvRing);
-            }
+            rx.recvRing.consume(rx.recvRing.size());
+            rx.recvRing.detach();
             rx.recvRing = null;
         }
-        rx.reassembler.clear();
     }
 
     /** The application read the last bytes of a connection that is already gone or in TIME_WAIT. */
     void releaseDrained(Tcb t) {
         final TcpReceiver rx = t.rx;
         if (rx.recvRing != null && rx.recvRing.size() == 0) {
-            if (recvRingPool.size() < POOL_LIMIT) {
-                recvRingPool.addFirst(rx.recvRing);
-            }
+            rx.recvRing.detach();
             rx.recvRing = null;
         }
     }

@@ -22,10 +22,14 @@ final class TcpReceiver {
     static final int REASSEMBLY_FULL = -1;
     /** {@link #read}: nothing is buffered. */
     static final int NOTHING_BUFFERED = -1;
+    /** {@link #receive} found no storage for the text: the memory budget is spent. */
+    static final int NO_MEMORY = -2;
 
     private static final int MAX_OOO_RANGES = 32;
+    private static final int PRESSURE_WINDOW_SEGMENTS = 4;
 
     private final StackConfig config;
+    private final BufferPool pool;
 
     // ---- receive sequence space (RFC 9293 §3.3.1) ----
     int irs;
@@ -45,6 +49,11 @@ final class TcpReceiver {
     boolean appClosed; // close() called: received data is discarded
     long bytesReceived;
 
+    // ---- receive-buffer autotuning (dynamic right-sizing) ----
+    private long appBytesRead; // bytes the application took, in total
+    private long tuneMark; // appBytesRead when the current measurement began
+    private long tuneStartNs = Long.MIN_VALUE; // when it began
+
     // ---- ACK generation ----
     boolean ackPending;
     boolean ackNow; // RFC 5681 §4.2: out-of-order or gap-filling data is ACKed at once, not per batch
@@ -52,11 +61,12 @@ final class TcpReceiver {
     int unackedBytes; // in-order bytes received since our last ACK
     long delayedAckDeadlineNs = Long.MAX_VALUE;
 
-    TcpReceiver(StackConfig config, ByteRing recvRing) {
+    TcpReceiver(StackConfig config, BufferPool pool, ByteRing recvRing) {
         this.config = config;
+        this.pool = pool;
         this.recvRing = recvRing;
-        // From the configured size, not the ring: a passive open gets its ring only once
-        // established, yet offers its window scale on the SYN-ACK.
+        // From the configured maximum, not the ring: the buffer grows after the SYNs, and a
+        // passive open gets its ring only once established, yet offers its scale on the SYN-ACK.
         final int cap = config.receiveBufferBytes();
         int shift = 0;
         while ((cap >> shift) > 65_535 && shift < TcpOptions.MAX_WSCALE) {
@@ -73,7 +83,7 @@ final class TcpReceiver {
 
     /** The window a SYN or SYN-ACK carries: never scaled (RFC 7323 §2.2). */
     int synWindow() {
-        return Math.min(recvRing != null ? recvRing.free() : config.receiveBufferBytes(), 65_535);
+        return Math.min(recvRing != null ? recvRing.free() : config.initialReceiveBufferBytes(), 65_535);
     }
 
     /** RCV.WND: what is left of the window we advertised. */
@@ -112,6 +122,10 @@ final class TcpReceiver {
         }
         final int offset = Seq.diff(seq, rcvNxt);
         final long base = recvRing.writeIndex();
+        if (!recvRing.attach()) {
+            ackPending = true; // tell the peer where we are; it resends (our window stands)
+            return NO_MEMORY;
+        }
         if (offset == 0) {
             recvRing.copyIn(base, src, payloadOffset, payloadLength);
             ackNow |= !reassembler.isEmpty(); // fills (part of) a gap
@@ -192,7 +206,13 @@ final class TcpReceiver {
      */
     int windowField(int sndMss) {
         if (recvRing != null) {
-            final int free = appClosed ? recvRing.capacity() : recvRing.free();
+            int free = appClosed ? recvRing.capacity() : recvRing.free();
+            if (pool.underPressure()) {
+                // Shrink the window (never its right edge, RFC 9293 §3.8.6.2.2 / RFC 7323 §2.4):
+                // promise four segments until memory frees up, as Linux clamps the window to
+                // 4·advmss under tcp_memory_pressure.
+                free = Math.min(free, PRESSURE_WINDOW_SEGMENTS * config.mssBytes());
+            }
             final int candidate = rcvNxt + Math.min((free >>> rcvWscale) << rcvWscale, 65_535 << rcvWscale);
             // RFC 9293 §3.8.6.2.2: move the right edge only by at least min(buffer/2, MSS).
             final int threshold = Math.min(recvRing.capacity() / 2, sndMss);
@@ -271,6 +291,7 @@ final class TcpReceiver {
         final int n = Math.min(length, ring.size());
         ring.copyOut(ring.readIndex(), dst, offset, n);
         ring.consume(n);
+        tookBytes(n);
         return n;
     }
 
@@ -283,6 +304,7 @@ final class TcpReceiver {
         final int n = Math.min(length, ring.size());
         ring.copyOut(ring.readIndex(), dst, offset, n);
         ring.consume(n);
+        tookBytes(n);
         return n;
     }
 
@@ -312,6 +334,7 @@ final class TcpReceiver {
                 break;
             }
         }
+        tookBytes(total);
         return total;
     }
 
@@ -323,7 +346,64 @@ final class TcpReceiver {
         }
         final int n = Math.min(Math.max(length, 0), ring.size());
         ring.consume(n);
+        tookBytes(n);
         return n;
+    }
+
+    private void tookBytes(int n) {
+        appBytesRead += n;
+    }
+
+    /**
+     * Receive-buffer autotuning after the application read, as Linux's dynamic right-sizing
+     * ({@code tcp_rcv_space_adjust}): once per round trip, count what the application took; when
+     * that was at least 3/4 of the buffer, the window was what held the sender back, so the buffer
+     * (and the window) doubles, up to {@code StackConfig.receiveBufferBytes}, while the budget
+     * allows. A slow reader never grows it. A measurement older than two round trips (an idle
+     * spell) is restarted rather than judged.
+     */
+    void autotune(long nowNs, long rttNs) {
+        final ByteRing ring = recvRing;
+        if (ring == null) {
+            return;
+        }
+        final long rtt = Math.max(rttNs, 1_000_000L);
+        final long elapsed = nowNs - tuneStartNs;
+        if (tuneStartNs != Long.MIN_VALUE && elapsed >= 0 && elapsed < rtt) {
+            return;
+        }
+        final long taken = appBytesRead - tuneMark;
+        final boolean judged = tuneStartNs != Long.MIN_VALUE && elapsed >= 0 && elapsed <= 2 * rtt;
+        tuneStartNs = nowNs;
+        tuneMark = appBytesRead;
+        final int capacity = ring.capacity();
+        if (!judged || taken * 4 < 3L * capacity || appClosed || capacity >= config.receiveBufferBytes()) {
+            return;
+        }
+        if (pool.allowGrowth(capacity) && ring.resize(capacity * 2)) {
+            pool.onGrowth();
+        }
+    }
+
+    /**
+     * Gives the ring's storage back when nothing is stored in it (no unread bytes, no parked
+     * out-of-order text); under memory pressure the buffer also shrinks back towards its starting
+     * size, though never below the window already promised.
+     */
+    void releaseIfDrained() {
+        final ByteRing ring = recvRing;
+        if (ring == null || !ring.attached() || ring.size() != 0 || !reassembler.isEmpty()) {
+            return;
+        }
+        if (pool.underPressure()) {
+            // Storage is taken at the capacity: keep it to what the window promised (or will).
+            final int promised = Math.max(Math.max(rcvWnd(), PRESSURE_WINDOW_SEGMENTS * config.mssBytes()), 1024);
+            final int size = Integer.highestOneBit(promised - 1) << 1;
+            if (size < ring.capacity()) {
+                ring.resize(size);
+            }
+        }
+        ring.detach();
     }
 
     int readableBytes() {

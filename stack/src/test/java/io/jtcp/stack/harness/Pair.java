@@ -119,6 +119,7 @@ public final class Pair {
     public long packetsDuplicated;
     public long packetsQueueDropped;
     private final long[] linkFreeAtNs = new long[2];
+    private java.util.function.BiConsumer<Boolean, byte[]> sendHook;
 
     public Pair(Link link) {
         this(link, c -> {}, c -> {});
@@ -149,6 +150,9 @@ public final class Pair {
         packetsSent++;
         byte[] copy = new byte[len];
         buf.getBytes(off, copy);
+        if (sendHook != null) {
+            sendHook.accept(toA, copy); // may throw, as a failing device path would
+        }
         if (linkConfig.lossRate > 0 && random.nextDouble() < linkConfig.lossRate) {
             packetsLost++;
             trace(toA ? "B" : "A", "LOST", copy);
@@ -182,6 +186,15 @@ public final class Pair {
 
     public long now() {
         return now;
+    }
+
+    /**
+     * Sees every packet an engine hands to the link (before loss), on the sending engine's
+     * thread of control: a hook that throws stands for an output path failing mid-flush.
+     */
+    public Pair sendHook(java.util.function.BiConsumer<Boolean, byte[]> hook) {
+        this.sendHook = hook;
+        return this;
     }
 
     public long steps() {

@@ -60,7 +60,7 @@ class OptionsTest {
         s.inject(data(100).seq(1).ack(1));
         Packet a = s.expect(ack().seq(1).ack(101));
         long advertised = (long) a.window << shift;
-        long buffer = s.config().receiveBufferBytes();
+        long buffer = s.config().initialReceiveBufferBytes(); // the window starts there
         s.check(
                 advertised <= buffer && advertised > buffer - (1L << shift) - 100 - 1,
                 "window " + a.window + " << " + shift + " = " + advertised + " for a " + buffer + "-byte buffer");

@@ -144,7 +144,9 @@ class SynCookieTest {
         assertEquals(0L, stack.counters().drops(DropReason.TCP_SYN_BACKLOG_FULL));
         assertTrue(
                 stack.halfOpenCount() <= stack.config().synBacklog(), "one listener's queue: " + stack.halfOpenCount());
-        assertEquals(0L, stack.counters().tcpRingsAllocated - 4, "rings only for the two real connections");
+        // Rings are taken lazily, on first data: neither the flood nor two idle handshakes hold any.
+        assertTrue(stack.counters().tcpRingsAllocated <= 4, "rings at most for the two real connections");
+        assertEquals(0L, stack.counters().memRingBytes, "no ring storage for a half-open flood");
     }
 
     @Test

@@ -123,7 +123,7 @@ class TimeWaitRecordTest {
         for (TcpConnection c : accepted) {
             assertEquals(TcpState.TIME_WAIT, c.state());
         }
-        assertEquals(2L, stack.counters().tcpRingsAllocated, "one pair of rings, reused");
+        assertTrue(stack.counters().tcpRingsAllocated <= 2, "at most one pair of rings, reused");
     }
 
     @Test

@@ -34,7 +34,8 @@ class ZeroWindowAckTest {
     /** RFC 7323 §2.3: the window field is the free space shifted right, rounded down. */
     @Test
     void shouldRoundScaledWindowDownWhenAdvertising() {
-        TcpScript s = new TcpScript(c -> c.receiveBufferBytes(1 << 20)).autoRead(false);
+        TcpScript s =
+                new TcpScript(c -> c.receiveBufferBytes(1 << 20).initialReceiveBufferBytes(1 << 20)).autoRead(false);
         s.listen(8080);
         s.inject(syn().seq(0).mss(1460).wscale(7));
         Packet sa = s.expect(synAck().seq(0).ack(1));

@@ -108,6 +108,19 @@ final class ServeCommand implements Callable<Integer> {
             names = "--no-syn-cookies",
             description = "drop SYNs when a SYN queue is full instead of answering with SYN cookies")
     boolean noSynCookies;
+    // ---- memory budget and limits (issue #9, bounded memory) ----
+    @Option(
+            names = "--memory-budget",
+            paramLabel = "MIB",
+            description = "heap for connection buffers and state; from 3/4 of it on new connections are "
+                    + "refused and buffers stop growing (default: half the JVM heap, -Xmx)")
+    Long memoryBudgetMiB;
+
+    @Option(
+            names = "--max-per-listener",
+            paramLabel = "N",
+            description = "connections one listening port may hold; more SYNs are dropped (default: no limit)")
+    Integer maxPerListener;
 
     @Override
     public Integer call() throws Exception {
@@ -163,6 +176,18 @@ final class ServeCommand implements Callable<Integer> {
         long headNs = timeoutNs("--http-head-timeout", httpHeadTimeoutSeconds, HttpService.DEFAULT_HEAD_TIMEOUT_NS);
         long httpIdleNs = timeoutNs("--http-idle-timeout", httpIdleTimeoutSeconds, HttpService.DEFAULT_IDLE_TIMEOUT_NS);
         long idleNs = timeoutNs("--idle-timeout", idleTimeoutSeconds, ServiceTimers.DEFAULT_IDLE_TIMEOUT_NS);
+        if (memoryBudgetMiB != null) {
+            if (memoryBudgetMiB < 1) {
+                throw new ParameterException(spec.commandLine(), "--memory-budget must be at least 1 MiB");
+            }
+            stackConfig.memoryBudgetBytes(memoryBudgetMiB << 20);
+        }
+        if (maxPerListener != null) {
+            if (maxPerListener < 0) {
+                throw new ParameterException(spec.commandLine(), "--max-per-listener must not be negative");
+            }
+            stackConfig.maxConnectionsPerListener(maxPerListener);
+        }
         Session session = Session.open(dev, tunConfig, stackConfig, System.out, null, faults);
         java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
         Runnable stop = () -> {
