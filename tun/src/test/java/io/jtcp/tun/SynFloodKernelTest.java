@@ -1,7 +1,9 @@
 package io.jtcp.tun;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jtcp.tun.service.BytesPattern;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A SYN flood from spoofed sources (raw socket in the test's namespace, addresses 10.7.200.x that
@@ -23,6 +26,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class SynFloodKernelTest {
     private static final Path FLOOD = Path.of("..", "src", "bench", "synflood.py");
+
+    @TempDir
+    Path tmp;
 
     @BeforeEach
     void requireTun() {
@@ -62,6 +68,52 @@ class SynFloodKernelTest {
                 // the benchmark script measures the 99 % target at 20,000 SYN/s.
                 assertTrue(ok80 >= n80 - 1, "flooded port 80: " + report);
                 assertTrue(ok7 >= n7 - 1, "other port 7: " + report);
+            } finally {
+                flood.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * Connections made from cookies carry real transfers both ways, so the window scales and MSS
+     * the cookie brought back (in the TSval echo) are right: 4 MiB down from the flooded HTTP port
+     * and 4 MiB up into the flooded hashing sink, each checked by SHA-256.
+     */
+    @Test
+    void shouldMoveDataBothWaysOverConnectionsMadeFromCookies() throws Exception {
+        assertTrue(Files.isRegularFile(FLOOD), "flood generator missing: " + FLOOD.toAbsolutePath());
+        try (JtcpFixture f = JtcpFixture.start("cookiexfer", null)) {
+            String script = FLOOD.toAbsolutePath().toString();
+            Path up = tmp.resolve("up");
+            String upSha = KernelPeerTest.randomFile(up, 4 << 20, 21);
+            Process flood = new ProcessBuilder(f.ns.command(
+                            "python3",
+                            script,
+                            "flood",
+                            "--ports",
+                            "80," + JtcpFixture.HASH_PORT,
+                            "--rate",
+                            "3000",
+                            "--seconds",
+                            "8"))
+                    .redirectErrorStream(true)
+                    .start();
+            try {
+                Thread.sleep(1000);
+                long validBefore = f.host.call(() -> f.host.stack().counters().tcpSynCookiesValid);
+                String down = f.ns.exec(
+                                30,
+                                "sh",
+                                "-c",
+                                "curl -sS --fail -m 20 http://10.7.0.2/bytes/" + (4 << 20) + " | sha256sum")
+                        .expectSuccess()
+                        .output();
+                assertTrue(down.startsWith(BytesPattern.sha256(4 << 20)), down);
+                f.ns.exec(30, "sh", "-c", "timeout 20 nc -N 10.7.0.2 " + JtcpFixture.HASH_PORT + " < " + up)
+                        .expectSuccess();
+                assertEquals(upSha + " " + (4 << 20), f.uploads.poll(10, TimeUnit.SECONDS));
+                long valid = f.host.call(() -> f.host.stack().counters().tcpSynCookiesValid) - validBefore;
+                assertEquals(2, valid, "both connections came in by cookie");
             } finally {
                 flood.destroyForcibly();
             }

@@ -210,7 +210,7 @@ public final class TcpEngine {
         if (!admitPassive(localPort, seg)) {
             return; // before a cookie too: its ACK would find no room either
         }
-        if (halfOpen >= config.maxHalfOpen() || listener.halfOpen >= listener.synBacklog) {
+        if (synQueueFull(listener)) {
             if (config.synCookies()) {
                 cookies.sendCookie(listener, remote, seg, rxOptions);
             } else {
@@ -247,6 +247,14 @@ public final class TcpEngine {
             return 1;
         }
         return limit;
+    }
+
+    /**
+     * No more half-open state for this listener: its own SYN queue or the global one is full. The
+     * one place to add other pressure (memory) that should turn SYNs into cookies.
+     */
+    private boolean synQueueFull(ListenPort listener) {
+        return halfOpen >= config.maxHalfOpen() || listener.halfOpen >= listener.synBacklog;
     }
 
     /** A passive open's Tcb, in the table, before its SYN (or cookie) is processed. */

@@ -162,8 +162,11 @@ class FuzzTest {
     }
 
     private static void checkInvariants(NetworkStack stack, String where) {
-        int count = stack.connectionCount();
+        // TIME_WAIT records live outside the table (and its maxConnections) under their own cap.
+        int timeWait = stack.timeWaitCount();
+        int count = stack.connectionCount() - timeWait;
         assertTrue(count >= 0 && count <= MAX_CONNECTIONS, where + ": connection count " + count);
+        assertTrue(timeWait >= 0 && timeWait <= stack.config().maxTimeWait(), where + ": TIME_WAIT " + timeWait);
         stack.forEachConnection(c -> {
             assertTrue(
                     c.bytesInFlight() >= 0 && c.bytesInFlight() <= BUFFER + 2,

@@ -319,4 +319,53 @@ class SynCookieTest {
         assertEquals(1, SynCookies.mssIndex(1400));
         assertEquals(3, SynCookies.mssIndex(9000));
     }
+
+    /** The flood path (SYN in, cookie SYN-ACK out) allocates nothing per packet. */
+    @Test
+    void shouldAnswerAFloodWithCookiesWithoutAllocating() {
+        StackConfig config =
+                new StackConfig().localAddr(PacketBuilder.ENGINE_ADDR).isnSecret(new byte[16]);
+        long[] out = {0};
+        stack = new NetworkStack(config, (b, off, len) -> out[0]++);
+        stack.listen(PORT, c -> new TcpHandler() {});
+        byte[] options = linuxSynOptions(1234);
+        int[] lengths = new int[1024]; // 256 fill the listener's queue, the rest get cookies
+        UnsafeBuffer[] packets = new UnsafeBuffer[1024];
+        for (int i = 0; i < packets.length; i++) {
+            packets[i] = new UnsafeBuffer(new byte[128]);
+            lengths[i] = PacketBuilder.tcp(
+                    packets[i],
+                    (10 << 24) | (7 << 16) | (200 << 8) | i,
+                    PacketBuilder.ENGINE_ADDR,
+                    2000 + i,
+                    PORT,
+                    i * 7919,
+                    0,
+                    TcpHeader.SYN,
+                    65_535,
+                    options,
+                    new byte[0],
+                    0,
+                    0);
+        }
+        java.util.function.IntConsumer flood = n -> {
+            for (int i = 0; i < n; i++) {
+                stack.onPacket(now, packets[i & 1023], 0, lengths[i & 1023]);
+                if ((i & 63) == 0) {
+                    stack.flush(now);
+                }
+            }
+        };
+        flood.accept(20_000); // fills the queue (its half-open entries allocate) and warms up
+        long before = allocatedBytes();
+        flood.accept(20_000);
+        long allocated = allocatedBytes() - before;
+        assertTrue(stack.counters().tcpSynCookiesSent >= 29_000, "cookies: " + stack.counters().tcpSynCookiesSent);
+        assertTrue(allocated < 20_000, "allocated " + allocated + " bytes for 20,000 flood SYNs");
+    }
+
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
 }

@@ -36,6 +36,8 @@ class TimeWaitRecordTest {
     private final List<TcpConnection> accepted = new ArrayList<>();
     private long now = 1_000 * SEC;
     private NetworkStack stack;
+    private boolean recording = true;
+    private final long[] acks = {0};
 
     private void start(Consumer<StackConfig> customize) {
         StackConfig config = new StackConfig()
@@ -49,7 +51,13 @@ class TimeWaitRecordTest {
                     }
                 });
         customize.accept(config);
-        stack = new NetworkStack(config, (b, off, len) -> sent.add(new Packet(b, off, len)));
+        stack = new NetworkStack(config, (b, off, len) -> {
+            if (recording) {
+                sent.add(new Packet(b, off, len));
+            } else {
+                acks[0]++;
+            }
+        });
         // HTTP/1.0 style: the server closes first, so it is the side that ends in TIME_WAIT.
         stack.listen(PORT, c -> {
             accepted.add(c);
@@ -229,5 +237,53 @@ class TimeWaitRecordTest {
         assertTrue(synAck.seq - (iss + 2 + 65_536) >= 0, "ISN above the old incarnation's");
         assertEquals(0, stack.timeWaitCount());
         assertNotNull(synAck);
+    }
+
+    /** Answering from the records (retransmitted FINs: ACK, restart 2·MSL) allocates nothing per packet. */
+    @Test
+    void shouldAnswerFromRecordsWithoutAllocating() {
+        start(c -> {});
+        int n = 512;
+        UnsafeBuffer[] fins = new UnsafeBuffer[n];
+        int[] lengths = new int[n];
+        for (int i = 0; i < n; i++) {
+            int iss = closeFirst(30_000 + i, 1_000 * i, true);
+            fins[i] = new UnsafeBuffer(new byte[128]);
+            lengths[i] = PacketBuilder.tcp(
+                    fins[i],
+                    PEER,
+                    PacketBuilder.ENGINE_ADDR,
+                    30_000 + i,
+                    PORT,
+                    1_000 * i + 1,
+                    iss + 2,
+                    TcpHeader.ACK | TcpHeader.FIN,
+                    65_535,
+                    ts(200, 0),
+                    new byte[0],
+                    0,
+                    0);
+        }
+        sent.clear();
+        recording = false; // the recording sink allocates a Packet per segment; count instead
+        for (int round = 0; round < 2; round++) {
+            long before = allocatedBytes();
+            for (int i = 0; i < 20_000; i++) {
+                stack.onPacket(now, fins[i % n], 0, lengths[i % n]);
+            }
+            stack.flush(now);
+            if (round == 1) {
+                long allocated = allocatedBytes() - before;
+                assertTrue(allocated < 20_000, "allocated " + allocated + " bytes for 20,000 segments to records");
+            }
+        }
+        assertEquals(n, stack.timeWaitCount());
+        assertTrue(sent.isEmpty(), "the counting sink took the ACKs");
+        assertTrue(acks[0] >= 40_000, "every retransmitted FIN ACKed: " + acks[0]);
+    }
+
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 }
