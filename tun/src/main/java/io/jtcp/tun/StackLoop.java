@@ -178,6 +178,8 @@ public final class StackLoop implements AutoCloseable {
                     System.err.println("jtcp: error in event loop: " + e);
                     e.printStackTrace();
                 }
+                // A drain whose last close finished in this cycle stops now, not at the grace deadline.
+                busy |= draining && engine.openConnections() == 0;
                 if (!busy && tasks.isEmpty() && (running || draining)) {
                     sink.endOfCycle();
                     sleep(draining ? Math.min(nextDeadlineNs(), graceDeadlineNs) : nextDeadlineNs());
