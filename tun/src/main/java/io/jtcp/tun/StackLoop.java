@@ -197,6 +197,8 @@ public final class StackLoop implements AutoCloseable {
                         report(nowNs, "error in event loop", e);
                     }
                 }
+                // A drain whose last close finished in this cycle stops now, not at the grace deadline.
+                busy |= draining && engine.openConnections() == 0;
                 if (!busy && tasks.isEmpty() && (running || draining)) {
                     sink.endOfCycle();
                     sleep(draining ? Math.min(nextDeadlineNs(), graceDeadlineNs) : nextDeadlineNs());

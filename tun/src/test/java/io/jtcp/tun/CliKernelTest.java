@@ -104,6 +104,60 @@ class CliKernelTest {
         }
     }
 
+    /**
+     * SIGTERM to {@code jtcp connect} with the connection idle and stdin still open: the peer hears
+     * the close (FIN, or RST after the grace) instead of staying ESTABLISHED with a dead partner,
+     * and the exit status is the conventional 128 + 15.
+     */
+    @Test
+    void shouldCloseTheConnectionWhenConnectIsTerminated() throws Exception {
+        try (TestNetns ns = new TestNetns("cliterm")) {
+            String listener = String.join(
+                    "\n",
+                    "import socket, sys",
+                    "l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+                    "l.bind(('0.0.0.0', 5003)); l.listen(1)",
+                    "c, _ = l.accept(); print('accepted', flush=True)",
+                    "c.settimeout(8)",
+                    "try:",
+                    "    while True:",
+                    "        b = c.recv(1000)",
+                    "        if not b:",
+                    "            print('eof', flush=True); break",
+                    "except ConnectionResetError:",
+                    "    print('rst', flush=True)",
+                    "except socket.timeout:",
+                    "    print('still established', flush=True)");
+            Process server = new ProcessBuilder(ns.command("python3", "-c", listener))
+                    .redirectErrorStream(true)
+                    .start();
+            Process client = null;
+            try {
+                awaitListening(ns, 5003);
+                client = new ProcessBuilder(jtcp("connect", "--netns", ns.name(), "10.7.0.1", "5003"))
+                        .redirectErrorStream(true)
+                        .redirectOutput(tmp.resolve("connect.out").toFile())
+                        .start(); // stdin stays open: the connection is idle, not half-closed
+                BufferedReader out =
+                        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+                assertEquals("accepted", out.readLine());
+                TunTestSupport.run(5, "kill", "-TERM", String.valueOf(client.pid()));
+                assertTrue(client.waitFor(10, TimeUnit.SECONDS), "jtcp connect did not stop on SIGTERM");
+                String seen = out.readLine();
+                assertTrue(
+                        "eof".equals(seen) || "rst".equals(seen),
+                        "the peer saw: " + seen + "; jtcp said: " + Files.readString(tmp.resolve("connect.out")));
+                assertEquals(128 + 15, client.exitValue(), Files.readString(tmp.resolve("connect.out")));
+                assertEquals("", Files.readString(tmp.resolve("connect.out")), "nothing printed");
+            } finally {
+                server.destroyForcibly();
+                if (client != null) {
+                    client.destroyForcibly();
+                }
+            }
+        }
+    }
+
     @Test
     void shouldReportRefusedConnectionInOneLine() {
         try (TestNetns ns = new TestNetns("clirefuse")) {

@@ -189,17 +189,23 @@ final class ServeCommand implements Callable<Integer> {
             stackConfig.maxConnectionsPerListener(maxPerListener);
         }
         Session session = Session.open(dev, tunConfig, stackConfig, System.out, null, faults);
-        java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
+        boolean[] reported = {false};
+        // One lock for closing and reporting: the shutdown hook must not return (and the JVM halt)
+        // while the main thread, woken by the same stop, is still printing the report.
         Runnable stop = () -> {
-            session.close();
-            if (reported.compareAndSet(false, true)) {
-                // The loop thread has ended: reading its counters is safe now.
-                ServiceTimers t = session.host.serviceTimers();
-                System.err.print("jtcp: stopped. "
-                        + session.host.stack().counters().describe()
-                        + "service timeouts: http.head=" + t.httpHeadTimeouts + " http.idle=" + t.httpIdleTimeouts
-                        + " http.send=" + t.httpSendTimeouts + " idle=" + t.idleTimeouts + "\n");
-                System.err.flush();
+            synchronized (reported) {
+                session.close();
+                if (!reported[0]) {
+                    reported[0] = true;
+                    // The loop thread has ended: reading its counters is safe now.
+                    ServiceTimers t = session.host.serviceTimers();
+                    System.err.print("jtcp: stopped. "
+                            + session.host.stack().counters().describe()
+                            + "service timeouts: http.head=" + t.httpHeadTimeouts + " http.idle="
+                            + t.httpIdleTimeouts + " http.send=" + t.httpSendTimeouts + " idle=" + t.idleTimeouts
+                            + "\n");
+                    System.err.flush();
+                }
             }
         };
         // SIGINT/SIGTERM: close every connection (FIN), RST what is left after a 2 s grace, remove

@@ -211,6 +211,8 @@ public final class HttpService implements TcpListener {
                 HttpRequest request = HttpRequest.parse(in, inLength, MAX_BODY_BYTES);
                 if (request == null) {
                     if (inLength == in.length) {
+                        phase = ACTIVE; // answering now: the head clock stops
+                        arm(idleTimeoutNs);
                         respond(
                                 431,
                                 "text/plain",

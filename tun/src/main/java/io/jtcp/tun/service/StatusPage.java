@@ -85,7 +85,7 @@ public final class StatusPage {
         int listed = stack.forEachConnection(maxRows, new Rows(sb));
         sb.append("</table>\n");
         if (open > listed) {
-            sb.append("<p>… and ")
+            sb.append("<p>&hellip; and ")
                     .append(open - listed)
                     .append(" more (")
                     .append(listed)

@@ -140,6 +140,20 @@ class ServiceTimeoutTest {
     }
 
     @Test
+    void shouldTreatATooLargeHeadAsAnAnswerNotAHeadTimeout() {
+        timers.now(now);
+        FakeConnection c = new FakeConnection(100).accept(http);
+        c.peerSends("GET / HTTP/1.1\r\nX: " + "a".repeat(HttpService.MAX_HEAD_BYTES));
+        assertTrue(c.output().startsWith("HTTP/1.1 431"), c.output());
+        advance(30 * S);
+        assertFalse(c.output().contains("408"), "no 408 inside a 431 being sent");
+        advance(90 * S);
+        assertTrue(c.abortCalled, "the 431 stood still for 120 s");
+        assertEquals(0, timers.httpHeadTimeouts);
+        assertEquals(1, timers.httpSendTimeouts);
+    }
+
+    @Test
     void shouldArmNothingWithoutTimers() {
         FakeConnection c = new FakeConnection(1 << 16).accept(new HttpService(() -> "x"));
         c.peerSends("GET /bytes/1");

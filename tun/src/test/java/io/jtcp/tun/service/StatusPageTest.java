@@ -8,6 +8,7 @@ import io.jtcp.stack.NetworkStack;
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.tcp.TcpHandler;
+import io.jtcp.stack.tcp.TcpListener;
 import io.jtcp.stack.tcp.TcpState;
 import io.jtcp.stack.wire.Ipv4Header;
 import java.lang.management.ManagementFactory;
@@ -18,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,35 +82,49 @@ class StatusPageTest {
         return n;
     }
 
-    @Test
-    void shouldStayBoundedWithThousandsOfConnections() {
+    /** A server stack with {@code established} connections and {@code timeWait} in TIME_WAIT. */
+    private NetworkStack build(int established, int timeWait) {
         NetworkStack server = new NetworkStack(config(SERVER, 1), (b, o, l) -> toClient.add(copy(b, o, l)));
         NetworkStack client = new NetworkStack(config(CLIENT, 2), (b, o, l) -> toServer.add(copy(b, o, l)));
         List<TcpConnection> accepted = new ArrayList<>();
-        server.listen(80, c -> {
+        TcpListener listener = c -> {
             accepted.add(c);
             return new TcpHandler() {};
-        });
+        };
         TcpHandler closesBack = new TcpHandler() {
             @Override
             public void onPeerClosed(TcpConnection c) {
                 c.close();
             }
         };
-        for (int i = 0; i < ESTABLISHED + TIME_WAIT; i++) {
-            client.connect(now, SERVER, 80, closesBack);
+        int total = established + timeWait;
+        // 10 000 per server port: the client's ephemeral ports are per remote port.
+        for (int port = 80; port < 80 + (total + 9_999) / 10_000; port++) {
+            server.listen(port, listener);
+        }
+        for (int i = 0; i < total; i++) {
+            client.connect(now, SERVER, 80 + i / 10_000, closesBack);
             if (i % 100 == 99) {
                 run(server, client);
             }
         }
         run(server, client);
-        assertEquals(ESTABLISHED + TIME_WAIT, accepted.size());
-        for (int i = 0; i < TIME_WAIT; i++) {
+        assertEquals(total, accepted.size());
+        for (int i = 0; i < timeWait; i++) {
             accepted.get(i).close(); // the server closes first: its side ends in TIME_WAIT
+            if (i % 100 == 99) {
+                run(server, client);
+            }
         }
         run(server, client);
-        assertEquals(TIME_WAIT, server.connectionCount(TcpState.TIME_WAIT));
-        assertEquals(ESTABLISHED, server.connectionCount(TcpState.ESTABLISHED));
+        assertEquals(timeWait, server.connectionCount(TcpState.TIME_WAIT));
+        assertEquals(established, server.connectionCount(TcpState.ESTABLISHED));
+        return server;
+    }
+
+    @Test
+    void shouldStayBoundedWithThousandsOfConnections() {
+        NetworkStack server = build(ESTABLISHED, TIME_WAIT);
         server.counters().drop(DropReason.values()[DropReason.values().length - 1]);
 
         ServiceTimers timers = new ServiceTimers();
@@ -125,7 +141,7 @@ class StatusPageTest {
         assertTrue(page.contains("<tr><td>TIME_WAIT</td><td>" + TIME_WAIT + "</td></tr>"), "counted per state");
         assertTrue(page.contains("<tr><td>ESTABLISHED</td><td>" + ESTABLISHED + "</td></tr>"), "counted per state");
         assertTrue(page.contains("<h2>Connections (" + ESTABLISHED + " open, " + TIME_WAIT + " in TIME_WAIT)</h2>"));
-        assertTrue(page.contains("… and " + (ESTABLISHED - StatusPage.MAX_ROWS) + " more"), "the rest counted");
+        assertTrue(page.contains("&hellip; and " + (ESTABLISHED - StatusPage.MAX_ROWS) + " more"), "the rest counted");
         // Every counter and drop reason, including ones added after this page was written.
         assertTrue(page.contains("<tr><td>tcpConnectionsAccepted</td><td>" + (ESTABLISHED + TIME_WAIT) + "</td>"));
         assertTrue(page.contains("<tr><td>httpHeadTimeouts</td><td>7</td>"));
@@ -139,6 +155,42 @@ class StatusPageTest {
         assertTrue(page.length() < 64 * 1024, "page of " + page.length() + " chars");
         // Counted work, not time: the render allocates in proportion to the rows it prints, not
         // to the table (the old page copied the table and printed a row per connection).
-        assertTrue(allocated < 512 * 1024, "allocated " + allocated + " B to render");
+        assertTrue(allocated < 256 * 1024, "allocated " + allocated + " B to render");
+    }
+
+    /**
+     * Figures at scale, not run in CI: {@code JTCP_STATUS_SCALE=50000 mvn -pl tun -am test
+     * -Dtest=StatusPageTest -Dsurefire.failIfNoSpecifiedTests=false} builds that many connections
+     * (a fifth in TIME_WAIT) and prints the capped page against one listing every connection (what
+     * the page did before), side by side in one run.
+     */
+    @Test
+    void figuresAtScale() {
+        String n = System.getenv("JTCP_STATUS_SCALE");
+        Assumptions.assumeTrue(n != null, "set JTCP_STATUS_SCALE=N to measure");
+        int total = Integer.parseInt(n);
+        NetworkStack server = build(total - total / 5, total / 5);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        for (int rows : new int[] {StatusPage.MAX_ROWS, Integer.MAX_VALUE}) {
+            String page = "";
+            long bestNs = Long.MAX_VALUE;
+            long allocated = 0;
+            for (int round = 0; round < 7; round++) {
+                long a = mx.getThreadAllocatedBytes(tid);
+                long t = System.nanoTime();
+                page = StatusPage.render(server, null, rows);
+                bestNs = Math.min(bestNs, System.nanoTime() - t);
+                allocated = mx.getThreadAllocatedBytes(tid) - a;
+            }
+            System.out.printf(
+                    "status page, %d connections (%d TIME_WAIT), rows %s: %d chars, %d bytes allocated, best of 7 %.3f ms%n",
+                    server.connectionCount(),
+                    server.connectionCount(TcpState.TIME_WAIT),
+                    rows == Integer.MAX_VALUE ? "all" : Integer.toString(rows),
+                    page.length(),
+                    allocated,
+                    bestNs / 1e6);
+        }
     }
 }
