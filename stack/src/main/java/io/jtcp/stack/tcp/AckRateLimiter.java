@@ -90,6 +90,25 @@ final class AckRateLimiter {
         return true;
     }
 
+    /**
+     * The per-4-tuple interval for a TIME_WAIT record, which keeps the time of its last such ACK
+     * itself (Linux's {@code tw_last_oow_ack_time}): without it, spoofed segments on a closed
+     * 4-tuple would each be reflected to the real peer as an ACK.
+     */
+    boolean allowForTimeWait(TimeWaitTable table, int slot, long nowNs) {
+        if (intervalNs <= 0) {
+            return true;
+        }
+        if (table.invalidAckSent(slot)) {
+            final long elapsed = nowNs - table.lastInvalidAckNs(slot);
+            if (elapsed >= 0 && elapsed < intervalNs) {
+                return false;
+            }
+        }
+        table.invalidAckSent(slot, nowNs);
+        return true;
+    }
+
     /** RFC 5961 §7 with Linux's per-second random budget; {@link Integer#MAX_VALUE}: no limit. */
     boolean allowGlobal(long nowNs) {
         if (globalLimit == Integer.MAX_VALUE) {

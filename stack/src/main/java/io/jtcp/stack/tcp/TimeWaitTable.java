@@ -14,18 +14,21 @@ import org.agrona.collections.Long2LongHashMap;
  * Each slot has a generation, bumped when it is freed, so an application's handle can tell whether
  * its record still lives without the table pointing back at it.
  *
- * <p>Memory: about 56 bytes per slot plus ~25 per entry of the key index, grown by doubling up to
+ * <p>Memory: about 64 bytes per slot plus ~25 per entry of the key index, grown by doubling up to
  * {@code capacity} (no allocation per packet; at the default cap of 262,144 at most ~21 MB).
  */
 final class TimeWaitTable {
     static final int NONE = -1;
 
     static final int F_TIMESTAMPS = 1;
+    /** An out-of-window or challenge ACK went from this record at {@link #lastInvalidAckNs}. */
+    static final int F_INVALID_ACK_SENT = 2;
 
     private final int capacity;
     private final Long2LongHashMap index;
     private long[] keys;
     private long[] deadlines;
+    private long[] lastInvalidAckNs; // Linux's tw_last_oow_ack_time
     private int[] sndNxt;
     private int[] rcvNxt;
     private int[] window;
@@ -50,6 +53,7 @@ final class TimeWaitTable {
     private void allocate(int n) {
         keys = keys == null ? new long[n] : Arrays.copyOf(keys, n);
         deadlines = deadlines == null ? new long[n] : Arrays.copyOf(deadlines, n);
+        lastInvalidAckNs = lastInvalidAckNs == null ? new long[n] : Arrays.copyOf(lastInvalidAckNs, n);
         sndNxt = grow(sndNxt, n);
         rcvNxt = grow(rcvNxt, n);
         window = grow(window, n);
@@ -161,6 +165,20 @@ final class TimeWaitTable {
 
     boolean timestamps(int slot) {
         return (flags[slot] & F_TIMESTAMPS) != 0;
+    }
+
+    /** Whether an out-of-window or challenge ACK went from this record, and when. */
+    boolean invalidAckSent(int slot) {
+        return (flags[slot] & F_INVALID_ACK_SENT) != 0;
+    }
+
+    long lastInvalidAckNs(int slot) {
+        return lastInvalidAckNs[slot];
+    }
+
+    void invalidAckSent(int slot, long nowNs) {
+        flags[slot] |= F_INVALID_ACK_SENT;
+        lastInvalidAckNs[slot] = nowNs;
     }
 
     int tsRecent(int slot) {

@@ -68,7 +68,11 @@ final class TimeWaits {
                 return;
             }
             engine.drop(DropReason.TCP_SYN_CHALLENGED, seg);
-            if (engine.allowChallengeAck()) {
+            // RFC 5961 §4.2 challenge ACK, limited per 4-tuple and globally like a connection's.
+            if (!engine.ackLimiter.allowForTimeWait(table, slot, engine.nowNs)) {
+                engine.counters.drop(DropReason.TCP_CHALLENGE_ACK_CONN_LIMITED);
+            } else if (engine.allowChallengeAck()) {
+                engine.counters.tcpChallengeAcksSent++;
                 sendAck(slot);
             } else {
                 engine.counters.drop(DropReason.TCP_CHALLENGE_RATE_LIMITED);
@@ -87,8 +91,15 @@ final class TimeWaits {
             return;
         }
         if (seg.payloadLength() + fin > 0 || seg.seq() != rcvNxt) {
-            sendAck(slot);
             engine.drop(DropReason.TCP_OUT_OF_WINDOW, seg);
+            // As in a connection (Linux's tcp_oow_rate_limited): text or FIN is always answered,
+            // a bare out-of-window segment at most once per interval.
+            if (seg.payloadLength() + fin > 0 || engine.ackLimiter.allowForTimeWait(table, slot, engine.nowNs)) {
+                engine.counters.tcpOutOfWindowAcksSent++;
+                sendAck(slot);
+            } else {
+                engine.counters.drop(DropReason.TCP_OOW_ACK_RATE_LIMITED);
+            }
         }
     }
 

@@ -118,6 +118,33 @@ class TimeWaitRecordTest {
         return iss;
     }
 
+    /**
+     * Spoofed bare segments on a TIME_WAIT 4-tuple are answered at most once per interval (Linux's
+     * tw_last_oow_ack_time), so they cannot be reflected to the real peer one for one; a
+     * retransmitted FIN is still ACKed every time.
+     */
+    @Test
+    void shouldRateLimitOutOfWindowAcksFromATimeWaitRecord() {
+        start(c -> {});
+        int iss = closeFirst(31_000, 5_000, false);
+        assertEquals(1, stack.timeWaitCount());
+        sent.clear();
+        for (int i = 0; i < 200; i++) {
+            segment(31_000, 5_000 + 100_000 + i * 1_000, iss + 2, TcpHeader.ACK, new byte[0]); // out of window
+            segment(31_000, 5_000 + 2, iss + 2, TcpHeader.SYN, new byte[0]); // SYN below RCV.NXT: challenge
+            now += 1_000_000L; // 1 ms apart: 200 ms in all, inside one 500 ms interval
+        }
+        assertEquals(1, sent.size(), "one ACK for 400 spoofed segments: " + sent);
+        assertTrue(stack.counters().drops(io.jtcp.stack.DropReason.TCP_OOW_ACK_RATE_LIMITED) > 0);
+        for (int i = 0; i < 3; i++) {
+            segment(31_000, 5_000 + 1, iss + 2, TcpHeader.ACK | TcpHeader.FIN, new byte[0]);
+        }
+        assertEquals(4, sent.size(), "every retransmitted FIN is ACKed again");
+        now += 600_000_000L;
+        segment(31_000, 5_000 + 100_000, iss + 2, TcpHeader.ACK, new byte[0]);
+        assertEquals(5, sent.size(), "after the interval the next one is answered");
+    }
+
     @Test
     void shouldNotCountTimeWaitAgainstMaxConnections() {
         start(c -> c.maxConnections(2));
