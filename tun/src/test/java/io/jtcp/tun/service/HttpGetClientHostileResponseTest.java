@@ -33,6 +33,27 @@ class HttpGetClientHostileResponseTest {
         assertEquals(0, body.size());
     }
 
+    /**
+     * A head without a status line ("\r\n\r\n" split to no lines at all) threw
+     * ArrayIndexOutOfBoundsException out of onReadable; a status line that is not {@code HTTP-version
+     * SP 3DIGIT} (RFC 9112 §4) was taken as status -1 and the body read on.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "HTTP/1.1", "garbage", "HTTP/1.1 abc OK", "ICY 200 OK", "HTTP/1.1 2000 OK"})
+    void shouldFailTheExchangeOnAMalformedStatusLine(String statusLine) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        HttpGetClient client = new HttpGetClient(HttpGetClient.Url.parse("http://10.7.0.1/"), body);
+        FakeConnection c = new FakeConnection(64 * 1024);
+        c.accept(conn -> client);
+        c.peerSends(statusLine + "\r\n\r\nbody");
+        assertTrue(client.result().isDone(), "the exchange ends at the bad status line");
+        HttpGetClient.Result r = client.result().join();
+        assertFalse(r.complete());
+        assertTrue(r.error().contains("status line"), r.error());
+        assertTrue(c.abortCalled, "the connection is aborted");
+        assertEquals(0, body.size());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"5", "5;name=value", "05 ", "5\t;ext"})
     void shouldStillAcceptWellFormedChunkSizes(String sizeLine) {
