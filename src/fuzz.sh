@@ -2,7 +2,8 @@
 # Long coverage-guided fuzzing run of NetworkStack.onPacket (Jazzer), for SECONDS (default 3600):
 #   src/fuzz.sh [SECONDS] [TARGET]
 # TARGET is a surefire execution of stack/pom.xml's "fuzz" profile (default fuzz-onPacket; also
-# fuzz-wire, fuzz-faultSpec) or of tun/pom.xml's (fuzz-http, fuzz-pcap: pass MODULE=tun).
+# fuzz-wire, fuzz-faultSpec) or, with MODULE=tun, of tun/pom.xml's "fuzz" and "fuzz-more"
+# profiles (fuzz-httpService, fuzz-httpClient, fuzz-httpRequest, fuzz-pcap).
 # Runs nice'd (FUZZ_NICE, default 10) on one core (FUZZ_CPU; taskset, a JVM sized for one CPU, -Xmx512m) with Agrona bounds checks on
 # (the root pom's surefire argLine). libFuzzer's status lines (#N exec/s cov rss) and one
 # "jtcp-fuzz-memory:" line a minute (heap after GC, RSS) go to the log; the corpus grows in
@@ -18,7 +19,7 @@ log=${FUZZ_LOG:-$module/target/$target.log}
 mkdir -p "$(dirname "$log")"
 echo "fuzzing $module $target for ${seconds}s on CPU $cpu; log: $log" >&2
 export JAVA_TOOL_OPTIONS="-XX:ActiveProcessorCount=1 -XX:+UseSerialGC -Xmx512m ${JAVA_TOOL_OPTIONS:-}"
-exec nice -n "${FUZZ_NICE:-10}" taskset -c "$cpu" mvn -B -ntp -pl "$module" -am -Pfuzz \
+exec nice -n "${FUZZ_NICE:-10}" taskset -c "$cpu" mvn -B -ntp -pl "$module" -am -Pfuzz,fuzz-more \
   -Dsurefire.failIfNoSpecifiedTests=false -Dtest=NoSuchTest \
   -Djtcp.fuzz.memoryLogSeconds=60 \
   -Djazzer.internal.arg.0=fake_argv0 \

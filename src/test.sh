@@ -2,7 +2,7 @@
 # The test command (README.md): builds every module and runs every test, including the
 # end-to-end tests against the Linux kernel through a TUN device (those need root; without it
 # they skip, unless JTCP_REQUIRE_TUN=1), then fuzzes each @FuzzTest target for a few seconds
-# (-Pfuzz: about 45 s of fuzzing in all; JTCP_NO_FUZZ=1 leaves it out). A plain `mvn verify`
+# (-Pfuzz: five targets, 32 s of fuzzing in all; JTCP_NO_FUZZ=1 leaves it out). A plain `mvn verify`
 # runs the fuzz targets' seed corpora as regression tests only.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -35,7 +35,7 @@ class FaultSpecFuzzTest {
         "Infinity",
         "-0"
     })
-    @FuzzTest(maxDuration = "3s")
+    @FuzzTest(maxDuration = "2s")
     void parse(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         FaultSpec spec;

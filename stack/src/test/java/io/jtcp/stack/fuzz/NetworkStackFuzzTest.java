@@ -11,7 +11,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * it for {@code maxDuration}, {@code src/fuzz.sh} for as long as asked.
  */
 class NetworkStackFuzzTest {
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "18s")
     void onPacket(FuzzedDataProvider data) {
         StackFuzzer.run(data);
     }

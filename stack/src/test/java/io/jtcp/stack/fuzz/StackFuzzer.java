@@ -383,7 +383,9 @@ final class StackFuzzer {
      * a fuzzer-chosen order, some repeated or overlapping.
      */
     private void fragments() {
-        int len = tcpSegment();
+        // Mostly a TCP segment; sometimes an echo request larger than the MTU, whose reassembled
+        // whole must not come back as one reply above the MTU.
+        int len = data.consumeInt(0, 7) == 0 ? bigEchoRequest() : tcpSegment();
         if (len <= 20) {
             packet(len, "tcp");
             return;
@@ -391,9 +393,13 @@ final class StackFuzzer {
         Ipv4Header ip = new Ipv4Header().wrap(buf, 0, len);
         int src = ip.srcAddr();
         int dst = ip.dstAddr();
+        int protocol = ip.protocol();
         int id = data.consumeInt(0, 65_535);
         int payload = len - 20;
-        int count = data.consumeInt(1, 4);
+        // Fragments fit the MTU, as they do on the device; the last may leave the datagram short.
+        int maxFragment = (MTU - 20) & ~7;
+        int needed = (payload + maxFragment - 1) / maxFragment;
+        int count = data.consumeInt(needed, needed + 3);
         int[] starts = new int[count];
         int[] ends = new int[count];
         for (int i = 0; i < count; i++) {
@@ -402,17 +408,19 @@ final class StackFuzzer {
                 start -= 8; // overlapping the previous fragment
             }
             start = Math.max(0, Math.min(start, payload)) & ~7;
-            int end = i == count - 1 ? payload : Math.min(payload, start + 8 * data.consumeInt(1, (payload + 7) / 8));
+            int end = Math.min(payload, start + 8 * data.consumeInt(1, maxFragment / 8));
             starts[i] = start;
-            ends[i] = end;
+            ends[i] = i == count - 1 ? Math.min(payload, start + maxFragment) : end;
         }
-        for (int k = count; k > 0; k--) {
-            int i = data.consumeInt(0, count - 1); // order (and repeats) chosen by the fuzzer
+        int order = data.consumeInt(0, 2);
+        for (int k = 0; k < count; k++) {
+            // In order, reversed, or an order (with repeats and gaps) the fuzzer picks.
+            int i = order == 0 ? k : order == 1 ? count - 1 - k : data.consumeInt(0, count - 1);
             int fragLen = ends[i] - starts[i];
             boolean more = ends[i] < payload || data.consumeInt(0, 15) == 0;
             int total = 20 + fragLen;
             Ipv4Header f = new Ipv4Header().wrap(frag, 0, total);
-            f.writeHeader(total, id, 64, Ipv4Header.PROTOCOL_TCP, src, dst);
+            f.writeHeader(total, id, 64, protocol, src, dst);
             f.flagsAndFragment((more ? Ipv4Header.FLAG_MF : 0) | (starts[i] / 8))
                     .computeChecksum();
             frag.putBytes(20, buf, 20 + starts[i], fragLen);
@@ -421,6 +429,23 @@ final class StackFuzzer {
                 advance(data.consumeLong(0, 40_000_000_000L));
             }
         }
+    }
+
+    private int bigEchoRequest() {
+        int icmpLength = IcmpHeader.HEADER_LENGTH + data.consumeInt(0, 9000);
+        int total = 20 + icmpLength;
+        new Ipv4Header()
+                .wrap(buf, 0, total)
+                .writeHeader(total, 0, 64, Ipv4Header.PROTOCOL_ICMP, PEER_ADDR, ENGINE_ADDR);
+        buf.putBytes(28, PATTERN, 0, icmpLength - IcmpHeader.HEADER_LENGTH);
+        new IcmpHeader()
+                .wrap(buf, 20, icmpLength)
+                .type(IcmpHeader.TYPE_ECHO_REQUEST)
+                .code(0)
+                .identifier(data.consumeInt(0, 65_535))
+                .sequence(1)
+                .computeChecksum();
+        return total;
     }
 
     // ------------------------------------------------------------------ time

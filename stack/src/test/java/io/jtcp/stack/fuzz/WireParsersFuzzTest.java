@@ -28,7 +28,7 @@ class WireParsersFuzzTest {
     private final TcpOptions options = new TcpOptions();
     private final IcmpHeader icmp = new IcmpHeader();
 
-    @FuzzTest(maxDuration = "6s")
+    @FuzzTest(maxDuration = "5s")
     void parsers(byte[] input) {
         UnsafeBuffer exact = new UnsafeBuffer(input);
         int length = input.length;

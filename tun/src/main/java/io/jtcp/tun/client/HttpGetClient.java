@@ -65,6 +65,7 @@ public final class HttpGetClient implements TcpHandler {
     private final CompletableFuture<Result> result = new CompletableFuture<>();
     private final byte[] buffer = new byte[64 * 1024];
     private final ByteArrayOutputStream head = new ByteArrayOutputStream();
+    private int headTail;
     private boolean headDone;
     private int status;
     private String statusLine = "";
@@ -160,10 +161,16 @@ public final class HttpGetClient implements TcpHandler {
     private int takeHead(TcpConnection c, int n) {
         for (int i = 0; i < n; i++) {
             head.write(buffer[i]);
-            byte[] h = head.toByteArray();
-            int len = h.length;
-            if (len >= 4 && h[len - 1] == '\n' && h[len - 2] == '\r' && h[len - 3] == '\n' && h[len - 4] == '\r') {
-                parseHead(new String(h, StandardCharsets.ISO_8859_1));
+            // The last four bytes, to spot CRLF CRLF without copying the head for every byte.
+            headTail = headTail << 8 | (buffer[i] & 0xFF);
+            int len = head.size();
+            if (len >= 4 && headTail == 0x0D0A0D0A) {
+                parseHead(head.toString(StandardCharsets.ISO_8859_1));
+                if (status < 0) {
+                    String shown = statusLine.length() > 80 ? statusLine.substring(0, 80) + "…" : statusLine;
+                    fail(c, "bad status line from the server: '" + shown + "'");
+                    return -1;
+                }
                 headDone = true;
                 progressTotal = chunked ? -1 : contentLength;
                 if (contentLength == 0) {
@@ -180,14 +187,13 @@ public final class HttpGetClient implements TcpHandler {
     }
 
     private void parseHead(String text) {
-        String[] lines = text.split("\r\n");
+        // -1 keeps the empty lines: a head of nothing but "\r\n\r\n" still has a (bad) first line.
+        String[] lines = text.split("\r\n", -1);
         statusLine = lines[0];
-        String[] parts = statusLine.split(" ", 3);
-        try {
-            status = Integer.parseInt(parts[1]);
-        } catch (RuntimeException e) {
-            status = -1;
-        }
+        // RFC 9112 §4: status-line = HTTP-version SP status-code SP [ reason-phrase ]
+        status = statusLine.matches("(?s)HTTP/[0-9]\\.[0-9] [0-9]{3}( .*)?")
+                ? Integer.parseInt(statusLine.substring(9, 12))
+                : -1;
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon <= 0) {

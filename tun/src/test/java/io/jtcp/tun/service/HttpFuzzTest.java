@@ -52,7 +52,7 @@ class HttpFuzzTest {
         " ",
         "\\x09"
     })
-    @FuzzTest(maxDuration = "4s")
+    @FuzzTest(maxDuration = "3s")
     void request(byte[] input) {
         long before = THREADS.getCurrentThreadAllocatedBytes();
         HttpRequest r = HttpRequest.parse(input, input.length, MAX_BODY);
@@ -122,7 +122,7 @@ class HttpFuzzTest {
         " ",
         "\\x09"
     })
-    @FuzzTest(maxDuration = "5s")
+    @FuzzTest(maxDuration = "4s")
     void service(FuzzedDataProvider data) {
         HttpService http = new HttpService(() -> "<html>status</html>");
         FakeConnection c = new FakeConnection(data.consumeInt(1, 64 * 1024));
@@ -174,7 +174,7 @@ class HttpFuzzTest {
         ";ext",
         ": "
     })
-    @FuzzTest(maxDuration = "4s")
+    @FuzzTest(maxDuration = "3s")
     void client(FuzzedDataProvider data) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         HttpGetClient client = new HttpGetClient(HttpGetClient.Url.parse("http://10.7.0.1/"), body);

@@ -33,7 +33,7 @@ class PcapFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "3s")
+    @FuzzTest(maxDuration = "2s")
     void writer(FuzzedDataProvider data) throws IOException {
         long now = data.consumeLong(0, Long.MAX_VALUE / 4);
         List<byte[]> packets = new ArrayList<>();
