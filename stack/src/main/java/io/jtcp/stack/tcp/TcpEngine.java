@@ -12,7 +12,6 @@ import io.jtcp.stack.wire.TcpOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -36,8 +35,7 @@ public final class TcpEngine {
     private final Int2ObjectHashMap<TcpListener> listeners = new Int2ObjectHashMap<>();
     private final TimerQueue timers = new TimerQueue();
     final BufferPool pool;
-    private final Int2IntHashMap perListener = new Int2IntHashMap(0); // local port → connections
-    private final java.util.ArrayDeque<Tcb> memoryWaiters = new java.util.ArrayDeque<>();
+    final MemoryGovernor memory;
     private Throwable lastConnectionError;
     private Tcb dirtyHead;
     private Tcb dirtyTail;
@@ -71,6 +69,7 @@ public final class TcpEngine {
         this.isnGenerator = new IsnGenerator(config.isnSecret());
         this.localAddr = config.localAddr();
         this.pool = new BufferPool(config.effectiveMemoryBudgetBytes(), counters);
+        this.memory = new MemoryGovernor(config, pool);
     }
 
     static long key(int remoteAddr, int remotePort, int localPort) {
@@ -177,16 +176,16 @@ public final class TcpEngine {
             return;
         }
         final int localPort = seg.dstPort();
-        if (!admitPassive(localPort, seg)) {
+        final DropReason refusal = memory.admitPassive(localPort);
+        if (refusal != DropReason.NONE) {
+            drop(refusal, seg);
             return;
         }
         final long key = key(remote, seg.srcPort(), localPort);
         final Tcb tcb = new Tcb(this, key, localAddr, localPort, remote, seg.srcPort(), true);
         tcb.listener = listener;
         connections.put(key, tcb);
-        pool.connectionOpened();
-        tcb.listenerCounted = true;
-        perListener.put(localPort, perListener.get(localPort) + 1);
+        memory.onPassiveOpen(tcb);
         int isn = isnGenerator.isn(nowNs, localAddr, localPort, remote, seg.srcPort());
         if (minIsn != 0 && io.jtcp.stack.wire.Seq.lt(isn, minIsn)) {
             isn = minIsn;
@@ -222,72 +221,12 @@ public final class TcpEngine {
             accept(tcb);
         }
         tcb.deliverEvents();
-        releaseIdleStorage(tcb);
+        memory.releaseIdleStorage(tcb);
     }
 
     // =====================================================================================
     // Memory budget and fault isolation
     // =====================================================================================
-
-    /** A SYN for a listener: refused (dropped, counted) under memory pressure or at the listener's limit. */
-    private boolean admitPassive(int localPort, TcpHeader seg) {
-        if (!pool.admitConnection()) {
-            // Like a full SYN queue: the peer retries, by when memory may have freed up.
-            drop(DropReason.TCP_MEMORY_PRESSURE, seg);
-            return false;
-        }
-        final int limit = config.maxConnectionsPerListener();
-        if (limit > 0 && perListener.get(localPort) >= limit) {
-            drop(DropReason.TCP_LISTENER_FULL, seg);
-            return false;
-        }
-        return true;
-    }
-
-    /** {@code t}'s write found no storage: it hears "writable" once some is free ({@link #flush}). */
-    void awaitMemory(Tcb t) {
-        if (!t.awaitingMemory) {
-            t.awaitingMemory = true;
-            memoryWaiters.addLast(t);
-        }
-    }
-
-    /** Writers that found no storage are told, oldest first, as far as storage is free now. */
-    private void wakeMemoryWaiters() {
-        long room = pool.roomBytes();
-        while (room >= config.initialSendBufferBytes() && !memoryWaiters.isEmpty()) {
-            final Tcb t = memoryWaiters.pollFirst();
-            if (t.state != TcpState.CLOSED) {
-                room -= t.sendRing != null ? t.sendRing.capacity() : 0;
-                t.memoryAvailable(); // marks it dirty: its handler hears onWritable in this flush
-            } else {
-                t.awaitingMemory = false;
-            }
-        }
-    }
-
-    ByteRing newSendRing() {
-        return new ByteRing(pool, config.initialSendBufferBytes());
-    }
-
-    ByteRing newRecvRing() {
-        return new ByteRing(pool, config.initialReceiveBufferBytes());
-    }
-
-    /**
-     * Rings with nothing stored give their storage back to the pool, so an idle connection holds
-     * none; under pressure a drained send buffer also shrinks back to its starting size.
-     */
-    private void releaseIdleStorage(Tcb t) {
-        final ByteRing send = t.sendRing;
-        if (send != null && send.attached() && send.size() == 0) {
-            if (pool.underPressure() && send.capacity() > config.initialSendBufferBytes()) {
-                send.resize(config.initialSendBufferBytes());
-            }
-            send.detach();
-        }
-        t.rx.releaseIfDrained();
-    }
 
     /**
      * One connection's work threw (its handler, the tracer, or the output path): abort it (RST),
@@ -497,9 +436,7 @@ public final class TcpEngine {
 
     public void flush(long now) {
         nowNs = now;
-        if (!memoryWaiters.isEmpty()) {
-            wakeMemoryWaiters();
-        }
+        memory.wakeMemoryWaiters();
         Tcb t = dirtyHead;
         dirtyHead = null;
         dirtyTail = null;
@@ -517,7 +454,7 @@ public final class TcpEngine {
                 if (t.hasEvents()) {
                     t.deliverEvents();
                 }
-                releaseIdleStorage(t);
+                memory.releaseIdleStorage(t);
             } catch (Throwable e) {
                 failConnection(t, e);
             }
@@ -569,15 +506,7 @@ public final class TcpEngine {
     }
 
     void onStateChange(Tcb t, TcpState from, TcpState to) {
-        if (t.listenerCounted && (to == TcpState.CLOSED || to == TcpState.TIME_WAIT)) {
-            t.listenerCounted = false;
-            final int n = perListener.get(t.localPort) - 1;
-            if (n > 0) {
-                perListener.put(t.localPort, n);
-            } else {
-                perListener.remove(t.localPort);
-            }
-        }
+        memory.onStateChange(t, to);
         if (t.passiveOpen) {
             if (to == TcpState.SYN_RECEIVED) {
                 halfOpen++;
