@@ -29,6 +29,9 @@ ip -n "$ns" link set lo up
 # Four source addresses × ports 1024-65535: room for 250,000 connections to one port.
 ip netns exec "$ns" sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
 ip netns exec "$ns" sysctl -qw net.ipv4.tcp_max_syn_backlog=4096 || true
+# CUBIC for the clients: with BBR (this host's default) thousands of flows through one queue that
+# overflows left some estimating ~1 kbit/s and pacing at that for minutes.
+ip netns exec "$ns" sysctl -qw net.ipv4.tcp_congestion_control=cubic || true
 JTCP_JAVA_OPTS="-Xmx$heap -Dagrona.disable.bounds.checks=true" \
   ./jtcp serve --netns "$ns" --echo 7 --http 80 --max-connections $((count + 1000)) >"$log" 2>&1 &
 serve=$!
