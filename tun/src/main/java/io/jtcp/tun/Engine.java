@@ -32,6 +32,14 @@ public interface Engine {
         return null;
     }
 
+    /**
+     * A line describing the memory budget while it is under pressure (new connections refused),
+     * else null.
+     */
+    default String memoryPressure() {
+        return null;
+    }
+
     /** Connections a graceful shutdown still waits for. */
     default int openConnections() {
         return 0;
@@ -78,6 +86,16 @@ public interface Engine {
             @Override
             public Throwable takeConnectionError() {
                 return stack.takeConnectionError();
+            }
+
+            @Override
+            public String memoryPressure() {
+                if (!stack.memoryPressure()) {
+                    return null;
+                }
+                return "memory budget under pressure (" + (stack.memoryUsedBytes() >> 20) + " of "
+                        + (stack.memoryBudgetBytes() >> 20) + " MiB in use, " + stack.connectionCount()
+                        + " connections): refusing new connections, buffers not growing";
             }
 
             @Override

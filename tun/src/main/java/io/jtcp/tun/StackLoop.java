@@ -64,6 +64,8 @@ public final class StackLoop implements AutoCloseable {
     private int consecutiveFailures;
     private long lastReportNs;
     private long unreported;
+    private boolean pressureReported;
+    private long pressureCheckNs;
 
     /**
      * @param engineFactory builds the engine around the sink that writes to this device (the
@@ -181,6 +183,10 @@ public final class StackLoop implements AutoCloseable {
                     engine.flush(nowNs);
                     sink.pollFaults(nowNs);
                     consecutiveFailures = 0;
+                    if (nowNs - pressureCheckNs >= REPORT_INTERVAL_NS) {
+                        pressureCheckNs = nowNs;
+                        reportPressure();
+                    }
                     final Throwable connectionError = engine.takeConnectionError();
                     if (connectionError != null) {
                         report(nowNs, "a connection was aborted after its work failed", connectionError);
@@ -232,6 +238,15 @@ public final class StackLoop implements AutoCloseable {
             }
         } catch (Throwable ignored) {
             // Nothing to do: reporting is best effort, the loop must go on.
+        }
+    }
+
+    /** One line when the memory budget comes under pressure, one when it is over (checked once a second). */
+    private void reportPressure() {
+        final String pressure = engine.memoryPressure();
+        if ((pressure != null) != pressureReported) {
+            pressureReported = pressure != null;
+            System.err.println("jtcp: " + (pressure != null ? pressure : "memory pressure is over: accepting again"));
         }
     }
 

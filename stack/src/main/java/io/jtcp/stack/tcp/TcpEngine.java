@@ -275,9 +275,9 @@ public final class TcpEngine {
         return pool.budgetBytes();
     }
 
-    /** True while the budget is under pressure (new connections refused, buffers not growing). */
+    /** True while the budget refuses new connections (at or near pressure, where buffers stop growing). */
     public boolean memoryPressure() {
-        return pool.underPressure();
+        return !pool.admitConnection();
     }
 
     private void accept(Tcb tcb) {
