@@ -40,6 +40,9 @@ public interface Engine {
         return null;
     }
 
+    /** The heap ran out outside any one connection's work: give spare memory back. */
+    default void onOutOfMemory() {}
+
     /** Connections a graceful shutdown still waits for. */
     default int openConnections() {
         return 0;
@@ -86,6 +89,11 @@ public interface Engine {
             @Override
             public Throwable takeConnectionError() {
                 return stack.takeConnectionError();
+            }
+
+            @Override
+            public void onOutOfMemory() {
+                stack.onOutOfMemory();
             }
 
             @Override

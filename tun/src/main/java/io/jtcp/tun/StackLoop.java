@@ -197,6 +197,13 @@ public final class StackLoop implements AutoCloseable {
                     // loop). The cycle is abandoned and the next one starts afresh; only a loop
                     // that can no longer complete any cycle stops.
                     errors++;
+                    if (e instanceof OutOfMemoryError) {
+                        try {
+                            engine.onOutOfMemory();
+                        } catch (Throwable ignored) {
+                            // Best effort: the next cycle tries again if memory is still short.
+                        }
+                    }
                     if (++consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
                         fatal(e);
                     } else {

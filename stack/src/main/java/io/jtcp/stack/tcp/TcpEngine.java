@@ -265,6 +265,12 @@ public final class TcpEngine {
         return e;
     }
 
+    /** The heap ran out outside any connection's work: as {@link #failConnection} does for an OOM. */
+    public void onOutOfMemory() {
+        counters.tcpOutOfMemoryErrors++;
+        pool.onOutOfMemory();
+    }
+
     /** Bytes counted against the memory budget now (ring storage plus the per-connection estimate). */
     public long memoryUsedBytes() {
         return pool.usedBytes();
