@@ -44,6 +44,8 @@ def open_many(args, sel_timeout_end):
         while started < args.count and pending < args.concurrency:
             s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             s.setblocking(False)
+            if args.cc:
+                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, args.cc.encode())
             src = sources[started % len(sources)]
             if src:
                 # Port chosen at connect() from the whole 4-tuple, not at bind().
@@ -219,6 +221,7 @@ def main():
     p.add_argument("--hold", type=float, default=0)
     p.add_argument("--bytes", type=int, default=1 << 20)
     p.add_argument("--timeout", type=float, default=120)
+    p.add_argument("--cc", default="", help="congestion control for the client sockets, e.g. reno")
     args = p.parse_args()
     raise_nofile(args.count)
     sys.exit(idle(args) if args.mode == "idle" else bulk(args))

@@ -48,8 +48,10 @@ for i in $(seq 1 "$procs"); do
     ip netns exec "$ns" python3 src/bench/conn_client.py idle --count "$n" --sources "10.7.$i.1" \
       --concurrency 128 --probe 20 --status-port "$status_port" --timeout 900 --hold 60 >"/tmp/$ns.client.$i" 2>&1 &
   else
+    # Reno for the bulk clients (a namespace may not pick CUBIC here): with BBR, the host default,
+    # thousands of flows through one overflowing queue left some pacing at ~1 kbit/s for minutes.
     ip netns exec "$ns" python3 src/bench/conn_client.py bulk --count "$n" --sources "10.7.$i.1" \
-      --concurrency 128 --bytes "$bytes" --timeout 1800 >"/tmp/$ns.client.$i" 2>&1 &
+      --concurrency 128 --bytes "$bytes" --timeout 1800 --cc reno >"/tmp/$ns.client.$i" 2>&1 &
   fi
   clients+=($!)
 done

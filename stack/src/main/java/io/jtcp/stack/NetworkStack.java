@@ -298,6 +298,14 @@ public final class NetworkStack {
         return tcp.memoryBudgetBytes();
     }
 
+    /**
+     * The heap ran out in the driver's own work (outside any connection): empty the buffer pool and
+     * lower the budget's ceiling to what is held now, as an OutOfMemoryError inside a connection does.
+     */
+    public void onOutOfMemory() {
+        tcp.onOutOfMemory();
+    }
+
     /** True while memory is under pressure: new connections are refused and buffers do not grow. */
     public boolean memoryPressure() {
         return tcp.memoryPressure();

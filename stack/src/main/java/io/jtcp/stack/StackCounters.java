@@ -91,7 +91,7 @@ public final class StackCounters {
     public long memConnectsRefused;
     /** Connections aborted because their own work threw (handler, tracer or output path). */
     public long tcpConnectionErrors;
-    /** Of {@link #tcpConnectionErrors}, the OutOfMemoryErrors (the pool is emptied when one is seen). */
+    /** OutOfMemoryErrors seen, in one connection's work or the driver's (each empties the buffer pool). */
     public long tcpOutOfMemoryErrors;
 
     /** Counts one drop; {@link DropReason#NONE} is not a drop and is ignored. */

@@ -33,6 +33,17 @@ public interface Engine {
         return null;
     }
 
+    /**
+     * A line describing the memory budget while it is under pressure (new connections refused),
+     * else null.
+     */
+    default String memoryPressure() {
+        return null;
+    }
+
+    /** The heap ran out outside any one connection's work: give spare memory back. */
+    default void onOutOfMemory() {}
+
     /** Connections a graceful shutdown still waits for. */
     default int openConnections() {
         return 0;
@@ -101,6 +112,21 @@ public interface Engine {
             @Override
             public Throwable takeConnectionError() {
                 return stack.takeConnectionError();
+            }
+
+            @Override
+            public void onOutOfMemory() {
+                stack.onOutOfMemory();
+            }
+
+            @Override
+            public String memoryPressure() {
+                if (!stack.memoryPressure()) {
+                    return null;
+                }
+                return "memory budget under pressure (" + (stack.memoryUsedBytes() >> 20) + " of "
+                        + (stack.memoryBudgetBytes() >> 20) + " MiB in use, " + stack.connectionCount()
+                        + " connections): refusing new connections, buffers not growing";
             }
 
             @Override

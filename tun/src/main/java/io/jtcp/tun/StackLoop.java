@@ -64,6 +64,8 @@ public final class StackLoop implements AutoCloseable {
     private int consecutiveFailures;
     private long lastReportNs;
     private long unreported;
+    private boolean pressureReported;
+    private long pressureCheckNs;
 
     /**
      * @param engineFactory builds the engine around the sink that writes to this device (the
@@ -181,6 +183,10 @@ public final class StackLoop implements AutoCloseable {
                     engine.flush(nowNs);
                     sink.pollFaults(nowNs);
                     consecutiveFailures = 0;
+                    if (nowNs - pressureCheckNs >= REPORT_INTERVAL_NS) {
+                        pressureCheckNs = nowNs;
+                        reportPressure();
+                    }
                     final Throwable connectionError = engine.takeConnectionError();
                     if (connectionError != null) {
                         report(nowNs, "a connection was aborted after its work failed", connectionError);
@@ -191,6 +197,13 @@ public final class StackLoop implements AutoCloseable {
                     // loop). The cycle is abandoned and the next one starts afresh; only a loop
                     // that can no longer complete any cycle stops.
                     errors++;
+                    if (e instanceof OutOfMemoryError) {
+                        try {
+                            engine.onOutOfMemory();
+                        } catch (Throwable ignored) {
+                            // Best effort: the next cycle tries again if memory is still short.
+                        }
+                    }
                     if (++consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
                         fatal(e);
                     } else {
@@ -234,6 +247,15 @@ public final class StackLoop implements AutoCloseable {
             }
         } catch (Throwable ignored) {
             // Nothing to do: reporting is best effort, the loop must go on.
+        }
+    }
+
+    /** One line when the memory budget comes under pressure, one when it is over (checked once a second). */
+    private void reportPressure() {
+        final String pressure = engine.memoryPressure();
+        if ((pressure != null) != pressureReported) {
+            pressureReported = pressure != null;
+            System.err.println("jtcp: " + (pressure != null ? pressure : "memory pressure is over: accepting again"));
         }
     }
 

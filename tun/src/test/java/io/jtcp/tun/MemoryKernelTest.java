@@ -118,4 +118,80 @@ class MemoryKernelTest {
             }
         }
     }
+
+    /**
+     * A budget too small for the load: past 3/4 of it jtcp drops new SYNs (counted), says so in
+     * one line, and keeps serving the connections it holds; nothing crashes.
+     */
+    @Test
+    void shouldRefuseConnectionsBeyondTheMemoryBudgetAndKeepServingTheOthers() throws Exception {
+        Path client = Path.of("..", "src", "bench", "conn_client.py").toAbsolutePath();
+        try (TestNetns ns = new TestNetns("membudget")) {
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx96m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "io.jtcp.tun.cli.Main",
+                    "serve",
+                    "--netns",
+                    ns.name(),
+                    "--echo",
+                    "7",
+                    "--memory-budget",
+                    "2"));
+            Process serve = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            List<String> lines = new ArrayList<>();
+            try {
+                BufferedReader out =
+                        new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+                String line;
+                while ((line = out.readLine()) != null && !line.startsWith("jtcp: ready")) {
+                    lines.add(line);
+                }
+                assertTrue(line != null, "no ready line: " + lines);
+                Thread reader = new Thread(() -> out.lines().forEach(l -> {
+                    synchronized (lines) {
+                        lines.add(l);
+                    }
+                }));
+                reader.setDaemon(true);
+                reader.start();
+                // 2 MiB: refusals from 1.5 MiB on, at about 760 connections of 2 KiB each.
+                Result r = ns.exec(
+                        60,
+                        "python3",
+                        client.toString(),
+                        "idle",
+                        "--count",
+                        "1000",
+                        "--concurrency",
+                        "100",
+                        "--probe",
+                        "20",
+                        "--timeout",
+                        "6");
+                String json = r.output()
+                        .lines()
+                        .filter(l -> l.startsWith("{"))
+                        .findFirst()
+                        .orElse("");
+                assertTrue(serve.isAlive(), "jtcp serve is still running: " + r.output());
+                int established = field(json, "established");
+                assertTrue(established > 600 && established < 1000, "refused beyond the budget: " + json);
+                assertEquals(20, field(json, "echo_ok"), "the admitted connections still echo: " + json);
+                assertEquals(established, field(json, "alive"), "none was reset: " + json);
+                TunTestSupport.run(5, "kill", "-TERM", String.valueOf(serve.pid()));
+                assertTrue(serve.waitFor(20, TimeUnit.SECONDS), "serve stops on SIGTERM");
+                reader.join(5000);
+            } finally {
+                serve.destroyForcibly();
+            }
+            synchronized (lines) {
+                String log = String.join("\n", lines);
+                assertTrue(log.contains("jtcp: memory budget under pressure ("), log);
+                assertTrue(log.contains("drop.tcp_memory_pressure="), log);
+            }
+        }
+    }
 }

@@ -131,17 +131,17 @@ final class Tcb implements TcpConnection {
         this.rtt = new RttEstimator(engine.config.initialRtoNs(), engine.config.minRtoNs(), engine.config.maxRtoNs());
         // A passive open takes its buffers only when the handshake completes (takeBuffers), so a
         // SYN flood costs small half-open TCBs, not megabytes of rings each.
-        this.sendRing = passive ? null : engine.newSendRing();
-        this.rx = new TcpReceiver(engine.config, engine.pool, passive ? null : engine.newRecvRing());
+        this.sendRing = passive ? null : engine.memory.newSendRing();
+        this.rx = new TcpReceiver(engine.config, engine.pool, passive ? null : engine.memory.newRecvRing());
     }
 
     /** The handshake completed on a passive open: now the connection needs its rings. */
     private void takeBuffers() {
         if (sendRing == null) {
-            sendRing = engine.newSendRing();
+            sendRing = engine.memory.newSendRing();
         }
         if (rx.recvRing == null) {
-            rx.recvRing = engine.newRecvRing();
+            rx.recvRing = engine.memory.newRecvRing();
         }
     }
 
@@ -1464,7 +1464,7 @@ final class Tcb implements TcpConnection {
             if (accepted == 0 && sendRing.free() > 0) {
                 // Room in the buffer but no storage for it (the budget is spent): with nothing in
                 // flight no ACK would ever say "writable" again, so the engine will.
-                engine.awaitMemory(this);
+                engine.memory.awaitMemory(this);
             }
         }
         if (accepted > 0 && state.isSynchronized()) {

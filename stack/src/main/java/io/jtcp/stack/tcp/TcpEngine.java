@@ -13,7 +13,6 @@ import io.jtcp.stack.wire.TcpOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -40,8 +39,7 @@ public final class TcpEngine {
     final TimeWaits timeWaits;
     private final PathMtuCache pathMtus = new PathMtuCache(); // RFC 1191 §6.3, per destination
     final BufferPool pool;
-    private final Int2IntHashMap perListener = new Int2IntHashMap(0); // local port → connections
-    private final java.util.ArrayDeque<Tcb> memoryWaiters = new java.util.ArrayDeque<>();
+    final MemoryGovernor memory;
     private Throwable lastConnectionError;
     private Tcb dirtyHead;
     private Tcb dirtyTail;
@@ -79,6 +77,7 @@ public final class TcpEngine {
         this.timeWaits = new TimeWaits(this, config.maxTimeWait());
         this.ackLimiter = new AckRateLimiter(config, counters);
         this.pool = new BufferPool(config.effectiveMemoryBudgetBytes(), counters);
+        this.memory = new MemoryGovernor(config, pool);
     }
 
     static long key(int remoteAddr, int remotePort, int localPort) {
@@ -263,9 +262,7 @@ public final class TcpEngine {
         final Tcb tcb = new Tcb(this, key, localAddr, localPort, remote, remotePort, true);
         tcb.listener = listener;
         connections.put(key, tcb);
-        pool.connectionOpened();
-        tcb.listenerCounted = true;
-        perListener.put(localPort, perListener.get(localPort) + 1);
+        memory.onPassiveOpen(tcb);
         return tcb;
     }
 
@@ -307,71 +304,22 @@ public final class TcpEngine {
             accept(tcb);
         }
         tcb.deliverEvents();
-        releaseIdleStorage(tcb);
+        memory.releaseIdleStorage(tcb);
     }
 
     // =====================================================================================
     // Memory budget and fault isolation
     // =====================================================================================
 
-    /** A SYN for a listener: refused (dropped, counted) under memory pressure or at the listener's limit. */
+    /** A SYN (or a cookie's ACK) for a listener: refused, dropped and counted, under memory pressure or at the listener's limit. */
     boolean admitPassive(int localPort, TcpHeader seg) {
-        if (!pool.admitConnection()) {
+        final DropReason refusal = memory.admitPassive(localPort);
+        if (refusal != DropReason.NONE) {
             // Like a full SYN queue: the peer retries, by when memory may have freed up.
-            drop(DropReason.TCP_MEMORY_PRESSURE, seg);
-            return false;
-        }
-        final int limit = config.maxConnectionsPerListener();
-        if (limit > 0 && perListener.get(localPort) >= limit) {
-            drop(DropReason.TCP_LISTENER_FULL, seg);
+            drop(refusal, seg);
             return false;
         }
         return true;
-    }
-
-    /** {@code t}'s write found no storage: it hears "writable" once some is free ({@link #flush}). */
-    void awaitMemory(Tcb t) {
-        if (!t.awaitingMemory) {
-            t.awaitingMemory = true;
-            memoryWaiters.addLast(t);
-        }
-    }
-
-    /** Writers that found no storage are told, oldest first, as far as storage is free now. */
-    private void wakeMemoryWaiters() {
-        long room = pool.roomBytes();
-        while (room >= config.initialSendBufferBytes() && !memoryWaiters.isEmpty()) {
-            final Tcb t = memoryWaiters.pollFirst();
-            if (t.state != TcpState.CLOSED) {
-                room -= t.sendRing != null ? t.sendRing.capacity() : 0;
-                t.memoryAvailable(); // marks it dirty: its handler hears onWritable in this flush
-            } else {
-                t.awaitingMemory = false;
-            }
-        }
-    }
-
-    ByteRing newSendRing() {
-        return new ByteRing(pool, config.initialSendBufferBytes());
-    }
-
-    ByteRing newRecvRing() {
-        return new ByteRing(pool, config.initialReceiveBufferBytes());
-    }
-
-    /**
-     * Rings with nothing stored give their storage back to the pool, so an idle connection holds
-     * none; under pressure a drained send buffer also shrinks back to its starting size.
-     */
-    private void releaseIdleStorage(Tcb t) {
-        final ByteRing send = t.sendRing;
-        if (send != null && send.attached() && send.size() == 0) {
-            if (pool.underPressure() && send.capacity() > config.initialSendBufferBytes()) {
-                send.resize(config.initialSendBufferBytes());
-            }
-            send.detach();
-        }
-        t.rx.releaseIfDrained();
     }
 
     /**
@@ -411,6 +359,12 @@ public final class TcpEngine {
         return e;
     }
 
+    /** The heap ran out outside any connection's work: as {@link #failConnection} does for an OOM. */
+    public void onOutOfMemory() {
+        counters.tcpOutOfMemoryErrors++;
+        pool.onOutOfMemory();
+    }
+
     /** Bytes counted against the memory budget now (ring storage plus the per-connection estimate). */
     public long memoryUsedBytes() {
         return pool.usedBytes();
@@ -421,9 +375,9 @@ public final class TcpEngine {
         return pool.budgetBytes();
     }
 
-    /** True while the budget is under pressure (new connections refused, buffers not growing). */
+    /** True while the budget refuses new connections (at or near pressure, where buffers stop growing). */
     public boolean memoryPressure() {
-        return pool.underPressure();
+        return !pool.admitConnection();
     }
 
     private void accept(Tcb tcb) {
@@ -680,9 +634,7 @@ public final class TcpEngine {
 
     public void flush(long now) {
         nowNs = now;
-        if (!memoryWaiters.isEmpty()) {
-            wakeMemoryWaiters();
-        }
+        memory.wakeMemoryWaiters();
         Tcb t = dirtyHead;
         dirtyHead = null;
         dirtyTail = null;
@@ -700,7 +652,7 @@ public final class TcpEngine {
                 if (t.hasEvents()) {
                     t.deliverEvents();
                 }
-                releaseIdleStorage(t);
+                memory.releaseIdleStorage(t);
             } catch (Throwable e) {
                 failConnection(t, e);
             }
@@ -776,14 +728,8 @@ public final class TcpEngine {
             stateCounts[to.ordinal()]++;
         }
         final Tcb t = c instanceof Tcb ? (Tcb) c : null; // else a TIME_WAIT record ending
-        if (t != null && t.listenerCounted && (to == TcpState.CLOSED || to == TcpState.TIME_WAIT)) {
-            t.listenerCounted = false;
-            final int n = perListener.get(t.localPort) - 1;
-            if (n > 0) {
-                perListener.put(t.localPort, n);
-            } else {
-                perListener.remove(t.localPort);
-            }
+        if (t != null) {
+            memory.onStateChange(t, to);
         }
         if (t != null && t.passiveOpen) {
             final ListenPort lp = t.listener instanceof ListenPort ? (ListenPort) t.listener : null;

@@ -12,7 +12,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * Checks every packet the engine emits while it is fuzzed: a valid IPv4 header whose total length
  * is the packet's length and at most the MTU, from the engine's address, and a TCP segment (valid
- * checksum, parsable options, no SYN with FIN or RST) or an ICMP message (valid checksum). The
+ * checksum, parsable options, no SYN with FIN or RST) or an ICMP message (valid checksum), or a
+ * sound fragment of a non-TCP datagram (ICMP replies bigger than the path MTU). The
  * first violation is kept (a sink must not throw into the engine) and reported by {@link #check}.
  * Single-threaded: the copy buffer is shared by all instances.
  */
@@ -65,7 +66,8 @@ final class OutputChecker implements PacketSink {
     private String problem(int length) {
         ip.wrap(copy, 0, length);
         DropReason ipReason = ip.validate();
-        if (ipReason != DropReason.NONE) {
+        final boolean fragment = ipReason == DropReason.IP_FRAGMENT;
+        if (ipReason != DropReason.NONE && !fragment) {
             return "IPv4 " + ipReason;
         }
         if (ip.totalLength() != length) {
@@ -76,6 +78,11 @@ final class OutputChecker implements PacketSink {
         }
         if (ip.ttl() == 0) {
             return "TTL 0";
+        }
+        if (fragment) {
+            // A sound fragment of a datagram too big for the path (ICMP replies go without DF);
+            // its transport header, if in this piece, is checked only as part of the whole.
+            return ip.protocol() == Ipv4Header.PROTOCOL_TCP ? "a TCP segment sent in fragments (TCP sets DF)" : null;
         }
         switch (ip.protocol()) {
             case Ipv4Header.PROTOCOL_TCP -> {

@@ -1,0 +1,66 @@
+package io.jtcp.stack.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jtcp.stack.StackCounters;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+/** Ring storage taken lazily, given back when empty, and grown with its bytes (committed and parked) in place. */
+class ByteRingTest {
+    private static byte[] bytes(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 31 + seed);
+        }
+        return b;
+    }
+
+    @Test
+    void shouldKeepCommittedAndParkedBytesWhenGrowingAcrossTheWrap() {
+        StackCounters counters = new StackCounters();
+        BufferPool pool = new BufferPool(64L << 20, counters);
+        ByteRing ring = new ByteRing(pool, 1024);
+        assertFalse(ring.attached(), "no storage before the first byte");
+        // Move the indices so the data wraps: write 700, consume 600.
+        assertEquals(700, ring.append(bytes(700, 1), 0, 700));
+        ring.consume(600);
+        byte[] committed = bytes(800, 2);
+        assertEquals(800, ring.append(committed, 0, 800)); // wraps at 1024
+        byte[] parked = bytes(50, 3);
+        long parkAt = ring.writeIndex() + 20; // out of order, ahead of the write index
+        ring.copyIn(parkAt, new UnsafeBuffer(parked), 0, 50);
+        assertTrue(ring.resize(4096));
+        assertEquals(4096, ring.capacity());
+        byte[] out = new byte[800];
+        ring.copyOut(ring.readIndex() + 100, out, 0, 800);
+        assertArrayEquals(committed, out, "committed bytes survive the move");
+        byte[] outParked = new byte[50];
+        ring.copyOut(parkAt, outParked, 0, 50);
+        assertArrayEquals(parked, outParked, "parked bytes survive the move");
+        ring.consume(ring.size());
+        ring.detach();
+        assertFalse(ring.attached());
+        assertEquals(4096 + 1024, counters.memRingBytes, "both arrays pooled, still counted");
+        assertEquals(4096 + 1024, counters.memRingBytesPooled);
+    }
+
+    @Test
+    void shouldTakeNothingWhenTheBudgetIsSpent() {
+        StackCounters counters = new StackCounters();
+        BufferPool pool = new BufferPool(1L << 20, counters);
+        ByteRing big = new ByteRing(pool, 1 << 19);
+        ByteRing other = new ByteRing(pool, 1 << 19);
+        ByteRing third = new ByteRing(pool, 1 << 10);
+        assertEquals(10, big.append(bytes(10, 0), 0, 10));
+        assertEquals(10, other.append(bytes(10, 0), 0, 10));
+        assertEquals(0, third.append(bytes(10, 0), 0, 10), "the budget is spent");
+        assertEquals(1L, counters.memAllocationFailures);
+        big.consume(10);
+        big.detach(); // pooled: still counted, but taken back first when another size is needed
+        assertEquals(10, third.append(bytes(10, 0), 0, 10), "the pool gave up its spare array");
+    }
+}
