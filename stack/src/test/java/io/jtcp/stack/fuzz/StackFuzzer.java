@@ -37,6 +37,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class StackFuzzer {
     static final int MAX_CONNECTIONS = 8;
     static final int MAX_HALF_OPEN = 4;
+    static final int MAX_TIME_WAIT = 16;
     static final int BUFFER = 16 * 1024;
     static final int MTU = 1500;
     static final int MAX_STEPS = 48;
@@ -535,9 +536,14 @@ final class StackFuzzer {
 
     private void checkInvariants() {
         output.check(where());
-        int count = stack.connectionCount();
+        // TIME_WAIT records live outside the table, with a cap of their own.
+        int timeWaits = stack.timeWaitCount();
+        int count = stack.connectionCount() - timeWaits;
         if (count < 0 || count > MAX_CONNECTIONS) {
             throw new AssertionError(where() + ": connection count " + count);
+        }
+        if (timeWaits < 0 || timeWaits > MAX_TIME_WAIT) {
+            throw new AssertionError(where() + ": TIME_WAIT records " + timeWaits);
         }
         int halfOpen = stack.halfOpenCount();
         if (halfOpen < 0 || halfOpen > MAX_HALF_OPEN) {
@@ -590,6 +596,7 @@ final class StackFuzzer {
 
     private static TcpScript fresh() {
         return new TcpScript(c -> c.maxConnections(MAX_CONNECTIONS)
+                        .maxTimeWait(MAX_TIME_WAIT)
                         .maxHalfOpen(MAX_HALF_OPEN)
                         .mtuBytes(MTU)
                         .receiveBufferBytes(BUFFER)
