@@ -47,7 +47,7 @@ class LoopbackSocketTest {
     void start() {
         loopback = new JtcpLoopback(
                 () -> new StackConfig().sendBufferBytes(64 * 1024).receiveBufferBytes(64 * 1024));
-        threads = TestThreads.perTask();
+        threads = SocketTestThreads.perTask();
     }
 
     @AfterEach

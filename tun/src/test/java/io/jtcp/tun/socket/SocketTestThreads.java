@@ -8,8 +8,8 @@ import java.util.concurrent.Executors;
  * Virtual threads when the JVM has them (21+; the build targets 17), platform threads otherwise, so
  * the same tests exercise both: run them with a newer JDK to get virtual threads.
  */
-final class TestThreads {
-    private TestThreads() {}
+public final class SocketTestThreads {
+    private SocketTestThreads() {}
 
     static final boolean VIRTUAL = virtualFactory() != null;
 
@@ -22,7 +22,7 @@ final class TestThreads {
     }
 
     /** One new thread per task: virtual when available. */
-    static ExecutorService perTask() {
+    public static ExecutorService perTask() {
         Method m = virtualFactory();
         if (m != null) {
             try {
