@@ -87,7 +87,8 @@ public final class JtcpAcceptor implements Closeable {
                 if (closed) {
                     throw new SocketException("Socket is closed");
                 }
-                final long waitNs = timeoutMs == 0 ? Op.SLICE_NS : Math.min(Op.SLICE_NS, deadline - System.nanoTime());
+                final long waitNs =
+                        timeoutMs == 0 ? loop.watchdogNs() : Math.min(loop.watchdogNs(), deadline - System.nanoTime());
                 if (waitNs <= 0) {
                     throw new SocketTimeoutException("Accept timed out");
                 }

@@ -35,9 +35,16 @@ public final class JtcpLoopback implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean stopped;
     private volatile long taskFailures;
+    private final long watchdogNs;
 
     /** Both sides with {@code config}'s settings (copied per side: address and secret are set here). */
     public JtcpLoopback(java.util.function.Supplier<StackConfig> config) {
+        this(config, Op.SLICE_NS);
+    }
+
+    /** With the callers' watchdog (see {@link LoopContext#watchdogNs()}). */
+    JtcpLoopback(java.util.function.Supplier<StackConfig> config, long watchdogNs) {
+        this.watchdogNs = watchdogNs;
         this.a = new Side(config.get(), Ipv4Header.parseAddress(A_ADDR));
         this.b = new Side(config.get(), Ipv4Header.parseAddress(B_ADDR));
         a.peer = b;
@@ -149,6 +156,11 @@ public final class JtcpLoopback implements AutoCloseable {
         public int localAddr() {
             return side.addr;
         }
+
+        @Override
+        public long watchdogNs() {
+            return watchdogNs;
+        }
     }
 
     private void run() {
@@ -195,6 +207,16 @@ public final class JtcpLoopback implements AutoCloseable {
                 }
             }
         } finally {
+            // Tasks queued before the stop still run (execute() refuses new ones): their callers
+            // are answered now rather than by the watchdog.
+            Runnable task;
+            while ((task = tasks.poll()) != null) {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    taskFailures++;
+                }
+            }
             final long nowNs = System.nanoTime();
             a.stack.abortAll(nowNs);
             b.stack.abortAll(nowNs);

@@ -35,7 +35,7 @@ final class LoopCalls {
         });
         while (true) {
             try {
-                return result.get(Op.SLICE_NS, TimeUnit.NANOSECONDS);
+                return result.get(loop.watchdogNs(), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 if (loop.stopped() && !result.isDone()) {
                     throw new SocketException("jtcp host stopped");

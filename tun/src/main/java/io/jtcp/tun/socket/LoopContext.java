@@ -29,6 +29,15 @@ interface LoopContext {
     /** The local IPv4 address of the stack, as an int. */
     int localAddr();
 
+    /**
+     * How long a waiting caller sleeps before it checks {@link #stopped()}: the backstop for a task
+     * queued just as the loop stopped. Tests make it long, so that a lost wake-up hangs them instead
+     * of only slowing them down.
+     */
+    default long watchdogNs() {
+        return Op.SLICE_NS;
+    }
+
     static LoopContext of(JtcpHost host) {
         StackLoop loop = host.loop();
         // The engine reference is taken on the loop thread (JtcpHost.stack() checks that).

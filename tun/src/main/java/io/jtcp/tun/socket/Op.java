@@ -168,7 +168,7 @@ final class Op {
             if (s == DONE) {
                 return Outcome.DONE;
             }
-            long parkNs = SLICE_NS;
+            long parkNs = loop.watchdogNs();
             if (s == PENDING) {
                 if (deadline != 0) {
                     final long left = deadline - System.nanoTime();

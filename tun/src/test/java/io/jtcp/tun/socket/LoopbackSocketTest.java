@@ -134,6 +134,46 @@ class LoopbackSocketTest {
         acceptor.close();
     }
 
+    /**
+     * Every step of a 1-byte ping-pong waits for the other side: each is a park that only the loop's
+     * callback ends. With the watchdog off, one lost wake-up hangs the test.
+     */
+    @Test
+    void pingPongOfSingleBytesOnManyConnectionsAtOnce() throws Exception {
+        JtcpAcceptor acceptor = loopback.b().listen(PORT, 100);
+        List<Future<Integer>> pairs = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            JtcpConnection client = loopback.a().connect(B, PORT, 5000);
+            JtcpConnection server = acceptor.accept();
+            threads.submit(() -> {
+                byte[] b = new byte[1];
+                while (server.read(b, 0, 1) == 1) {
+                    b[0]++;
+                    server.write(b, 0, 1);
+                }
+                server.close();
+                return null;
+            });
+            pairs.add(threads.submit(() -> {
+                byte[] b = new byte[1];
+                int answered = 0;
+                for (int k = 0; k < 2000; k++) {
+                    b[0] = (byte) k;
+                    client.write(b, 0, 1);
+                    if (client.read(b, 0, 1) == 1 && b[0] == (byte) (k + 1)) {
+                        answered++;
+                    }
+                }
+                client.close();
+                return answered;
+            }));
+        }
+        for (Future<Integer> f : pairs) {
+            assertEquals(2000, f.get(50, TimeUnit.SECONDS));
+        }
+        acceptor.close();
+    }
+
     @Test
     void aWriterBlocksWhileThePeerDoesNotRead() throws Exception {
         JtcpAcceptor acceptor = loopback.b().listen(PORT);
