@@ -56,7 +56,7 @@ public final class JtcpAsyncConnection {
         }
         final int position = dst.position();
         final Op op = Op.async(new UnsafeBuffer(dst), position, dst.remaining(), executor);
-        return submit(op, () -> core.startRead(op)).thenApply(n -> {
+        return submit(op, () -> core.startRead(op), reading).thenApply(n -> {
             if (n > 0) {
                 dst.position(position + n);
             }
@@ -77,7 +77,7 @@ public final class JtcpAsyncConnection {
         }
         final int position = src.position();
         final Op op = Op.async(new UnsafeBuffer(src), position, src.remaining(), executor);
-        return submit(op, () -> core.startWrite(op)).thenApply(n -> {
+        return submit(op, () -> core.startWrite(op), writing).thenApply(n -> {
             src.position(position + n);
             writing.set(false);
             return n;
@@ -87,24 +87,32 @@ public final class JtcpAsyncConnection {
     /** Half-close (RFC 9293 §3.6): FIN after everything written so far. */
     public CompletableFuture<Void> shutdownOutput() {
         final Op op = Op.async(null, 0, 0, executor);
-        return submit(op, () -> core.shutdownOutput(op)).thenApply(n -> null);
+        return submit(op, () -> core.shutdownOutput(op), null).thenApply(n -> null);
     }
 
-    private CompletableFuture<Integer> submit(Op op, Runnable task) {
+    /** Hands {@code task} to the loop; {@code busy} (the read or write flag) is cleared on failure. */
+    private CompletableFuture<Integer> submit(Op op, Runnable task, AtomicBoolean busy) {
         if (closed) {
+            clear(busy);
             return CompletableFuture.failedFuture(Failure.CLOSED.exception(null));
         }
         try {
             loop.execute(task);
         } catch (SocketException e) {
+            clear(busy);
             return CompletableFuture.failedFuture(e);
         }
         return op.future().whenComplete((n, e) -> {
             if (e != null) {
-                reading.set(false);
-                writing.set(false);
+                clear(busy);
             }
         });
+    }
+
+    private static void clear(AtomicBoolean busy) {
+        if (busy != null) {
+            busy.set(false);
+        }
     }
 
     /** Graceful close (FIN); outstanding operations fail with {@code SocketException("Socket closed")}. */
