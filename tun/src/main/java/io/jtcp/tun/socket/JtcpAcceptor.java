@@ -118,14 +118,17 @@ public final class JtcpAcceptor implements Closeable {
         soTimeoutMs = timeoutMs;
     }
 
+    /** The accept timeout in milliseconds; 0: none. */
     public int getSoTimeout() {
         return soTimeoutMs;
     }
 
+    /** The listening port. */
     public int port() {
         return port;
     }
 
+    /** The accept queue's bound. */
     public int backlog() {
         return backlog;
     }
@@ -135,6 +138,7 @@ public final class JtcpAcceptor implements Closeable {
         return overflows.get();
     }
 
+    /** True after {@link #close}. */
     public boolean isClosed() {
         return closed;
     }

@@ -141,14 +141,17 @@ public final class JtcpAsyncConnection {
         }
     }
 
+    /** The local (ephemeral) port. */
     public int localPort() {
         return core.localPort;
     }
 
+    /** The peer's IPv4 address. */
     public int remoteAddr() {
         return core.remoteAddr;
     }
 
+    /** The peer's port. */
     public int remotePort() {
         return core.remotePort;
     }

@@ -208,14 +208,17 @@ public final class JtcpConnection implements Closeable {
         abortQuietly(loop, core);
     }
 
+    /** True after {@link #close} or {@link #abort}. */
     public boolean isClosed() {
         return closed;
     }
 
+    /** True after {@link #shutdownInput}. */
     public boolean isInputShutdown() {
         return inputShut;
     }
 
+    /** True after {@link #shutdownOutput}. */
     public boolean isOutputShutdown() {
         return outputShut;
     }
@@ -228,22 +231,27 @@ public final class JtcpConnection implements Closeable {
         soTimeoutNs = timeoutMs * 1_000_000L;
     }
 
+    /** The read timeout in milliseconds; 0: none. */
     public int getSoTimeout() {
         return (int) (soTimeoutNs / 1_000_000L);
     }
 
+    /** jtcp's IPv4 address on this connection. */
     public int localAddr() {
         return core.localAddr;
     }
 
+    /** The local port. */
     public int localPort() {
         return core.localPort;
     }
 
+    /** The peer's IPv4 address. */
     public int remoteAddr() {
         return core.remoteAddr;
     }
 
+    /** The peer's port. */
     public int remotePort() {
         return core.remotePort;
     }

@@ -20,7 +20,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * next deadline or a task ({@link LockSupport#unpark} from {@link LoopContext#execute}).
  */
 public final class JtcpLoopback implements AutoCloseable {
+    /** Side A's address. */
     public static final String A_ADDR = "10.7.0.2";
+    /** Side B's address. */
     public static final String B_ADDR = "10.7.0.1";
 
     /** Packets handed over per cycle before tasks and timers get their turn. */

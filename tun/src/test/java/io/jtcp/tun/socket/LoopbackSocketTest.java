@@ -277,6 +277,45 @@ class LoopbackSocketTest {
         acceptor.close();
     }
 
+    /**
+     * Connect timeouts that race the handshake: each attempt either connects or times out, and a
+     * timed-out attempt whose SYN-ACK comes later is aborted, so nothing is left behind.
+     */
+    @Test
+    void connectTimeoutsRacingTheHandshakeLeaveNoConnectionBehind() throws Exception {
+        JtcpAcceptor acceptor = loopback.b().listen(PORT, 1000);
+        threads.submit(() -> {
+            while (true) {
+                acceptor.accept().close();
+            }
+        });
+        int connected = 0;
+        int timedOut = 0;
+        for (int i = 0; i < 300; i++) {
+            try {
+                loopback.a().connect(B, PORT, 1 + (i % 2)).close();
+                connected++;
+            } catch (SocketTimeoutException e) {
+                timedOut++;
+            }
+        }
+        assertEquals(300, connected + timedOut);
+        System.out.println("connect races: " + connected + " connected, " + timedOut + " timed out");
+        CompletableFuture<Integer> left = new CompletableFuture<>();
+        for (int i = 0; i < 200; i++) {
+            CompletableFuture<Integer> count = new CompletableFuture<>();
+            loopback.execute((a, b) -> count.complete(a.openConnectionCount() + b.openConnectionCount()));
+            if (count.get(5, TimeUnit.SECONDS) == 0) {
+                left.complete(0);
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertEquals(
+                0, left.getNow(-1), "connections left open (" + connected + " connected, " + timedOut + " timed out)");
+        acceptor.close();
+    }
+
     @Test
     void acceptTimesOutAndCloseWakesAcceptors() throws Exception {
         JtcpAcceptor acceptor = loopback.b().listen(PORT);
