@@ -9,4 +9,4 @@ mib="${1:-1024}"
 [[ "$mib" =~ ^[0-9]+$ && "$mib" -gt 0 ]] || { echo "usage: $0 [MiB]" >&2; exit 2; }
 JTCP_SOCKET_BENCH_MIB="$mib" JTCP_REQUIRE_TUN=1 nice mvn -B -ntp -q -pl tun -am test \
   -Dsurefire.failIfNoSpecifiedTests=false -Dtest=SocketBulkBenchTest -Dspotless.check.skip=true \
-  | grep -E '^\||^round:'
+  | grep -E '^\||^round:|^handoff'

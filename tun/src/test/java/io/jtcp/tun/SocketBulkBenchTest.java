@@ -73,7 +73,31 @@ class SocketBulkBenchTest {
             for (double[] r : results) {
                 System.out.printf("round: %.2f %.2f %.2f %.2f%n", r[0], r[1], r[2], r[3]);
             }
+            handoff(f, sockets, acceptor);
             acceptor.close();
+        }
+    }
+
+    /**
+     * The handoff through the real StackLoop (task queue, eventfd wake, ppoll): {@code available()}
+     * is one operation to the loop and back, nothing else.
+     */
+    private static void handoff(JtcpFixture f, JtcpSockets sockets, JtcpAcceptor acceptor) throws Exception {
+        Process p = kernelSender(f, PORT, 1);
+        try (JtcpConnection c = acceptor.accept()) {
+            for (int i = 0; i < 20_000; i++) {
+                c.available(); // warm-up
+            }
+            final int n = 100_000;
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                c.available();
+            }
+            System.out.printf(
+                    "handoff to the StackLoop and back (available()): %.1f us/op%n",
+                    (System.nanoTime() - start) / 1000.0 / n);
+        } finally {
+            p.destroyForcibly();
         }
     }
 
