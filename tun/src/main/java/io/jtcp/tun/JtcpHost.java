@@ -97,9 +97,30 @@ public final class JtcpHost implements AutoCloseable {
         return device;
     }
 
-    /** The engine: touch it only on the loop thread. */
+    /**
+     * The engine, for the loop thread: inside {@link #call}/{@link #run}, a handler callback or a
+     * task given to {@link StackLoop#execute}. While the loop runs, any other thread gets an
+     * {@link IllegalStateException} at once instead of a silent data race (the engine is not
+     * thread-safe, and {@code stack/} knows no threads to check it); other threads use
+     * {@code io.jtcp.tun.socket.JtcpSockets}. Before the loop thread starts and after it ended,
+     * any thread may read it (counters after a stop).
+     */
     public NetworkStack stack() {
+        checkOwner("stack()");
         return stack;
+    }
+
+    /**
+     * Thread confinement, checked where the engine is handed out: a handle taken on the loop thread
+     * ({@code TcpConnection}) is not checked again when a callback leaks it to another thread.
+     */
+    private void checkOwner(String what) {
+        if (loop.threadId() != -1 && !loop.inLoopThread()) {
+            throw new IllegalStateException("JtcpHost." + what + " called on thread '"
+                    + Thread.currentThread().getName()
+                    + "', but the engine belongs to the event loop thread: use host.call(...)/host.run(...),"
+                    + " a TcpHandler callback, or io.jtcp.tun.socket.JtcpSockets from other threads");
+        }
     }
 
     /** The services' timeouts and their counters: touch them only on the loop thread. */

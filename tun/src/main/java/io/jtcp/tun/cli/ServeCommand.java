@@ -211,9 +211,9 @@ final class ServeCommand implements Callable<Integer> {
         // SIGINT/SIGTERM: close every connection (FIN), RST what is left after a 2 s grace, remove
         // the device if we created it.
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "jtcp-shutdown"));
-        NetworkStack stack = session.host.stack();
         ServiceTimers timers = session.host.serviceTimers();
         session.host.run(() -> {
+            NetworkStack stack = session.host.stack();
             if (echo != null) {
                 stack.listen(echo, new EchoService(timers, idleNs));
             }
