@@ -57,7 +57,7 @@ class FoldingTest {
                 folds.get(0).text().startsWith("… 4493 segments in "),
                 folds.get(0).text());
         assertTrue(
-                folds.get(0).text().contains("1498 -> no data, 2995 <- 3.0 MB"),
+                folds.get(0).text().contains("1498 → no data, 2995 ← 3.0 MB"),
                 folds.get(0).text());
         assertTrue(l.rows().size() < 20, TextRenderer.render(l));
         String text = TextRenderer.render(l);
@@ -72,6 +72,6 @@ class FoldingTest {
         Ladder many = ladder(bulk(10), 60);
         assertTrue(many.rows().size() <= 60, many.rows().size() + " rows");
         String text = TextRenderer.render(many);
-        assertTrue(text.contains(", retransmission x299 …"), text);
+        assertTrue(text.contains(", retransmission x299 ..."), text);
     }
 }

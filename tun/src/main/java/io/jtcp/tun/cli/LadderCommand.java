@@ -29,12 +29,15 @@ import picocli.CommandLine.Spec;
         name = "ladder",
         mixinStandardHelpOptions = true,
         description = {
-            "Draws a ladder (sequence) diagram of one TCP connection in a capture: jtcp's own --pcap,",
-            "or any tcpdump/Wireshark capture (pcap or pcapng; Ethernet, raw IP, Linux cooked).",
-            "One arrow per segment (flags, seq/ack, length, window, SYN options), each side's state",
-            "where it changes (inferred by the RFC 9293 state machine), marks for retransmissions,",
-            "duplicate ACKs, out-of-order segments and zero windows; bulk data folds into one row.",
-            "With several connections and no --conn/--port it lists them on stderr and draws the first."
+            "Draws a ladder (sequence) diagram of one TCP connection in a capture:",
+            "jtcp's own --pcap, or any tcpdump/Wireshark capture (pcap or pcapng;",
+            "Ethernet, raw IP, Linux cooked, loopback).",
+            "One arrow per segment: flags, seq/ack, length, window, SYN options.",
+            "Each side's state where it changes, inferred by the RFC 9293 state machine.",
+            "Marks retransmissions, dup ACKs, out-of-order segments, zero windows.",
+            "Bulk data folds into one row; pauses of 0.2 s or more get a row.",
+            "With several connections and no --conn/--port: lists them on stderr and",
+            "draws the first (--list only lists)."
         })
 final class LadderCommand implements Callable<Integer> {
     enum Format {

@@ -194,8 +194,8 @@ public final class LadderBuilder {
         long last = views.get(to - 1).segment().timeNs();
         StringBuilder sb = new StringBuilder(
                 String.format(Locale.ROOT, "… %d segments in %.3f s: ", to - from, (last - first) / 1e9));
-        sb.append(count[0]).append(" -> ").append(bytes[0] > 0 ? bytes(bytes[0]) : "no data");
-        sb.append(", ").append(count[1]).append(" <- ").append(bytes[1] > 0 ? bytes(bytes[1]) : "no data");
+        sb.append(count[0]).append(" → ").append(bytes[0] > 0 ? bytes(bytes[0]) : "no data");
+        sb.append(", ").append(count[1]).append(" ← ").append(bytes[1] > 0 ? bytes(bytes[1]) : "no data");
         for (Mark m : Mark.values()) {
             if (marks[m.ordinal()] > 0) {
                 sb.append(", ").append(m.label()).append(" x").append(marks[m.ordinal()]);

@@ -60,7 +60,8 @@ final class SegmentLabel {
         if (s.has(TcpSegment.SYN) && s.options() != null) {
             sb.append(" <").append(s.options().compact()).append('>');
         } else if (s.options() != null && !s.options().sack().isEmpty()) {
-            sb.append(" <sack ").append(s.options().sack().size()).append('>');
+            int n = s.options().sack().size();
+            sb.append(" <sack ").append(n).append(n == 1 ? " block>" : " blocks>");
         }
         if (s.text() != null) {
             sb.append(" \"").append(s.text()).append('"');

@@ -1,6 +1,10 @@
 package io.jtcp.viz.ladder;
 
-/** A ladder for a terminal: fixed-width columns, ASCII arrows, states beside the lifelines. */
+/**
+ * A ladder for a terminal: fixed-width columns, ASCII arrows, states beside the lifelines. The
+ * output is pure ASCII (the folds' arrows and ellipses are spelled out), so it reads the same in a
+ * terminal whatever its locale.
+ */
 public final class TextRenderer {
     private static final int TIME = 10;
     private static final int STATE = 12;
@@ -8,13 +12,21 @@ public final class TextRenderer {
     private TextRenderer() {}
 
     public static String render(Ladder l) {
+        return draw(l);
+    }
+
+    private static String ascii(String s) {
+        return s.replace("…", "...").replace("→", "->").replace("←", "<-");
+    }
+
+    private static String draw(Ladder l) {
         int w = 40;
         for (Ladder.Row r : l.rows()) {
             int len;
             if (r instanceof Ladder.Arrow a) {
                 len = inner(a).length() + 6;
             } else if (r instanceof Ladder.Fold f) {
-                len = f.text().length() + 4;
+                len = ascii(f.text()).length() + 4;
             } else {
                 len = ((Ladder.Gap) r).text().length() + 6;
             }
@@ -34,7 +46,7 @@ public final class TextRenderer {
                 String rightState = a.leftToRight() ? a.receiverState() : a.senderState();
                 line(sb, pad(a.time(), TIME), right(nz(leftState)), arrow(a, w), nz(rightState), true);
             } else if (r instanceof Ladder.Fold f) {
-                line(sb, pad(f.time(), TIME), right(""), center(f.text(), w, ' '), "", true);
+                line(sb, pad(f.time(), TIME), right(""), center(ascii(f.text()), w, ' '), "", true);
             } else {
                 String text = "(" + ((Ladder.Gap) r).text() + ")";
                 sb.append(" ".repeat(TIME + 2 + STATE + 1))
@@ -56,7 +68,7 @@ public final class TextRenderer {
     }
 
     private static String inner(Ladder.Arrow a) {
-        StringBuilder sb = new StringBuilder(" ").append(a.label());
+        StringBuilder sb = new StringBuilder(" ").append(ascii(a.label()));
         for (String m : a.marks()) {
             sb.append(" [").append(m).append(']');
         }
