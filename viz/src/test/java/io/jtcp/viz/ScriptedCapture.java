@@ -26,6 +26,9 @@ public final class ScriptedCapture {
     public static final int ACK = 0x10;
 
     private final ByteArrayOutputStream records = new ByteArrayOutputStream();
+    /** The same frames as pcapng enhanced packet blocks (Wireshark's default format). */
+    private final ByteArrayOutputStream blocks = new ByteArrayOutputStream();
+
     private final boolean ethernet;
     private long timeUs = 1_700_000_000_000_000L;
 
@@ -115,6 +118,31 @@ public final class ScriptedCapture {
         h.putInt(frame.length).putInt(frame.length);
         records.writeBytes(h.array());
         records.writeBytes(frame);
+        int padded = (frame.length + 3) / 4 * 4;
+        ByteBuffer epb = ByteBuffer.allocate(32 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        epb.putInt(6).putInt(32 + padded).putInt(0);
+        epb.putInt((int) (timeUs >>> 32)).putInt((int) timeUs);
+        epb.putInt(frame.length).putInt(frame.length).put(frame);
+        epb.position(28 + padded);
+        epb.putInt(32 + padded);
+        blocks.writeBytes(epb.array());
+    }
+
+    /** The capture as pcapng: section header, one interface (microsecond timestamps), the packets. */
+    public byte[] pcapngBytes() {
+        ByteBuffer h = ByteBuffer.allocate(28 + 20).order(ByteOrder.LITTLE_ENDIAN);
+        h.putInt(0x0a0d0d0a).putInt(28).putInt(0x1a2b3c4d).putShort((short) 1).putShort((short) 0);
+        h.putLong(-1).putInt(28);
+        h.putInt(1)
+                .putInt(20)
+                .putShort((short) (ethernet ? 1 : 101))
+                .putShort((short) 0)
+                .putInt(65535)
+                .putInt(20);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(h.array());
+        out.writeBytes(blocks.toByteArray());
+        return out.toByteArray();
     }
 
     public byte[] bytes() {

@@ -200,6 +200,20 @@ class StateInferenceTest {
     }
 
     @Test
+    void shouldReadPcapngToo() throws Exception {
+        ScriptedCapture c = new ScriptedCapture(true).handshake().a(FIN | ACK, 1, 1, 0, 502);
+        Path f = dir.resolve("t.pcapng");
+        java.nio.file.Files.write(f, c.pcapngBytes());
+        CaptureConnections cap = CaptureConnections.read(f);
+        ConnectionAnalysis an = ConnectionAnalysis.of(cap.connections().get(0));
+        assertEquals(List.of(CLOSED, SYN_SENT, ESTABLISHED, FIN_WAIT_1), states(an, true));
+        assertEquals(
+                1_000_000L,
+                an.segments().get(1).segment().timeNs()
+                        - an.segments().get(0).segment().timeNs());
+    }
+
+    @Test
     void shouldReadEthernetCapturesToo() throws Exception {
         ScriptedCapture c = new ScriptedCapture(true).handshake();
         CaptureConnections cap = CaptureConnections.read(c.write(dir.resolve("e.pcap")));
