@@ -61,6 +61,23 @@ class LadderKernelTest {
         return out;
     }
 
+    /** The last ACK is in the file too: one side ended in TIME_WAIT, the other went LAST_ACK -> CLOSED. */
+    private static boolean closedOnBothSides(String mermaid) {
+        List<String> a = states(mermaid, "left of A");
+        List<String> b = states(mermaid, "right of B");
+        return a.size() >= 2
+                && b.size() >= 2
+                && (ends(a, "LAST_ACK", "CLOSED", "CLOSED")
+                                && b.get(b.size() - 1).equals("TIME_WAIT")
+                        || ends(b, "LAST_ACK", "CLOSED", "CLOSED")
+                                && a.get(a.size() - 1).equals("TIME_WAIT"));
+    }
+
+    private static boolean ends(List<String> states, String... tail) {
+        return states.size() >= tail.length
+                && states.subList(states.size() - tail.length, states.size()).equals(List.of(tail));
+    }
+
     @Test
     void shouldDrawCurlSessionAgainstServeFromItsLivePcap() throws Exception {
         try (TestNetns ns = new TestNetns("ladder")) {
@@ -84,7 +101,7 @@ class LadderKernelTest {
                 assertTrue(got.startsWith(BytesPattern.sha256(5000)), got);
                 // serve keeps running: the pcap reaches the disk within a second (PcapWriter's flush).
                 String mermaid = "";
-                for (int i = 0; i < 40 && !(mermaid.contains("LAST_ACK") && mermaid.contains("TIME_WAIT")); i++) {
+                for (int i = 0; i < 50 && !closedOnBothSides(mermaid); i++) {
                     Thread.sleep(100);
                     try {
                         mermaid = ladder("ladder", pcap.toString(), "--format", "mermaid");
