@@ -17,6 +17,8 @@ want iperf3 iperf3
 want ab apache2-utils
 want python3 python3
 want script util-linux
+# jtcp ladder's SVG tests render each picture in headless Chromium (its fonts come with it).
+want chromium chromium
 if [[ ${#need[@]} -eq 0 ]]; then
   exit 0
 fi

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             ConnectCommand.class,
             GetCommand.class,
             DemoCommand.class,
+            LadderCommand.class,
             TunBenchCommand.class,
             CommandLine.HelpCommand.class
         })
@@ -32,7 +33,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: serve, connect, get, demo or tun-bench");
+        throw new ParameterException(
+                spec.commandLine(), "Missing command: serve, connect, get, demo, ladder or tun-bench");
     }
 
     public static void main(String[] args) {

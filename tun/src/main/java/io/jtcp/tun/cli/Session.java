@@ -5,6 +5,7 @@ import io.jtcp.stack.StackTracer;
 import io.jtcp.tun.JtcpHost;
 import io.jtcp.tun.TunConfig;
 import io.jtcp.tun.trace.PcapWriter;
+import io.jtcp.tun.trace.StampedTracer;
 import io.jtcp.tun.trace.TextTracer;
 import io.jtcp.tun.trace.Tracers;
 import java.io.PrintStream;
@@ -35,7 +36,8 @@ final class Session implements AutoCloseable {
         long startNs = System.nanoTime();
         PcapWriter pcap = dev.pcap == null ? null : new PcapWriter(dev.pcap, startNs);
         StackTracer text = dev.trace ? new TextTracer(traceOut, startNs, true) : null;
-        stackConfig.tracer(Tracers.of(text, pcap, extra));
+        // One time per event, shared by the text trace and the pcap (StampedTracer says why).
+        stackConfig.tracer(StampedTracer.of(Tracers.of(text, pcap, extra)));
         try {
             return new Session(JtcpHost.start(tunConfig, stackConfig, faults), pcap);
         } catch (RuntimeException e) {

@@ -8,6 +8,9 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
 
 /**
@@ -17,9 +20,10 @@ import org.agrona.DirectBuffer;
  * bytes of headers and needs neither libpcap at run time nor a copy per packet into a Pcap4J
  * object.
  *
- * <p>Records go into one reused direct buffer, written out when it fills, at most a second after
- * the last write, and on close. Timestamps are wall-clock microseconds derived from the loop's
- * {@code nowNs}.
+ * <p>Records go into one reused direct buffer, written out when it fills, at least once a second
+ * while anything is pending (by a daemon thread, so a capture can be watched live with {@code
+ * tcpdump -r} or {@code jtcp ladder} even when traffic stops), and on close. Timestamps are
+ * wall-clock microseconds derived from the loop's {@code nowNs}.
  */
 public final class PcapWriter implements StackTracer, AutoCloseable {
     public static final int MAGIC_MICROS = 0xa1b2c3d4;
@@ -30,11 +34,18 @@ public final class PcapWriter implements StackTracer, AutoCloseable {
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
     private final long epochBaseNs;
     private final long nanoBase;
-    private long lastFlushNs;
+    private final ScheduledExecutorService flusher;
     private long packets;
     private boolean closed;
 
     public PcapWriter(Path file, long nowNs) {
+        this(file, nowNs, FLUSH_PERIOD_MS);
+    }
+
+    /** The period between background flushes; one second unless a test wants it shorter. */
+    static final long FLUSH_PERIOD_MS = 1000;
+
+    PcapWriter(Path file, long nowNs, long flushPeriodMs) {
         try {
             this.channel = FileChannel.open(
                     file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
@@ -43,9 +54,22 @@ public final class PcapWriter implements StackTracer, AutoCloseable {
         }
         this.epochBaseNs = System.currentTimeMillis() * 1_000_000L;
         this.nanoBase = nowNs;
-        this.lastFlushNs = nowNs;
         buffer.putInt(MAGIC_MICROS).putShort((short) 2).putShort((short) 4);
         buffer.putInt(0).putInt(0).putInt(SNAPLEN).putInt(LINKTYPE_RAW);
+        flush();
+        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jtcp-pcap-flush");
+            t.setDaemon(true);
+            return t;
+        });
+        flusher.scheduleAtFixedRate(this::flushPending, flushPeriodMs, flushPeriodMs, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void flushPending() {
+        if (closed || buffer.position() == 0) {
+            return;
+        }
+        // A failure ends the periodic flushes; the next write or close reports it on the loop's thread.
         flush();
     }
 
@@ -65,10 +89,6 @@ public final class PcapWriter implements StackTracer, AutoCloseable {
         packet.getBytes(offset, buffer, buffer.position(), captured);
         buffer.position(buffer.position() + captured);
         packets++;
-        if (nowNs - lastFlushNs > 1_000_000_000L) {
-            lastFlushNs = nowNs;
-            flush();
-        }
     }
 
     public synchronized long packets() {
@@ -93,6 +113,7 @@ public final class PcapWriter implements StackTracer, AutoCloseable {
         if (closed) {
             return;
         }
+        flusher.shutdownNow();
         flush();
         closed = true;
         try {

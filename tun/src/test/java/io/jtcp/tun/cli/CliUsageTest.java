@@ -64,7 +64,7 @@ class CliUsageTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"serve", "connect", "get", "demo"})
+    @CsvSource({"serve", "connect", "get", "demo", "ladder"})
     void shouldPrintHelpForEveryCommand(String command) {
         Run r = run(command, "--help");
         assertEquals(0, r.exitCode());

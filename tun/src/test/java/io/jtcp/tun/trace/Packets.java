@@ -7,14 +7,14 @@ import io.jtcp.stack.wire.TcpOptions;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /** Hand-built packets for the trace and pcap tests. */
-final class Packets {
+public final class Packets {
     static final int KERNEL = Ipv4Header.parseAddress("10.7.0.1");
     static final int JTCP = Ipv4Header.parseAddress("10.7.0.2");
 
     private Packets() {}
 
     /** A SYN with the options Linux sends: mss, sackOK, TS, nop, wscale. */
-    static UnsafeBuffer syn() {
+    public static UnsafeBuffer syn() {
         UnsafeBuffer b = new UnsafeBuffer(new byte[60]);
         int o = 40;
         // Linux's layout, packed without the NOP padding jtcp's own writers use.
@@ -30,7 +30,7 @@ final class Packets {
         return finishTcp(b, 40, KERNEL, JTCP, 40312, 80, 2711, 0, TcpHeader.SYN, 64240);
     }
 
-    static UnsafeBuffer data(int len) {
+    public static UnsafeBuffer data(int len) {
         UnsafeBuffer b = new UnsafeBuffer(new byte[40 + len]);
         for (int i = 0; i < len; i++) {
             b.putByte(40 + i, (byte) ('a' + i % 26));
@@ -54,7 +54,7 @@ final class Packets {
         return b;
     }
 
-    static UnsafeBuffer echoRequest() {
+    public static UnsafeBuffer echoRequest() {
         UnsafeBuffer b = new UnsafeBuffer(new byte[20 + 8 + 56]);
         new Ipv4Header()
                 .wrap(b, 0, b.capacity())

@@ -41,6 +41,21 @@ class PcapWriterTest {
         assertEquals(24 + 3 * 16 + syn + 140 + 84, bytes.capacity());
     }
 
+    /** The file can be watched live: a packet reaches the disk within a second with nothing after it. */
+    @Test
+    void shouldFlushWithinASecondWhenNoLaterPacketArrives() throws Exception {
+        Path file = dir.resolve("live.pcap");
+        UnsafeBuffer syn = Packets.syn();
+        try (PcapWriter pcap = new PcapWriter(file, 0)) {
+            pcap.onPacket(1_000, true, syn, 0, syn.capacity());
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (Files.size(file) < 24 + 16 + syn.capacity() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(24 + 16 + syn.capacity(), Files.size(file), "the SYN is on disk before close");
+        }
+    }
+
     @Test
     void shouldBeReadableByTcpdump() {
         Assumptions.assumeTrue(

@@ -1,0 +1,56 @@
+package io.jtcp.tun.trace;
+
+import io.jtcp.stack.DropReason;
+import io.jtcp.stack.StackTracer;
+import io.jtcp.stack.tcp.TcpConnection;
+import io.jtcp.stack.tcp.TcpState;
+import java.util.function.LongSupplier;
+import org.agrona.DirectBuffer;
+
+/**
+ * Gives every trace event its own time. The engine passes the loop's {@code nowNs}, read once per
+ * cycle, so a SYN and the SYN-ACK it caused shared one timestamp, and an event raised from another
+ * thread (an application's connect) could carry an earlier time than one already printed. This
+ * decorator stamps each event when it happens, never earlier than the engine's time and strictly
+ * after the previous event, so the text trace and the pcap read in order with times that never go
+ * backwards. Only the observers see the new time; the engine's clock is unchanged.
+ */
+public final class StampedTracer implements StackTracer {
+    private final StackTracer delegate;
+    private final LongSupplier clock;
+    private long last = Long.MIN_VALUE;
+
+    /** Wraps {@code delegate} with {@link System#nanoTime()} as the clock; null stays null. */
+    public static StackTracer of(StackTracer delegate) {
+        return delegate == null ? null : new StampedTracer(delegate, System::nanoTime);
+    }
+
+    StampedTracer(StackTracer delegate, LongSupplier clock) {
+        this.delegate = delegate;
+        this.clock = clock;
+    }
+
+    private synchronized long stamp(long nowNs) {
+        long t = Math.max(nowNs, clock.getAsLong());
+        if (last != Long.MIN_VALUE && t <= last) {
+            t = last + 1;
+        }
+        last = t;
+        return t;
+    }
+
+    @Override
+    public void onPacket(long nowNs, boolean inbound, DirectBuffer buffer, int offset, int length) {
+        delegate.onPacket(stamp(nowNs), inbound, buffer, offset, length);
+    }
+
+    @Override
+    public void onStateChange(long nowNs, TcpConnection connection, TcpState from, TcpState to) {
+        delegate.onStateChange(stamp(nowNs), connection, from, to);
+    }
+
+    @Override
+    public void onDrop(long nowNs, DropReason reason, DirectBuffer buffer, int offset, int length) {
+        delegate.onDrop(stamp(nowNs), reason, buffer, offset, length);
+    }
+}

@@ -1,0 +1,152 @@
+package io.jtcp.viz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jtcp.viz.ladder.SvgRenderer;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a person sees: each SVG is well-formed XML holding the labels a student looks for, and
+ * headless Chromium (Debian's {@code chromium}) draws it into a PNG that is not blank. Skipped
+ * without chromium, unless JTCP_REQUIRE_TUN=1 (CI) makes that a failure. The SVGs and PNGs stay in
+ * {@code viz/target/ladder-pictures/}.
+ */
+class SvgChromiumTest {
+    @TempDir
+    static Path dir;
+
+    private static String chromium;
+
+    @BeforeAll
+    static void findChromium() {
+        for (String p : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+            for (String name : new String[] {"chromium", "chromium-browser", "google-chrome"}) {
+                if (Files.isExecutable(Path.of(p, name))) {
+                    chromium = Path.of(p, name).toString();
+                    return;
+                }
+            }
+        }
+        if ("1".equals(System.getenv("JTCP_REQUIRE_TUN"))) {
+            throw new AssertionError("no chromium on PATH (apt-get install chromium)");
+        }
+    }
+
+    /** Renders {@code svg} at 1200x2000 and returns the screenshot. */
+    private static BufferedImage screenshot(Path svg) throws Exception {
+        Assumptions.assumeTrue(chromium != null, "no chromium");
+        Path png = svg.resolveSibling(svg.getFileName() + ".png");
+        Path profile = Files.createTempDirectory(dir, "chromium");
+        List<String> cmd = new ArrayList<>(List.of(
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--user-data-dir=" + profile,
+                "--screenshot=" + png,
+                "--window-size=1200,2000",
+                svg.toUri().toString()));
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("chromium.log").toFile())
+                .start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("chromium did not finish in 60 s");
+        }
+        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("chromium.log")));
+        return ImageIO.read(png.toFile());
+    }
+
+    private static Path svg(String name, String content) throws Exception {
+        // Well-formed XML, or no browser would draw it.
+        DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
+        // Kept under target/ladder-pictures (with the PNGs) for a person to look at after the build.
+        Path out = Path.of("target", "ladder-pictures");
+        Files.createDirectories(out);
+        Path f = out.resolve(name);
+        Files.writeString(f, content, StandardCharsets.UTF_8);
+        return f;
+    }
+
+    /** Pixels that are not white, and of those the blue of SYN/FIN arrows. */
+    private static int[] ink(BufferedImage img) {
+        int ink = 0;
+        int blue = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int rgb = img.getRGB(x, y);
+                int r = (rgb >> 16) & 0xff;
+                int g = (rgb >> 8) & 0xff;
+                int b = rgb & 0xff;
+                if (r < 240 || g < 240 || b < 240) {
+                    ink++;
+                }
+                if (b > 120 && r < 80 && g < 120) {
+                    blue++;
+                }
+            }
+        }
+        return new int[] {ink, blue};
+    }
+
+    @Test
+    void shouldDrawCurlLadderWithHandshakeStatesAndIsns() throws Exception {
+        String content = SvgRenderer.render(Ladders.ladder(Ladders.curlPcap(), false));
+        for (String label : List.of(
+                ">SYN seq=0 (ISN 3612958179)",
+                "SYN-ACK seq=0 (ISN 1961586644) ack=1",
+                "ESTABLISHED",
+                "FIN_WAIT_1",
+                "TIME_WAIT",
+                "CLOSE_WAIT",
+                "LAST_ACK",
+                "GET /bytes/2000 HTTP/1.1",
+                "HTTP/1.1 200 OK")) {
+            assertTrue(content.contains(label), label);
+        }
+        assertTrue(!content.contains("<script"), "no script");
+        int[] ink = ink(screenshot(svg("curl.svg", content)));
+        assertTrue(ink[0] > 20_000, "ink: " + ink[0] + " pixels");
+        assertTrue(ink[1] > 500, "blue SYN/FIN arrows: " + ink[1] + " pixels");
+    }
+
+    @Test
+    void shouldDrawLossyLadderWithMarksAndPauses() throws Exception {
+        String content = SvgRenderer.render(Ladders.ladder(Ladders.lossy().write(dir.resolve("lossy.pcap")), true));
+        for (String label : List.of(
+                "SYN seq=1000 (ISN)",
+                "ack=1001",
+                "[retransmission]",
+                "[dup ACK #1]",
+                "[out of order]",
+                "[zero window]",
+                "[zero window probe]",
+                "1.501 s later",
+                "CLOSING")) {
+            assertTrue(content.contains(label), label);
+        }
+        int[] ink = ink(screenshot(svg("lossy.svg", content)));
+        assertTrue(ink[0] > 20_000, "ink: " + ink[0] + " pixels");
+    }
+}
