@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.State;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-// Bounds checks off, as in production (DESIGN.md): they cost about 3x in this loop.
+// Bounds checks off, as in production: they cost about 3x in this loop.
 @Fork(value = 1, jvmArgsAppend = "-Dagrona.disable.bounds.checks=true")
 public class ChecksumBenchmark {
     @Param({"40", "576", "1460", "9000", "65000"})

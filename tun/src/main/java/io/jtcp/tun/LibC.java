@@ -7,7 +7,7 @@ import com.sun.jna.NativeLibrary;
  * The few libc calls jtcp needs, bound by JNA direct mapping ({@link Native#register}): primitive
  * signatures only, pointers passed as raw addresses of direct buffers. A direct-mapped call costs
  * about 70 ns here against about 200 ns for an interface-mapped one, and passing a {@code byte[]}
- * would make JNA copy it on every call (DESIGN.md, measured facts).
+ * would make JNA copy it on every call (measured: a direct-mapped call costs about 70 ns).
  *
  * <p>Every call returns -1 on failure with the reason in {@link #errno()}, which JNA captures right
  * after the call on the calling thread. Exceptions are not used on the hot path: EAGAIN happens

@@ -20,7 +20,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * deadline, a packet, or a wake-up through an eventfd.
  *
  * <p>Reading until EAGAIN every cycle matters: the kernel's queue towards the device is finite and
- * overflows (drops) when not drained (DESIGN.md). The budget only keeps timers and tasks from
+ * overflows (drops) when not drained. The budget only keeps timers and tasks from
  * starving under a flood. The steady state allocates nothing: one direct receive buffer, one
  * reused pollfd array and timespec.
  */

@@ -15,7 +15,7 @@ public final class TunConfig {
 
     /**
      * The kernel's default of 500 packets overflows when a stack advertises a large window: 5 000 to
-     * 8 600 drops per GiB were measured here with another user-space stack (DESIGN.md).
+     * 8 600 drops per GiB were measured here with another user-space stack.
      */
     public static final int DEFAULT_TXQUEUELEN = 10_000;
 
@@ -133,7 +133,7 @@ public final class TunConfig {
     /**
      * Offloads through a virtio-net header ({@code IFF_VNET_HDR}): the kernel hands jtcp TCP
      * super-segments of up to 64 KiB with checksums left partial, and takes jtcp's super-segments
-     * and cuts them itself (TSO). Fewer, larger packets are the lever on this path (DESIGN.md).
+     * and cuts them itself (TSO). Fewer, larger packets are the lever on this path.
      */
     public boolean vnetHeader() {
         return vnetHeader;

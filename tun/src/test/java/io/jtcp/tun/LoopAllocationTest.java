@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * DESIGN.md rule 7, measured where it matters: bytes allocated by the loop thread (device reads,
+ * No allocation per packet in steady state (ARCHITECTURE.md), measured where it matters: bytes allocated by the loop thread (device reads,
  * the engine, the services) and by the writer thread (device writes) while the kernel uploads 100 MiB to discard and downloads 100
  * MiB from HTTP. Per-connection setup may allocate; per-packet work may not.
  */

@@ -1,5 +1,6 @@
 /**
- * Deterministic harnesses for the TCP engine (DESIGN.md "How to test a TCP stack", items 2 and 3).
+ * Deterministic harnesses for the TCP engine: scripted segments over one engine with an injected
+ * clock, and two engines over an in-memory link.
  *
  * <ul>
  *   <li>{@link io.jtcp.stack.harness.TcpScript}: packetdrill in Java over one engine and a fake

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Two engines end to end over a lossy in-memory link (DESIGN.md "How to test", item 3): 10 MB each
+ * Two engines end to end over a lossy in-memory link: 10 MB each
  * way at once, content checked by SHA-256, both ends closing cleanly (RFC 9293 §3.6: the side that
  * closes first ends in TIME-WAIT, then CLOSED after 2·MSL).
  */
