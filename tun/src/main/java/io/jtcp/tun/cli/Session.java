@@ -35,9 +35,12 @@ final class Session implements AutoCloseable {
         long startNs = System.nanoTime();
         PcapWriter pcap = dev.pcap == null ? null : new PcapWriter(dev.pcap, startNs);
         StackTracer text = dev.trace ? new TextTracer(traceOut, startNs, true) : null;
-        stackConfig.tracer(Tracers.of(text, pcap, extra));
+        if (extra != null) {
+            stackConfig.tracer(extra);
+        }
         try {
-            return new Session(JtcpHost.start(tunConfig, stackConfig, faults), pcap);
+            // Packets are recorded as the wire carries them: with offloads, cut at the MSS.
+            return new Session(JtcpHost.start(tunConfig, stackConfig, faults, Tracers.of(text, pcap)), pcap);
         } catch (RuntimeException e) {
             if (pcap != null) {
                 pcap.close();
