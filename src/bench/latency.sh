@@ -115,12 +115,13 @@ for round in $(seq "$rounds"); do
       # shellcheck disable=SC2086 # the options are words
       ./jtcp serve --netns "$ns" --echo 7 ${opts[$key]} >"$log" 2>&1 &
       serve=$!
-      for _ in $(seq 100); do grep -q ready "$log" 2>/dev/null && break; sleep 0.1; done
-      grep -q ready "$log" || { cat "$log" >&2; exit 1; }
+      for _ in $(seq 600); do grep -q ready "$log" 2>/dev/null && break; sleep 0.1; done
+      grep -q ready "$log" || { echo "jtcp serve ($key) not ready after 60 s:" >&2; cat "$log" >&2; exit 1; }
     fi
     for size in $sizes; do
-      if [[ "$key" == kernel ]]; then r=$(client "$ns_kb" 10.7.51.1 7 "$size")
-      else r=$(client "$ns" 10.7.0.2 7 "$size"); fi
+      if [[ "$key" == kernel ]]; then r=$(client "$ns_kb" 10.7.51.1 7 "$size") || r=""
+      else r=$(client "$ns" 10.7.0.2 7 "$size") || r=""; fi
+      [[ -n "$r" ]] || { echo "the client failed ($key, $size B)" >&2; [[ "$key" == kernel ]] || cat "$log" >&2; exit 1; }
       read -r a b c <<<"$r"
       p50[$key,$size]="${p50[$key,$size]:-} $a"
       p99[$key,$size]="${p99[$key,$size]:-} $b"

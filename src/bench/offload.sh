@@ -78,8 +78,8 @@ for round in $(seq "$rounds"); do
     # shellcheck disable=SC2086 # the options are words
     ./jtcp serve --netns "$ns" --mtu 1500 --http 80 --discard 9 ${opts[$key]} >"$log" 2>&1 &
     serve=$!
-    for _ in $(seq 100); do grep -q ready "$log" 2>/dev/null && break; sleep 0.1; done
-    grep -q ready "$log" || { cat "$log" >&2; exit 1; }
+    for _ in $(seq 600); do grep -q ready "$log" 2>/dev/null && break; sleep 0.1; done
+    grep -q ready "$log" || { echo "jtcp serve ($key) not ready after 60 s:" >&2; cat "$log" >&2; exit 1; }
     # What the device really does (a refusal falls back with one line on stderr).
     if grep -q "running without offloads" "$log"; then mode[$key]="plain (kernel refused offloads)"
     elif [[ "${opts[$key]}" == *--no-offload* ]]; then mode[$key]="plain"

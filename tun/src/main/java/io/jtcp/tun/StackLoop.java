@@ -285,7 +285,8 @@ public final class StackLoop implements AutoCloseable {
      */
     private void cutInbound(int n) {
         final int flags = rx.getByte(VnetHeader.FLAGS_OFFSET);
-        final int segmentBytes = rx.getByte(VnetHeader.GSO_TYPE_OFFSET) == VnetHeader.GSO_TCPV4
+        final int gsoType = rx.getByte(VnetHeader.GSO_TYPE_OFFSET) & 0xFF & ~VnetHeader.GSO_ECN;
+        final int segmentBytes = gsoType == VnetHeader.GSO_TCPV4
                 ? rx.getShort(VnetHeader.GSO_SIZE_OFFSET, ByteOrder.nativeOrder()) & 0xFFFF
                 : 0;
         if (segmentBytes > 0 || (flags & VnetHeader.F_NEEDS_CSUM) != 0) {
