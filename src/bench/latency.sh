@@ -47,6 +47,7 @@ trap 'exit 130' INT TERM
 for n in "$ns" "$ns_ka" "$ns_kb"; do
   ip netns add "$n"
   ip -n "$n" link set lo up
+  ip netns exec "$n" sysctl -qw net.ipv4.tcp_no_metrics_save=1
 done
 ip link add "jl-a-$tag" netns "$ns_ka" type veth peer name "jl-b-$tag" netns "$ns_kb"
 ip -n "$ns_ka" addr add 10.7.51.1/24 dev "jl-a-$tag"
@@ -55,6 +56,32 @@ ip -n "$ns_ka" link set "jl-a-$tag" up
 ip -n "$ns_kb" link set "jl-b-$tag" up
 
 note() { echo "$*" >&2; }
+stuck() { # where a process that does not get ready waits, with its children
+  echo "$1 $(cat "/proc/$1/comm" 2>/dev/null) wchan $(cat "/proc/$1/wchan" 2>/dev/null)"
+  for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    echo "  child $c $(tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null) wchan $(cat "/proc/$c/wchan" 2>/dev/null)"
+  done
+}
+# Starts `jtcp serve --netns $ns OPTIONS` with a fresh log and waits for its ready line; a start
+# that hangs (seen three times under heavy load: the launcher had not yet exec'd java after 60 s)
+# is reported, killed and tried once more.
+start_serve() { # key options...
+  local key="$1" attempt
+  shift
+  for attempt in 1 2; do
+    rm -f "$log"
+    ./jtcp serve --netns "$ns" "$@" >"$log" 2>&1 &
+    serve=$!
+    for _ in $(seq 600); do grep -q ready "$log" 2>/dev/null && return 0; kill -0 "$serve" 2>/dev/null || break; sleep 0.1; done
+    echo "jtcp serve ($key, attempt $attempt) not ready:" >&2
+    cat "$log" >&2 2>/dev/null
+    stuck "$serve" >&2
+    kill -9 "$serve" 2>/dev/null
+    wait "$serve" 2>/dev/null
+    serve=""
+  done
+  exit 1
+}
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # Prints "p50 p99 p99.9" in µs for COUNT round trips of SIZE bytes to ADDR port PORT.
@@ -110,13 +137,11 @@ for _ in $(seq 50); do ip netns exec "$ns_ka" ss -ltnH 'sport = :7' | grep -q LI
 
 declare -A p50 p99 p999
 for round in $(seq "$rounds"); do
-  for key in "${keys[@]}"; do
+  order=("${keys[@]:$(( (round - 1) % ${#keys[@]} ))}" "${keys[@]:0:$(( (round - 1) % ${#keys[@]} ))}")
+  for key in "${order[@]}"; do
     if [[ "$key" != kernel ]]; then
       # shellcheck disable=SC2086 # the options are words
-      ./jtcp serve --netns "$ns" --echo 7 ${opts[$key]} >"$log" 2>&1 &
-      serve=$!
-      for _ in $(seq 600); do grep -q ready "$log" 2>/dev/null && break; sleep 0.1; done
-      grep -q ready "$log" || { echo "jtcp serve ($key) not ready after 60 s:" >&2; cat "$log" >&2; exit 1; }
+      start_serve "$key" --echo 7 ${opts[$key]}
     fi
     for size in $sizes; do
       if [[ "$key" == kernel ]]; then r=$(client "$ns_kb" 10.7.51.1 7 "$size") || r=""

@@ -4,8 +4,9 @@
 # the explicit --offload (an alias of the default), --no-offload (plain packets, writer thread) and
 # --no-offload --single-thread, each at MTU 1500: a download (curl of /bytes/N from jtcp's HTTP
 # service) and an upload (python3 sendall()s into jtcp's discard service).
-# The configurations take turns round by round (a fresh `jtcp serve` each time, warmed up untimed),
-# so drift on a shared machine spreads over all of them; the table gives the median of the rounds.
+# The configurations take turns round by round, in an order that rotates (a fresh `jtcp serve` each
+# time, warmed up untimed, the kernel's cached TCP metrics off), so drift on a shared machine
+# spreads over all of them; the table gives the median of the rounds.
 # Usage: src/bench/offload.sh [MiB] [rounds]   (default 1024 MiB, 3 rounds)
 # Prints progress on stderr and a Markdown table on stdout.
 set -euo pipefail
@@ -42,8 +43,37 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 ip netns add "$ns"
 ip -n "$ns" link set lo up
+# The kernel caches ssthresh and cwnd per destination when a connection closes: a lossy run would
+# slow the next configuration's first flights. Each measurement starts from a clean slate.
+ip netns exec "$ns" sysctl -qw net.ipv4.tcp_no_metrics_save=1
 
 note() { echo "$*" >&2; }
+stuck() { # where a process that does not get ready waits, with its children
+  echo "$1 $(cat "/proc/$1/comm" 2>/dev/null) wchan $(cat "/proc/$1/wchan" 2>/dev/null)"
+  for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    echo "  child $c $(tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null) wchan $(cat "/proc/$c/wchan" 2>/dev/null)"
+  done
+}
+# Starts `jtcp serve --netns $ns OPTIONS` with a fresh log and waits for its ready line; a start
+# that hangs (seen three times under heavy load: the launcher had not yet exec'd java after 60 s)
+# is reported, killed and tried once more.
+start_serve() { # key options...
+  local key="$1" attempt
+  shift
+  for attempt in 1 2; do
+    rm -f "$log"
+    ./jtcp serve --netns "$ns" "$@" >"$log" 2>&1 &
+    serve=$!
+    for _ in $(seq 600); do grep -q ready "$log" 2>/dev/null && return 0; kill -0 "$serve" 2>/dev/null || break; sleep 0.1; done
+    echo "jtcp serve ($key, attempt $attempt) not ready:" >&2
+    cat "$log" >&2 2>/dev/null
+    stuck "$serve" >&2
+    kill -9 "$serve" 2>/dev/null
+    wait "$serve" 2>/dev/null
+    serve=""
+  done
+  exit 1
+}
 gbit() { awk -v b="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.2f", b * 8 / s / 1e9; else print "-" }'; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
@@ -74,12 +104,11 @@ print(time.perf_counter() - t)
 
 declare -A dl ul mode
 for round in $(seq "$rounds"); do
-  for key in "${keys[@]}"; do
+  # The order rotates round by round, so no configuration always follows the same one.
+  order=("${keys[@]:$(( (round - 1) % ${#keys[@]} ))}" "${keys[@]:0:$(( (round - 1) % ${#keys[@]} ))}")
+  for key in "${order[@]}"; do
     # shellcheck disable=SC2086 # the options are words
-    ./jtcp serve --netns "$ns" --mtu 1500 --http 80 --discard 9 ${opts[$key]} >"$log" 2>&1 &
-    serve=$!
-    for _ in $(seq 600); do grep -q ready "$log" 2>/dev/null && break; sleep 0.1; done
-    grep -q ready "$log" || { echo "jtcp serve ($key) not ready after 60 s:" >&2; cat "$log" >&2; exit 1; }
+    start_serve "$key" --mtu 1500 --http 80 --discard 9 ${opts[$key]}
     # What the device really does (a refusal falls back with one line on stderr).
     if grep -q "running without offloads" "$log"; then mode[$key]="plain (kernel refused offloads)"
     elif [[ "${opts[$key]}" == *--no-offload* ]]; then mode[$key]="plain"
