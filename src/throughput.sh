@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Bulk throughput of jtcp against the kernel's TCP over the TUN device, both directions, in a
-# namespace of its own (needs root). Usage: src/throughput.sh [MiB] [MTU] [extra serve options, e.g. --offload]
+# namespace of its own (needs root). Usage: src/throughput.sh [MiB] [MTU] [extra serve options, e.g. --no-offload]
 #   jtcp -> kernel: curl downloads /bytes/N from jtcp's HTTP service
 #   kernel -> jtcp: python3 uploads N bytes to jtcp's discard service in 1 MiB sendall()s
 #                   (openbsd nc moves 16 KiB per syscall and tops out near 3 Gbit/s itself)
-# For the whole comparison in one run (raw TUN ceiling, every MTU, --offload, the kernel over veth,
+# For the whole comparison in one run (raw TUN ceiling, every MTU, offloads and plain packets, the kernel over veth,
 # ratios) use src/bench/throughput.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -3,8 +3,9 @@
 # and deletes, addresses in 10.7.0.0/16):
 #   1. the raw TUN ceiling: `jtcp tun-bench` (MTU-sized UDP through the device, no TCP), write and read
 #   2. jtcp over TCP: download (curl of /bytes/N from jtcp's HTTP service) and upload (python3
-#      sendall()s into jtcp's discard service), at MTU 1500, 9000, 65000, and 1500 with
-#      --single-thread and with --offload
+#      sendall()s into jtcp's discard service): plain packets (--no-offload) at MTU 1500, 9000,
+#      65000 and at 1500 with --single-thread, and the default (virtio-net offloads) at 1500.
+#      src/bench/offload.sh compares the offload modes alone, round by round.
 #   3. the kernel's own TCP over a veth pair between two namespaces (iperf3, same MTUs)
 #   4. ratios: jtcp / raw TUN ceiling, jtcp / kernel
 # Usage: src/bench/throughput.sh [MiB]   (default 1024; TUN_SECONDS=3 IPERF_SECONDS=3 to change the timed runs)
@@ -109,9 +110,9 @@ print(time.perf_counter() - t)
   note "jtcp upload   $key: $mib MiB in ${secs}s = ${ul[$key]} Gbit/s"
   stop_serve
 }
-for mtu in "${mtus[@]}"; do jtcp_run "$mtu" "$mtu"; done
-jtcp_run single 1500 --single-thread
-jtcp_run offload 1500 --offload
+for mtu in "${mtus[@]}"; do jtcp_run "$mtu" "$mtu" --no-offload; done
+jtcp_run single 1500 --no-offload --single-thread
+jtcp_run offload 1500
 
 # 3. Kernel <-> kernel over veth (TSO/GRO on, as the kernel has them by default).
 ip link add "jb-a-$tag" netns "$ns_ka" type veth peer name "jb-b-$tag" netns "$ns_kb"
@@ -143,9 +144,9 @@ echo "| path | raw TUN write | jtcp download | download / raw | raw TUN read | j
 echo "| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |"
 for key in "${mtus[@]}" single offload; do
   case "$key" in
-    offload) label="MTU 1500 --offload"; rawkey=65000 ;;
-    single) label="MTU 1500 --single-thread"; rawkey=1500 ;;
-    *) label="MTU $key"; rawkey="$key" ;;
+    offload) label="MTU 1500, default (offloads)"; rawkey=65000 ;;
+    single) label="MTU 1500 --no-offload --single-thread"; rawkey=1500 ;;
+    *) label="MTU $key --no-offload"; rawkey="$key" ;;
   esac
   rw="${raw_w[$rawkey]}"
   rr="${raw_r[$rawkey]}"
@@ -154,7 +155,7 @@ for key in "${mtus[@]}" single offload; do
 done
 echo
 echo "raw TUN: \`jtcp tun-bench --seconds $tun_seconds\` (write: MTU-sized UDP into a kernel socket nobody reads;"
-echo "read: UDP GSO sender in the namespace, jtcp reads). --offload moves 64 KiB super-segments, so its row is"
+echo "read: UDP GSO sender in the namespace, jtcp reads). The default (offloads) moves 64 KiB super-segments, so its row is"
 echo "set against the MTU 65000 raw ceiling (in parentheses) and against the kernel at MTU 1500 (which has TSO/GRO too)."
-echo "--single-thread: the event loop writes to the device itself (by default a second thread does the writes)."
+echo "--single-thread: the event loop writes to the device itself (with --no-offload a second thread does the writes by default)."
 echo "kernel: iperf3 -t $iperf_seconds over veth between two namespaces. download = jtcp -> kernel (curl), upload = kernel -> jtcp (python3)."

@@ -1,7 +1,9 @@
 package io.jtcp.tun;
 
 import io.jtcp.stack.PacketSink;
+import io.jtcp.stack.StackTracer;
 import io.jtcp.stack.fault.FaultInjector;
+import io.jtcp.stack.wire.TcpSegmenter;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -10,6 +12,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * Writes the stack's outgoing packets to the TUN device: straight from the stack's buffer when it
  * is direct memory, through one reused direct buffer when it is a heap array. No allocation.
+ *
+ * <p>With {@link #segmentInSoftware()} a super-segment is cut at the MSS here ({@link
+ * TcpSegmenter}) before the tracer and the fault injector see it, so both act on the packets a wire
+ * would carry; without it (the fast path) a super-segment is one write.
  */
 public final class DeviceSink implements PacketSink {
     private final TunDevice device;
@@ -20,7 +26,10 @@ public final class DeviceSink implements PacketSink {
     private final UnsafeBuffer header = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
 
     private final UnsafeBuffer iov = new UnsafeBuffer(BufferUtil.allocateDirectAligned(32, 64));
+    private final PacketSink piece = this::transmit;
     private FaultInjector faults;
+    private StackTracer tracer;
+    private TcpSegmenter segmenter;
     private DeviceWriter deviceWriter;
     private long nowNs;
     private long packets;
@@ -79,6 +88,29 @@ public final class DeviceSink implements PacketSink {
         return faults;
     }
 
+    /**
+     * Super-segments and partial checksums are resolved in software from now on: each outgoing
+     * packet is written as the wire would carry it (one write per MSS-sized piece).
+     */
+    public void segmentInSoftware() {
+        if (segmenter == null) {
+            segmenter = new TcpSegmenter();
+        }
+    }
+
+    /** The software cut, or null on the fast path. */
+    public TcpSegmenter segmenter() {
+        return segmenter;
+    }
+
+    /**
+     * Records every outgoing packet as it leaves for the device (after the software cut, before the
+     * fault injector); null: none.
+     */
+    public void tracer(StackTracer outbound) {
+        this.tracer = outbound;
+    }
+
     /** The loop's time for this cycle, for the fault injector's delays. */
     void nowNs(long now) {
         this.nowNs = now;
@@ -93,6 +125,9 @@ public final class DeviceSink implements PacketSink {
 
     @Override
     public void transmit(DirectBuffer buffer, int offset, int length) {
+        if (tracer != null) {
+            tracer.onPacket(nowNs, false, buffer, offset, length);
+        }
         if (faults != null) {
             faults.offer(nowNs, buffer, offset, length, writer);
         } else {
@@ -109,6 +144,13 @@ public final class DeviceSink implements PacketSink {
             DirectBuffer buffer, int offset, int length, int segmentBytes, boolean checksumPartial) {
         if (!vnet) {
             throw new IllegalStateException("offloads need a device opened with virtio-net headers");
+        }
+        if (segmenter != null) {
+            segmenter.segment(buffer, offset, length, segmentBytes, piece);
+            return;
+        }
+        if (tracer != null) {
+            tracer.onPacket(nowNs, false, buffer, offset, length);
         }
         VnetHeader.writeOffload(header, 0, buffer, offset, segmentBytes, checksumPartial);
         writeWithHeader(buffer, offset, length);

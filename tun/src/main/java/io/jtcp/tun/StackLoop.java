@@ -2,6 +2,7 @@ package io.jtcp.tun;
 
 import io.jtcp.stack.PacketSink;
 import io.jtcp.stack.fault.FaultInjector;
+import io.jtcp.stack.wire.TcpSegmenter;
 import java.nio.ByteOrder;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +57,10 @@ public final class StackLoop implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean failed;
     private FaultInjector inboundFaults;
+    private TcpSegmenter inboundCut;
     private long cycleNowNs;
     private final PacketSink toEngine = this::deliverToEngine;
+    private final PacketSink toInbound = this::deliverInbound;
     private long cycles;
     private long packetsIn;
     private long errors;
@@ -93,15 +96,36 @@ public final class StackLoop implements AutoCloseable {
 
     /**
      * Impairs packets at the device boundary (null: none). Call before {@link #start}: the loop
-     * thread owns the injectors afterwards.
+     * thread owns the injectors afterwards. With offloads the super-segments are cut in software
+     * first ({@link #segmentInSoftware}), so faults act per wire packet.
      */
     public StackLoop faults(FaultInjector inbound, FaultInjector outbound) {
         if (vnet && (inbound != null || outbound != null)) {
-            throw new TunException("the fault injector cannot be combined with offloads (--offload)");
+            segmentInSoftware();
         }
         this.inboundFaults = inbound;
         sink.faults(outbound);
         return this;
+    }
+
+    /**
+     * With offloads, cuts super-segments at the MSS and completes partial checksums in software,
+     * both ways: the kernel's GRO'd packets before the inbound fault injector and the engine, the
+     * engine's TSO super-segments before the tracer, the outbound injector and the device. For
+     * faults, pcap and trace, which must see wire packets; the fast path never calls it. Call
+     * before {@link #start}. Without offloads there is nothing to cut and it does nothing.
+     */
+    public StackLoop segmentInSoftware() {
+        if (vnet && inboundCut == null) {
+            inboundCut = new TcpSegmenter();
+            sink.segmentInSoftware();
+        }
+        return this;
+    }
+
+    /** The inbound software cut, or null on the fast path. */
+    public TcpSegmenter inboundSegmenter() {
+        return inboundCut;
     }
 
     public FaultInjector inboundFaults() {
@@ -159,7 +183,11 @@ public final class StackLoop implements AutoCloseable {
                             break;
                         }
                         packets++;
-                        if (vnet) {
+                        if (vnet && inboundCut != null) {
+                            if (n > VnetHeader.LENGTH) {
+                                cutInbound(n);
+                            }
+                        } else if (vnet) {
                             if (n > VnetHeader.LENGTH) {
                                 engine.onPacket(
                                         nowNs,
@@ -217,7 +245,9 @@ public final class StackLoop implements AutoCloseable {
                     sleep(draining ? Math.min(nextDeadlineNs(), graceDeadlineNs) : nextDeadlineNs());
                 }
             }
-            engine.shutdown(System.nanoTime());
+            final long endNs = System.nanoTime();
+            sink.nowNs(endNs);
+            engine.shutdown(endNs);
         } finally {
             sink.stopWriterThread();
             LibC.close(eventFd);
@@ -270,7 +300,33 @@ public final class StackLoop implements AutoCloseable {
         running = false;
     }
 
-    /** Packets the inbound fault injector lets through: always the receive buffer or its pool. */
+    /**
+     * One packet read with a virtio-net header, cut into wire packets (a GRO'd super-segment) or
+     * with its partial checksum completed, each then checked by the engine like any plain packet:
+     * a fault may have corrupted it since.
+     */
+    private void cutInbound(int n) {
+        final int flags = rx.getByte(VnetHeader.FLAGS_OFFSET);
+        final int gsoType = rx.getByte(VnetHeader.GSO_TYPE_OFFSET) & 0xFF & ~VnetHeader.GSO_ECN;
+        final int segmentBytes = gsoType == VnetHeader.GSO_TCPV4
+                ? rx.getShort(VnetHeader.GSO_SIZE_OFFSET, ByteOrder.nativeOrder()) & 0xFFFF
+                : 0;
+        if (segmentBytes > 0 || (flags & VnetHeader.F_NEEDS_CSUM) != 0) {
+            inboundCut.segment(rx, VnetHeader.LENGTH, n - VnetHeader.LENGTH, segmentBytes, toInbound);
+        } else {
+            deliverInbound(rx, VnetHeader.LENGTH, n - VnetHeader.LENGTH);
+        }
+    }
+
+    private void deliverInbound(org.agrona.DirectBuffer buffer, int offset, int length) {
+        if (inboundFaults == null) {
+            deliverToEngine(buffer, offset, length);
+        } else {
+            inboundFaults.offer(cycleNowNs, buffer, offset, length, toEngine);
+        }
+    }
+
+    /** Packets the inbound fault injector lets through: the receive buffer, its pool or the cut's scratch. */
     private void deliverToEngine(org.agrona.DirectBuffer buffer, int offset, int length) {
         engine.onPacket(cycleNowNs, (MutableDirectBuffer) buffer, offset, length);
     }

@@ -15,7 +15,7 @@ public final class TunConfig {
 
     /**
      * The kernel's default of 500 packets overflows when a stack advertises a large window: 5 000 to
-     * 8 600 drops per GiB were measured here with another user-space stack.
+     * 8 600 drops per GiB were measured here with another user-space stack (DESIGN.md).
      */
     public static final int DEFAULT_TXQUEUELEN = 10_000;
 
@@ -26,7 +26,7 @@ public final class TunConfig {
     private int mtuBytes = 1500;
     private int txQueueLength = DEFAULT_TXQUEUELEN;
     private String netns;
-    private boolean vnetHeader;
+    private boolean vnetHeader = true;
     private boolean writerThread = true;
     private int writerRingBytes = 8 << 20;
     private int offloadFlags = TunDevice.TUN_F_CSUM | TunDevice.TUN_F_TSO4;
@@ -133,7 +133,8 @@ public final class TunConfig {
     /**
      * Offloads through a virtio-net header ({@code IFF_VNET_HDR}): the kernel hands jtcp TCP
      * super-segments of up to 64 KiB with checksums left partial, and takes jtcp's super-segments
-     * and cuts them itself (TSO). Fewer, larger packets are the lever on this path.
+     * and cuts them itself (TSO). Fewer, larger packets are the lever on this path. On by default;
+     * when the kernel refuses, the device opens without them ({@link TunDevice#offloadRefusal}).
      */
     public boolean vnetHeader() {
         return vnetHeader;

@@ -29,6 +29,8 @@ public final class VnetHeader {
 
     public static final int GSO_NONE = 0;
     public static final int GSO_TCPV4 = 1;
+    /** Or'ed into gso_type when the super-segment carries ECN's CWR (linux/virtio_net.h). */
+    public static final int GSO_ECN = 0x80;
 
     /** Offset of the TCP checksum field within the TCP header. */
     static final int TCP_CSUM_OFFSET = 16;

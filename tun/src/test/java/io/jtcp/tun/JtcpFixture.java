@@ -17,7 +17,6 @@ import io.jtcp.tun.service.HttpService;
 import io.jtcp.tun.service.ServiceTimers;
 import io.jtcp.tun.service.StatusPage;
 import io.jtcp.tun.trace.PcapWriter;
-import io.jtcp.tun.trace.Tracers;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -50,6 +49,7 @@ final class JtcpFixture implements AutoCloseable {
         return start(purpose, pcapFile, null);
     }
 
+    /** Plain packets, no offloads: most kernel tests are about per-packet behaviour. */
     static JtcpFixture start(String purpose, Path pcapFile, FaultSpec faults) {
         return start(purpose, pcapFile, faults, false);
     }
@@ -71,8 +71,9 @@ final class JtcpFixture implements AutoCloseable {
                     transitions.add(c.remotePort() + "/" + c.localPort() + " " + from + " -> " + to);
                 }
             };
-            StackConfig config = new StackConfig().mslNs(500_000_000L).tracer(Tracers.of(states, pcap));
-            JtcpHost host = JtcpHost.start(tunConfig.netns(ns.name()), config, faults);
+            StackConfig config = new StackConfig().mslNs(500_000_000L).tracer(states);
+            // The pcap records wire packets: with offloads that turns on the software cut.
+            JtcpHost host = JtcpHost.start(tunConfig.netns(ns.name()), config, faults, pcap);
             JtcpFixture f = new JtcpFixture(ns, host, pcap);
             host.run(() -> {
                 host.stack().listen(7, new EchoService(host.serviceTimers(), ServiceTimers.DEFAULT_IDLE_TIMEOUT_NS));

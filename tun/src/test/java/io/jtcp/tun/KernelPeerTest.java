@@ -393,7 +393,8 @@ class KernelPeerTest {
     /** Everything on the loop's thread (--single-thread): the same content both ways. */
     @Test
     void shouldTransferBothWaysWithoutAWriterThread() throws Exception {
-        try (JtcpFixture f = JtcpFixture.start("single", null, null, new TunConfig().writerThread(false))) {
+        try (JtcpFixture f = JtcpFixture.start(
+                "single", null, null, new TunConfig().vnetHeader(false).writerThread(false))) {
             downloadAndEcho(f, 10 << 20, 5 << 20, 7);
             assertEquals(0L, f.host.call(() -> f.host.loop().sink().writerFullWaits()));
         }
@@ -405,7 +406,8 @@ class KernelPeerTest {
      */
     @Test
     void shouldKeepEveryPacketInOrderWhenTheWriterRingIsFull() throws Exception {
-        try (JtcpFixture f = JtcpFixture.start("tinyring", null, null, new TunConfig().writerRingBytes(65_536))) {
+        try (JtcpFixture f = JtcpFixture.start(
+                "tinyring", null, null, new TunConfig().vnetHeader(false).writerRingBytes(65_536))) {
             downloadAndEcho(f, 20 << 20, 10 << 20, 8);
             long waits = f.host.call(() -> f.host.loop().sink().writerFullWaits());
             long timeouts = f.host.call(() -> f.host.loop().sink().writerTimeouts());

@@ -61,4 +61,39 @@ class LoopAllocationTest {
             assertTrue(writerBytes < 64 * 1024, "writer thread allocated " + writerBytes + " B");
         }
     }
+
+    /**
+     * Issue #13: with offloads and a fault injector (all rates zero: every packet passes, through
+     * its slots), every super-segment is cut in software both ways; the cut reuses one scratch
+     * buffer per direction, so it allocates nothing per piece either.
+     */
+    @Test
+    void shouldNotAllocatePerPieceWhenCuttingOffloadsInSoftware() {
+        io.jtcp.stack.fault.FaultSpec passAll = io.jtcp.stack.fault.FaultSpec.parse("drop=0,seed=1");
+        try (JtcpFixture f = JtcpFixture.start("allocut", null, passAll, new TunConfig())) {
+            assertTrue(f.host.device().vnetHeader(), "offloads on");
+            long tid = f.host.loop().threadId();
+            String transfer =
+                    "head -c %d /dev/zero | nc -N 10.7.0.2 9 && curl -s -o /dev/null http://10.7.0.2/bytes/%d";
+            f.ns.exec(60, "sh", "-c", String.format(transfer, 20 << 20, 20 << 20))
+                    .expectSuccess();
+            long before = allocated(tid);
+            long piecesBefore = pieces(f);
+            f.ns.exec(60, "sh", "-c", String.format(transfer, 100 << 20, 100 << 20))
+                    .expectSuccess();
+            long bytes = allocated(tid) - before;
+            long pieces = pieces(f) - piecesBefore;
+            long cuts = f.host.call(() -> f.host.loop().sink().segmenter().cut()
+                    + f.host.loop().inboundSegmenter().cut());
+            System.out.println("loop thread allocated " + bytes + " bytes over " + pieces + " pieces cut from " + cuts
+                    + " super-segments");
+            assertTrue(pieces > 2 * (100L << 20) / 1460, "both directions went through the cut: " + pieces);
+            assertTrue(bytes < Math.max(256 * 1024, pieces), "allocated " + bytes + " B over " + pieces + " pieces");
+        }
+    }
+
+    private static long pieces(JtcpFixture f) {
+        return f.host.call(() -> f.host.loop().sink().segmenter().pieces()
+                + f.host.loop().inboundSegmenter().pieces());
+    }
 }

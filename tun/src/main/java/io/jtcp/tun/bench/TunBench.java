@@ -105,7 +105,7 @@ public final class TunBench {
      */
     public TunBench(TunDevice device) {
         if (device.vnetHeader()) {
-            throw new TunException("tun-bench measures the plain device; open it without --offload");
+            throw new TunException("tun-bench measures the plain device; open it without offloads");
         }
         this.device = device;
         this.mtuBytes = device.config().mtuBytes();

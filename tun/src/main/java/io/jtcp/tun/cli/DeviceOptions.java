@@ -22,14 +22,23 @@ final class DeviceOptions {
     boolean trace;
 
     @Option(
-            names = "--offload",
-            description = "virtio-net headers on the device: 64 KiB super-segments both ways (TSO, checksum offload)")
+            names = "--no-offload",
+            description = {
+                "plain IPv4 packets on the device, one per segment, instead of the default virtio-net offloads",
+                "(64 KiB super-segments both ways, TSO and checksum offload; used whenever the kernel takes them)"
+            })
+    boolean noOffload;
+
+    /** The default since offloads became it; accepted so that older command lines keep working. */
+    @Option(names = "--offload", hidden = true, description = "offloads on (the default)")
     boolean offload;
 
     @Option(
             names = "--single-thread",
-            description =
-                    "write packets on the event loop's thread too (default without --offload: a second thread writes them)")
+            description = {
+                "without offloads: write packets on the event loop's thread too, not on a second thread",
+                "(with offloads the loop's thread always writes: its 64 KiB writes are few)"
+            })
     boolean singleThread;
 
     @Option(
@@ -37,7 +46,8 @@ final class DeviceOptions {
             paramLabel = "SPEC",
             description = {
                 "impair packets both ways at the device, seeded: drop=P,dup=P,reorder=P,corrupt=P,delay=T,jitter=T,seed=N",
-                "(rates 0..1, times like 5ms); --trace and --pcap show what the stack saw and sent"
+                "(rates 0..1, times like 5ms); --trace and --pcap show what the stack saw and sent;",
+                "with offloads, super-segments are cut at the MSS first, so faults, --trace and --pcap see wire packets"
             })
     String fault;
 
@@ -55,6 +65,9 @@ final class DeviceOptions {
 
     /** The device settings, or a usage error (exit 2) naming what is wrong. */
     TunConfig tunConfig(CommandSpec spec) {
-        return link.tunConfig(spec, offload).writerThread(!singleThread);
+        if (offload && noOffload) {
+            throw new ParameterException(spec.commandLine(), "--offload and --no-offload contradict each other");
+        }
+        return link.tunConfig(spec, !noOffload).writerThread(!singleThread);
     }
 }

@@ -36,10 +36,14 @@ final class Session implements AutoCloseable {
         long startNs = System.nanoTime();
         PcapWriter pcap = dev.pcap == null ? null : new PcapWriter(dev.pcap, startNs);
         StackTracer text = dev.trace ? new TextTracer(traceOut, startNs, true) : null;
-        // One time per event, shared by the text trace and the pcap (StampedTracer says why).
-        stackConfig.tracer(StampedTracer.of(Tracers.of(text, pcap, extra)));
+        if (extra != null) {
+            stackConfig.tracer(extra);
+        }
         try {
-            return new Session(JtcpHost.start(tunConfig, stackConfig, faults), pcap);
+            // Packets are recorded as the wire carries them (with offloads, cut at the MSS), with
+            // one time per event shared by the text trace and the pcap (StampedTracer says why).
+            StackTracer packets = StampedTracer.of(Tracers.of(text, pcap));
+            return new Session(JtcpHost.start(tunConfig, stackConfig, faults, packets), pcap);
         } catch (RuntimeException e) {
             if (pcap != null) {
                 pcap.close();

@@ -47,6 +47,8 @@ class CliUsageTest {
                 "get ftp://x|jtcp get: only http:// URLs are supported: 'ftp://x'",
                 "get http://example.com/|jtcp get: the host must be an IPv4 address (jtcp has no DNS): 'example.com'",
                 "bogus|jtcp: Unmatched argument at index 0: 'bogus'",
+                "serve --offload --no-offload|jtcp serve: --offload and --no-offload contradict each other",
+                "get --no-offload --offload http://10.7.0.1/|jtcp get: --offload and --no-offload contradict each other",
             })
     void shouldExitTwoWithOneLineWhenUsageIsWrong(String args, String message) {
         Run r = run(args.split(" "));
@@ -69,6 +71,46 @@ class CliUsageTest {
         Run r = run(command, "--help");
         assertEquals(0, r.exitCode());
         assertTrue(r.out().startsWith("Usage: jtcp " + command), r.out());
+    }
+
+    /** Issue #13: offloads are the default; --no-offload opts out, --offload is still accepted. */
+    @ParameterizedTest
+    @CsvSource({"serve", "connect", "get"})
+    void shouldDocumentNoOffloadAndNotTheOldDefault(String command) {
+        Run r = run(command, "--help");
+        assertTrue(r.out().contains("--no-offload"), r.out());
+        assertTrue(!r.out().matches("(?s).*\\s--offload\\b.*"), "--offload is the default now: " + r.out());
+    }
+
+    @picocli.CommandLine.Command(name = "probe")
+    static final class Probe implements Runnable {
+        @picocli.CommandLine.Mixin
+        DeviceOptions dev;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        io.jtcp.tun.TunConfig config;
+
+        @Override
+        public void run() {
+            config = dev.tunConfig(spec);
+        }
+    }
+
+    private static io.jtcp.tun.TunConfig deviceConfig(String... args) {
+        Probe probe = new Probe();
+        assertEquals(0, new CommandLine(probe).execute(args));
+        return probe.config;
+    }
+
+    @Test
+    void shouldAskForOffloadsUnlessToldNotTo() {
+        assertTrue(deviceConfig().vnetHeader(), "offloads by default");
+        assertTrue(deviceConfig("--offload").vnetHeader(), "--offload: a no-op alias");
+        assertTrue(!deviceConfig("--no-offload").vnetHeader(), "--no-offload opts out");
+        assertTrue(deviceConfig("--no-offload").writerThread(), "plain packets keep the writer thread");
+        assertTrue(!deviceConfig("--no-offload", "--single-thread").writerThread());
     }
 
     @Test
