@@ -15,7 +15,7 @@ public final class TunConfig {
 
     /**
      * The kernel's default of 500 packets overflows when a stack advertises a large window: 5 000 to
-     * 8 600 drops per GiB were measured here with another user-space stack (DESIGN.md).
+     * 8 600 drops per GiB were measured here with another user-space stack.
      */
     public static final int DEFAULT_TXQUEUELEN = 10_000;
 
