@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
  */
 class HttpFuzzTest {
     private static final long MAX_BODY = 1 << 20;
+    private static final long ALLOCATION_SLACK = System.getenv("JAZZER_FUZZ") == null ? 1 << 20 : 64 << 20;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -57,8 +58,11 @@ class HttpFuzzTest {
         long before = THREADS.getCurrentThreadAllocatedBytes();
         HttpRequest r = HttpRequest.parse(input, input.length, MAX_BODY);
         long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
-        // A head copied into a String, split into lines and headers: a small multiple of its size.
-        if (allocated > 64L * input.length + 256 * 1024) {
+        // A head copied into a String, split into lines and headers: a small multiple of its size,
+        // plus a constant (the patterns String.matches compiles). Anything quadratic in the head
+        // breaks this at a few KB. While fuzzing, Jazzer's hooks on String and regex calls
+        // allocate too (1 MB for 500 bytes was seen), so only a blow-up counts there.
+        if (allocated > 64L * input.length + ALLOCATION_SLACK) {
             throw new AssertionError("parsing " + input.length + " bytes allocated " + allocated);
         }
         int end = HttpRequest.headEnd(input, input.length);
