@@ -1,10 +1,10 @@
 package io.jtcp.viz.ladder;
 
+import io.jtcp.stack.tcp.TcpState;
 import io.jtcp.viz.capture.TcpSegment;
 import io.jtcp.viz.tcp.ConnectionAnalysis;
 import io.jtcp.viz.tcp.Mark;
 import io.jtcp.viz.tcp.SegmentView;
-import io.jtcp.viz.tcp.TcpState;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

@@ -1,5 +1,6 @@
 package io.jtcp.viz.tcp;
 
+import io.jtcp.stack.tcp.TcpState;
 import io.jtcp.viz.capture.TcpSegment;
 import java.util.Set;
 
