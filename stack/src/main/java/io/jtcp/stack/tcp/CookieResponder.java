@@ -45,7 +45,7 @@ final class CookieResponder {
         final int tsVal = ts ? SynCookies.encodeTimestamp(Tcb.tsVal(nowNs, Tcb.tsOffsetFor(iss)), peerWscale, sack) : 0;
         listener.onOverflow(nowNs);
         engine.counters.tcpSynCookiesSent++;
-        engine.emitCookieSynAck(
+        engine.segments.emitCookieSynAck(
                 remote,
                 localPort,
                 seg.srcPort(),

@@ -292,7 +292,7 @@ final class Tcb implements TcpConnection {
         final int segAck = seg.ackNum();
         if (ack && (Seq.le(segAck, iss) || Seq.gt(segAck, sndMax))) {
             if ((flags & TcpHeader.RST) == 0) {
-                engine.sendRst(localAddr, localPort, remoteAddr, remotePort, segAck, 0, false);
+                engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, segAck, 0, false);
             }
             engine.drop(DropReason.TCP_BAD_ACK_IN_SYN_STATE, seg);
             return;
@@ -509,7 +509,7 @@ final class Tcb implements TcpConnection {
                     engine.markDirty(this);
                 }
             } else {
-                engine.sendRst(localAddr, localPort, remoteAddr, remotePort, segAck, 0, false);
+                engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, segAck, 0, false);
                 engine.drop(DropReason.TCP_BAD_ACK_IN_SYN_STATE, seg);
                 return;
             }
@@ -862,7 +862,7 @@ final class Tcb implements TcpConnection {
         }
         final boolean offerWscale = !synAck || peerOfferedWscale;
         final boolean offerSack = synAck ? sackOk : engine.config.sack();
-        engine.emitSyn(this, synAck, window, offerWscale, offerSack);
+        engine.segments.emitSyn(this, synAck, window, offerWscale, offerSack);
         if (sndMax == iss) {
             // First transmission of the SYN: time it (Karn: a retransmitted SYN is not timed).
             rttTiming = consecutiveTimeouts == 0;
@@ -880,7 +880,7 @@ final class Tcb implements TcpConnection {
     }
 
     private void sendBareAck() {
-        engine.emit(this, TcpHeader.ACK, acceptableSeq(), 0, 0);
+        engine.segments.emit(this, TcpHeader.ACK, acceptableSeq(), 0, 0);
         rx.ackPending = false;
     }
 
@@ -970,7 +970,7 @@ final class Tcb implements TcpConnection {
             rttSeq = seq + len;
             rttStartNs = nowNs;
         }
-        engine.emit(this, flags, seq, len, Seq.diff(seq, sndBufSeq));
+        engine.segments.emit(this, flags, seq, len, Seq.diff(seq, sndBufSeq));
         rx.ackPending = false;
         if (rtxDeadlineNs == Long.MAX_VALUE) {
             rtxDeadlineNs = nowNs + rtt.rtoNs(); // RFC 6298 §5.1
@@ -1256,7 +1256,7 @@ final class Tcb implements TcpConnection {
         }
         if (consecutiveTimeouts > engine.config.dataRetries()) {
             // RFC 5961 §3.2: only SEQ = the peer's RCV.NXT resets it; that is sndMax if all arrived.
-            engine.sendRst(localAddr, localPort, remoteAddr, remotePort, sndMax, 0, false);
+            engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, sndMax, 0, false);
             terminate(CloseReason.TIMED_OUT);
             return;
         }
@@ -1280,12 +1280,12 @@ final class Tcb implements TcpConnection {
             return;
         }
         if (keepAliveSent >= keepAliveProbes) {
-            engine.sendRst(localAddr, localPort, remoteAddr, remotePort, sndMax, 0, false);
+            engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, sndMax, 0, false);
             terminate(CloseReason.TIMED_OUT);
             return;
         }
         keepAliveSent++;
-        engine.emit(this, TcpHeader.ACK, sndMax - 1, 0, 0);
+        engine.segments.emit(this, TcpHeader.ACK, sndMax - 1, 0, 0);
         keepAliveDeadlineNs = nowNs + keepAliveIntervalNs;
     }
 
@@ -1306,7 +1306,7 @@ final class Tcb implements TcpConnection {
         }
         if (persistProbesUnanswered > engine.config.dataRetries()) {
             // RFC 5961 §3.2: the peer's RCV.NXT is SND.UNA, as its last ACK said.
-            engine.sendRst(localAddr, localPort, remoteAddr, remotePort, sndUna, 0, false);
+            engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, sndUna, 0, false);
             terminate(CloseReason.TIMED_OUT);
             return;
         }
@@ -1314,7 +1314,7 @@ final class Tcb implements TcpConnection {
         engine.counters.tcpZeroWindowProbes++;
         sndNxt = sndUna; // anything sent beyond the probe is resent once the window opens
         rttTiming = false; // Karn: a probe's ACK times nothing
-        engine.emit(this, TcpHeader.ACK, sndUna, 1, Seq.diff(sndUna, sndBufSeq));
+        engine.segments.emit(this, TcpHeader.ACK, sndUna, 1, Seq.diff(sndUna, sndBufSeq));
         if (Seq.gt(sndUna + 1, sndMax)) {
             sndMax = sndUna + 1; // the probe's octet may be accepted; its ACK must be acceptable
         }
@@ -1595,7 +1595,7 @@ final class Tcb implements TcpConnection {
             case FIN_WAIT_2:
             case CLOSE_WAIT:
                 // RFC 9293 §3.10.5: <SEQ=SND.NXT><CTL=RST>.
-                engine.sendRst(localAddr, localPort, remoteAddr, remotePort, sndNxt, 0, false);
+                engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, sndNxt, 0, false);
                 break;
             default:
                 break;

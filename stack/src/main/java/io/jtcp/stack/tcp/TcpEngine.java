@@ -6,7 +6,6 @@ import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.StackCounters;
 import io.jtcp.stack.StackTracer;
 import io.jtcp.stack.ip.PathMtuCache;
-import io.jtcp.stack.wire.Checksum;
 import io.jtcp.stack.wire.Ipv4Header;
 import io.jtcp.stack.wire.TcpHeader;
 import io.jtcp.stack.wire.TcpOptions;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The TCP layer: demultiplexes validated segments to connections (a primitive-keyed table), runs
@@ -39,17 +37,15 @@ public final class TcpEngine {
     final TimeWaits timeWaits;
     private final PathMtuCache pathMtus = new PathMtuCache(); // RFC 1191 §6.3, per destination
     final BufferPool pool;
+    /** Builds, checksums and sends every segment (RFC 9293 §3.1 header, options, IPv4). */
+    final SegmentWriter segments;
+
     final MemoryGovernor memory;
     private Throwable lastConnectionError;
     private Tcb dirtyHead;
     private Tcb dirtyTail;
 
-    private final UnsafeBuffer tx = new UnsafeBuffer(new byte[65_536 + 64]);
-    private final Ipv4Header txIp = new Ipv4Header();
-    private final TcpHeader txTcp = new TcpHeader();
     private final TcpOptions rxOptions = new TcpOptions();
-    private final int[] sackEdges = new int[2 * Tcb.MAX_SACK_BLOCKS];
-    private int ipIdentification;
     private int ephemeralCounter;
     private int halfOpen;
     /** Connections per state (status page), kept by {@link #onStateChange}; CLOSED is not counted. */
@@ -77,6 +73,7 @@ public final class TcpEngine {
         this.timeWaits = new TimeWaits(this, config.maxTimeWait());
         this.ackLimiter = new AckRateLimiter(config, counters);
         this.pool = new BufferPool(config.effectiveMemoryBudgetBytes(), counters);
+        this.segments = new SegmentWriter(this, sink, tracer);
         this.memory = new MemoryGovernor(config, pool);
     }
 
@@ -188,11 +185,11 @@ public final class TcpEngine {
                 }
                 // Linux answers an ACK whose cookie fails as any stray ACK to a listener: RST.
                 counters.tcpSynCookiesInvalid++;
-                sendRst(localAddr, seg.dstPort(), remote, seg.srcPort(), seg.ackNum(), 0, false);
+                segments.sendRst(localAddr, seg.dstPort(), remote, seg.srcPort(), seg.ackNum(), 0, false);
                 drop(DropReason.TCP_SYN_COOKIE_INVALID, seg);
                 return;
             }
-            sendRst(localAddr, seg.dstPort(), remote, seg.srcPort(), seg.ackNum(), 0, false);
+            segments.sendRst(localAddr, seg.dstPort(), remote, seg.srcPort(), seg.ackNum(), 0, false);
             drop(DropReason.TCP_SYN_IN_LISTEN_INVALID, seg);
             return;
         }
@@ -288,12 +285,12 @@ public final class TcpEngine {
         }
         drop(DropReason.TCP_NO_LISTENER, seg);
         if ((flags & TcpHeader.ACK) != 0) {
-            sendRst(localAddr, seg.dstPort(), remote, seg.srcPort(), seg.ackNum(), 0, false);
+            segments.sendRst(localAddr, seg.dstPort(), remote, seg.srcPort(), seg.ackNum(), 0, false);
         } else {
             final int segLen = seg.payloadLength()
                     + ((flags & TcpHeader.SYN) != 0 ? 1 : 0)
                     + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
-            sendRst(localAddr, seg.dstPort(), remote, seg.srcPort(), 0, seg.seq() + segLen, true);
+            segments.sendRst(localAddr, seg.dstPort(), remote, seg.srcPort(), 0, seg.seq() + segLen, true);
         }
     }
 
@@ -786,151 +783,6 @@ public final class TcpEngine {
         if (rx.recvRing != null && rx.recvRing.size() == 0) {
             rx.recvRing.detach();
             rx.recvRing = null;
-        }
-    }
-
-    // ---- segment construction ----
-
-    /**
-     * A data/ACK/FIN segment of {@code t}: payload from its send ring at {@code ringOffset}, SACK
-     * blocks when it holds out-of-order data (RFC 2018).
-     */
-    void emit(Tcb t, int flags, int seq, int payloadLength, int ringOffset) {
-        final int optionsStart = Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH;
-        int o = optionsStart;
-        if (t.tsOk) {
-            // RFC 7323 §3.2: once negotiated, every segment carries TSval and TSecr = TS.Recent.
-            o = TcpOptions.writeTimestamps(tx, o, t.tsVal(), t.rx.tsRecent);
-        }
-        final int blocks = t.sackBlocks(sackEdges);
-        final int optionsEnd = blocks > 0 ? TcpOptions.writeSack(tx, o, sackEdges, blocks) : o;
-        t.rx.onAckSent(); // Last.ACK.sent (RFC 7323 §4.3); no delayed ACK is owed any more
-        final int headerLength = optionsEnd - Ipv4Header.MIN_HEADER_LENGTH;
-        final int tcpLength = headerLength + payloadLength;
-        txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
-        txTcp.writeFixed(
-                t.localPort, t.remotePort, seq, t.rx.rcvNxt, headerLength / 4, flags, t.rx.windowField(t.sndMss));
-        if (payloadLength > 0) {
-            t.sendRing.copyOut(t.sendRing.readIndex() + ringOffset, tx, optionsEnd, payloadLength);
-        }
-        final int pieceBytes = t.sndMss - (headerLength - TcpHeader.MIN_HEADER_LENGTH);
-        finishAndSend(t.remoteAddr, tcpLength, payloadLength > pieceBytes ? pieceBytes : 0);
-    }
-
-    /**
-     * SYN or SYN-ACK with MSS (RFC 9293 §3.7.1) and, when negotiable, window scale (RFC 7323) and
-     * SACK-permitted (RFC 2018).
-     */
-    void emitSyn(Tcb t, boolean synAck, int window, boolean offerWscale, boolean offerSack) {
-        final int optionsStart = Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH;
-        int o = TcpOptions.writeMss(tx, optionsStart, config.mssBytes());
-        if (offerWscale) {
-            o = TcpOptions.writeWindowScale(tx, o, t.rx.rcvWscale);
-        }
-        if (offerSack) {
-            o = TcpOptions.writeSackPermitted(tx, o);
-        }
-        if (synAck ? t.tsOk : config.timestamps()) {
-            o = TcpOptions.writeTimestamps(tx, o, t.tsVal(), synAck ? t.rx.tsRecent : 0);
-        }
-        t.rx.lastAckSent = t.rx.rcvNxt;
-        final int tcpLength = o - Ipv4Header.MIN_HEADER_LENGTH;
-        txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
-        txTcp.writeFixed(
-                t.localPort,
-                t.remotePort,
-                t.iss,
-                synAck ? t.rx.rcvNxt : 0,
-                tcpLength / 4,
-                synAck ? TcpHeader.SYN | TcpHeader.ACK : TcpHeader.SYN,
-                window);
-        finishAndSend(t.remoteAddr, tcpLength, 0);
-    }
-
-    /**
-     * A SYN-ACK that belongs to no TCB: its ISN is a SYN cookie (RFC 4987 §3.6), its options what
-     * the cookie can carry ({@code wscale} -1: none offered).
-     */
-    void emitCookieSynAck(
-            int dst,
-            int srcPort,
-            int dstPort,
-            int iss,
-            int ack,
-            int window,
-            int wscale,
-            boolean offerSack,
-            boolean ts,
-            int tsVal,
-            int tsEcr) {
-        final int optionsStart = Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH;
-        int o = TcpOptions.writeMss(tx, optionsStart, config.mssBytes());
-        if (wscale >= 0) {
-            o = TcpOptions.writeWindowScale(tx, o, wscale);
-        }
-        if (offerSack) {
-            o = TcpOptions.writeSackPermitted(tx, o);
-        }
-        if (ts) {
-            o = TcpOptions.writeTimestamps(tx, o, tsVal, tsEcr);
-        }
-        final int tcpLength = o - Ipv4Header.MIN_HEADER_LENGTH;
-        txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
-        txTcp.writeFixed(srcPort, dstPort, iss, ack, tcpLength / 4, TcpHeader.SYN | TcpHeader.ACK, window);
-        finishAndSend(dst, tcpLength, 0);
-    }
-
-    /** A bare ACK that belongs to no TCB (a TIME_WAIT record's), with timestamps when {@code ts}. */
-    void emitStatelessAck(
-            int dst, int srcPort, int dstPort, int seq, int ack, int window, boolean ts, int tsVal, int tsEcr) {
-        final int optionsStart = Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH;
-        final int o = ts ? TcpOptions.writeTimestamps(tx, optionsStart, tsVal, tsEcr) : optionsStart;
-        final int tcpLength = o - Ipv4Header.MIN_HEADER_LENGTH;
-        txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
-        txTcp.writeFixed(srcPort, dstPort, seq, ack, tcpLength / 4, TcpHeader.ACK, window);
-        finishAndSend(dst, tcpLength, 0);
-    }
-
-    /**
-     * A RST not tied to a live connection (RFC 9293 §3.10.7.1): {@code <SEQ=seq><CTL=RST>} or, with
-     * {@code withAck}, {@code <SEQ=0><ACK=ack><CTL=RST,ACK>}.
-     */
-    void sendRst(int src, int srcPort, int dst, int dstPort, int seq, int ack, boolean withAck) {
-        txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, TcpHeader.MIN_HEADER_LENGTH);
-        txTcp.writeFixed(
-                srcPort,
-                dstPort,
-                seq,
-                withAck ? ack : 0,
-                5,
-                withAck ? TcpHeader.RST | TcpHeader.ACK : TcpHeader.RST,
-                0);
-        counters.tcpRstsSent++;
-        finishAndSend(dst, TcpHeader.MIN_HEADER_LENGTH, 0);
-    }
-
-    /** Checksums (or leaves the checksum to the device), adds the IPv4 header and hands it on. */
-    private void finishAndSend(int dst, int tcpLength, int gsoSegmentBytes) {
-        final boolean partial = config.txChecksumOffload();
-        if (partial) {
-            // The device completes it: the field holds the pseudo-header sum (virtio-net convention).
-            txTcp.checksum(Checksum.pseudoHeaderSum(localAddr, dst, Ipv4Header.PROTOCOL_TCP, tcpLength));
-        } else {
-            txTcp.computeChecksum(localAddr, dst);
-        }
-        final int total = Ipv4Header.MIN_HEADER_LENGTH + tcpLength;
-        txIp.wrap(tx, 0, total)
-                .writeHeader(total, ipIdentification++ & 0xFFFF, config.ttl(), Ipv4Header.PROTOCOL_TCP, localAddr, dst);
-        counters.tcpSegmentsOut++;
-        counters.ipPacketsOut++;
-        counters.ipBytesOut += total;
-        if (tracer != null) {
-            tracer.onPacket(nowNs, false, tx, 0, total);
-        }
-        if (partial || gsoSegmentBytes > 0) {
-            sink.transmitOffload(tx, 0, total, gsoSegmentBytes, partial);
-        } else {
-            sink.transmit(tx, 0, total);
         }
     }
 

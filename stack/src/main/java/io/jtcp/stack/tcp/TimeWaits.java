@@ -172,7 +172,7 @@ final class TimeWaits {
     private void sendAck(int slot) {
         final long key = table.key(slot);
         final boolean ts = table.timestamps(slot);
-        engine.emitStatelessAck(
+        engine.segments.emitStatelessAck(
                 (int) (key >>> 32),
                 (int) key & 0xFFFF,
                 (int) (key >>> 16) & 0xFFFF,
