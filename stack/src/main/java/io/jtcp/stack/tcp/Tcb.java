@@ -1570,6 +1570,10 @@ final class Tcb implements TcpConnection {
     @Override
     public void close() {
         if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT) {
+            // Unread data outlived the connection for the application's sake; closing gives it
+            // up, and its storage goes back to the budget (else it stays counted for good).
+            rx.close();
+            engine.releaseDrained(this);
             return;
         }
         rx.close();
@@ -1582,6 +1586,10 @@ final class Tcb implements TcpConnection {
 
     @Override
     public void abort() {
+        // RFC 9293 §3.10.5: ABORT flushes pending receives; their storage goes back to the budget
+        // even when the connection is already gone (a refused accept, a reset, TIME_WAIT).
+        rx.close();
+        engine.releaseDrained(this);
         if (twSlot >= 0) {
             engine.timeWaits.abort(twSlot, twGen);
             return;

@@ -413,10 +413,15 @@ public final class TcpEngine {
         if (pathMtu > 0) {
             pathMtus.reduce(remoteAddr, pathMtu, now, config.pathMtuAgeNs());
         }
-        final DropReason result = t.onIcmpError(type, code, pathMtu);
-        rearm(t);
-        t.deliverEvents();
-        return result;
+        try {
+            final DropReason result = t.onIcmpError(type, code, pathMtu);
+            rearm(t);
+            t.deliverEvents();
+            return result;
+        } catch (Throwable e) {
+            failConnection(t, e); // as for a segment: only this connection pays for its handler
+            return DropReason.NONE;
+        }
     }
 
     /**
@@ -715,6 +720,19 @@ public final class TcpEngine {
         t.ptoDeadlineNs = Long.MAX_VALUE;
         t.rx.delayedAckDeadlineNs = Long.MAX_VALUE;
         releaseBuffers(t);
+    }
+
+    /**
+     * A TIME_WAIT record went (RFC 9293 §3.10.8: expired, recycled, reopened or aborted): counted,
+     * and shown to the tracer as TIME_WAIT → CLOSED when there is one (only then is the stand-in
+     * connection built, so records end without allocating).
+     */
+    void onTimeWaitEnded(long key) {
+        if (tracer == null) {
+            stateCounts[TcpState.TIME_WAIT.ordinal()]--;
+        } else {
+            onStateChange(new TimeWaitConnection(localAddr, key), TcpState.TIME_WAIT, TcpState.CLOSED);
+        }
     }
 
     void onStateChange(TcpConnection c, TcpState from, TcpState to) {

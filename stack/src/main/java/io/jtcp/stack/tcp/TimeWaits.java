@@ -146,7 +146,7 @@ final class TimeWaits {
     void end(int slot) {
         final long key = table.key(slot);
         table.remove(slot);
-        engine.onStateChange(new TimeWaitConnection(engine.localAddr, key), TcpState.TIME_WAIT, TcpState.CLOSED);
+        engine.onTimeWaitEnded(key);
     }
 
     /** Ends every record (the stack is shutting down). */

@@ -35,6 +35,8 @@ public final class ServiceTimers {
     public long httpSendTimeouts;
     /** Echo, discard and chargen connections closed (or reset, with data stuck) after idling. */
     public long idleTimeouts;
+    /** Timers whose expiry handler threw (counted; the other timers still fire). */
+    public long timerFailures;
 
     /** The loop's time of the event being processed. */
     public long nowNs() {
@@ -119,7 +121,12 @@ public final class ServiceTimers {
             }
             cancel(t);
             fired++;
-            t.onExpired(nowNs);
+            try {
+                t.onExpired(nowNs);
+            } catch (RuntimeException e) {
+                // A service's bug must not abandon the loop's cycle (and its flush) for everyone.
+                timerFailures++;
+            }
         }
         return fired;
     }

@@ -109,8 +109,9 @@ final class SocketCore implements TcpHandler {
         }
         closedLocally = true;
         failPending(Failure.CLOSED);
-        if (connection != null && closeReason == null) {
-            if (reset) {
+        if (connection != null) {
+            // Also after the peer reset it: close() then gives up unread data and its storage.
+            if (reset && closeReason == null) {
                 connection.abort();
             } else {
                 connection.close();
