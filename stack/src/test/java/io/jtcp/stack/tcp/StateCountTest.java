@@ -38,6 +38,9 @@ class StateCountTest {
             assertEquals(expected.getOrDefault(state, 0), n, stage + ": " + state);
         }
         assertEquals(s.connectionCount(), sum, stage + ": the counts add up to the table");
+        int[] open = {0};
+        s.forEachConnection(c -> open[0] += c.state() == TcpState.TIME_WAIT ? 0 : 1);
+        assertEquals(open[0], s.openConnectionCount(), stage + ": open connections, derived from the counts");
     }
 
     @Test
