@@ -93,7 +93,7 @@ public final class FaultSpec {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("empty fault spec");
         }
-        for (String part : text.split(",")) {
+        for (String part : text.split(",", -1)) { // -1: an empty part (",", "loss=1%,") is an error too
             final String p = part.trim();
             final int eq = p.indexOf('=');
             if (eq <= 0 || eq == p.length() - 1) {

@@ -224,6 +224,9 @@ class FaultInjectorTest {
         assertThrows(IllegalArgumentException.class, () -> FaultSpec.parse("jitter=1ms"));
         assertThrows(IllegalArgumentException.class, () -> FaultSpec.parse("loss"));
         assertThrows(IllegalArgumentException.class, () -> FaultSpec.parse(""));
+        // Found by fuzzing: "," split into no parts at all and meant "no faults", unlike "".
+        assertThrows(IllegalArgumentException.class, () -> FaultSpec.parse(","));
+        assertThrows(IllegalArgumentException.class, () -> FaultSpec.parse("loss=1%,"));
     }
 
     /**
