@@ -121,11 +121,7 @@ public final class JtcpAsyncConnection {
             return;
         }
         closed = true;
-        try {
-            loop.execute(() -> core.close(false));
-        } catch (SocketException e) {
-            // The loop stopped: its shutdown ended the connection already.
-        }
+        loop.executeIfRunning(() -> core.close(false));
     }
 
     /** Closes at once with RST (RFC 9293 §3.10.5 ABORT). */
@@ -134,11 +130,7 @@ public final class JtcpAsyncConnection {
             return;
         }
         closed = true;
-        try {
-            loop.execute(() -> core.close(true));
-        } catch (SocketException e) {
-            // As in close().
-        }
+        loop.executeIfRunning(() -> core.close(true));
     }
 
     /** The local (ephemeral) port. */

@@ -61,21 +61,13 @@ public final class JtcpConnection implements Closeable {
         loop.execute(() -> core.startConnect(remoteAddr, remotePort, op));
         switch (op.awaitOutcome(timeoutMs * 1_000_000L, false, loop)) {
             case TIMED_OUT:
-                abortQuietly(loop, core);
+                loop.executeIfRunning(() -> core.close(true));
                 throw new SocketTimeoutException("Connect timed out");
             case LOOP_STOPPED:
                 throw new SocketException("jtcp host stopped");
             default:
                 op.resultOrThrow();
                 return new JtcpConnection(loop, core);
-        }
-    }
-
-    private static void abortQuietly(LoopContext loop, SocketCore core) {
-        try {
-            loop.execute(() -> core.close(true));
-        } catch (SocketException e) {
-            // The loop stopped: the connection is gone with it.
         }
     }
 
@@ -192,11 +184,7 @@ public final class JtcpConnection implements Closeable {
             return;
         }
         closed = true;
-        try {
-            loop.execute(() -> core.close(false));
-        } catch (SocketException e) {
-            // The loop stopped: its shutdown ended the connection already.
-        }
+        loop.executeIfRunning(() -> core.close(false));
     }
 
     /** Closes at once with RST (RFC 9293 §3.10.5 ABORT), as SO_LINGER 0 does. */
@@ -205,7 +193,7 @@ public final class JtcpConnection implements Closeable {
             return;
         }
         closed = true;
-        abortQuietly(loop, core);
+        loop.executeIfRunning(() -> core.close(true));
     }
 
     /** True after {@link #close} or {@link #abort}. */

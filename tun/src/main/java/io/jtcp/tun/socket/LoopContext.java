@@ -21,6 +21,18 @@ interface LoopContext {
      */
     void execute(Runnable task) throws SocketException;
 
+    /**
+     * Runs {@code task} on the loop, or not at all when the loop has stopped: its shutdown ended
+     * every connection it owned, so a close or abort has nothing left to do.
+     */
+    default void executeIfRunning(Runnable task) {
+        try {
+            execute(task);
+        } catch (SocketException e) {
+            // The loop stopped.
+        }
+    }
+
     boolean inLoopThread();
 
     /** True once the loop has stopped for good: a task queued now may never run. */
