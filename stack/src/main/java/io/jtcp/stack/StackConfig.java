@@ -1,5 +1,6 @@
 package io.jtcp.stack;
 
+import io.jtcp.stack.cc.CongestionControl;
 import java.util.Objects;
 
 /**
@@ -55,6 +56,8 @@ public final class StackConfig {
     private int initialReceiveBufferBytes = 64 << 10; // the largest unscaled window
     private long memoryBudgetBytes; // 0: half the JVM heap
     private int maxConnectionsPerListener; // 0: only maxConnections applies
+    // ---- congestion control (issue #10) ----
+    private CongestionControl.Factory congestionControl; // null: the engine's default
 
     /** Our IPv4 address. */
     public int localAddr() {
@@ -591,6 +594,20 @@ public final class StackConfig {
             throw new IllegalArgumentException("maxConnectionsPerListener must not be negative: " + max);
         }
         this.maxConnectionsPerListener = max;
+        return this;
+    }
+
+    /** The congestion controller every new connection gets; null: the engine's default. */
+    public CongestionControl.Factory congestionControl() {
+        return congestionControl;
+    }
+
+    /**
+     * Sets the congestion controller for new connections (a connection may override it). Null
+     * restores the default.
+     */
+    public StackConfig congestionControl(CongestionControl.Factory factory) {
+        this.congestionControl = factory;
         return this;
     }
 
