@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
             DemoCommand.class,
             LadderCommand.class,
             TunBenchCommand.class,
+            LabCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
@@ -34,7 +35,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "Missing command: serve, connect, get, demo, ladder or tun-bench");
+                spec.commandLine(), "Missing command: serve, connect, get, demo, ladder, tun-bench or lab");
     }
 
     public static void main(String[] args) {
