@@ -17,6 +17,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Without a delay there is nothing to overtake, so a reordered packet is instead held back until
  * the next packet has gone (a swap), or until {@link #HOLD_NS} passes.
  *
+ * <p>With a rate ({@code rate=200mbit,queue=64k}) the link is also a bottleneck, as tc's tbf on
+ * a device: after the random loss, each packet waits its turn behind those accepted before it and
+ * takes its serialization time at the rate; when the bytes still waiting (the one being
+ * serialized included) plus its own would exceed the queue, it is dropped at the tail and
+ * counted ({@link #queueDropped()}). The delay (and jitter) start when it has left the
+ * bottleneck; a reordered packet skips the delay, not the bottleneck.
+ *
  * <p>Storage is a fixed pool of {@code limit} packet slots and a heap over them: no allocation
  * per packet. A packet that finds the pool full is dropped and counted, as netem's limit does.
  */
@@ -44,6 +51,10 @@ public final class FaultInjector {
     private long reordered;
     private long corrupted;
     private long overflowed;
+    // ---- rate limit (issue #10) ----
+    private boolean bottleneckBusy; // freeAtNs is meaningful
+    private long freeAtNs; // when the bottleneck has serialized every packet accepted so far
+    private long queueDropped;
 
     public FaultInjector(FaultSpec spec, int maxPacketBytes) {
         this.spec = spec;
@@ -89,10 +100,25 @@ public final class FaultInjector {
             duplicated++;
         }
         for (int c = 0; c < copies; c++) {
+            long departsNs = nowNs;
+            if (spec.rateBitsPerSec > 0) {
+                // Wrap-safe: time is only ever compared as a difference.
+                final long waitNs = bottleneckBusy && freeAtNs - nowNs > 0 ? freeAtNs - nowNs : 0;
+                final long backlogBytes = (long) (waitNs * (spec.rateBitsPerSec / 8e9));
+                if (backlogBytes + length > spec.queueBytes) {
+                    queueDropped++;
+                    continue;
+                }
+                departsNs = nowNs + waitNs + serializationNs(length);
+            }
             final int slot = take(length);
             if (slot < 0) {
                 overflowed++;
                 continue;
+            }
+            if (spec.rateBitsPerSec > 0) {
+                bottleneckBusy = true;
+                freeAtNs = departsNs;
             }
             slots[slot].putBytes(0, buffer, offset, length);
             lengths[slot] = length;
@@ -106,11 +132,13 @@ public final class FaultInjector {
                 reordered++;
             }
             if (spec.delayNs > 0) {
-                long at = reorder ? nowNs : nowNs + spec.delayNs;
+                long at = reorder ? departsNs : departsNs + spec.delayNs;
                 if (!reorder && spec.jitterNs > 0) {
                     at += random.nextLong(2 * spec.jitterNs + 1) - spec.jitterNs;
                 }
                 schedule(slot, at);
+            } else if (spec.rateBitsPerSec > 0) {
+                schedule(slot, departsNs); // the bottleneck is FIFO: nothing to swap with
             } else if (reorder && heldSlot < 0) {
                 heldSlot = slot; // swapped with whatever comes next
                 releaseNs[slot] = nowNs + HOLD_NS;
@@ -182,9 +210,20 @@ public final class FaultInjector {
         return overflowed;
     }
 
+    /** Packets dropped at the tail of the rate limit's full queue ({@code rate=}, {@code queue=}). */
+    public long queueDropped() {
+        return queueDropped;
+    }
+
+    /** How long {@code length} bytes take at the rate, rounded up: never faster than the rate. */
+    private long serializationNs(int length) {
+        return (length * 8L * 1_000_000_000L + spec.rateBitsPerSec - 1) / spec.rateBitsPerSec;
+    }
+
     public String describe() {
         return "offered=" + offered + " released=" + released + " dropped=" + dropped + " duplicated=" + duplicated
-                + " reordered=" + reordered + " corrupted=" + corrupted + " overflowed=" + overflowed;
+                + " reordered=" + reordered + " corrupted=" + corrupted + " overflowed=" + overflowed
+                + (spec.rateBitsPerSec > 0 ? " queue_dropped=" + queueDropped : "");
     }
 
     private int take(int length) {

@@ -283,4 +283,129 @@ class FaultInjectorTest {
                 "netem-like echo of %d bytes: virtual %.2f s; to B: %s; to A: %s%n",
                 data.length, (now[0] - 1e9) / 1e9, toB.describe(), toA.describe());
     }
+    // ---- rate limit (issue #10) ----
+
+    /** Offers {@code count} packets of {@code size} bytes {@code gapNs} apart, polling at every event. */
+    private static List<long[]> runTimed(FaultInjector f, int count, int size, long gapNs) {
+        List<long[]> out = new ArrayList<>(); // {release time, index}
+        UnsafeBuffer b = new UnsafeBuffer(new byte[size]);
+        long nextOffer = 0;
+        int offered = 0;
+        for (int guard = 0; guard < 1_000_000 && (offered < count || f.queued() > 0); guard++) {
+            final long now = Math.min(offered < count ? nextOffer : Long.MAX_VALUE, f.nextDeadlineNs());
+            f.poll(now, (buf, off, len) -> out.add(new long[] {now, buf.getInt(off)}));
+            if (offered < count && now == nextOffer) {
+                b.putInt(0, offered++);
+                f.offer(now, b, 0, size);
+                nextOffer += gapNs;
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void shouldReleaseAtTheRateWhenARateIsSet() {
+        // 1500 bytes at 12 Mbit/s take 1 ms: five at once leave at 1, 2, 3, 4 and 5 ms.
+        FaultInjector f = new FaultInjector(FaultSpec.parse("rate=12mbit"), 2048);
+        Collector c = new Collector();
+        for (int i = 0; i < 5; i++) {
+            f.offer(0, packet1500(i), 0, 1500);
+        }
+        f.poll(0, c::take);
+        assertEquals(0, c.packets.size(), "nothing leaves before its serialization time");
+        for (int i = 1; i <= 5; i++) {
+            assertEquals(i * MS, f.nextDeadlineNs());
+            f.poll(i * MS - 1, c::take);
+            assertEquals(i - 1, c.packets.size());
+            f.poll(i * MS, c::take);
+            assertEquals(i, c.packets.size());
+            assertEquals(i - 1, c.index(i - 1));
+        }
+        assertEquals(0, f.queueDropped());
+    }
+
+    @Test
+    void shouldDropAtTheTailOfAFullRateQueueAndCountIt() {
+        // A 10-packet queue at 1 Mbit/s, 25 packets at once: 10 kept, 15 dropped and counted.
+        FaultInjector f = new FaultInjector(FaultSpec.parse("rate=1mbit,queue=15000b"), 2048);
+        for (int i = 0; i < 25; i++) {
+            f.offer(0, packet1500(i), 0, 1500);
+        }
+        assertEquals(10, f.queued());
+        assertEquals(15, f.queueDropped());
+        assertEquals(0, f.overflowed());
+        assertTrue(f.describe().contains("queue_dropped=15"), f.describe());
+        // After one packet's 12 ms there is room for exactly one more.
+        Collector c = new Collector();
+        f.poll(12 * MS, c::take);
+        assertEquals(1, c.packets.size());
+        f.offer(12 * MS, packet1500(100), 0, 1500);
+        f.offer(12 * MS, packet1500(101), 0, 1500);
+        assertEquals(16, f.queueDropped());
+    }
+
+    @Test
+    void shouldNeverExceedTheRateWhenOfferedTwiceIt() {
+        // 10 Mbit/s offered 20 Mbit/s for a second, with 5 ms of delay after the bottleneck.
+        FaultInjector f = new FaultInjector(FaultSpec.parse("rate=10mbit,queue=45000b,delay=5ms"), 2048);
+        List<long[]> out = runTimed(f, 1667, 1500, 600_000);
+        assertEquals(1667, out.size() + f.queueDropped(), "each packet released or counted");
+        assertTrue(f.queueDropped() > 700, "about half dropped: " + f.queueDropped());
+        for (int i = 1; i < out.size(); i++) {
+            assertTrue(out.get(i)[1] > out.get(i - 1)[1], "FIFO");
+            assertTrue(out.get(i)[0] - out.get(i - 1)[0] >= 1_200_000, "1.2 ms apart at least, at " + i);
+        }
+        assertEquals(5 * MS + 1_200_000, out.get(0)[0], "serialization, then the delay");
+    }
+
+    @Test
+    void shouldApplyLossBeforeTheRateQueue() {
+        // Half the packets lost at random take no room in the queue: a 10-packet queue keeps 10.
+        FaultInjector f = new FaultInjector(FaultSpec.parse("loss=50%,rate=1mbit,queue=15000b,seed=4"), 2048);
+        for (int i = 0; i < 40; i++) {
+            f.offer(0, packet1500(i), 0, 1500);
+        }
+        assertEquals(10, f.queued());
+        assertEquals(40, f.dropped() + f.queueDropped() + 10);
+        assertTrue(f.dropped() > 10, "lost at random: " + f.dropped());
+    }
+
+    @Test
+    void shouldParseRateAndQueueAndPrintThemBack() {
+        FaultSpec s = FaultSpec.parse("rate=200mbit,queue=64k,delay=10ms");
+        assertEquals(200_000_000L, s.rateBitsPerSec);
+        assertEquals(65_536, s.queueBytes);
+        assertFalse(s.isNone());
+        assertEquals(FaultSpec.DEFAULT_QUEUE_BYTES, FaultSpec.parse("rate=1.5gbit").queueBytes);
+        assertEquals(1_500_000_000L, FaultSpec.parse("rate=1.5gbit").rateBitsPerSec);
+        FaultSpec again = FaultSpec.parse(s.toString());
+        assertEquals(s.rateBitsPerSec, again.rateBitsPerSec);
+        assertEquals(s.queueBytes, again.queueBytes);
+        assertEquals(s.rateBitsPerSec, s.withSeed(9).rateBitsPerSec);
+        assertEquals(0, FaultSpec.parse("loss=1%").rateBitsPerSec);
+        assertFalse(FaultSpec.parse("loss=1%").toString().contains("rate"));
+        for (String bad : new String[] {
+            "rate=100",
+            "rate=100mb",
+            "rate=0mbit",
+            "rate=-1mbit",
+            "rate=1e3mbit",
+            "rate=NaNmbit",
+            "rate=5000gbit",
+            "queue=64k",
+            "rate=1mbit,queue=1000b",
+            "rate=1mbit,queue=64kbit",
+            "rate=1mbit,queue=2g",
+            "rate=1.mbit"
+        }) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FaultSpec.parse(bad), bad);
+            assertTrue(e.getMessage().contains("rate") || e.getMessage().contains("queue"), e.getMessage());
+        }
+    }
+
+    private static UnsafeBuffer packet1500(int index) {
+        UnsafeBuffer b = new UnsafeBuffer(new byte[1500]);
+        b.putInt(0, index);
+        return b;
+    }
 }

@@ -23,6 +23,15 @@ class FaultSpecFuzzTest {
         "jitter=",
         "limit=",
         "seed=",
+        "rate=",
+        "queue=",
+        "kbit",
+        "mbit",
+        "gbit",
+        "bit",
+        "k",
+        "m",
+        "b",
         "ns",
         "us",
         "ms",
@@ -63,6 +72,11 @@ class FaultSpecFuzzTest {
         require(closeNs(spec.delayNs, again.delayNs), "delay round trip " + again.delayNs, text);
         require(closeNs(spec.jitterNs, again.jitterNs), "jitter round trip " + again.jitterNs, text);
         require(spec.limitPackets == again.limitPackets && spec.seed == again.seed, "limit/seed round trip", text);
+        // toString prints the rate in whole bit/s and the queue in bytes: exact.
+        require(
+                spec.rateBitsPerSec == again.rateBitsPerSec && spec.queueBytes == again.queueBytes,
+                "rate/queue round trip",
+                text);
     }
 
     private static void check(FaultSpec s, String text) {
@@ -72,6 +86,11 @@ class FaultSpecFuzzTest {
         }
         require(s.delayNs >= 0 && s.jitterNs >= 0 && s.jitterNs <= s.delayNs, "delay/jitter", text);
         require(s.limitPackets >= 1, "limit", text);
+        require(
+                s.rateBitsPerSec == 0 || s.rateBitsPerSec >= 1000 && s.rateBitsPerSec <= 1_000_000_000_000L,
+                "rate",
+                text);
+        require(s.queueBytes >= 1500 && s.queueBytes <= 1L << 30, "queue", text);
     }
 
     /** Within the microsecond toString keeps, and the double the parser multiplies in. */
