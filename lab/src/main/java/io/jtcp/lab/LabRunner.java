@@ -1,6 +1,5 @@
 package io.jtcp.lab;
 
-import io.jtcp.lab.sim.SimExperiment;
 import io.jtcp.stack.cc.CongestionControl;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,7 +15,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Runs a {@link Matrix} on the simulated back-end and writes {@code results.csv}, {@code
+ * Runs a {@link Matrix} on a {@link Backend} (the simulated one unless told) and writes {@code results.csv}, {@code
  * series/<cell>.csv} and the SVG plots into one directory.
  *
  * <p>Algorithm names go through one seam, a {@code Function<String, CongestionControl.Factory>}:
@@ -38,12 +37,23 @@ public final class LabRunner {
     private final Function<String, CongestionControl.Factory> resolver;
     private final long sampleIntervalNs;
     private final boolean verifyContent;
+    private final Backend backend;
 
+    /** A runner on the simulated back-end. */
     public LabRunner(
             Function<String, CongestionControl.Factory> resolver, long sampleIntervalNs, boolean verifyContent) {
+        this(resolver, sampleIntervalNs, verifyContent, new SimBackend());
+    }
+
+    public LabRunner(
+            Function<String, CongestionControl.Factory> resolver,
+            long sampleIntervalNs,
+            boolean verifyContent,
+            Backend backend) {
         this.resolver = resolver;
         this.sampleIntervalNs = sampleIntervalNs;
         this.verifyContent = verifyContent;
+        this.backend = backend;
     }
 
     /**
@@ -59,7 +69,7 @@ public final class LabRunner {
         List<CellResult> results = new ArrayList<>();
         for (int i = 0; i < cells.size(); i++) {
             Cell cell = cells.get(i);
-            CellResult r = new SimExperiment(cell, factories.get(cell.cc()), sampleIntervalNs, verifyContent).run();
+            CellResult r = backend.run(cell, factories.get(cell.cc()), sampleIntervalNs, verifyContent);
             results.add(r);
             if (progress != null) {
                 progress.printf(

@@ -59,6 +59,17 @@ public final class JtcpHost implements AutoCloseable {
      * sends before any cut.
      */
     public static JtcpHost start(TunConfig tunConfig, StackConfig stackConfig, FaultSpec faults, StackTracer packets) {
+        return start(
+                tunConfig, stackConfig, faults, faults == null ? null : faults.withSeed(faults.seed() + 1), packets);
+    }
+
+    /**
+     * As {@link #start(TunConfig, StackConfig, FaultSpec, StackTracer)}, with each direction's own
+     * faults (either may be null: none): {@code inbound} on what the device hands the stack, {@code
+     * outbound} on what the stack sends (a bottleneck behind which jtcp sends, say).
+     */
+    public static JtcpHost start(
+            TunConfig tunConfig, StackConfig stackConfig, FaultSpec inbound, FaultSpec outbound, StackTracer packets) {
         // The prefix of --host lets the stack refuse the subnet's broadcast as a source (RFC 1122 §3.2.1.3).
         stackConfig
                 .localAddr(tunConfig.localAddr())
@@ -92,10 +103,10 @@ public final class JtcpHost implements AutoCloseable {
             device.close();
             throw e;
         }
-        if (faults != null) {
+        if (inbound != null || outbound != null) {
             loop.faults(
-                    new FaultInjector(faults, tunConfig.mtuBytes()),
-                    new FaultInjector(faults.withSeed(faults.seed() + 1), tunConfig.mtuBytes()));
+                    inbound == null ? null : new FaultInjector(inbound, tunConfig.mtuBytes()),
+                    outbound == null ? null : new FaultInjector(outbound, tunConfig.mtuBytes()));
         }
         if (packets != null) {
             loop.segmentInSoftware();

@@ -1,5 +1,6 @@
 package io.jtcp.lab.sim;
 
+import io.jtcp.lab.BulkPattern;
 import io.jtcp.lab.Cell;
 import io.jtcp.lab.CellResult;
 import io.jtcp.lab.FlowResult;
@@ -12,7 +13,6 @@ import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.tcp.TcpHandler;
 import io.jtcp.stack.wire.Ipv4Header;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,7 +35,7 @@ public final class SimExperiment {
     static final int PORT = 5001;
     static final long T0 = 1_000_000_000L; // engines start at 1 s: t = 0 is no special value to them
     private static final int MTU = 1500;
-    private static final int PATTERN_BYTES = 1 << 16;
+    private static final int PATTERN_BYTES = BulkPattern.BYTES;
     /** Steps in a row without virtual time advancing before the run is declared stuck. */
     private static final int MAX_STEPS_AT_ONE_INSTANT = 1_000_000;
 
@@ -44,8 +44,8 @@ public final class SimExperiment {
     private final long sampleIntervalNs;
     private final boolean verifyContent;
 
-    private final byte[] pattern = new byte[PATTERN_BYTES];
-    private final UnsafeBuffer patternBuffer = new UnsafeBuffer(pattern);
+    private final byte[] pattern;
+    private final UnsafeBuffer patternBuffer;
     private final int[] flowOfPort = new int[65_536];
     private final List<FlowState> flows = new ArrayList<>();
     private LinkDirection data;
@@ -68,7 +68,8 @@ public final class SimExperiment {
         this.cc = cc;
         this.sampleIntervalNs = sampleIntervalNs;
         this.verifyContent = verifyContent;
-        new SplittableRandom(cell.seed() ^ 0x5eed).nextBytes(pattern);
+        this.pattern = BulkPattern.of(cell.seed());
+        this.patternBuffer = new UnsafeBuffer(pattern);
         Arrays.fill(flowOfPort, -1);
     }
 
@@ -274,7 +275,7 @@ public final class SimExperiment {
         long[] rtts = new long[1024];
         int rttCount;
         double rttSumNs;
-        final MessageDigest received = verifyContent ? sha256() : null;
+        final MessageDigest received = verifyContent ? BulkPattern.newSha256() : null;
         final byte[] scratch = verifyContent ? new byte[PATTERN_BYTES] : null;
 
         final TcpHandler receiverHandler = new TcpHandler() {
@@ -340,22 +341,7 @@ public final class SimExperiment {
             if (received == null) {
                 return true;
             }
-            MessageDigest expected = sha256();
-            long left = read;
-            while (left > 0) {
-                int n = (int) Math.min(left, PATTERN_BYTES);
-                expected.update(pattern, 0, n);
-                left -= n;
-            }
-            return MessageDigest.isEqual(received.digest(), expected.digest());
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no SHA-256 in this JVM", e);
+            return MessageDigest.isEqual(received.digest(), BulkPattern.sha256(pattern, read));
         }
     }
 }

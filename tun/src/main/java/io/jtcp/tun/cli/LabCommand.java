@@ -4,8 +4,10 @@ import io.jtcp.lab.CellResult;
 import io.jtcp.lab.LabRunner;
 import io.jtcp.lab.Matrix;
 import io.jtcp.lab.QueueSize;
+import io.jtcp.lab.SimBackend;
 import io.jtcp.lab.Units;
 import io.jtcp.stack.cc.CongestionControl;
+import io.jtcp.tun.lab.TunLabBackend;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +30,9 @@ import picocli.CommandLine.Spec;
             "then a drop-tail queue and the rate, then half the RTT of delay; the ACK path",
             "is uncongested). Lists are comma-separated.",
             "Writes DIR/results.csv, DIR/series/<cell>.csv and the SVG plots",
-            "goodput_vs_loss.svg, cwnd_rtt.svg and (with several flows) fairness.svg."
+            "goodput_vs_loss.svg, cwnd_rtt.svg and (with several flows) fairness.svg.",
+            "--backend tun runs the same matrix in real time: jtcp sends over TUN to the kernel",
+            "in a namespace, behind its own fault injector (loss, rate=, queue=, delay)."
         })
 final class LabCommand implements Callable<Integer> {
     /**
@@ -113,7 +117,8 @@ final class LabCommand implements Callable<Integer> {
             names = "--backend",
             paramLabel = "BACKEND",
             defaultValue = "sim",
-            description = "sim (simulated bottleneck) or tun (not yet) (default: ${DEFAULT-VALUE})")
+            description = "sim (simulated, virtual time) or tun (jtcp over TUN to the Linux kernel in a namespace "
+                    + "it creates; needs root and python3; real time) (default: ${DEFAULT-VALUE})")
     Backend backend;
 
     @Option(
@@ -163,14 +168,12 @@ final class LabCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (backend == Backend.tun) {
-            throw new CliFailure("--backend tun: not yet (the kernel back-end is not built; use --backend sim)");
-        }
         // The plots are drawn through java.awt with no display.
         System.setProperty("java.awt.headless", "true");
         PrintWriter o = spec.commandLine().getOut();
         long started = System.nanoTime();
-        List<CellResult> results = new LabRunner(algorithms, sampleNs, verify).run(matrix, o);
+        io.jtcp.lab.Backend where = backend == Backend.tun ? new TunLabBackend() : new SimBackend();
+        List<CellResult> results = new LabRunner(algorithms, sampleNs, verify, where).run(matrix, o);
         for (CellResult r : results) {
             if (!r.total().contentVerified()) {
                 throw new CliFailure("cell " + r.cell().name() + ": the bytes read differ from those written");

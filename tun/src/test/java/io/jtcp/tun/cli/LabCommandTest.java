@@ -97,13 +97,4 @@ class LabCommandTest {
         assertTrue(lines[0].startsWith(message + " (see: "), lines[0]);
         assertTrue(Files.notExists(dir.resolve("never")), "nothing ran");
     }
-
-    @Test
-    void tunBackendShouldSayNotYet() {
-        Run r = run("lab", "--backend", "tun", "--out", dir.resolve("never").toString());
-        assertEquals(1, r.exitCode(), r.err());
-        assertEquals(
-                "jtcp: error: --backend tun: not yet (the kernel back-end is not built; use --backend sim)",
-                r.err().strip());
-    }
 }
