@@ -26,19 +26,32 @@ public final class Series {
 
     private double[] t = new double[256];
     private final double[][] columns = new double[Column.values().length][256];
+    private static final String[] NO_CC_COLUMNS = {"", "", "", ""};
+    private String[][] cc = new String[256][];
     private int rows;
 
+    /** Appends a row: the time, the numeric columns in {@link Column} order (no congestion-controller columns). */
     public void add(double tSeconds, double... values) {
+        add(tSeconds, NO_CC_COLUMNS, values);
+    }
+
+    /**
+     * Appends a row: the time, the congestion controller's columns as {@link CcColumns#of} gives
+     * them, and the numeric columns in {@link Column} order.
+     */
+    public void add(double tSeconds, String[] ccColumns, double... values) {
         if (values.length != columns.length) {
             throw new IllegalArgumentException("expected " + columns.length + " values");
         }
         if (rows == t.length) {
             t = Arrays.copyOf(t, rows * 2);
+            cc = Arrays.copyOf(cc, rows * 2);
             for (int c = 0; c < columns.length; c++) {
                 columns[c] = Arrays.copyOf(columns[c], rows * 2);
             }
         }
         t[rows] = tSeconds;
+        cc[rows] = ccColumns;
         for (int c = 0; c < columns.length; c++) {
             columns[c][rows] = values[c];
         }
@@ -55,5 +68,10 @@ public final class Series {
 
     public double get(Column column, int row) {
         return columns[column.ordinal()][row];
+    }
+
+    /** The row's congestion-controller columns ({@link SeriesCsv#CC_COLUMNS} order). */
+    public String[] ccColumns(int row) {
+        return cc[row];
     }
 }

@@ -8,8 +8,8 @@ import java.util.List;
  * bytes_in_flight}, {@code srtt_ms}, {@code rto_ms}, {@code retransmits} (cumulative), {@code
  * delivered_bytes} (read by the receiving application, cumulative), {@code acked_bytes}
  * (acknowledged to the sender, cumulative), then {@code ssthresh}, {@code pacing_rate}, {@code
- * phase} and {@code delivery_rate}: present in the header and empty until the engine exposes its
- * congestion controller per connection ({@link #CC_COLUMNS}).
+ * phase} and {@code delivery_rate} ({@link #CC_COLUMNS}) as {@link CcColumns} reads them: empty
+ * until the engine exposes its congestion controller per connection.
  */
 public final class SeriesCsv {
     /** Columns the congestion controller will fill; empty for now. */
@@ -48,7 +48,10 @@ public final class SeriesCsv {
                                             ? ResultsCsv.num(Math.round(v * 1000) / 1000.0)
                                             : Long.toString((long) v));
                 }
-                sb.append(",,,,\n");
+                for (String v : s.ccColumns(row)) {
+                    sb.append(',').append(v);
+                }
+                sb.append('\n');
             }
         }
         return sb.toString();

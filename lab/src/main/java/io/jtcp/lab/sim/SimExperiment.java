@@ -1,6 +1,7 @@
 package io.jtcp.lab.sim;
 
 import io.jtcp.lab.BulkPattern;
+import io.jtcp.lab.CcColumns;
 import io.jtcp.lab.Cell;
 import io.jtcp.lab.CellResult;
 import io.jtcp.lab.FlowResult;
@@ -195,6 +196,7 @@ public final class SimExperiment {
             }
             f.series.add(
                     t,
+                    CcColumns.of(c),
                     c.congestionWindowBytes(),
                     c.bytesInFlight(),
                     c.srttNs() / 1e6,

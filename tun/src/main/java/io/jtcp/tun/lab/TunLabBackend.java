@@ -2,6 +2,7 @@ package io.jtcp.tun.lab;
 
 import io.jtcp.lab.Backend;
 import io.jtcp.lab.BulkPattern;
+import io.jtcp.lab.CcColumns;
 import io.jtcp.lab.Cell;
 import io.jtcp.lab.CellResult;
 import io.jtcp.lab.FlowResult;
@@ -362,6 +363,7 @@ public final class TunLabBackend implements Backend {
             retransmits = c.retransmits();
             series.add(
                     t,
+                    CcColumns.of(c),
                     c.congestionWindowBytes(),
                     c.bytesInFlight(),
                     c.srttNs() / 1e6,
