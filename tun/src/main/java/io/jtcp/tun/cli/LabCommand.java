@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
             "is uncongested). Lists are comma-separated.",
             "Writes DIR/results.csv, DIR/series/<cell>.csv and the SVG plots",
             "goodput_vs_loss.svg, cwnd_rtt.svg and (with several flows) fairness.svg.",
-            "--backend tun runs the same matrix in real time: jtcp sends over TUN to the kernel",
-            "in a namespace, behind its own fault injector (loss, rate=, queue=, delay)."
+            "--backend tun runs the same matrix in real time: jtcp sends over TUN to the",
+            "kernel in a namespace, behind jtcp's fault injector (rate=, delay, loss)."
         })
 final class LabCommand implements Callable<Integer> {
     /**
@@ -74,7 +74,7 @@ final class LabCommand implements Callable<Integer> {
             names = "--loss",
             paramLabel = "LOSSES",
             defaultValue = "0",
-            description = "random loss of data packets: percentages like 0.01%, or 0 (default: ${DEFAULT-VALUE})")
+            description = "random loss of data packets: percentages like 0.01%%, or 0 (default: ${DEFAULT-VALUE})")
     String loss;
 
     @Option(

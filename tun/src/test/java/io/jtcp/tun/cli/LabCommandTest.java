@@ -97,4 +97,35 @@ class LabCommandTest {
         assertTrue(lines[0].startsWith(message + " (see: "), lines[0]);
         assertTrue(Files.notExists(dir.resolve("never")), "nothing ran");
     }
+
+    @Test
+    void helpShouldListTheOptions() {
+        // picocli reports a description it cannot format (a bare %) on System.err, not cl.getErr().
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+        Run r;
+        try {
+            System.setErr(new java.io.PrintStream(stderr, true, java.nio.charset.StandardCharsets.UTF_8));
+            r = run("lab", "--help");
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals("", stderr.toString(java.nio.charset.StandardCharsets.UTF_8), "no picocli warning");
+        assertEquals(0, r.exitCode(), r.err());
+        for (String option : List.of(
+                "--cc",
+                "--rate",
+                "--rtt",
+                "--loss",
+                "--queue",
+                "--flows",
+                "--seconds",
+                "--backend",
+                "--seed",
+                "--out",
+                "--plot-cell")) {
+            assertTrue(r.out().contains(option + "="), option);
+        }
+        assertTrue(r.out().contains("percentages like 0.01%,"), "the % is printed, not taken for a format");
+    }
 }
