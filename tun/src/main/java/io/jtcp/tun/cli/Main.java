@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
             GetCommand.class,
             DemoCommand.class,
             LadderCommand.class,
+            TsgCommand.class,
+            StatesCommand.class,
             TunBenchCommand.class,
             CommandLine.HelpCommand.class
         })
@@ -34,7 +36,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "Missing command: serve, connect, get, demo, ladder or tun-bench");
+                spec.commandLine(), "Missing command: serve, connect, get, demo, ladder, tsg, states or tun-bench");
     }
 
     public static void main(String[] args) {
