@@ -100,6 +100,31 @@ class TsgBuilderTest {
                 g.notes().toString());
     }
 
+    /** A zoom: only the window's segments, the ACK line entering at its left edge with its value there. */
+    @Test
+    void shouldDrawOnlyTheTimeWindowAskedFor() throws Exception {
+        Path pcap = TimeSequences.lossy().write(dir.resolve("l.pcap"));
+        ConnectionAnalysis an = ConnectionAnalysis.of(
+                CaptureConnections.read(pcap).connections().get(0));
+        TimeSequence g =
+                new TsgBuilder(false, 1000, true).window(0.0075, 0.0115).build(an, true);
+        assertEquals(0.0075, g.startS());
+        assertEquals(0.0115, g.durationS());
+        assertEquals(List.of(new Bar(0.010, 101, 201, BarKind.RETRANSMISSION, 1)), g.bars());
+        assertEquals(
+                new TimeSequence.AckSample(0.0075, 101, 101 + (510 << 7)),
+                g.acks().get(0));
+        assertEquals(
+                List.of(101L, 101L, 101L, 401L),
+                g.acks().stream().map(TimeSequence.AckSample::ack).toList());
+        assertEquals(300, g.inFlight().get(0).value()); // before the window: 401 sent, 101 acknowledged
+        String svg = TsgSvgRenderer.render(g);
+        assertTrue(svg.contains(">8.0<") && svg.contains(">11.0<"), "ticks inside the window");
+        assertTrue(
+                g.notes().get(0).endsWith("(0.008 to 0.012 s after the first segment)"),
+                g.notes().get(0));
+    }
+
     @Test
     void shouldReadCongestionLogAndPlaceItOnTheCaptureClock() throws Exception {
         Path pcap = TimeSequences.lossy().write(dir.resolve("l.pcap"));

@@ -53,6 +53,9 @@ class TsgScaleTest {
                 svg.length() / 1024,
                 (xplDone - drawn) / 1_000_000,
                 xpl.length() / 1024);
+        // Kept for a person to look at after the build, beside the other pictures.
+        java.nio.file.Files.createDirectories(Path.of("target", "ladder-pictures"));
+        java.nio.file.Files.writeString(Path.of("target", "ladder-pictures", "tsg-bulk.svg"), svg);
         long again = System.nanoTime();
         TimeSequence warm = new TsgBuilder(false, TsgSvgRenderer.PLOT_WIDTH, true).build(an, true);
         long built = System.nanoTime();

@@ -88,6 +88,18 @@ final class TsgCommand implements Callable<Integer> {
                     + ", one per pixel, for SVG; 4000 for xpl)")
     Integer columns;
 
+    @Option(
+            names = "--from",
+            paramLabel = "S",
+            description = "start the time axis S seconds after the connection's first segment (zoom)")
+    Double from;
+
+    @Option(
+            names = "--to",
+            paramLabel = "S",
+            description = "end the time axis S seconds after the first segment (zoom)")
+    Double to;
+
     @Option(names = "--list", description = "only list the connections, one a line")
     boolean list;
 
@@ -100,6 +112,12 @@ final class TsgCommand implements Callable<Integer> {
             CaptureChoice.checkPort(select, "tsg");
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        double fromS = from != null ? from : 0;
+        double toS = to != null ? to : Double.POSITIVE_INFINITY;
+        if (!(fromS >= 0) || !(toS > fromS)) {
+            throw new ParameterException(
+                    spec.commandLine(), "--from and --to must satisfy 0 <= from < to, not " + fromS + ", " + toS);
         }
         Format fmt = format != null ? format : fromExtension(out);
         PrintWriter err = spec.commandLine().getErr();
@@ -122,7 +140,10 @@ final class TsgCommand implements Callable<Integer> {
         Connection chosen = CaptureChoice.choose(conns, select, file, "tsg", err);
         boolean fromA = dir == null ? TsgBuilder.busierIsA(chosen) : CaptureChoice.isSideA(chosen, dir, "--dir");
         int cols = columns != null ? columns : fmt == Format.svg ? TsgSvgRenderer.PLOT_WIDTH : 4000;
-        TimeSequence g = new TsgBuilder(absolute, cols, inFlight).ccLog(cc).build(ConnectionAnalysis.of(chosen), fromA);
+        TimeSequence g = new TsgBuilder(absolute, cols, inFlight)
+                .ccLog(cc)
+                .window(fromS, toS)
+                .build(ConnectionAnalysis.of(chosen), fromA);
         if (ccLog != null && g.cwnd().isEmpty()) {
             err.println("jtcp tsg: warning: no line of " + ccLog + " falls within the connection's time");
         }

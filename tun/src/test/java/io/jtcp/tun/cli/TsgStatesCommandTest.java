@@ -67,7 +67,7 @@ class TsgStatesCommandTest {
         Run withCc = run("tsg", own, "--in-flight", "--cc-log", cc.toString(), "--dir", "10.7.0.1:40312");
         assertEquals(0, withCc.exitCode(), withCc.err());
         assertTrue(withCc.out().contains("class=\"cwnd\"") && withCc.out().contains("class=\"in-flight\""));
-        Run other = run("tsg", own, "--dir", "80", "--format", "xpl");
+        Run other = run("tsg", own, "--dir", "80", "--format", "xpl", "--from", "0.001", "--to", "0.01");
         assertEquals(0, other.exitCode(), other.err());
         assertTrue(other.out().contains("\n10.7.0.2:80_==>_10.7.0.1:40312"), other.out());
     }
@@ -100,6 +100,8 @@ class TsgStatesCommandTest {
         assertOneLineError(1, "jtcp: error: --side 10.7.0.3 names neither side", "states", own, "--side", "10.7.0.3");
         assertOneLineError(2, "jtcp tsg: --columns must be 10..1000000, not 5", "tsg", own, "--columns", "5");
         assertOneLineError(2, "jtcp tsg: --port must be 1..65535, not 0", "tsg", own, "--port", "0");
+        assertOneLineError(
+                2, "jtcp tsg: --from and --to must satisfy 0 <= from < to", "tsg", own, "--from", "0.5", "--to", "0.2");
         assertOneLineError(2, "jtcp tsg: Invalid value for option '--format'", "tsg", own, "--format", "png");
         assertOneLineError(1, "jtcp: error: no connection #3 in ", "states", own, "--conn", "3");
         assertOneLineError(2, "jtcp states: --blank draws no capture", "states", own, "--blank");

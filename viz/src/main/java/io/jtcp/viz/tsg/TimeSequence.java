@@ -13,7 +13,9 @@ import java.util.List;
  *
  * @param seqBase the sender's ISN (or its first captured sequence number when the SYN was missed)
  * @param t0Ns the capture time of the connection's first segment
- * @param durationS seconds from the first to the last segment of the connection
+ * @param startS where the time axis starts: 0, or the start of the window asked for
+ * @param durationS where the time axis ends: the last segment of the connection (seconds after
+ *     its first), or the end of the window asked for
  * @param inFlight bytes in flight (highest sequence sent minus cumulative ACK) over time; empty
  *     unless asked for
  * @param cwnd the sender's congestion window from its congestion log; empty without one
@@ -26,6 +28,7 @@ public record TimeSequence(
         boolean absolute,
         long seqBase,
         long t0Ns,
+        double startS,
         double durationS,
         List<Bar> bars,
         List<AckSample> acks,

@@ -40,6 +40,8 @@ public final class TsgBuilder {
     private final int columns;
     private final boolean inFlight;
     private List<CcLog.Point> ccLog = List.of();
+    private double fromS = 0;
+    private double toS = Double.POSITIVE_INFINITY;
 
     /**
      * @param absolute label raw sequence numbers instead of relative ones
@@ -61,6 +63,20 @@ public final class TsgBuilder {
         return this;
     }
 
+    /**
+     * Draws only [fromS, toS] (seconds since the connection's first segment), decimated into the
+     * same number of columns: a zoom into a long capture. The ACK line and the window edge enter
+     * at the left with the values they had there.
+     */
+    public TsgBuilder window(double fromS, double toS) {
+        if (!(fromS >= 0) || !(toS > fromS)) {
+            throw new IllegalArgumentException("the time window must have 0 <= from < to, not " + fromS + ".." + toS);
+        }
+        this.fromS = fromS;
+        this.toS = toS;
+        return this;
+    }
+
     /** Whether side a (the opener) sent at least as much payload as side b: the default direction. */
     public static boolean busierIsA(Connection c) {
         long[] bytes = c.payloadBytes();
@@ -73,8 +89,10 @@ public final class TsgBuilder {
         List<SegmentView> views = an.segments();
         long t0 = views.isEmpty() ? 0 : views.get(0).segment().timeNs();
         long tEnd = views.isEmpty() ? 0 : views.get(views.size() - 1).segment().timeNs();
-        double duration = Math.max(0, (tEnd - t0) / 1e9);
-        Columns col = new Columns(duration, columns);
+        double start = fromS;
+        // A window past the end of the capture draws an empty axis, not an error.
+        double end = Double.isFinite(toS) ? toS : Math.max(start, Math.max(0, (tEnd - t0) / 1e9));
+        Columns col = new Columns(start, end, columns);
         long base = base(an, fromA);
 
         List<Bar> bars = new ArrayList<>();
@@ -97,10 +115,29 @@ public final class TsgBuilder {
         long sndMax = -1;
         long cumAck = -1;
         long bytes = 0;
+        AckSample before = null;
         for (SegmentView v : views) {
             TcpSegment s = v.segment();
             double t = Math.max(0, (s.timeNs() - t0) / 1e9);
+            if (t > end) {
+                break;
+            }
+            boolean shown = t >= start;
             int column = col.of(t);
+            if (!shown) {
+                // Before the window: only what the lines need where they enter it.
+                if (v.fromA() == fromA && s.seqLength() > 0 && !s.has(TcpSegment.RST)) {
+                    sndMax = Math.max(sndMax, v.relSeq() + s.seqLength());
+                } else if (v.fromA() != fromA && s.has(TcpSegment.ACK) && !s.has(TcpSegment.RST) && v.relAck() >= 0) {
+                    cumAck = Math.max(cumAck, v.relAck());
+                    before = new AckSample(start, v.relAck(), v.relAck() + v.window());
+                }
+                continue;
+            }
+            if (before != null) {
+                ackCol.add(col.of(start), before);
+                before = null;
+            }
             if (v.fromA() == fromA) {
                 int len = s.seqLength();
                 if (len > 0 && !s.has(TcpSegment.RST)) {
@@ -144,6 +181,9 @@ public final class TsgBuilder {
                 flightCol.add(column, new Sample(t, Math.max(0, sndMax - Math.max(cumAck, 0))));
             }
         }
+        if (before != null) {
+            ackCol.add(col.of(start), before);
+        }
         barCol.flush();
         ackCol.flush();
         sackCol.flush();
@@ -152,12 +192,12 @@ public final class TsgBuilder {
 
         List<Sample> cwnd = new ArrayList<>();
         MaxColumn cwndCol = new MaxColumn(cwnd);
-        Columns ccColumns = new Columns(duration, columns); // the log's own clock: its order, not the capture's
+        Columns ccColumns = new Columns(start, end, columns); // the log's own clock: its order, not the capture's
         double t0s = t0 / 1e9;
         for (CcLog.Point p : ccLog) {
             // Unix times are on the capture's clock; small ones count from the first segment.
             double t = p.tS() > 1e6 ? p.tS() - t0s : p.tS();
-            if (t >= 0 && t <= duration) {
+            if (t >= start && t <= end) {
                 cwndCol.add(ccColumns.of(t), new Sample(t, p.cwnd()));
             }
         }
@@ -168,12 +208,15 @@ public final class TsgBuilder {
         List<String> notes = new ArrayList<>();
         notes.add(String.format(
                 Locale.ROOT,
-                "%d segments with data/SYN/FIN (%s of payload, %d retransmitted), %d ACKs back; %.3f s",
+                "%d segments with data/SYN/FIN (%s of payload, %d retransmitted), %d ACKs back; %.3f s%s",
                 data,
                 Units.bytes(bytes),
                 retrans,
                 ackSegs,
-                duration));
+                end - start,
+                start > 0 || Double.isFinite(toS)
+                        ? String.format(Locale.ROOT, " (%.3f to %.3f s after the first segment)", start, end)
+                        : ""));
         long isn = fromA ? an.isnA() : an.isnB();
         notes.add(
                 absolute
@@ -207,7 +250,8 @@ public final class TsgBuilder {
                 absolute,
                 base,
                 t0,
-                duration,
+                start,
+                end,
                 List.copyOf(bars),
                 List.copyOf(acks),
                 List.copyOf(sacks),
@@ -256,19 +300,21 @@ public final class TsgBuilder {
         return BarKind.DATA;
     }
 
-    /** Which of {@code n} equal columns of [0, duration] a time falls in; never goes backwards. */
+    /** Which of {@code n} equal columns of [start, end] a time falls in; never goes backwards. */
     private static final class Columns {
-        private final double duration;
+        private final double start;
+        private final double span;
         private final int n;
         private int last;
 
-        Columns(double duration, int n) {
-            this.duration = duration;
+        Columns(double start, double end, int n) {
+            this.start = start;
+            this.span = end - start;
             this.n = n;
         }
 
         int of(double t) {
-            int c = duration <= 0 ? 0 : (int) Math.min(n - 1, Math.floor(t / duration * n));
+            int c = span <= 0 ? 0 : (int) Math.max(0, Math.min(n - 1, Math.floor((t - start) / span * n)));
             // Capture order is what counts: a timestamp that steps back stays in the current column.
             last = Math.max(last, c);
             return last;

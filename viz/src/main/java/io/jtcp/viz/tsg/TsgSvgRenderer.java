@@ -49,9 +49,9 @@ public final class TsgSvgRenderer {
     private TsgSvgRenderer() {}
 
     /** Maps data coordinates to the pixels of one panel. */
-    private record Frame(double x0, double y0, double w, double h, double duration, double lo, double hi) {
+    private record Frame(double x0, double y0, double w, double h, double start, double end, double lo, double hi) {
         double x(double t) {
-            return x0 + t / duration * w;
+            return x0 + (t - start) / (end - start) * w;
         }
 
         double y(double v) {
@@ -68,7 +68,9 @@ public final class TsgSvgRenderer {
             text(body, 16, y, n, "font-size=\"11\" fill=\"#444\"");
         }
         double top = y + 26;
-        double duration = g.durationS() > 0 ? g.durationS() : 1e-3;
+        double start = g.startS();
+        double end = g.durationS() > start ? g.durationS() : start + 1e-3;
+        double duration = end - start;
 
         long lo = g.minSeq();
         long hi = Math.max(g.maxSeq(), lo + 1);
@@ -77,7 +79,7 @@ public final class TsgSvgRenderer {
         boolean clipped = maxEdge > allowed;
         hi = Math.max(hi, Math.min(maxEdge, allowed));
         double pad = (hi - lo) * 0.03;
-        Frame f = new Frame(LEFT, top, PLOT_WIDTH, PLOT_H, duration, lo - pad, hi + pad);
+        Frame f = new Frame(LEFT, top, PLOT_WIDTH, PLOT_H, start, end, lo - pad, hi + pad);
         if (clipped) {
             text(
                     body,
@@ -100,9 +102,10 @@ public final class TsgSvgRenderer {
         body.append("<g clip-path=\"url(#plot)\">\n");
         steps(body, f, g.acks(), true, WINDOW_COLOUR, "1.2", "window");
         sacks(body, f, g.sacks());
-        bars(body, f, g.bars());
+        bars(body, f, g.bars(), false);
         steps(body, f, g.acks(), false, ACK_COLOUR, "1.6", "ack");
         markers(body, f, g.markers());
+        bars(body, f, g.bars(), true); // retransmissions last and wider: what one looks for
         body.append("</g>\n");
         frame(body, f);
 
@@ -116,7 +119,7 @@ public final class TsgSvgRenderer {
             for (Sample s : g.cwnd()) {
                 max = Math.max(max, s.value());
             }
-            Frame p = new Frame(LEFT, ptop, PLOT_WIDTH, PANEL_H, duration, 0, max * 1.08);
+            Frame p = new Frame(LEFT, ptop, PLOT_WIDTH, PANEL_H, start, end, 0, max * 1.08);
             Units.Unit bu = Units.byteUnit(max);
             double bStep = Units.step(max / bu.size(), 4);
             for (double v : Units.ticks(0, max / bu.size(), bStep)) {
@@ -245,7 +248,7 @@ public final class TsgSvgRenderer {
 
     private static void timeAxis(StringBuilder sb, Frame f, Units.Unit u, double step, boolean grid) {
         double base = f.y0() + f.h();
-        for (double v : Units.ticks(0, f.duration() / u.size(), step)) {
+        for (double v : Units.ticks(f.start() / u.size(), f.end() / u.size(), step)) {
             double px = f.x(v * u.size());
             if (grid) {
                 line(sb, px, f.y0(), px, base, "stroke=\"#eeeeee\"");
@@ -285,7 +288,7 @@ public final class TsgSvgRenderer {
             AckSample a = acks.get(i);
             d.append(String.format(Locale.ROOT, "H%.1fV%.1f", f.x(a.t()), f.y(window ? a.windowEdge() : a.ack())));
         }
-        d.append(String.format(Locale.ROOT, "H%.1f", f.x(f.duration())));
+        d.append(String.format(Locale.ROOT, "H%.1f", f.x(f.end())));
         sb.append("<path class=\"")
                 .append(cls)
                 .append("\" d=\"")
@@ -314,10 +317,13 @@ public final class TsgSvgRenderer {
                 .append("\" stroke-width=\"4\" stroke-opacity=\"0.6\" fill=\"none\"/>\n");
     }
 
-    private static void bars(StringBuilder sb, Frame f, List<Bar> bars) {
+    private static void bars(StringBuilder sb, Frame f, List<Bar> bars, boolean retransmissions) {
         Map<BarKind, StringBuilder> paths = new EnumMap<>(BarKind.class);
         StringBuilder labels = new StringBuilder();
         for (Bar b : bars) {
+            if ((b.kind() == BarKind.RETRANSMISSION) != retransmissions) {
+                continue;
+            }
             double x = f.x(b.t());
             double y1 = f.y(b.from());
             double y2 = Math.min(f.y(b.to()), y1 - 1);
@@ -341,7 +347,9 @@ public final class TsgSvgRenderer {
                     .append(e.getValue())
                     .append("\" stroke=\"")
                     .append(BAR_COLOURS.get(e.getKey()))
-                    .append("\" stroke-width=\"1.4\" fill=\"none\"/>\n");
+                    .append("\" stroke-width=\"")
+                    .append(retransmissions ? "2.4" : "1.4")
+                    .append("\" fill=\"none\"/>\n");
         }
         sb.append(labels);
     }
@@ -358,7 +366,8 @@ public final class TsgSvgRenderer {
             } else {
                 zero.append(String.format(Locale.ROOT, "M%.1f %.1fh8v8h-8z", x - 4, y - 4));
             }
-            if (m.count() > 1) {
+            // Counts only where marks are few: a decimated bulk transfer would be covered in them.
+            if (m.count() > 1 && markers.size() <= 150) {
                 text(counts, x + 5, y + 12, "×" + m.count(), "font-size=\"9\" fill=\"#555\"");
             }
         }

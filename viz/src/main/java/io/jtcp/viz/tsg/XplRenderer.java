@@ -104,7 +104,7 @@ public final class XplRenderer {
                 AckSample a = acks.get(i);
                 long v = (window ? a.windowEdge() : a.ack()) + off;
                 String t = t(a.t());
-                double tNext = i + 1 < acks.size() ? acks.get(i + 1).t() : g.durationS();
+                double tNext = i + 1 < acks.size() ? acks.get(i + 1).t() : g.durationS(); // the axis end
                 sb.append("line ").append(t).append(' ').append(v).append(' ');
                 sb.append(t(tNext)).append(' ').append(v).append('\n');
                 if (i + 1 < acks.size()) {
