@@ -64,7 +64,7 @@ public final class StateDiagramSvg {
 
         arrow(Transition.PASSIVE_OPEN, "closed", "listen", 570, 132, "end", 580, 92, 580, 198);
         arrow(Transition.LISTEN_CLOSE, "listen", "closed", 630, 132, "start", 620, 198, 620, 92);
-        arrow(Transition.ACTIVE_OPEN, "closed", "synsent", 1070, 190, "start", 665, 60, 1060, 60, 1060, 358);
+        arrow(Transition.ACTIVE_OPEN, "closed", "synsent", 1068, 190, "start", 665, 60, 1060, 60, 1060, 358);
         arrow(Transition.SYN_SENT_CLOSE, "synsent", "closed", 970, 190, "end", 980, 358, 980, 80, 665, 80);
         arrow(Transition.LISTEN_SEND, "listen", "synsent", 800, 300, "middle", 640, 242, 700, 366, 955, 366);
         arrow(Transition.LISTEN_RCV_SYN, "listen", "synrcvd", 400, 300, "middle", 560, 242, 500, 366, 245, 366);
@@ -103,9 +103,9 @@ public final class StateDiagramSvg {
         arrow(Transition.SYN_RCVD_CLOSE, "synrcvd", "finwait1", 130, 560, "end", 140, 402, 140, 678);
         arrow(Transition.ESTAB_CLOSE, "estab", "finwait1", 410, 650, "middle", 575, 562, 575, 688, 245, 688);
         arrow(Transition.ESTAB_RCV_FIN, "estab", "closewait", 800, 650, "middle", 625, 562, 625, 688, 955, 688);
-        arrow(Transition.FIN_WAIT_1_RCV_ACK, "finwait1", "finwait2", 190, 775, "start", 180, 722, 180, 838);
+        arrow(Transition.FIN_WAIT_1_RCV_ACK, "finwait1", "finwait2", 198, 775, "start", 180, 722, 180, 838);
         arrow(Transition.FIN_WAIT_1_RCV_FIN, "finwait1", "closing", 420, 745, "middle", 245, 712, 590, 712, 590, 838);
-        arrow(Transition.CLOSE_WAIT_CLOSE, "closewait", "lastack", 1030, 775, "start", 1020, 722, 1020, 838);
+        arrow(Transition.CLOSE_WAIT_CLOSE, "closewait", "lastack", 1038, 775, "start", 1020, 722, 1020, 838);
         arrow(
                 Transition.FIN_WAIT_2_RCV_FIN,
                 "finwait2",
@@ -119,8 +119,8 @@ public final class StateDiagramSvg {
                 1010,
                 535,
                 1010);
-        arrow(Transition.CLOSING_RCV_ACK, "closing", "timewait", 610, 935, "start", 600, 882, 600, 988);
-        arrow(Transition.LAST_ACK_RCV_ACK, "lastack", "closed2", 1030, 935, "start", 1020, 882, 1020, 988);
+        arrow(Transition.CLOSING_RCV_ACK, "closing", "timewait", 618, 935, "start", 600, 882, 600, 988);
+        arrow(Transition.LAST_ACK_RCV_ACK, "lastack", "closed2", 1038, 935, "start", 1020, 882, 1020, 988);
         arrow(Transition.TIME_WAIT_TIMEOUT, "timewait", "closed2", 810, 975, "middle", 665, 1010, 955, 1010);
     }
 
