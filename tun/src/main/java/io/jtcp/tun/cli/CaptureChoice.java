@@ -68,7 +68,7 @@ final class CaptureChoice {
     }
 
     /** Checks {@code --port} is a port. */
-    static void checkPort(Select select, String command) {
+    static void checkPort(Select select) {
         if (select != null && select.port != null && (select.port < 1 || select.port > 65535)) {
             throw new IllegalArgumentException("--port must be 1..65535, not " + select.port);
         }

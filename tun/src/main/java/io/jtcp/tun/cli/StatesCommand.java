@@ -70,7 +70,7 @@ final class StatesCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "Missing required parameter: 'FILE' (or --blank)");
             }
             try {
-                CaptureChoice.checkPort(select, "states");
+                CaptureChoice.checkPort(select);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }

@@ -109,7 +109,7 @@ final class TsgCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--columns must be 10..1000000, not " + columns);
         }
         try {
-            CaptureChoice.checkPort(select, "tsg");
+            CaptureChoice.checkPort(select);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -40,10 +40,12 @@ public enum Transition {
         this.action = action;
     }
 
+    /** The state the arrow leaves. */
     public TcpState from() {
         return from;
     }
 
+    /** The state the arrow enters. */
     public TcpState to() {
         return to;
     }

@@ -59,6 +59,7 @@ public final class TsgSvgRenderer {
         }
     }
 
+    /** The graph as SVG text: title and notes, the plot with its axes, the lower panel when there is one, a legend. */
     public static String render(TimeSequence g) {
         StringBuilder body = new StringBuilder();
         double y = 24;

@@ -33,6 +33,7 @@ public final class XplRenderer {
         };
     }
 
+    /** The graph as xplot text, ending with {@code go}. */
     public static String render(TimeSequence g) {
         StringBuilder sb =
                 new StringBuilder(64 + g.bars().size() * 120 + g.acks().size() * 80);
