@@ -1,6 +1,7 @@
 package io.jtcp.viz.states;
 
 import io.jtcp.stack.tcp.TcpState;
+import io.jtcp.viz.svg.Xml;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -19,7 +20,7 @@ import java.util.Set;
  * list below gives each step's time, segment and cause.
  */
 public final class StateDiagramSvg {
-    private static final int WIDTH = 1260;
+    private static final int WIDTH = 1210;
     private static final int BOX_W = 130;
     private static final int BOX_H = 44;
     private static final String FONT = "font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\"";
@@ -258,7 +259,7 @@ public final class StateDiagramSvg {
                 WIDTH,
                 height,
                 FONT));
-        svg.append("<title>").append(esc(title)).append("</title>\n<defs>\n");
+        svg.append("<title>").append(Xml.esc(title)).append("</title>\n<defs>\n");
         svg.append(
                 "<marker id=\"head\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"9\" markerHeight=\"9\""
                         + " markerUnits=\"userSpaceOnUse\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#444\"/></marker>\n");
@@ -421,24 +422,6 @@ public final class StateDiagramSvg {
     }
 
     private static void text(StringBuilder sb, double x, double y, String s, String attrs) {
-        sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" %s>%s</text>\n", x, y, attrs, esc(s)));
-    }
-
-    static String esc(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '&' -> sb.append("&amp;");
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '"' -> sb.append("&quot;");
-                default -> {
-                    if (c >= 0x20 || c == '\t') {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.toString();
+        sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" %s>%s</text>\n", x, y, attrs, Xml.esc(s)));
     }
 }

@@ -1,5 +1,6 @@
 package io.jtcp.viz.tsg;
 
+import io.jtcp.viz.svg.Xml;
 import io.jtcp.viz.tsg.TimeSequence.AckSample;
 import io.jtcp.viz.tsg.TimeSequence.Bar;
 import io.jtcp.viz.tsg.TimeSequence.BarKind;
@@ -181,7 +182,7 @@ public final class TsgSvgRenderer {
                 WIDTH,
                 height,
                 FONT));
-        svg.append("<title>").append(esc(g.title())).append("</title>\n");
+        svg.append("<title>").append(Xml.esc(g.title())).append("</title>\n");
         svg.append(String.format(
                 Locale.ROOT, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%.0f\" fill=\"#ffffff\"/>\n", WIDTH, height));
         svg.append(body);
@@ -210,7 +211,7 @@ public final class TsgSvgRenderer {
                     .append(LEGEND[i][1])
                     .append("\">")
                     .append(label.startsWith("◆") || label.startsWith("□") ? "" : "■ ")
-                    .append(esc(label))
+                    .append(Xml.esc(label))
                     .append("</tspan>");
         }
         sb.append("</text>\n");
@@ -420,7 +421,7 @@ public final class TsgSvgRenderer {
                 y,
                 x,
                 y,
-                esc(s)));
+                Xml.esc(s)));
     }
 
     private static void line(StringBuilder sb, double x1, double y1, double x2, double y2, String style) {
@@ -429,24 +430,6 @@ public final class TsgSvgRenderer {
     }
 
     private static void text(StringBuilder sb, double x, double y, String s, String attrs) {
-        sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" %s>%s</text>\n", x, y, attrs, esc(s)));
-    }
-
-    static String esc(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '&' -> sb.append("&amp;");
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '"' -> sb.append("&quot;");
-                default -> {
-                    if (c >= 0x20 || c == '\t') {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.toString();
+        sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" %s>%s</text>\n", x, y, attrs, Xml.esc(s)));
     }
 }
