@@ -45,7 +45,7 @@ class HostilePicturesTest {
             ScriptedCapture.RST | ScriptedCapture.ACK,
             0
         };
-        for (int round = 0; round < 60; round++) {
+        for (int round = 0; round < 30; round++) {
             ScriptedCapture c = new ScriptedCapture();
             int n = 1 + rnd.nextInt(40);
             for (int i = 0; i < n; i++) {
