@@ -69,8 +69,28 @@ public final class ScriptedCapture {
     }
 
     public ScriptedCapture seg(boolean fromA, int flags, long relSeq, long relAck, int len, int win, boolean options) {
+        return seg(
+                fromA,
+                flags,
+                relSeq,
+                relAck,
+                len,
+                win,
+                options ? new byte[] {2, 4, 0x05, (byte) 0xb4, 4, 2, 1, 3, 3, 7} : new byte[0]);
+    }
+
+    /** An ACK from B carrying SACK blocks (RFC 2018), each {left, right} relative to A's ISN. */
+    public ScriptedCapture sackFromB(long relAck, int win, long[]... blocks) {
+        ByteBuffer o = ByteBuffer.allocate(4 + 8 * blocks.length);
+        o.put((byte) 1).put((byte) 1).put((byte) 5).put((byte) (2 + 8 * blocks.length));
+        for (long[] b : blocks) {
+            o.putInt((int) (ISN_A + b[0])).putInt((int) (ISN_A + b[1]));
+        }
+        return seg(false, ACK, 1, relAck, 0, win, o.array());
+    }
+
+    public ScriptedCapture seg(boolean fromA, int flags, long relSeq, long relAck, int len, int win, byte[] opts) {
         timeUs += 1000;
-        byte[] opts = options ? new byte[] {2, 4, 0x05, (byte) 0xb4, 4, 2, 1, 3, 3, 7} : new byte[0];
         int optLen = (opts.length + 3) / 4 * 4;
         int total = 20 + 20 + optLen + len;
         ByteBuffer p = ByteBuffer.allocate(total).order(ByteOrder.BIG_ENDIAN);

@@ -149,4 +149,66 @@ class SvgChromiumTest {
         int[] ink = ink(screenshot(svg("lossy.svg", content)));
         assertTrue(ink[0] > 20_000, "ink: " + ink[0] + " pixels");
     }
+
+    /** Pixels of one colour (within 40 per channel): the red of retransmissions, the orange of highlights. */
+    private static int pixels(BufferedImage img, int rgb) {
+        int n = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int p = img.getRGB(x, y);
+                if (Math.abs(((p >> 16) & 0xff) - ((rgb >> 16) & 0xff)) < 40
+                        && Math.abs(((p >> 8) & 0xff) - ((rgb >> 8) & 0xff)) < 40
+                        && Math.abs((p & 0xff) - (rgb & 0xff)) < 40) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void shouldDrawTimeSequenceGraphWithEveryElement() throws Exception {
+        String content = io.jtcp.viz.tsg.TsgSvgRenderer.render(
+                TimeSequences.graph(TimeSequences.lossy().write(dir.resolve("tsg.pcap")), false, 1060, true));
+        for (String label : List.of(
+                "Time-sequence graph: 10.7.0.1:40000 -&gt; 10.7.0.2:80",
+                "time (ms)",
+                "sequence number (bytes, relative)",
+                "class=\"bar-data\"",
+                "class=\"bar-retransmission\"",
+                "class=\"bar-probe\"",
+                "class=\"ack\"",
+                "class=\"window\"",
+                "class=\"sack\"",
+                "class=\"dup-ack\"",
+                "class=\"zero-window\"",
+                "class=\"in-flight\"",
+                ">SYN<",
+                ">FIN<")) {
+            assertTrue(content.contains(label), label);
+        }
+        assertTrue(!content.contains("<script"), "no script");
+        BufferedImage img = screenshot(svg("tsg.svg", content));
+        assertTrue(ink(img)[0] > 20_000, "ink: " + ink(img)[0] + " pixels");
+        assertTrue(pixels(img, 0xd62728) > 10, "red retransmission: " + pixels(img, 0xd62728));
+        assertTrue(pixels(img, 0x2e7d32) > 200, "green ACK line: " + pixels(img, 0x2e7d32));
+    }
+
+    @Test
+    void shouldDrawStateDiagramsBlankAndHighlighted() throws Exception {
+        String blank = io.jtcp.viz.states.StateDiagramSvg.blank();
+        BufferedImage b = screenshot(svg("states-blank.svg", blank));
+        assertTrue(ink(b)[0] > 20_000, "ink: " + ink(b)[0] + " pixels");
+        assertEquals(0, pixels(b, 0xd9480f), "nothing highlighted");
+        io.jtcp.viz.tcp.ConnectionAnalysis an =
+                io.jtcp.viz.tcp.ConnectionAnalysis.of(io.jtcp.viz.tcp.CaptureConnections.read(
+                                StateDiagramTest.simultaneousClose().write(dir.resolve("sim.pcap")))
+                        .connections()
+                        .get(0));
+        String lit = io.jtcp.viz.states.StateDiagramSvg.render(
+                io.jtcp.viz.states.StatePath.of(an, true), "simultaneous close, side a", List.of());
+        assertTrue(lit.contains("CLOSING"));
+        BufferedImage h = screenshot(svg("states-simultaneous-close.svg", lit));
+        assertTrue(pixels(h, 0xd9480f) > 2_000, "highlighted arrows: " + pixels(h, 0xd9480f));
+    }
 }

@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
             GetCommand.class,
             DemoCommand.class,
             LadderCommand.class,
+            TsgCommand.class,
+            StatesCommand.class,
             TunBenchCommand.class,
             LabCommand.class,
             CommandLine.HelpCommand.class
@@ -35,7 +37,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "Missing command: serve, connect, get, demo, ladder, tun-bench or lab");
+                spec.commandLine(), "Missing command: serve, connect, get, demo, ladder, tsg, states, lab or tun-bench");
     }
 
     public static void main(String[] args) {

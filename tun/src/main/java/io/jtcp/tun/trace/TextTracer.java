@@ -7,11 +7,15 @@ import io.jtcp.stack.tcp.TcpState;
 import java.io.PrintStream;
 import org.agrona.DirectBuffer;
 
-/** {@code --trace}: one line per packet in and out, per state transition, and per drop. */
+/**
+ * {@code --trace}: one line per packet in and out, per state transition, and per drop. Segments
+ * carry {@link SegmentMarks} ({@code [retransmission]}, {@code [dup ACK #1]}...) after the line.
+ */
 public final class TextTracer implements StackTracer {
     private final PrintStream out;
     private final TraceFormatter formatter;
     private final boolean packets;
+    private final SegmentMarks marks = new SegmentMarks();
 
     /**
      * @param packets false to print only state transitions and drops
@@ -25,7 +29,9 @@ public final class TextTracer implements StackTracer {
     @Override
     public void onPacket(long nowNs, boolean inbound, DirectBuffer buffer, int offset, int length) {
         if (packets) {
-            out.println(formatter.packet(nowNs, inbound, buffer, offset, length));
+            String line = formatter.packet(nowNs, inbound, buffer, offset, length);
+            String m = marks.of(buffer, offset, length);
+            out.println(m.isEmpty() ? line : line + " " + m);
         }
     }
 

@@ -38,6 +38,14 @@ public final class Packets {
         return finishTcp(b, 20, JTCP, KERNEL, 80, 40312, 100, 2712, TcpHeader.ACK | TcpHeader.PSH, 512);
     }
 
+    /** A segment without options from the kernel side (fromKernel) or from jtcp, with len bytes of payload. */
+    public static UnsafeBuffer tcp(boolean fromKernel, int seq, int ack, int flags, int win, int len) {
+        UnsafeBuffer b = new UnsafeBuffer(new byte[40 + len]);
+        return fromKernel
+                ? finishTcp(b, 20, KERNEL, JTCP, 40312, 80, seq, ack, flags, win)
+                : finishTcp(b, 20, JTCP, KERNEL, 80, 40312, seq, ack, flags, win);
+    }
+
     private static UnsafeBuffer finishTcp(
             UnsafeBuffer b, int hlen, int src, int dst, int sport, int dport, int seq, int ack, int flags, int win) {
         int total = b.capacity();
