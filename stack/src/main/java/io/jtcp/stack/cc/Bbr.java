@@ -81,6 +81,7 @@ public final class Bbr implements CongestionControl {
     }
 
     private final long seed;
+    private final boolean fastRecoveryConservation;
     private long random;
     private int mss = 1; // until init: keeps every division defined
     private long initialCwnd;
@@ -159,7 +160,21 @@ public final class Bbr implements CongestionControl {
 
     /** BBR whose randomised probe waits come from {@code seed}, for reproducible runs. */
     public Bbr(long seed) {
+        this(seed, true);
+    }
+
+    /**
+     * BBR with the probe-wait {@code seed} and, when {@code fastRecoveryConservation} is false,
+     * without the draft's packet conservation on entering fast recovery (§4.6.4.4: cwnd cut to
+     * the flight and held there for a round). Under steady random loss recovery episodes follow
+     * one another and the hold keeps the flight from regrowing (after ProbeRTT, say), which
+     * {@code bw_lo}/{@code inflight_lo} then lock in. Without it a loss still reaches the model
+     * through the lower bounds, {@code inflight_hi} and the per-loss cwnd reduction. The RTO
+     * response is the same either way.
+     */
+    public Bbr(long seed, boolean fastRecoveryConservation) {
         this.seed = seed;
+        this.fastRecoveryConservation = fastRecoveryConservation;
     }
 
     /** A factory for {@code --cc bbr}. */
@@ -376,7 +391,8 @@ public final class Bbr implements CongestionControl {
     }
 
     private void checkDrainDone(long now) {
-        if (mode == Mode.DRAIN && inflight <= inflightFor(1.0)) {
+        // §4.3.2: drained when the flight is one BDP at max_bw (not at the bw_lo-bounded bw).
+        if (mode == Mode.DRAIN && inflight <= inflightFor(maxBw, 1.0)) {
             enterProbeBw(now);
         }
     }
@@ -510,7 +526,9 @@ public final class Bbr implements CongestionControl {
         if (inflight > inflightWithHeadroom()) {
             return false;
         }
-        return inflight <= inflightFor(1.0);
+        // §4.3.3.6 BBRCheckTimeToCruise: the BDP at max_bw. With the bw_lo-bounded bw the
+        // target would shrink with every lossy round and DOWN (0.9) would never end.
+        return inflight <= inflightFor(maxBw, 1.0);
     }
 
     private boolean checkTimeToGoDown(AckSample ack) {
@@ -778,15 +796,20 @@ public final class Bbr implements CongestionControl {
     }
 
     private long bdpMultiple(double gain) {
-        if (minRttNs == INFINITE || bw <= 0) {
-            return initialCwnd;
-        }
-        return (long) (gain * bytesAt(bw, minRttNs));
+        return bdpMultiple(bw, gain);
     }
 
-    /** §4.6.4.2 BBRInflight(gain): the BDP multiple with the quantization budget. */
-    private long inflightFor(double gain) {
-        return quantizationBudget(bdpMultiple(gain));
+    /** §4.6.4.2 BBRBDPMultiple(bw, gain). */
+    private long bdpMultiple(long bandwidth, double gain) {
+        if (minRttNs == INFINITE || bandwidth <= 0) {
+            return initialCwnd;
+        }
+        return (long) (gain * bytesAt(bandwidth, minRttNs));
+    }
+
+    /** §4.6.4.2 BBRInflight(bw, gain): the BDP multiple with the quantization budget. */
+    private long inflightFor(long bandwidth, double gain) {
+        return quantizationBudget(bdpMultiple(bandwidth, gain));
     }
 
     private long inflightWithHeadroom() {
@@ -844,7 +867,7 @@ public final class Bbr implements CongestionControl {
             // §4.6.4.4 "upon retransmission timeout": everything is presumed lost.
             cwnd = Math.max(0, bytesInFlight) + mss;
             packetConservation = false;
-        } else {
+        } else if (fastRecoveryConservation) {
             // Fast recovery: cwnd = flight + what just left the network, conservation for a round.
             cwnd = Math.max(bytesInFlight, 0) + Math.max((long) segmentsLeft * mss, mss);
             cwnd = Math.max(cwnd, minPipeCwnd());

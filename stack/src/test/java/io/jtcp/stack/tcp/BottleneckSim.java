@@ -35,6 +35,8 @@ final class BottleneckSim {
     double lossProbability;
     /** Bytes the application has to send in total; Long.MAX_VALUE for a bulk transfer. */
     long appBytes = Long.MAX_VALUE;
+    /** Report fast-recovery episodes to the controller (off: losses reach it only as samples). */
+    boolean reportRecovery = true;
 
     long nowNs;
     private int nextSeq;
@@ -145,7 +147,7 @@ final class BottleneckSim {
             estimator.onLost(seq, Seq.add(seq, mss));
             lostBytes += mss;
             retransmitQueue.addLast(seq);
-            if (!inRecovery) {
+            if (!inRecovery && reportRecovery) {
                 inRecovery = true;
                 recoveryPoint = nextSeq;
                 cc.onCongestionEvent(CongestionEvent.FAST_RECOVERY, nowNs, inflight, 1);

@@ -210,6 +210,7 @@ class DeliveryRateEstimatorTest {
         DeliveryRateEstimator e = new DeliveryRateEstimator(64);
         e.onSend(0, 10 * MSS, 0, 0); // one TSO super-segment
         e.onDelivered(0, 3 * MSS, 50 * MS);
+        e.onDelivered(4 * MSS, 6 * MSS, 50 * MS); // a SACK block in the middle
         e.onDelivered(8 * MSS, 10 * MSS, 51 * MS); // tail SACKed
         e.onDelivered(0, 10 * MSS, 52 * MS); // cumulative ACK over all of it
         assertTrue(e.fillSample(s.reset(52 * MS), 52 * MS, 0));
