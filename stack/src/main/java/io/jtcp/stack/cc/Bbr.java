@@ -7,15 +7,19 @@ package io.jtcp.stack.cc;
  *
  * <p>Implemented: Startup (pacing gain 2.77, cwnd gain 2) with full-bandwidth detection (three
  * rounds below 25 % growth) and v3's loss-based exit; Drain (pacing gain 0.35) until the flight is
- * one BDP; ProbeBW's DOWN (0.9) / CRUISE (1.0) / REFILL (1.0) / UP (1.25, cwnd gain 2.25) with the
+ * one BDP at {@code max_bw}; ProbeBW's DOWN (0.9) / CRUISE (1.0) / REFILL (1.0) / UP (1.25, cwnd gain 2.25) with the
  * randomised wall-clock wait of 2–3 s and the Reno-coexistence round bound; ProbeRTT every 5 s
  * without a new minimum (cwnd 0.5·BDP, at least 4 segments, for at least 200 ms and a round); a
  * max-bandwidth filter over two ProbeBW cycles and a 10 s min-RTT filter; the upper bound
  * {@code inflight_hi} (raised with a doubling slope while probing, cut when the loss rate
  * exceeds 2 % in a probe) and the lower bounds {@code bw_lo}/{@code inflight_lo} (β = 0.7 per
  * round with loss, outside probing); ACK-aggregation allowance ({@code extra_acked}, a 10-round
- * windowed max); packet conservation during the first round of fast recovery; cwnd save and
- * restore around recovery and ProbeRTT.
+ * windowed max); packet conservation during the first round of fast recovery (can be turned
+ * off, see {@link #Bbr(long, boolean)}); cwnd save and restore around recovery and ProbeRTT. The
+ * model's parts live in small package-private classes ({@code BbrMaxBwFilter},
+ * {@code BbrMinRttFilter}, {@code BbrFullPipe}, {@code BbrLossSignals}, {@code BbrAckAggregation},
+ * {@code BbrInflightHiProbe}, {@code BbrProbeWait}, {@code BbrMode}); this class is the state
+ * machine that ties them together.
  *
  * <p>Left out: ECN (no {@code alpha}, an {@link CongestionEvent#ECN} is treated as loss); the
  * per-lost-packet {@code inflight_hi} check ({@code BBRHandleLostPacket}): the loss rate of a
@@ -31,15 +35,7 @@ public final class Bbr implements CongestionControl {
     /** The default seed of the probe-wait randomness. */
     public static final long DEFAULT_SEED = 0x6262_7233L;
 
-    // ---- constants, draft-ietf-ccwg-bbr-01 §2.8 and §5 ----
-    static final double STARTUP_PACING_GAIN = 2.77; // 4·ln 2
-    static final double STARTUP_CWND_GAIN = 2.0;
-    static final double DRAIN_PACING_GAIN = 0.35;
-    static final double DEFAULT_CWND_GAIN = 2.0;
-    static final double PROBE_DOWN_PACING_GAIN = 0.9;
-    static final double PROBE_UP_PACING_GAIN = 1.25;
-    static final double PROBE_UP_CWND_GAIN = 2.25;
-    static final double PROBE_RTT_CWND_GAIN = 0.5;
+    // ---- constants, draft-ietf-ccwg-bbr-01 §2.8 and §5 (the gains are in BbrMode) ----
     static final double PACING_MARGIN = 0.01;
     static final double LOSS_THRESH = 0.02;
     static final double BETA = 0.7;
@@ -56,22 +52,6 @@ public final class Bbr implements CongestionControl {
     static final int EXTRA_ACKED_WINDOW_ROUNDS = 5; // two slots of 5: a 10-round window
     static final long INFINITE = Long.MAX_VALUE;
 
-    private enum Mode {
-        STARTUP("startup"),
-        DRAIN("drain"),
-        PROBE_BW_DOWN("probe-bw-down"),
-        PROBE_BW_CRUISE("probe-bw-cruise"),
-        PROBE_BW_REFILL("probe-bw-refill"),
-        PROBE_BW_UP("probe-bw-up"),
-        PROBE_RTT("probe-rtt");
-
-        final String label;
-
-        Mode(String label) {
-            this.label = label;
-        }
-    }
-
     private enum AckPhase {
         INIT,
         PROBE_STARTING,
@@ -82,11 +62,11 @@ public final class Bbr implements CongestionControl {
 
     private final long seed;
     private final boolean fastRecoveryConservation;
-    private long random;
+    private final BbrProbeWait probeWait = new BbrProbeWait();
     private int mss = 1; // until init: keeps every division defined
     private long initialCwnd;
 
-    private Mode mode = Mode.STARTUP;
+    private BbrMode mode = BbrMode.STARTUP;
     private double pacingGain;
     private double cwndGain;
     private long cwnd;
@@ -103,54 +83,31 @@ public final class Bbr implements CongestionControl {
     private boolean roundStart;
 
     // bandwidth model
-    private final long[] maxBwSlots = new long[2];
+    private final BbrMaxBwFilter maxBwFilter = new BbrMaxBwFilter();
     private long maxBw;
     private long bwLo = INFINITE;
     private long bw;
-    private long cycleCount;
     // min RTT model
+    private final BbrMinRttFilter minRtt = new BbrMinRttFilter();
     private long minRttNs = INFINITE;
-    private long minRttStampNs;
-    private long probeRttMinDelayNs = INFINITE;
-    private long probeRttMinStampNs;
-    private boolean probeRttExpired;
     // full pipe
-    private boolean fullBwReached;
-    private boolean fullBwNow;
-    private long fullBw;
-    private int fullBwCount;
+    private final BbrFullPipe fullPipe = new BbrFullPipe();
     // ProbeBW
     private AckPhase ackPhase = AckPhase.INIT;
     private long cycleStampNs;
-    private long bwProbeWaitNs;
     private long roundsSinceBwProbe;
-    private int bwProbeUpRounds;
-    private long bwProbeUpAcks;
-    private long probeUpCnt = INFINITE;
+    private final BbrInflightHiProbe hiProbe = new BbrInflightHiProbe();
     private boolean bwProbeSamples;
     private long inflightHi = INFINITE;
     private long inflightLo = INFINITE;
     // latest delivery signals and loss (§4.5.10)
-    private long bwLatest;
-    private long inflightLatest;
-    private long lossRoundDelivered;
-    private boolean lossRoundStart;
-    private boolean lossInRound;
-    private long lostAtRoundStart;
-    private long lossRoundLost;
-    private int lossEventsInRound;
-    private long lastTotalLost;
+    private final BbrLossSignals loss = new BbrLossSignals();
     // ProbeRTT
     private long probeRttDoneStampNs;
     private boolean probeRttRoundDone;
     private boolean idleRestart;
     // ACK aggregation (§4.5.6)
-    private final long[] extraAckedSlots = new long[2];
-    private int extraAckedSlot;
-    private long extraAckedSlotRound;
-    private long extraAckedIntervalStartNs;
-    private long extraAckedDelivered;
-    private long extraAcked;
+    private final BbrAckAggregation aggregation = new BbrAckAggregation();
     private long inflight;
 
     /** BBR with the default probe-wait seed. */
@@ -200,20 +157,18 @@ public final class Bbr implements CongestionControl {
     @Override
     public void init(int mss, long nowNs) {
         this.mss = Math.max(mss, 1);
-        random = seed ^ 0x5DEE_CE66_DL;
+        probeWait.seed(seed);
         // RFC 6928 §2, as the other algorithms.
         initialCwnd = Math.min(10L * this.mss, Math.max(2L * this.mss, 14_600));
         cwnd = initialCwnd;
         priorCwnd = 0;
+        minRtt.init(nowNs);
         minRttNs = INFINITE;
-        minRttStampNs = nowNs;
-        probeRttMinDelayNs = INFINITE;
-        probeRttMinStampNs = nowNs;
-        extraAckedIntervalStartNs = nowNs;
+        aggregation.restart(nowNs);
         cycleStampNs = nowNs;
         // §4.6.2 BBRInitPacingRate: nominal bandwidth = InitialCwnd / 1 ms before any RTT sample.
-        pacingRate = (long) (STARTUP_PACING_GAIN * initialCwnd * 1_000L);
-        enterStartup();
+        pacingRate = (long) (BbrMode.STARTUP.pacingGain * initialCwnd * 1_000L);
+        enter(BbrMode.STARTUP);
     }
 
     @Override
@@ -232,16 +187,16 @@ public final class Bbr implements CongestionControl {
         inflight = ack.bytesInFlightAfter();
         long newlyAcked = ack.ackedBytes() + ack.sackedBytes();
         delivered = Math.max(delivered, ack.totalDelivered());
-        updateLatestDeliverySignals(ack);
+        loss.updateLatest(ack, delivered);
         updateCongestionSignals(ack);
-        updateAckAggregation(now, newlyAcked);
-        checkFullBwReached(ack);
+        aggregation.update(now, newlyAcked, bw, cwnd, roundStart, roundCount);
+        fullPipe.check(maxBw, roundStart, ack.rateAppLimited());
         checkStartupDone();
         checkDrainDone(now);
         updateProbeBwCyclePhase(ack, now);
         updateMinRtt(ack, now);
         checkProbeRtt(ack, now);
-        advanceLatestDeliverySignals(ack);
+        loss.advance(ack);
         bw = Math.min(maxBw, bwLo);
         setPacingRate(pacingGain);
         setCwnd(ack, newlyAcked);
@@ -265,142 +220,48 @@ public final class Bbr implements CongestionControl {
         nextRoundDelivered = delivered;
     }
 
-    /** §4.5.10.3 BBRUpdateLatestDeliverySignals. */
-    private void updateLatestDeliverySignals(AckSample ack) {
-        lossRoundStart = false;
-        bwLatest = Math.max(bwLatest, ack.deliveryRate());
-        inflightLatest = Math.max(inflightLatest, ack.delivered());
-        if (ack.delivered() > 0 && ack.priorDelivered() >= lossRoundDelivered) {
-            lossRoundDelivered = delivered;
-            lossRoundStart = true;
-        }
-    }
-
-    /** §4.5.10.3 BBRAdvanceLatestDeliverySignals. */
-    private void advanceLatestDeliverySignals(AckSample ack) {
-        if (lossRoundStart) {
-            bwLatest = ack.deliveryRate();
-            inflightLatest = ack.delivered();
-        }
-    }
-
     /** §4.5.10.3 BBRUpdateCongestionSignals. */
     private void updateCongestionSignals(AckSample ack) {
         updateRound(ack);
-        updateMaxBw(ack);
-        long total = Math.max(ack.totalLostBytes(), lastTotalLost);
-        long newlyLost = Math.max(ack.newlyLostBytes(), total - lastTotalLost);
-        lastTotalLost = total;
-        if (newlyLost > 0) {
-            lossInRound = true;
-            lossEventsInRound++;
-        }
-        lossRoundLost = total - lostAtRoundStart;
-        if (!lossRoundStart) {
+        maxBwFilter.update(ack.deliveryRate(), ack.rateAppLimited());
+        maxBw = maxBwFilter.max();
+        loss.countLoss(ack);
+        if (!loss.lossRoundStart()) {
             return;
         }
         adaptLowerBoundsFromCongestion();
         checkStartupHighLoss(ack);
-        lossInRound = false;
-        lossEventsInRound = 0;
-        lostAtRoundStart = total;
-    }
-
-    /** §4.5.2.4 BBRUpdateMaxBw with the two-cycle windowed max filter. */
-    private void updateMaxBw(AckSample ack) {
-        long rate = ack.deliveryRate();
-        if (rate <= 0) {
-            return;
-        }
-        if (rate >= maxBw || !ack.rateAppLimited()) {
-            if (rate > maxBwSlots[0]) {
-                maxBwSlots[0] = rate;
-            }
-            maxBw = Math.max(maxBwSlots[0], maxBwSlots[1]);
-        }
-    }
-
-    /** §4.5.2.5 BBRAdvanceMaxBwFilter: a new ProbeBW cycle, the oldest slot is forgotten. */
-    private void advanceMaxBwFilter() {
-        cycleCount++;
-        maxBwSlots[1] = maxBwSlots[0];
-        maxBwSlots[0] = 0;
-        maxBw = maxBwSlots[1];
-    }
-
-    /** §4.5.6 BBRUpdateACKAggregation: how far ACKs ran ahead of the bandwidth model. */
-    private void updateAckAggregation(long now, long newlyAcked) {
-        if (roundStart && roundCount - extraAckedSlotRound >= EXTRA_ACKED_WINDOW_ROUNDS) {
-            extraAckedSlotRound = roundCount;
-            extraAckedSlot ^= 1;
-            extraAckedSlots[extraAckedSlot] = 0;
-        }
-        long interval = now - extraAckedIntervalStartNs;
-        long expected = bytesAt(bw, interval);
-        if (extraAckedDelivered <= expected) {
-            extraAckedDelivered = 0;
-            extraAckedIntervalStartNs = now;
-            expected = 0;
-        }
-        extraAckedDelivered += newlyAcked;
-        long extra = Math.min(extraAckedDelivered - expected, cwnd);
-        if (extra > extraAckedSlots[extraAckedSlot]) {
-            extraAckedSlots[extraAckedSlot] = extra;
-        }
-        extraAcked = Math.max(extraAckedSlots[0], extraAckedSlots[1]);
-    }
-
-    /** §4.3.1.2 BBRCheckFullBWReached (v3: also used within ProbeBW_UP). */
-    private void checkFullBwReached(AckSample ack) {
-        if (fullBwNow || !roundStart || ack.rateAppLimited()) {
-            return;
-        }
-        if (maxBw >= fullBw * FULL_BW_THRESH) {
-            resetFullBw();
-            fullBw = maxBw;
-            return;
-        }
-        fullBwCount++;
-        fullBwNow = fullBwCount >= FULL_BW_COUNT;
-        if (fullBwNow) {
-            fullBwReached = true;
-        }
-    }
-
-    private void resetFullBw() {
-        fullBw = 0;
-        fullBwCount = 0;
-        fullBwNow = false;
+        loss.endLossRound();
     }
 
     /** §4.3.1.3 BBRCheckStartupHighLoss, at the end of a loss round (see the class comment). */
     private void checkStartupHighLoss(AckSample ack) {
-        if (fullBwReached || mode != Mode.STARTUP) {
+        if (fullPipe.reached() || mode != BbrMode.STARTUP) {
             return;
         }
-        if (lossEventsInRound >= STARTUP_FULL_LOSS_COUNT && lossTooHigh(ack)) {
-            fullBwReached = true;
-            inflightHi = Math.max(bdpMultiple(1.0), inflightLatest);
+        if (loss.lossEventsInRound() >= STARTUP_FULL_LOSS_COUNT && loss.tooHigh(ack.txInFlight())) {
+            fullPipe.markReached();
+            inflightHi = Math.max(bdpMultiple(1.0), loss.inflightLatest());
         }
     }
 
     private void checkStartupDone() {
-        if (mode == Mode.STARTUP && fullBwReached) {
-            enterDrain();
+        if (mode == BbrMode.STARTUP && fullPipe.reached()) {
+            enter(BbrMode.DRAIN);
         }
     }
 
     private void checkDrainDone(long now) {
         // §4.3.2: drained when the flight is one BDP at max_bw (not at the bw_lo-bounded bw).
-        if (mode == Mode.DRAIN && inflight <= inflightFor(maxBw, 1.0)) {
-            enterProbeBw(now);
+        if (mode == BbrMode.DRAIN && inflight <= inflightFor(maxBw, 1.0)) {
+            startProbeBwDown(now);
         }
     }
 
     // ---- ProbeBW (§4.3.3) ----
 
     private void updateProbeBwCyclePhase(AckSample ack, long now) {
-        if (!fullBwReached) {
+        if (!fullPipe.reached()) {
             return;
         }
         adaptUpperBounds(ack);
@@ -413,7 +274,7 @@ public final class Bbr implements CongestionControl {
                     return;
                 }
                 if (checkTimeToCruise()) {
-                    startProbeBwCruise();
+                    enter(BbrMode.PROBE_BW_CRUISE);
                 }
                 break;
             case PROBE_BW_CRUISE:
@@ -445,7 +306,8 @@ public final class Bbr implements CongestionControl {
             bwProbeSamples = false;
             ackPhase = AckPhase.INIT;
             if (inProbeBw() && !ack.rateAppLimited()) {
-                advanceMaxBwFilter();
+                maxBwFilter.advance();
+                maxBw = maxBwFilter.max();
             }
         }
         if (!checkInflightTooHigh(ack)) {
@@ -455,14 +317,14 @@ public final class Bbr implements CongestionControl {
             if (ack.txInFlight() > inflightHi) {
                 inflightHi = ack.txInFlight();
             }
-            if (mode == Mode.PROBE_BW_UP) {
+            if (mode == BbrMode.PROBE_BW_UP) {
                 probeInflightHiUpward(ack);
             }
         }
     }
 
     private boolean checkInflightTooHigh(AckSample ack) {
-        if (lossTooHigh(ack)) {
+        if (loss.tooHigh(ack.txInFlight())) {
             if (bwProbeSamples) {
                 handleInflightTooHigh(ack);
             }
@@ -471,18 +333,12 @@ public final class Bbr implements CongestionControl {
         return false;
     }
 
-    /** §4.5.10.2 IsInflightTooHigh: more than 2 % of what was in flight lost (no ECN). */
-    private boolean lossTooHigh(AckSample ack) {
-        long tx = ack.txInFlight();
-        return tx > 0 && lossRoundLost > (long) (tx * LOSS_THRESH);
-    }
-
     private void handleInflightTooHigh(AckSample ack) {
         bwProbeSamples = false;
         if (!ack.rateAppLimited()) {
             inflightHi = Math.max(ack.txInFlight(), (long) (targetInflight() * BETA));
         }
-        if (mode == Mode.PROBE_BW_UP) {
+        if (mode == BbrMode.PROBE_BW_UP) {
             startProbeBwDown(ack.nowNs());
         }
     }
@@ -491,26 +347,14 @@ public final class Bbr implements CongestionControl {
         if (!cwndLimited(ack) || cwnd < inflightHi) {
             return;
         }
-        bwProbeUpAcks += ack.ackedBytes() + ack.sackedBytes();
-        if (bwProbeUpAcks >= probeUpCnt) {
-            long delta = bwProbeUpAcks / probeUpCnt;
-            bwProbeUpAcks -= delta * probeUpCnt;
-            inflightHi = saturatingAdd(inflightHi, delta * mss);
-        }
+        inflightHi = hiProbe.grow(inflightHi, ack.ackedBytes() + ack.sackedBytes(), mss);
         if (roundStart) {
-            raiseInflightHiSlope();
+            hiProbe.raiseSlope(cwnd, mss);
         }
-    }
-
-    /** §4.3.3.6: inflight_hi's growth doubles every round of ProbeBW_UP. */
-    private void raiseInflightHiSlope() {
-        long growthThisRound = 1L << bwProbeUpRounds;
-        bwProbeUpRounds = Math.min(bwProbeUpRounds + 1, 30);
-        probeUpCnt = Math.max(cwnd / growthThisRound, mss);
     }
 
     private boolean checkTimeToProbeBw(long now) {
-        if (hasElapsedInPhase(now, bwProbeWaitNs) || isRenoCoexistenceProbeTime()) {
+        if (hasElapsedInPhase(now, probeWait.waitNs()) || isRenoCoexistenceProbeTime()) {
             startProbeBwRefill();
             return true;
         }
@@ -533,9 +377,8 @@ public final class Bbr implements CongestionControl {
 
     private boolean checkTimeToGoDown(AckSample ack) {
         if (cwndLimited(ack) && cwnd >= inflightHi) {
-            resetFullBw();
-            fullBw = ack.deliveryRate();
-        } else if (fullBwNow) {
+            fullPipe.restart(ack.deliveryRate());
+        } else if (fullPipe.now()) {
             return true;
         }
         return false;
@@ -546,57 +389,30 @@ public final class Bbr implements CongestionControl {
     }
 
     private void startProbeBwDown(long now) {
-        resetCongestionSignals();
-        probeUpCnt = INFINITE;
-        pickProbeWait();
+        loss.reset();
+        hiProbe.stop();
+        probeWait.pick();
+        roundsSinceBwProbe = probeWait.rounds();
         cycleStampNs = now;
         ackPhase = AckPhase.PROBE_STOPPING;
         startRound();
-        mode = Mode.PROBE_BW_DOWN;
-        pacingGain = PROBE_DOWN_PACING_GAIN;
-        cwndGain = DEFAULT_CWND_GAIN;
-    }
-
-    private void startProbeBwCruise() {
-        mode = Mode.PROBE_BW_CRUISE;
-        pacingGain = 1.0;
-        cwndGain = DEFAULT_CWND_GAIN;
+        enter(BbrMode.PROBE_BW_DOWN);
     }
 
     private void startProbeBwRefill() {
         resetLowerBounds();
-        bwProbeUpRounds = 0;
-        bwProbeUpAcks = 0;
+        hiProbe.reset();
         ackPhase = AckPhase.REFILLING;
         startRound();
-        mode = Mode.PROBE_BW_REFILL;
-        pacingGain = 1.0;
-        cwndGain = DEFAULT_CWND_GAIN;
+        enter(BbrMode.PROBE_BW_REFILL);
     }
 
     private void startProbeBwUp(AckSample ack) {
         ackPhase = AckPhase.PROBE_STARTING;
         startRound();
-        resetFullBw();
-        fullBw = ack.deliveryRate();
-        mode = Mode.PROBE_BW_UP;
-        pacingGain = PROBE_UP_PACING_GAIN;
-        cwndGain = PROBE_UP_CWND_GAIN;
-        raiseInflightHiSlope();
-    }
-
-    /** §4.3.3.5 BBRPickProbeWait: 0 or 1 rounds, and 2 s plus up to 1 s of wall-clock time. */
-    private void pickProbeWait() {
-        roundsSinceBwProbe = nextRandom() & 1;
-        bwProbeWaitNs = PROBE_WAIT_BASE_NS + Math.floorMod(nextRandom(), PROBE_WAIT_RANDOM_NS + 1);
-    }
-
-    /** SplitMix64: deterministic, no allocation, good enough for picking a probe time. */
-    private long nextRandom() {
-        long z = (random += 0x9E37_79B9_7F4A_7C15L);
-        z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
-        return (z ^ (z >>> 31)) >>> 1;
+        fullPipe.restart(ack.deliveryRate());
+        enter(BbrMode.PROBE_BW_UP);
+        hiProbe.raiseSlope(cwnd, mss);
     }
 
     // ---- lower bounds (§4.5.10) ----
@@ -605,15 +421,15 @@ public final class Bbr implements CongestionControl {
         if (probingBw()) {
             return;
         }
-        if (lossInRound) {
+        if (loss.lossInRound()) {
             if (bwLo == INFINITE) {
                 bwLo = maxBw;
             }
             if (inflightLo == INFINITE) {
                 inflightLo = cwnd;
             }
-            bwLo = Math.max(bwLatest, (long) (BETA * bwLo));
-            inflightLo = Math.max(inflightLatest, (long) (BETA * inflightLo));
+            bwLo = Math.max(loss.bwLatest(), (long) (BETA * bwLo));
+            inflightLo = Math.max(loss.inflightLatest(), (long) (BETA * inflightLo));
         }
     }
 
@@ -622,48 +438,27 @@ public final class Bbr implements CongestionControl {
         inflightLo = INFINITE;
     }
 
-    private void resetCongestionSignals() {
-        lossInRound = false;
-        bwLatest = 0;
-        inflightLatest = 0;
-    }
-
     // ---- min RTT and ProbeRTT (§4.3.4, §4.5.3) ----
 
     private void updateMinRtt(AckSample ack, long now) {
-        probeRttExpired = now - probeRttMinStampNs > PROBE_RTT_INTERVAL_NS;
-        long rtt = ack.rttNs();
-        if (rtt >= 0 && (rtt < probeRttMinDelayNs || probeRttExpired)) {
-            probeRttMinDelayNs = rtt;
-            probeRttMinStampNs = now;
-        }
-        boolean minRttExpired = now - minRttStampNs > MIN_RTT_FILTER_NS;
-        if (probeRttMinDelayNs < minRttNs || minRttExpired) {
-            minRttNs = probeRttMinDelayNs;
-            minRttStampNs = probeRttMinStampNs;
-        }
+        minRtt.update(ack.rttNs(), now);
+        minRttNs = minRtt.minRttNs();
     }
 
     private void checkProbeRtt(AckSample ack, long now) {
-        if (mode != Mode.PROBE_RTT && probeRttExpired && !idleRestart) {
-            enterProbeRtt();
+        if (mode != BbrMode.PROBE_RTT && minRtt.probeRttExpired() && !idleRestart) {
+            enter(BbrMode.PROBE_RTT);
             priorCwnd = saveCwnd();
             probeRttDoneStampNs = 0;
             ackPhase = AckPhase.PROBE_STOPPING;
             startRound();
         }
-        if (mode == Mode.PROBE_RTT) {
+        if (mode == BbrMode.PROBE_RTT) {
             handleProbeRtt(now);
         }
         if (ack.delivered() > 0) {
             idleRestart = false;
         }
-    }
-
-    private void enterProbeRtt() {
-        mode = Mode.PROBE_RTT;
-        pacingGain = 1.0;
-        cwndGain = PROBE_RTT_CWND_GAIN;
     }
 
     private void handleProbeRtt(long now) {
@@ -683,7 +478,7 @@ public final class Bbr implements CongestionControl {
 
     private void checkProbeRttDone(long now) {
         if (probeRttDoneStampNs != 0 && now - probeRttDoneStampNs > 0) {
-            probeRttMinStampNs = now; // the next ProbeRTT is due PROBE_RTT_INTERVAL from here
+            minRtt.probeRttDone(now);
             restoreCwnd();
             exitProbeRtt(now);
         }
@@ -691,35 +486,24 @@ public final class Bbr implements CongestionControl {
 
     private void exitProbeRtt(long now) {
         resetLowerBounds();
-        if (fullBwReached) {
+        if (fullPipe.reached()) {
             startProbeBwDown(now);
-            startProbeBwCruise();
+            enter(BbrMode.PROBE_BW_CRUISE);
         } else {
-            enterStartup();
+            enter(BbrMode.STARTUP);
         }
     }
 
     private long probeRttCwnd() {
-        return Math.max(bdpMultiple(PROBE_RTT_CWND_GAIN), minPipeCwnd());
+        return Math.max(bdpMultiple(BbrMode.PROBE_RTT.cwndGain), minPipeCwnd());
     }
 
     // ---- state entry ----
 
-    private void enterStartup() {
-        mode = Mode.STARTUP;
-        pacingGain = STARTUP_PACING_GAIN;
-        cwndGain = STARTUP_CWND_GAIN;
-    }
-
-    private void enterDrain() {
-        mode = Mode.DRAIN;
-        pacingGain = DRAIN_PACING_GAIN;
-        cwndGain = STARTUP_CWND_GAIN;
-    }
-
-    private void enterProbeBw(long now) {
-        cwndGain = DEFAULT_CWND_GAIN;
-        startProbeBwDown(now);
+    private void enter(BbrMode next) {
+        mode = next;
+        pacingGain = next.pacingGain;
+        cwndGain = next.cwndGain;
     }
 
     // ---- control parameters (§4.6) ----
@@ -730,24 +514,24 @@ public final class Bbr implements CongestionControl {
             return;
         }
         long rate = (long) (gain * bw * (1.0 - PACING_MARGIN));
-        if (fullBwReached || rate > pacingRate) {
+        if (fullPipe.reached() || rate > pacingRate) {
             pacingRate = rate;
         }
     }
 
     /** §4.6.4.6 BBRSetCwnd. */
     private void setCwnd(AckSample ack, long newlyAcked) {
-        long maxInflight = quantizationBudget(saturatingAdd(bdpMultiple(cwndGain), extraAcked));
+        long maxInflight = quantizationBudget(saturatingAdd(bdpMultiple(cwndGain), aggregation.extraAcked()));
         modulateCwndForRecovery(ack, newlyAcked);
         if (!packetConservation) {
-            if (fullBwReached) {
+            if (fullPipe.reached()) {
                 cwnd = Math.min(cwnd + newlyAcked, maxInflight);
             } else if (cwnd < maxInflight || delivered < initialCwnd) {
                 cwnd = cwnd + newlyAcked;
             }
             cwnd = Math.max(cwnd, minPipeCwnd());
         }
-        if (mode == Mode.PROBE_RTT) {
+        if (mode == BbrMode.PROBE_RTT) {
             cwnd = Math.min(cwnd, probeRttCwnd());
         }
         boundCwndForModel();
@@ -769,9 +553,9 @@ public final class Bbr implements CongestionControl {
     /** §4.6.4.7 BBRBoundCwndForModel: inflight_hi while probing, headroom while cruising. */
     private void boundCwndForModel() {
         long cap = INFINITE;
-        if (inProbeBw() && mode != Mode.PROBE_BW_CRUISE) {
+        if (inProbeBw() && mode != BbrMode.PROBE_BW_CRUISE) {
             cap = inflightHi;
-        } else if (mode == Mode.PROBE_RTT || mode == Mode.PROBE_BW_CRUISE) {
+        } else if (mode == BbrMode.PROBE_RTT || mode == BbrMode.PROBE_BW_CRUISE) {
             cap = inflightWithHeadroom();
         }
         cap = Math.min(cap, inflightLo);
@@ -783,7 +567,7 @@ public final class Bbr implements CongestionControl {
     private long quantizationBudget(long inflightTarget) {
         long budget = Math.max(inflightTarget, 3 * sendQuantum());
         budget = Math.max(budget, minPipeCwnd());
-        if (mode == Mode.PROBE_BW_UP) {
+        if (mode == BbrMode.PROBE_BW_UP) {
             budget = saturatingAdd(budget, 2L * mss);
         }
         return budget;
@@ -833,17 +617,14 @@ public final class Bbr implements CongestionControl {
     }
 
     private boolean inProbeBw() {
-        return mode == Mode.PROBE_BW_DOWN
-                || mode == Mode.PROBE_BW_CRUISE
-                || mode == Mode.PROBE_BW_REFILL
-                || mode == Mode.PROBE_BW_UP;
+        return mode.probeBw;
     }
 
     private boolean probingBw() {
-        return mode == Mode.STARTUP || mode == Mode.PROBE_BW_REFILL || mode == Mode.PROBE_BW_UP;
+        return mode.probing;
     }
 
-    private static long bytesAt(long bytesPerSecond, long ns) {
+    static long bytesAt(long bytesPerSecond, long ns) {
         if (bytesPerSecond <= 0 || ns <= 0) {
             return 0;
         }
@@ -895,17 +676,17 @@ public final class Bbr implements CongestionControl {
     public void onRestartAfterIdle(long nowNs, long idleNs) {
         // §4.3.4.4 BBRHandleRestartFromIdle.
         idleRestart = true;
-        extraAckedIntervalStartNs = nowNs;
+        aggregation.restart(nowNs);
         if (inProbeBw()) {
             setPacingRate(1.0);
-        } else if (mode == Mode.PROBE_RTT) {
+        } else if (mode == BbrMode.PROBE_RTT) {
             checkProbeRttDone(nowNs);
         }
     }
 
     /** §4.6.4.4 BBRSaveCwnd. */
     private long saveCwnd() {
-        if (!inRecovery && mode != Mode.PROBE_RTT) {
+        if (!inRecovery && mode != BbrMode.PROBE_RTT) {
             return cwnd;
         }
         return Math.max(priorCwnd, cwnd);
@@ -978,7 +759,7 @@ public final class Bbr implements CongestionControl {
 
     /** Startup saw the bandwidth stop growing (or too much loss). */
     public boolean fullBandwidthReached() {
-        return fullBwReached;
+        return fullPipe.reached();
     }
 
     @Override

@@ -195,7 +195,9 @@ class BbrTest {
         long before = mx.getThreadAllocatedBytes(tid);
         drive(bbr, path, 100_000);
         long allocated = mx.getThreadAllocatedBytes(tid) - before;
-        assertTrue(allocated < 1024, allocated + " bytes allocated over 100k ACKs");
+        // One 16-byte object per ACK would be 1.6 MB; the slack absorbs the JVM's own
+        // occasional allocations on this thread (seen: ~1 kB when the machine is loaded).
+        assertTrue(allocated < 64 * 1024, allocated + " bytes allocated over 100k ACKs");
     }
 
     /** ACKs with a loss now and then and a recovery episode, so every path is exercised. */

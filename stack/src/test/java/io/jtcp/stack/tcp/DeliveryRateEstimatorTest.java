@@ -269,7 +269,9 @@ class DeliveryRateEstimatorTest {
         long before = mx.getThreadAllocatedBytes(tid);
         run(e, sample, 100_000);
         long allocated = mx.getThreadAllocatedBytes(tid) - before;
-        assertTrue(allocated < 1024, allocated + " bytes allocated over 100k ACKs");
+        // One 16-byte object per ACK would be 1.6 MB; the slack absorbs the JVM's own
+        // occasional allocations on this thread (seen: ~1 kB when the machine is loaded).
+        assertTrue(allocated < 64 * 1024, allocated + " bytes allocated over 100k ACKs");
     }
 
     private static int seqBase;
