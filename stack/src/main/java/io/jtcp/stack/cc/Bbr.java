@@ -106,6 +106,13 @@ public final class Bbr implements CongestionControl {
     private long probeRttDoneStampNs;
     private boolean probeRttRoundDone;
     private boolean idleRestart;
+    /**
+     * §4.3.4.3 MarkConnectionAppLimited during ProbeRTT, kept here rather than in the sender's
+     * estimator: samples of segments sent before delivered passes this are app-limited.
+     */
+    private long probeRttAppLimitedUntil;
+
+    private boolean sampleAppLimited;
     // ACK aggregation (§4.5.6)
     private final BbrAckAggregation aggregation = new BbrAckAggregation();
     private long inflight;
@@ -187,10 +194,15 @@ public final class Bbr implements CongestionControl {
         inflight = ack.bytesInFlightAfter();
         long newlyAcked = ack.ackedBytes() + ack.sackedBytes();
         delivered = Math.max(delivered, ack.totalDelivered());
+        sampleAppLimited = ack.rateAppLimited()
+                || (probeRttAppLimitedUntil != 0 && ack.priorDelivered() <= probeRttAppLimitedUntil);
+        if (probeRttAppLimitedUntil != 0 && delivered > probeRttAppLimitedUntil) {
+            probeRttAppLimitedUntil = 0;
+        }
         loss.updateLatest(ack, delivered);
         updateCongestionSignals(ack);
         aggregation.update(now, newlyAcked, bw, cwnd, roundStart, roundCount);
-        fullPipe.check(maxBw, roundStart, ack.rateAppLimited());
+        fullPipe.check(maxBw, roundStart, sampleAppLimited);
         checkStartupDone();
         checkDrainDone(now);
         updateProbeBwCyclePhase(ack, now);
@@ -223,7 +235,7 @@ public final class Bbr implements CongestionControl {
     /** §4.5.10.3 BBRUpdateCongestionSignals. */
     private void updateCongestionSignals(AckSample ack) {
         updateRound(ack);
-        maxBwFilter.update(ack.deliveryRate(), ack.rateAppLimited());
+        maxBwFilter.update(ack.deliveryRate(), sampleAppLimited);
         maxBw = maxBwFilter.max();
         loss.countLoss(ack);
         if (!loss.lossRoundStart()) {
@@ -305,7 +317,7 @@ public final class Bbr implements CongestionControl {
             // The probe's samples are in: forget the previous cycle's (once per cycle).
             bwProbeSamples = false;
             ackPhase = AckPhase.INIT;
-            if (inProbeBw() && !ack.rateAppLimited()) {
+            if (inProbeBw() && !sampleAppLimited) {
                 maxBwFilter.advance();
                 maxBw = maxBwFilter.max();
             }
@@ -335,7 +347,7 @@ public final class Bbr implements CongestionControl {
 
     private void handleInflightTooHigh(AckSample ack) {
         bwProbeSamples = false;
-        if (!ack.rateAppLimited()) {
+        if (!sampleAppLimited) {
             inflightHi = Math.max(ack.txInFlight(), (long) (targetInflight() * BETA));
         }
         if (mode == BbrMode.PROBE_BW_UP) {
@@ -462,6 +474,8 @@ public final class Bbr implements CongestionControl {
     }
 
     private void handleProbeRtt(long now) {
+        // Ignore the low rate samples ProbeRTT's small window gives.
+        probeRttAppLimitedUntil = Math.max(delivered + inflight, 1);
         if (probeRttDoneStampNs == 0 && inflight <= probeRttCwnd()) {
             probeRttDoneStampNs = now + PROBE_RTT_DURATION_NS;
             probeRttRoundDone = false;
