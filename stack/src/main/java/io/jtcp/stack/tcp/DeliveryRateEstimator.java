@@ -192,7 +192,6 @@ final class DeliveryRateEstimator {
         if (Seq.le(end, start)) {
             return;
         }
-        deliveredTimeNs = nowNs;
         int i = firstEndingAfter(start);
         int cursor = start;
         for (; i < count && Seq.lt(cursor, end); i++) {
@@ -221,11 +220,15 @@ final class DeliveryRateEstimator {
             }
             recLeft[r] -= bytes;
             delivered += bytes;
+            // §3.3: C.delivered_time moves only when something is newly delivered, or a repeated
+            // report would shorten the ACK phase of every later sample.
+            deliveredTimeNs = nowNs;
             takeSampleFrom(r);
         }
         if (Seq.lt(cursor, end) && Seq.gt(end, highSent)) {
             // Above everything reported as sent: count it so C.delivered stays right.
             delivered += Seq.diff(end, Seq.max(cursor, highSent));
+            deliveredTimeNs = nowNs;
             highSent = end;
         }
         retireDelivered();

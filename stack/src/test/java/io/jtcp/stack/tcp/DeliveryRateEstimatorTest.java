@@ -206,6 +206,24 @@ class DeliveryRateEstimatorTest {
     }
 
     @Test
+    void aRepeatedReportOfDeliveredDataShouldNotMoveTheAckPhaseStart() {
+        DeliveryRateEstimator e = new DeliveryRateEstimator(64);
+        e.onSend(0, MSS, 0, 0);
+        e.onSend(seg(0, 1), MSS, 0, MSS);
+        e.onDelivered(seg(0, 1), seg(0, 2), 100 * MS); // SACKed: C.delivered_time = 100 ms
+        e.fillSample(s.reset(100 * MS), 100 * MS, 0);
+        e.onDelivered(seg(0, 1), seg(0, 2), 150 * MS); // the same block again
+        assertFalse(e.fillSample(s.reset(150 * MS), 150 * MS, 0));
+        e.onSend(seg(0, 2), MSS, 160 * MS, 2 * MSS); // its snapshot: delivered_time 100 ms
+        e.onDelivered(0, MSS, 200 * MS);
+        e.fillSample(s.reset(200 * MS), 200 * MS, 0);
+        e.onDelivered(seg(0, 2), seg(0, 3), 300 * MS);
+        assertTrue(e.fillSample(s.reset(300 * MS), 300 * MS, 0));
+        assertEquals(200 * MS, s.intervalNs(), "ACK phase from 100 ms, not from the repeat at 150 ms");
+        assertEquals(3L * MSS, e.delivered());
+    }
+
+    @Test
     void partialAcksOfOneSuperSegmentShouldCountEachByteOnce() {
         DeliveryRateEstimator e = new DeliveryRateEstimator(64);
         e.onSend(0, 10 * MSS, 0, 0); // one TSO super-segment
