@@ -1,0 +1,784 @@
+package io.jtcp.stack.cc;
+
+/**
+ * BBR version 3, after draft-ietf-ccwg-bbr-01 (21 October 2024): a model-based controller that
+ * paces at its estimate of the bottleneck bandwidth and bounds the flight by a multiple of the
+ * bandwidth-delay product, instead of reacting to every loss.
+ *
+ * <p>Implemented: Startup (pacing gain 2.77, cwnd gain 2) with full-bandwidth detection (three
+ * rounds below 25 % growth) and v3's loss-based exit; Drain (pacing gain 0.35) until the flight is
+ * one BDP at {@code max_bw}; ProbeBW's DOWN (0.9) / CRUISE (1.0) / REFILL (1.0) / UP (1.25, cwnd gain 2.25) with the
+ * randomised wall-clock wait of 2–3 s and the Reno-coexistence round bound; ProbeRTT every 5 s
+ * without a new minimum (cwnd 0.5·BDP, at least 4 segments, for at least 200 ms and a round); a
+ * max-bandwidth filter over two ProbeBW cycles and a 10 s min-RTT filter; the upper bound
+ * {@code inflight_hi} (raised with a doubling slope while probing, cut when the loss rate
+ * exceeds 2 % in a probe) and the lower bounds {@code bw_lo}/{@code inflight_lo} (β = 0.7 per
+ * round with loss, outside probing); ACK-aggregation allowance ({@code extra_acked}, a 10-round
+ * windowed max); packet conservation during the first round of fast recovery (can be turned
+ * off, see {@link #Bbr(long, boolean)}); cwnd save and restore around recovery and ProbeRTT. The
+ * model's parts live in small package-private classes ({@code BbrMaxBwFilter},
+ * {@code BbrMinRttFilter}, {@code BbrFullPipe}, {@code BbrLossSignals}, {@code BbrAckAggregation},
+ * {@code BbrInflightHiProbe}, {@code BbrProbeWait}, {@code BbrMode}); this class is the state
+ * machine that ties them together.
+ *
+ * <p>Left out: ECN (no {@code alpha}, an {@link CongestionEvent#ECN} is treated as loss); the
+ * per-lost-packet {@code inflight_hi} check ({@code BBRHandleLostPacket}): the loss rate of a
+ * probe is the bytes marked lost during the current round trip over the sample's
+ * {@code tx_in_flight}, because {@link AckSample} carries the connection's lost total, not the
+ * total when the sampled segment was sent; Startup's "6 discontiguous lost ranges" is
+ * approximated by 6 ACKs that each marked something lost in the round.
+ *
+ * <p>Pure: time comes only from the {@code nowNs} arguments and the probe-wait randomness from a
+ * seeded generator, so runs are reproducible. No allocation after construction.
+ */
+public final class Bbr implements CongestionControl {
+    /** The default seed of the probe-wait randomness. */
+    public static final long DEFAULT_SEED = 0x6262_7233L;
+
+    // ---- constants, draft-ietf-ccwg-bbr-01 §2.8 and §5 (the gains are in BbrMode) ----
+    static final double PACING_MARGIN = 0.01;
+    static final double LOSS_THRESH = 0.02;
+    static final double BETA = 0.7;
+    static final double HEADROOM = 0.15;
+    static final double FULL_BW_THRESH = 1.25;
+    static final int FULL_BW_COUNT = 3;
+    static final int STARTUP_FULL_LOSS_COUNT = 6;
+    static final int MIN_PIPE_SEGMENTS = 4;
+    static final long MIN_RTT_FILTER_NS = 10_000_000_000L;
+    static final long PROBE_RTT_INTERVAL_NS = 5_000_000_000L;
+    static final long PROBE_RTT_DURATION_NS = 200_000_000L;
+    static final long PROBE_WAIT_BASE_NS = 2_000_000_000L;
+    static final long PROBE_WAIT_RANDOM_NS = 1_000_000_000L;
+    static final int EXTRA_ACKED_WINDOW_ROUNDS = 5; // two slots of 5: a 10-round window
+    static final long INFINITE = Long.MAX_VALUE;
+
+    private enum AckPhase {
+        INIT,
+        PROBE_STARTING,
+        PROBE_FEEDBACK,
+        PROBE_STOPPING,
+        REFILLING
+    }
+
+    private final long seed;
+    private final boolean fastRecoveryConservation;
+    private final BbrProbeWait probeWait = new BbrProbeWait();
+    private int mss = 1; // until init: keeps every division defined
+    private long initialCwnd;
+
+    private BbrMode mode = BbrMode.STARTUP;
+    private double pacingGain;
+    private double cwndGain;
+    private long cwnd;
+    private long pacingRate;
+    private long priorCwnd;
+    private boolean inRecovery;
+    private boolean packetConservation;
+    private long recoveryRoundEndDelivered;
+
+    // round counting (§4.5.1)
+    private long delivered; // C.delivered as the samples report it
+    private long nextRoundDelivered;
+    private long roundCount;
+    private boolean roundStart;
+
+    // bandwidth model
+    private final BbrMaxBwFilter maxBwFilter = new BbrMaxBwFilter();
+    private long maxBw;
+    private long bwLo = INFINITE;
+    private long bw;
+    // min RTT model
+    private final BbrMinRttFilter minRtt = new BbrMinRttFilter();
+    private long minRttNs = INFINITE;
+    // full pipe
+    private final BbrFullPipe fullPipe = new BbrFullPipe();
+    // ProbeBW
+    private AckPhase ackPhase = AckPhase.INIT;
+    private long cycleStampNs;
+    private long roundsSinceBwProbe;
+    private final BbrInflightHiProbe hiProbe = new BbrInflightHiProbe();
+    private boolean bwProbeSamples;
+    private long inflightHi = INFINITE;
+    private long inflightLo = INFINITE;
+    // latest delivery signals and loss (§4.5.10)
+    private final BbrLossSignals loss = new BbrLossSignals();
+    // ProbeRTT
+    private long probeRttDoneStampNs;
+    private boolean probeRttRoundDone;
+    private boolean idleRestart;
+    /**
+     * §4.3.4.3 MarkConnectionAppLimited during ProbeRTT, kept here rather than in the sender's
+     * estimator: samples of segments sent before delivered passes this are app-limited.
+     */
+    private long probeRttAppLimitedUntil;
+
+    private boolean sampleAppLimited;
+    // ACK aggregation (§4.5.6)
+    private final BbrAckAggregation aggregation = new BbrAckAggregation();
+    private long inflight;
+
+    /** BBR with the default probe-wait seed. */
+    public Bbr() {
+        this(DEFAULT_SEED);
+    }
+
+    /** BBR whose randomised probe waits come from {@code seed}, for reproducible runs. */
+    public Bbr(long seed) {
+        this(seed, true);
+    }
+
+    /**
+     * BBR with the probe-wait {@code seed} and, when {@code fastRecoveryConservation} is false,
+     * without the draft's packet conservation on entering fast recovery (§4.6.4.4: cwnd cut to
+     * the flight and held there for a round). Under steady random loss recovery episodes follow
+     * one another and the hold keeps the flight from regrowing (after ProbeRTT, say), which
+     * {@code bw_lo}/{@code inflight_lo} then lock in. Without it a loss still reaches the model
+     * through the lower bounds, {@code inflight_hi} and the per-loss cwnd reduction. The RTO
+     * response is the same either way.
+     */
+    public Bbr(long seed, boolean fastRecoveryConservation) {
+        this.seed = seed;
+        this.fastRecoveryConservation = fastRecoveryConservation;
+    }
+
+    /** A factory for {@code --cc bbr}. */
+    public static CongestionControl.Factory factory() {
+        return new CongestionControl.Factory() {
+            @Override
+            public String name() {
+                return "bbr";
+            }
+
+            @Override
+            public CongestionControl create() {
+                return new Bbr();
+            }
+        };
+    }
+
+    @Override
+    public String name() {
+        return "bbr";
+    }
+
+    @Override
+    public void init(int mss, long nowNs) {
+        this.mss = Math.max(mss, 1);
+        probeWait.seed(seed);
+        // RFC 6928 §2, as the other algorithms.
+        initialCwnd = Math.min(10L * this.mss, Math.max(2L * this.mss, 14_600));
+        cwnd = initialCwnd;
+        priorCwnd = 0;
+        minRtt.init(nowNs);
+        minRttNs = INFINITE;
+        aggregation.restart(nowNs);
+        cycleStampNs = nowNs;
+        // §4.6.2 BBRInitPacingRate: nominal bandwidth = InitialCwnd / 1 ms before any RTT sample.
+        pacingRate = (long) (BbrMode.STARTUP.pacingGain * initialCwnd * 1_000L);
+        enter(BbrMode.STARTUP);
+    }
+
+    @Override
+    public void onMssChange(int newMss) {
+        this.mss = Math.max(newMss, 1);
+        cwnd = Math.max(cwnd, minPipeCwnd());
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Per ACK (§4.2 BBRUpdateOnACK)
+    // ------------------------------------------------------------------------------------------
+
+    @Override
+    public void onAck(AckSample ack) {
+        long now = ack.nowNs();
+        inflight = ack.bytesInFlightAfter();
+        long newlyAcked = ack.ackedBytes() + ack.sackedBytes();
+        delivered = Math.max(delivered, ack.totalDelivered());
+        sampleAppLimited = ack.rateAppLimited()
+                || (probeRttAppLimitedUntil != 0 && ack.priorDelivered() <= probeRttAppLimitedUntil);
+        if (probeRttAppLimitedUntil != 0 && delivered > probeRttAppLimitedUntil) {
+            probeRttAppLimitedUntil = 0;
+        }
+        loss.updateLatest(ack, delivered);
+        updateCongestionSignals(ack);
+        aggregation.update(now, newlyAcked, bw, cwnd, roundStart, roundCount);
+        fullPipe.check(maxBw, roundStart, sampleAppLimited);
+        checkStartupDone();
+        checkDrainDone(now);
+        updateProbeBwCyclePhase(ack, now);
+        updateMinRtt(ack, now);
+        checkProbeRtt(ack, now);
+        loss.advance(ack);
+        bw = Math.min(maxBw, bwLo);
+        setPacingRate(pacingGain);
+        setCwnd(ack, newlyAcked);
+    }
+
+    /** §4.5.1 BBRUpdateRound, and the per-round loss bookkeeping this implementation adds. */
+    private void updateRound(AckSample ack) {
+        roundStart = false;
+        if (ack.delivered() > 0 && ack.priorDelivered() >= nextRoundDelivered) {
+            nextRoundDelivered = delivered;
+            roundCount++;
+            roundsSinceBwProbe++;
+            roundStart = true;
+            if (packetConservation && delivered >= recoveryRoundEndDelivered) {
+                packetConservation = false; // §4.6.4.4: conservation lasts the first round only
+            }
+        }
+    }
+
+    private void startRound() {
+        nextRoundDelivered = delivered;
+    }
+
+    /** §4.5.10.3 BBRUpdateCongestionSignals. */
+    private void updateCongestionSignals(AckSample ack) {
+        updateRound(ack);
+        maxBwFilter.update(ack.deliveryRate(), sampleAppLimited);
+        maxBw = maxBwFilter.max();
+        loss.countLoss(ack);
+        if (!loss.lossRoundStart()) {
+            return;
+        }
+        adaptLowerBoundsFromCongestion();
+        checkStartupHighLoss(ack);
+        loss.endLossRound();
+    }
+
+    /** §4.3.1.3 BBRCheckStartupHighLoss, at the end of a loss round (see the class comment). */
+    private void checkStartupHighLoss(AckSample ack) {
+        if (fullPipe.reached() || mode != BbrMode.STARTUP) {
+            return;
+        }
+        if (loss.lossEventsInRound() >= STARTUP_FULL_LOSS_COUNT && loss.tooHigh(ack.txInFlight())) {
+            fullPipe.markReached();
+            inflightHi = Math.max(bdpMultiple(1.0), loss.inflightLatest());
+        }
+    }
+
+    private void checkStartupDone() {
+        if (mode == BbrMode.STARTUP && fullPipe.reached()) {
+            enter(BbrMode.DRAIN);
+        }
+    }
+
+    private void checkDrainDone(long now) {
+        // §4.3.2: drained when the flight is one BDP at max_bw (not at the bw_lo-bounded bw).
+        if (mode == BbrMode.DRAIN && inflight <= inflightFor(maxBw, 1.0)) {
+            startProbeBwDown(now);
+        }
+    }
+
+    // ---- ProbeBW (§4.3.3) ----
+
+    private void updateProbeBwCyclePhase(AckSample ack, long now) {
+        if (!fullPipe.reached()) {
+            return;
+        }
+        adaptUpperBounds(ack);
+        if (!inProbeBw()) {
+            return;
+        }
+        switch (mode) {
+            case PROBE_BW_DOWN:
+                if (checkTimeToProbeBw(now)) {
+                    return;
+                }
+                if (checkTimeToCruise()) {
+                    enter(BbrMode.PROBE_BW_CRUISE);
+                }
+                break;
+            case PROBE_BW_CRUISE:
+                checkTimeToProbeBw(now);
+                break;
+            case PROBE_BW_REFILL:
+                if (roundStart) {
+                    bwProbeSamples = true;
+                    startProbeBwUp(ack);
+                }
+                break;
+            case PROBE_BW_UP:
+                if (checkTimeToGoDown(ack)) {
+                    startProbeBwDown(now);
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** §4.3.3.6 BBRAdaptUpperBounds. */
+    private void adaptUpperBounds(AckSample ack) {
+        if (ackPhase == AckPhase.PROBE_STARTING && roundStart) {
+            ackPhase = AckPhase.PROBE_FEEDBACK;
+        }
+        if (ackPhase == AckPhase.PROBE_STOPPING && roundStart) {
+            // The probe's samples are in: forget the previous cycle's (once per cycle).
+            bwProbeSamples = false;
+            ackPhase = AckPhase.INIT;
+            if (inProbeBw() && !sampleAppLimited) {
+                maxBwFilter.advance();
+                maxBw = maxBwFilter.max();
+            }
+        }
+        if (!checkInflightTooHigh(ack)) {
+            if (inflightHi == INFINITE) {
+                return;
+            }
+            if (ack.txInFlight() > inflightHi) {
+                inflightHi = ack.txInFlight();
+            }
+            if (mode == BbrMode.PROBE_BW_UP) {
+                probeInflightHiUpward(ack);
+            }
+        }
+    }
+
+    private boolean checkInflightTooHigh(AckSample ack) {
+        if (loss.tooHigh(ack.txInFlight())) {
+            if (bwProbeSamples) {
+                handleInflightTooHigh(ack);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private void handleInflightTooHigh(AckSample ack) {
+        bwProbeSamples = false;
+        if (!sampleAppLimited) {
+            inflightHi = Math.max(ack.txInFlight(), (long) (targetInflight() * BETA));
+        }
+        if (mode == BbrMode.PROBE_BW_UP) {
+            startProbeBwDown(ack.nowNs());
+        }
+    }
+
+    private void probeInflightHiUpward(AckSample ack) {
+        if (!cwndLimited(ack) || cwnd < inflightHi) {
+            return;
+        }
+        inflightHi = hiProbe.grow(inflightHi, ack.ackedBytes() + ack.sackedBytes(), mss);
+        if (roundStart) {
+            hiProbe.raiseSlope(cwnd, mss);
+        }
+    }
+
+    private boolean checkTimeToProbeBw(long now) {
+        if (hasElapsedInPhase(now, probeWait.waitNs()) || isRenoCoexistenceProbeTime()) {
+            startProbeBwRefill();
+            return true;
+        }
+        return false;
+    }
+
+    private boolean isRenoCoexistenceProbeTime() {
+        long renoRounds = targetInflight() / mss;
+        return roundsSinceBwProbe >= Math.min(renoRounds, 63);
+    }
+
+    private boolean checkTimeToCruise() {
+        if (inflight > inflightWithHeadroom()) {
+            return false;
+        }
+        // §4.3.3.6 BBRCheckTimeToCruise: the BDP at max_bw. With the bw_lo-bounded bw the
+        // target would shrink with every lossy round and DOWN (0.9) would never end.
+        return inflight <= inflightFor(maxBw, 1.0);
+    }
+
+    private boolean checkTimeToGoDown(AckSample ack) {
+        if (cwndLimited(ack) && cwnd >= inflightHi) {
+            fullPipe.restart(ack.deliveryRate());
+        } else if (fullPipe.now()) {
+            return true;
+        }
+        return false;
+    }
+
+    private boolean hasElapsedInPhase(long now, long intervalNs) {
+        return now - cycleStampNs > intervalNs;
+    }
+
+    private void startProbeBwDown(long now) {
+        loss.reset();
+        hiProbe.stop();
+        probeWait.pick();
+        roundsSinceBwProbe = probeWait.rounds();
+        cycleStampNs = now;
+        ackPhase = AckPhase.PROBE_STOPPING;
+        startRound();
+        enter(BbrMode.PROBE_BW_DOWN);
+    }
+
+    private void startProbeBwRefill() {
+        resetLowerBounds();
+        hiProbe.reset();
+        ackPhase = AckPhase.REFILLING;
+        startRound();
+        enter(BbrMode.PROBE_BW_REFILL);
+    }
+
+    private void startProbeBwUp(AckSample ack) {
+        ackPhase = AckPhase.PROBE_STARTING;
+        startRound();
+        fullPipe.restart(ack.deliveryRate());
+        enter(BbrMode.PROBE_BW_UP);
+        hiProbe.raiseSlope(cwnd, mss);
+    }
+
+    // ---- lower bounds (§4.5.10) ----
+
+    private void adaptLowerBoundsFromCongestion() {
+        if (probingBw()) {
+            return;
+        }
+        if (loss.lossInRound()) {
+            if (bwLo == INFINITE) {
+                bwLo = maxBw;
+            }
+            if (inflightLo == INFINITE) {
+                inflightLo = cwnd;
+            }
+            bwLo = Math.max(loss.bwLatest(), (long) (BETA * bwLo));
+            inflightLo = Math.max(loss.inflightLatest(), (long) (BETA * inflightLo));
+        }
+    }
+
+    private void resetLowerBounds() {
+        bwLo = INFINITE;
+        inflightLo = INFINITE;
+    }
+
+    // ---- min RTT and ProbeRTT (§4.3.4, §4.5.3) ----
+
+    private void updateMinRtt(AckSample ack, long now) {
+        minRtt.update(ack.rttNs(), now);
+        minRttNs = minRtt.minRttNs();
+    }
+
+    private void checkProbeRtt(AckSample ack, long now) {
+        if (mode != BbrMode.PROBE_RTT && minRtt.probeRttExpired() && !idleRestart) {
+            enter(BbrMode.PROBE_RTT);
+            priorCwnd = saveCwnd();
+            probeRttDoneStampNs = 0;
+            ackPhase = AckPhase.PROBE_STOPPING;
+            startRound();
+        }
+        if (mode == BbrMode.PROBE_RTT) {
+            handleProbeRtt(now);
+        }
+        if (ack.delivered() > 0) {
+            idleRestart = false;
+        }
+    }
+
+    private void handleProbeRtt(long now) {
+        // Ignore the low rate samples ProbeRTT's small window gives.
+        probeRttAppLimitedUntil = Math.max(delivered + inflight, 1);
+        if (probeRttDoneStampNs == 0 && inflight <= probeRttCwnd()) {
+            probeRttDoneStampNs = now + PROBE_RTT_DURATION_NS;
+            probeRttRoundDone = false;
+            startRound();
+        } else if (probeRttDoneStampNs != 0) {
+            if (roundStart) {
+                probeRttRoundDone = true;
+            }
+            if (probeRttRoundDone) {
+                checkProbeRttDone(now);
+            }
+        }
+    }
+
+    private void checkProbeRttDone(long now) {
+        if (probeRttDoneStampNs != 0 && now - probeRttDoneStampNs > 0) {
+            minRtt.probeRttDone(now);
+            restoreCwnd();
+            exitProbeRtt(now);
+        }
+    }
+
+    private void exitProbeRtt(long now) {
+        resetLowerBounds();
+        if (fullPipe.reached()) {
+            startProbeBwDown(now);
+            enter(BbrMode.PROBE_BW_CRUISE);
+        } else {
+            enter(BbrMode.STARTUP);
+        }
+    }
+
+    private long probeRttCwnd() {
+        return Math.max(bdpMultiple(BbrMode.PROBE_RTT.cwndGain), minPipeCwnd());
+    }
+
+    // ---- state entry ----
+
+    private void enter(BbrMode next) {
+        mode = next;
+        pacingGain = next.pacingGain;
+        cwndGain = next.cwndGain;
+    }
+
+    // ---- control parameters (§4.6) ----
+
+    /** §4.6.2 BBRSetPacingRateWithGain: gain·bw·(1 − 1 %), never lowered before the pipe is full. */
+    private void setPacingRate(double gain) {
+        if (bw <= 0) {
+            return;
+        }
+        long rate = (long) (gain * bw * (1.0 - PACING_MARGIN));
+        if (fullPipe.reached() || rate > pacingRate) {
+            pacingRate = rate;
+        }
+    }
+
+    /** §4.6.4.6 BBRSetCwnd. */
+    private void setCwnd(AckSample ack, long newlyAcked) {
+        long maxInflight = quantizationBudget(saturatingAdd(bdpMultiple(cwndGain), aggregation.extraAcked()));
+        modulateCwndForRecovery(ack, newlyAcked);
+        if (!packetConservation) {
+            if (fullPipe.reached()) {
+                cwnd = Math.min(cwnd + newlyAcked, maxInflight);
+            } else if (cwnd < maxInflight || delivered < initialCwnd) {
+                cwnd = cwnd + newlyAcked;
+            }
+            cwnd = Math.max(cwnd, minPipeCwnd());
+        }
+        if (mode == BbrMode.PROBE_RTT) {
+            cwnd = Math.min(cwnd, probeRttCwnd());
+        }
+        boundCwndForModel();
+    }
+
+    /** §4.6.4.4: shrink by what was lost; during conservation, send one for one delivered. */
+    private void modulateCwndForRecovery(AckSample ack, long newlyAcked) {
+        if (!inRecovery) {
+            return;
+        }
+        if (ack.newlyLostBytes() > 0) {
+            cwnd = Math.max(cwnd - ack.newlyLostBytes(), mss);
+        }
+        if (packetConservation) {
+            cwnd = Math.max(cwnd, inflight + newlyAcked);
+        }
+    }
+
+    /** §4.6.4.7 BBRBoundCwndForModel: inflight_hi while probing, headroom while cruising. */
+    private void boundCwndForModel() {
+        long cap = INFINITE;
+        if (inProbeBw() && mode != BbrMode.PROBE_BW_CRUISE) {
+            cap = inflightHi;
+        } else if (mode == BbrMode.PROBE_RTT || mode == BbrMode.PROBE_BW_CRUISE) {
+            cap = inflightWithHeadroom();
+        }
+        cap = Math.min(cap, inflightLo);
+        cap = Math.max(cap, minPipeCwnd());
+        cwnd = Math.min(cwnd, cap);
+    }
+
+    /** §4.6.4.2: room for the sender's and receiver's offload batching. */
+    private long quantizationBudget(long inflightTarget) {
+        long budget = Math.max(inflightTarget, 3 * sendQuantum());
+        budget = Math.max(budget, minPipeCwnd());
+        if (mode == BbrMode.PROBE_BW_UP) {
+            budget = saturatingAdd(budget, 2L * mss);
+        }
+        return budget;
+    }
+
+    /** §4.6.3 BBRSetSendQuantum: about 1 ms at the pacing rate, 2 segments to 64 KiB. */
+    long sendQuantum() {
+        long floor = pacingRate < 150_000 ? mss : 2L * mss; // 1.2 Mbit/s
+        return Math.max(Math.min(pacingRate / 1_000, 65_536), floor);
+    }
+
+    private long bdpMultiple(double gain) {
+        return bdpMultiple(bw, gain);
+    }
+
+    /** §4.6.4.2 BBRBDPMultiple(bw, gain). */
+    private long bdpMultiple(long bandwidth, double gain) {
+        if (minRttNs == INFINITE || bandwidth <= 0) {
+            return initialCwnd;
+        }
+        return (long) (gain * bytesAt(bandwidth, minRttNs));
+    }
+
+    /** §4.6.4.2 BBRInflight(bw, gain): the BDP multiple with the quantization budget. */
+    private long inflightFor(long bandwidth, double gain) {
+        return quantizationBudget(bdpMultiple(bandwidth, gain));
+    }
+
+    private long inflightWithHeadroom() {
+        if (inflightHi == INFINITE) {
+            return INFINITE;
+        }
+        long headroom = Math.max(mss, (long) (HEADROOM * inflightHi));
+        return Math.max(inflightHi - headroom, minPipeCwnd());
+    }
+
+    private long targetInflight() {
+        return Math.min(bdpMultiple(1.0), cwnd);
+    }
+
+    private long minPipeCwnd() {
+        return (long) MIN_PIPE_SEGMENTS * mss;
+    }
+
+    private boolean cwndLimited(AckSample ack) {
+        return !ack.appLimited() && ack.bytesInFlightBefore() + mss > cwnd;
+    }
+
+    private boolean inProbeBw() {
+        return mode.probeBw;
+    }
+
+    private boolean probingBw() {
+        return mode.probing;
+    }
+
+    static long bytesAt(long bytesPerSecond, long ns) {
+        if (bytesPerSecond <= 0 || ns <= 0) {
+            return 0;
+        }
+        return (long) ((double) bytesPerSecond * ns / 1e9);
+    }
+
+    private static long saturatingAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? INFINITE : r;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Congestion events (§4.6.4.4, §4.6.4.5)
+    // ------------------------------------------------------------------------------------------
+
+    @Override
+    public void onCongestionEvent(CongestionEvent kind, long nowNs, long bytesInFlight, int segmentsLeft) {
+        priorCwnd = saveCwnd();
+        inRecovery = true;
+        if (kind == CongestionEvent.RTO) {
+            // §4.6.4.4 "upon retransmission timeout": everything is presumed lost.
+            cwnd = Math.max(0, bytesInFlight) + mss;
+            packetConservation = false;
+        } else if (fastRecoveryConservation) {
+            // Fast recovery: cwnd = flight + what just left the network, conservation for a round.
+            cwnd = Math.max(bytesInFlight, 0) + Math.max((long) segmentsLeft * mss, mss);
+            cwnd = Math.max(cwnd, minPipeCwnd());
+            packetConservation = true;
+            recoveryRoundEndDelivered = delivered + Math.max(bytesInFlight, 0);
+        }
+        inflight = Math.max(bytesInFlight, 0);
+    }
+
+    @Override
+    public void onRecoveryEnd(long nowNs) {
+        inRecovery = false;
+        packetConservation = false;
+        restoreCwnd();
+    }
+
+    @Override
+    public void onSpuriousCongestion(long nowNs) {
+        inRecovery = false;
+        packetConservation = false;
+        restoreCwnd();
+    }
+
+    @Override
+    public void onRestartAfterIdle(long nowNs, long idleNs) {
+        // §4.3.4.4 BBRHandleRestartFromIdle.
+        idleRestart = true;
+        aggregation.restart(nowNs);
+        if (inProbeBw()) {
+            setPacingRate(1.0);
+        } else if (mode == BbrMode.PROBE_RTT) {
+            checkProbeRttDone(nowNs);
+        }
+    }
+
+    /** §4.6.4.4 BBRSaveCwnd. */
+    private long saveCwnd() {
+        if (!inRecovery && mode != BbrMode.PROBE_RTT) {
+            return cwnd;
+        }
+        return Math.max(priorCwnd, cwnd);
+    }
+
+    /** §4.6.4.4 BBRRestoreCwnd. */
+    private void restoreCwnd() {
+        cwnd = Math.max(cwnd, priorCwnd);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Outputs
+    // ------------------------------------------------------------------------------------------
+
+    @Override
+    public long cwnd() {
+        return cwnd;
+    }
+
+    /** BBR has no slow-start threshold; reported as unknown. */
+    @Override
+    public long ssthresh() {
+        return Long.MAX_VALUE;
+    }
+
+    @Override
+    public long pacingRate() {
+        return pacingRate;
+    }
+
+    @Override
+    public String phase() {
+        return mode.label;
+    }
+
+    /** The bandwidth estimate the model uses: min(max_bw, bw_lo), bytes per second. */
+    public long bandwidth() {
+        return bw;
+    }
+
+    /** The windowed max of the delivery-rate samples, bytes per second. */
+    public long maxBandwidth() {
+        return maxBw;
+    }
+
+    /** The windowed min RTT, or {@link Long#MAX_VALUE} before the first sample. */
+    public long minRttNs() {
+        return minRttNs;
+    }
+
+    /** The loss-derived upper bound on the flight, or {@link Long#MAX_VALUE} while unset. */
+    public long inflightHi() {
+        return inflightHi;
+    }
+
+    /** The loss-derived lower bound on the flight, or {@link Long#MAX_VALUE} while unset. */
+    public long inflightLo() {
+        return inflightLo;
+    }
+
+    /** Round trips counted so far (§4.5.1). */
+    public long roundCount() {
+        return roundCount;
+    }
+
+    /** The pacing gain in force. */
+    public double pacingGain() {
+        return pacingGain;
+    }
+
+    /** Startup saw the bandwidth stop growing (or too much loss). */
+    public boolean fullBandwidthReached() {
+        return fullPipe.reached();
+    }
+
+    @Override
+    public String toString() {
+        return "Bbr{" + mode.label + " bw=" + bw + " minRtt=" + minRttNs + " cwnd=" + cwnd + " pacing=" + pacingRate
+                + " inflightHi=" + inflightHi + "}";
+    }
+}

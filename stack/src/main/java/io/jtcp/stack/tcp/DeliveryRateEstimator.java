@@ -1,0 +1,406 @@
+package io.jtcp.stack.tcp;
+
+import io.jtcp.stack.cc.AckSample;
+import io.jtcp.stack.wire.Seq;
+
+/**
+ * Delivery-rate sampling, draft-cheng-iccrg-delivery-rate-estimation-02 (§3): for each ACK, how
+ * many bytes were delivered over how long, measured from the most recently sent segment the ACK
+ * acknowledged, with the longer of the send phase and the ACK phase as the interval so that ACK
+ * compression cannot inflate the rate (§3.3).
+ *
+ * <p>The connection's delivery counters ({@code C.delivered}, {@code C.delivered_time},
+ * {@code C.first_sent_time}, {@code C.app_limited}, {@code C.lost}) live here; the per-segment
+ * snapshot the draft attaches to each packet ({@code P.delivered}, {@code P.delivered_time},
+ * {@code P.first_sent_time}, {@code P.sent_time}, {@code P.is_app_limited}, {@code P.tx_in_flight})
+ * lives in records held in preallocated primitive arrays: a ring in sequence order (the order of
+ * first transmission), so that a range is found by binary search and no call allocates.
+ *
+ * <p>Sequence numbers compare with {@link Seq}, so the ring works across the 2^32 wrap.
+ *
+ * <p><b>Bounded memory.</b> The ring holds at most {@code maxRecords} records. When a new segment
+ * is sent and the ring is full, the two oldest records are merged into one that keeps the newer
+ * one's snapshot and covers both ranges: no byte loses its record, so {@link #delivered()} stays
+ * exact, but the oldest two segments yield one rate sample instead of two and the older one's is
+ * taken as if it had been sent with the newer one (a slightly shorter send phase for that one
+ * sample). Merging again and again concentrates the loss of precision in the oldest, usually
+ * already lost or about to be acknowledged, part of the flight. Size the ring for the flight in
+ * segments (or TSO super-segments) to avoid it.
+ *
+ * <p><b>Call order</b> for one ACK: {@link #onDelivered} for every newly cumulatively ACKed and
+ * every newly SACKed range, {@link #onLost} for every range loss recovery newly marks lost, then
+ * {@link #fillSample} once, then the congestion controller's {@code onAck}.
+ *
+ * <p><b>After an RTO</b> call {@link #onLost} (or {@link #onRetransmissionTimeout}) over the whole
+ * outstanding range; the retransmissions then go through {@link #onSend} with the flight the loss
+ * marking left (usually 0), which restarts the send phase (§3.2: "no packets in flight"). Nothing
+ * else needs resetting. {@link #reset} forgets everything, for a connection that starts over.
+ */
+final class DeliveryRateEstimator {
+    // ---- per-record state (the draft's per-packet P.* fields), a ring in sequence order ----
+    private final int capacity;
+    private final int[] recStart;
+    private final int[] recEnd;
+    /** Bytes of the record not yet delivered (less than end − start after merging over a gap). */
+    private final long[] recLeft;
+
+    private final long[] recDelivered;
+    private final long[] recDeliveredTime;
+    private final long[] recFirstSentTime;
+    private final long[] recSentTime;
+    private final long[] recTxInFlight;
+    private final boolean[] recAppLimited;
+    private final boolean[] recLost;
+    private int head;
+    private int count;
+
+    // ---- connection state (C.*) ----
+    private long delivered;
+    private long deliveredTimeNs;
+    private long firstSentTimeNs;
+    /** C.app_limited: delivered count at which the app-limited period ends; 0 when not app-limited. */
+    private long appLimitedUntil;
+
+    private long lost;
+    private long lostAtLastSample;
+    /** Everything below this sequence number is delivered (records below it were retired). */
+    private int lowWater;
+    /** End of the highest range ever sent: sends below it are retransmissions. */
+    private int highSent;
+
+    private boolean started;
+
+    // ---- the sample being built for the current ACK (rs.*) ----
+    private boolean rsHasData;
+    private long rsPriorDelivered;
+    private long rsSendElapsed;
+    private long rsAckElapsed;
+    private long rsTxInFlight;
+    private boolean rsAppLimited;
+    private long rsSentTime;
+    private int rsEnd;
+
+    /** A ring of {@code maxRecords} per-segment records (at least 2). */
+    DeliveryRateEstimator(int maxRecords) {
+        if (maxRecords < 2) {
+            throw new IllegalArgumentException("maxRecords must be at least 2: " + maxRecords);
+        }
+        capacity = maxRecords;
+        recStart = new int[maxRecords];
+        recEnd = new int[maxRecords];
+        recLeft = new long[maxRecords];
+        recDelivered = new long[maxRecords];
+        recDeliveredTime = new long[maxRecords];
+        recFirstSentTime = new long[maxRecords];
+        recSentTime = new long[maxRecords];
+        recTxInFlight = new long[maxRecords];
+        recAppLimited = new boolean[maxRecords];
+        recLost = new boolean[maxRecords];
+    }
+
+    /** Forgets every record and counter, as for a new connection. */
+    void reset() {
+        head = 0;
+        count = 0;
+        delivered = 0;
+        deliveredTimeNs = 0;
+        firstSentTimeNs = 0;
+        appLimitedUntil = 0;
+        lost = 0;
+        lostAtLastSample = 0;
+        started = false;
+        rsHasData = false;
+    }
+
+    /** Bytes delivered (ACKed or SACKed) so far: the draft's {@code C.delivered}. */
+    long delivered() {
+        return delivered;
+    }
+
+    /** Bytes marked lost so far. */
+    long lost() {
+        return lost;
+    }
+
+    /** Records in use, for tests and the status page. */
+    int records() {
+        return count;
+    }
+
+    /** The app-limited period is in force (§3.3 {@code C.app_limited != 0}). */
+    boolean appLimited() {
+        return appLimitedUntil != 0;
+    }
+
+    /**
+     * Before [seq, seq+len) is sent, first transmission or retransmission; {@code bytesInFlight}
+     * is the flight before it. §3.2 "Transmitting a data packet".
+     */
+    void onSend(int seq, int len, long nowNs, long bytesInFlight) {
+        if (len <= 0) {
+            return;
+        }
+        int end = Seq.add(seq, len);
+        if (!started) {
+            started = true;
+            lowWater = seq;
+            highSent = seq;
+        }
+        if (bytesInFlight <= 0) {
+            // §3.2: a send with nothing in flight starts a new send phase and ACK phase.
+            firstSentTimeNs = nowNs;
+            deliveredTimeNs = nowNs;
+        }
+        long txInFlight = Math.max(bytesInFlight, 0) + len;
+        if (Seq.lt(seq, highSent)) {
+            refresh(Seq.max(seq, lowWater), Seq.min(end, highSent), nowNs, txInFlight);
+            if (Seq.le(end, highSent)) {
+                return;
+            }
+            seq = highSent;
+        }
+        append(seq, end, nowNs, txInFlight);
+    }
+
+    /**
+     * The sender has less to send than the window allows (§3.3): samples taken until what is in
+     * flight now is delivered are lower bounds only.
+     */
+    void markAppLimited(long bytesInFlight) {
+        long until = delivered + Math.max(bytesInFlight, 0);
+        appLimitedUntil = until > 0 ? until : 1;
+    }
+
+    /**
+     * [start, end) was newly delivered: cumulatively ACKed or SACKed (§3.3 "upon receiving ACK",
+     * per packet). Bytes already counted (below the retired edge, or of a record already fully
+     * delivered) are not counted again.
+     */
+    void onDelivered(int start, int end, long nowNs) {
+        if (!started) {
+            // Nothing was recorded: count the bytes so C.delivered stays right.
+            int n = Seq.diff(end, start);
+            if (n > 0) {
+                delivered += n;
+                deliveredTimeNs = nowNs;
+            }
+            return;
+        }
+        if (Seq.lt(start, lowWater)) {
+            start = lowWater;
+        }
+        if (Seq.le(end, start)) {
+            return;
+        }
+        int i = firstEndingAfter(start);
+        int cursor = start;
+        for (; i < count && Seq.lt(cursor, end); i++) {
+            int r = slot(i);
+            int rs = recStart[r];
+            int re = recEnd[r];
+            if (Seq.ge(rs, end)) {
+                break;
+            }
+            if (Seq.lt(cursor, rs)) {
+                // A gap between records: bytes trimmed off a record when first delivered (so
+                // counted then), or sequence space never sent as data.
+                cursor = rs;
+            }
+            int overlapEnd = Seq.min(end, re);
+            long bytes = Math.min(Seq.diff(overlapEnd, cursor), recLeft[r]);
+            cursor = overlapEnd;
+            if (bytes <= 0) {
+                continue; // already delivered: a SACKed segment is sampled once
+            }
+            // Trim the delivered head or tail so a later report of the same bytes is not counted.
+            if (Seq.le(Seq.max(start, rs), rs)) {
+                recStart[r] = overlapEnd;
+            } else if (Seq.ge(end, re)) {
+                recEnd[r] = Seq.max(start, rs);
+            }
+            recLeft[r] -= bytes;
+            delivered += bytes;
+            // §3.3: C.delivered_time moves only when something is newly delivered, or a repeated
+            // report would shorten the ACK phase of every later sample.
+            deliveredTimeNs = nowNs;
+            takeSampleFrom(r);
+        }
+        if (Seq.lt(cursor, end) && Seq.gt(end, highSent)) {
+            // Above everything reported as sent: count it so C.delivered stays right.
+            delivered += Seq.diff(end, Seq.max(cursor, highSent));
+            deliveredTimeNs = nowNs;
+            highSent = end;
+        }
+        retireDelivered();
+    }
+
+    /** [start, end) was newly marked lost by loss recovery. */
+    void onLost(int start, int end) {
+        if (!started) {
+            int n = Seq.diff(end, start);
+            lost += Math.max(n, 0);
+            return;
+        }
+        if (Seq.lt(start, lowWater)) {
+            start = lowWater;
+        }
+        if (Seq.le(end, start)) {
+            return;
+        }
+        for (int i = firstEndingAfter(start); i < count; i++) {
+            int r = slot(i);
+            if (Seq.ge(recStart[r], end)) {
+                break;
+            }
+            if (recLost[r] || recLeft[r] == 0) {
+                continue;
+            }
+            recLost[r] = true;
+            lost += Math.min(Seq.diff(Seq.min(end, recEnd[r]), Seq.max(start, recStart[r])), recLeft[r]);
+        }
+    }
+
+    /** The retransmission timer fired: everything in [una, sndMax) is presumed lost. */
+    void onRetransmissionTimeout(int una, int sndMax) {
+        onLost(una, sndMax);
+        rsHasData = false;
+    }
+
+    /**
+     * After all of one ACK's {@link #onDelivered}/{@link #onLost} calls: fills the delivery-rate
+     * fields of {@code s} (§3.3 "generating a rate sample"). Returns false, with a rate of 0, when
+     * the ACK delivered nothing new or the interval is shorter than {@code minRttNs} (§3.3: such
+     * a sample would overestimate the rate); the other fields are filled either way.
+     */
+    boolean fillSample(AckSample s, long nowNs, long minRttNs) {
+        // §3.3: the app-limited period ends once what was in flight at its start is delivered.
+        if (appLimitedUntil != 0 && delivered > appLimitedUntil) {
+            appLimitedUntil = 0;
+        }
+        s.totalDelivered(delivered).totalLostBytes(lost).newlyLostBytes(lost - lostAtLastSample);
+        lostAtLastSample = lost;
+        if (!rsHasData) {
+            s.deliveryRate(0).delivered(0).intervalNs(0).priorDelivered(0).txInFlight(0);
+            s.rateAppLimited(appLimitedUntil != 0);
+            return false;
+        }
+        rsHasData = false;
+        long bytes = delivered - rsPriorDelivered;
+        long interval = Math.max(rsSendElapsed, rsAckElapsed);
+        s.delivered(bytes).intervalNs(interval).priorDelivered(rsPriorDelivered);
+        s.txInFlight(rsTxInFlight).rateAppLimited(rsAppLimited);
+        if (interval <= 0 || (minRttNs > 0 && interval < minRttNs) || bytes <= 0) {
+            s.deliveryRate(0);
+            return false;
+        }
+        s.deliveryRate(rate(bytes, interval));
+        return true;
+    }
+
+    private static long rate(long bytes, long intervalNs) {
+        if (bytes < Long.MAX_VALUE / 1_000_000_000L) {
+            return bytes * 1_000_000_000L / intervalNs;
+        }
+        return (long) (bytes * 1e9 / intervalNs);
+    }
+
+    /** §3.3 per packet: the most recently sent delivered segment gives the sample. */
+    private void takeSampleFrom(int r) {
+        long sent = recSentTime[r];
+        if (rsHasData && (sent < rsSentTime || (sent == rsSentTime && Seq.le(recEnd[r], rsEnd)))) {
+            return;
+        }
+        rsHasData = true;
+        rsPriorDelivered = recDelivered[r];
+        rsSendElapsed = sent - recFirstSentTime[r];
+        rsAckElapsed = deliveredTimeNs - recDeliveredTime[r];
+        rsTxInFlight = recTxInFlight[r];
+        rsAppLimited = recAppLimited[r];
+        rsSentTime = sent;
+        rsEnd = recEnd[r];
+        // §3.3: the next send phase starts at this segment's send time.
+        firstSentTimeNs = sent;
+    }
+
+    private void append(int start, int end, long nowNs, long txInFlight) {
+        if (count == capacity) {
+            mergeOldestTwo();
+        }
+        int r = slot(count);
+        count++;
+        recStart[r] = start;
+        recEnd[r] = end;
+        recLeft[r] = Seq.diff(end, start);
+        snapshot(r, nowNs, txInFlight);
+        highSent = end;
+    }
+
+    /** A retransmission of [start, end): every record it touches takes the new send's snapshot. */
+    private void refresh(int start, int end, long nowNs, long txInFlight) {
+        if (Seq.le(end, start)) {
+            return;
+        }
+        for (int i = firstEndingAfter(start); i < count; i++) {
+            int r = slot(i);
+            if (Seq.ge(recStart[r], end)) {
+                break;
+            }
+            if (recLeft[r] > 0) {
+                snapshot(r, nowNs, txInFlight);
+                recLost[r] = false; // a lost retransmission counts as lost again
+            }
+        }
+    }
+
+    private void snapshot(int r, long nowNs, long txInFlight) {
+        recDelivered[r] = delivered;
+        recDeliveredTime[r] = deliveredTimeNs;
+        recFirstSentTime[r] = firstSentTimeNs;
+        recSentTime[r] = nowNs;
+        recTxInFlight[r] = txInFlight;
+        recAppLimited[r] = appLimitedUntil != 0;
+        recLost[r] = false;
+    }
+
+    /** Full ring: the oldest record is folded into the next one, which keeps its own snapshot. */
+    private void mergeOldestTwo() {
+        int oldest = slot(0);
+        int next = slot(1);
+        recStart[next] = recStart[oldest];
+        recLeft[next] += recLeft[oldest];
+        recLost[next] &= recLost[oldest];
+        head = slot(1);
+        count--;
+    }
+
+    private void retireDelivered() {
+        while (count > 0 && recLeft[head] == 0) {
+            lowWater = recEnd[head];
+            head = slot(1);
+            count--;
+        }
+        if (count == 0) {
+            lowWater = Seq.max(lowWater, highSent);
+        }
+    }
+
+    /** Index (0 = oldest) of the first record whose end is after {@code seq}; count if none. */
+    private int firstEndingAfter(int seq) {
+        int lo = 0;
+        int hi = count;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Seq.gt(recEnd[slot(mid)], seq)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    private int slot(int i) {
+        int s = head + i;
+        return s >= capacity ? s - capacity : s;
+    }
+}
