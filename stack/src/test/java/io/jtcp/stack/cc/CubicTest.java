@@ -171,12 +171,37 @@ class CubicTest {
             delayed.ackBytes = 2 * MSS;
             long start = perSegment.cc.cwnd();
             assertEquals(start, delayed.cc.cwnd());
-            perSegment.rounds(40);
-            delayed.rounds(40);
+            // In the cubic region the window closes the gap to a moving target: the first
+            // rounds show whether it closes it per byte or per ACK.
+            int rounds = rtt == RTT ? 5 : 40;
+            perSegment.rounds(rounds);
+            delayed.rounds(rounds);
             long a = perSegment.cc.cwnd() - start;
             long b = delayed.cc.cwnd() - start;
             assertTrue(a > 5 * MSS, "grew " + a);
             assertEquals(1.0, (double) b / a, 0.03, "per segment +" + a + ", delayed ACKs +" + b + " at rtt " + rtt);
+        }
+    }
+
+    /** Every ACK moves the window (seen elsewhere: growth on only every other ACK). */
+    @Test
+    void shouldGrowOnEveryAck() {
+        for (long rtt : new long[] {RTT, 1_000_000L}) { // the cubic region, then the Reno-friendly one
+            AckStream s = afterLoss(500 * MSS);
+            s.rttNs = rtt;
+            s.rounds(3);
+            int grew = 0;
+            int acks = 0;
+            for (int i = 0; i < 300; i++) {
+                long before = s.cc.cwnd();
+                s.advance(rtt / 300);
+                s.ack(MSS, s.totalDelivered);
+                acks++;
+                if (s.cc.cwnd() > before) {
+                    grew++;
+                }
+            }
+            assertEquals(acks, grew, "ACKs that grew the window at rtt " + rtt);
         }
     }
 
