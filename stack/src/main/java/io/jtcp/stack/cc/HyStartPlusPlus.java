@@ -97,7 +97,7 @@ final class HyStartPlusPlus {
             }
         }
         long rtt = ack.rttNs();
-        if (rtt > 0) {
+        if (rtt >= 0) { // 0 is a sample (a simulated link without delay); -1 is none
             currentRoundMinRttNs = Math.min(currentRoundMinRttNs, rtt);
             rttSampleCount++;
         }

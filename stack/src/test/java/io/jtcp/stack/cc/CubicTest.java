@@ -225,10 +225,10 @@ class CubicTest {
             prev = now;
         }
         assertTrue(prev >= 2 * w, "convex growth past W_max: " + prev);
-        // One huge stretch ACK: (target − cwnd)·acked would overflow a long (2^62 · 2^31).
+        // One huge stretch ACK: (target − cwnd)·acked would overflow a long (2^32 · 2^32).
         long before = s.cc.cwnd();
         s.advance(1_000_000_000L);
-        s.ack(2L << 30, s.totalDelivered);
+        s.ack(4L << 30, s.totalDelivered);
         assertTrue(s.cc.cwnd() > before && s.cc.cwnd() <= before + before / 2 + 1, before + " -> " + s.cc.cwnd());
     }
 
