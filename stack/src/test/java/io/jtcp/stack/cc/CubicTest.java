@@ -281,6 +281,23 @@ class CubicTest {
         assertTrue(s.cc.cwnd() > c.wMax(), "convex region reached by t=16 s > K=" + k);
     }
 
+    /** RFC 9438 §4.2: the target is at most 1.5·cwnd, so no RTT grows the window by more than half. */
+    @Test
+    void shouldClampTheTargetToOneAndAHalfWindows() {
+        AckStream s = new AckStream(new Cubic(), MSS);
+        s.rttNs = 2_000_000_000L; // a long RTT against a small K: W(t + RTT) runs far ahead
+        s.growTo(20 * MSS);
+        s.lossEpisode();
+        double maxRatio = 0;
+        for (int i = 0; i < 12; i++) {
+            long before = s.cc.cwnd();
+            double ratio = (double) s.round() / before;
+            assertTrue(ratio <= 1.5 + 1e-3, "round " + i + ": x" + ratio);
+            maxRatio = Math.max(maxRatio, ratio);
+        }
+        assertTrue(maxRatio > 1.45, "the clamp was reached: x" + maxRatio);
+    }
+
     /** At a small RTT and window, Reno's rate α·(segments per RTT) beats the cubic. */
     @Test
     void shouldGrowAtRenoRateInTheRenoFriendlyRegion() {
