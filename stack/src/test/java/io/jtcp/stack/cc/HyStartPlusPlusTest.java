@@ -59,18 +59,34 @@ class HyStartPlusPlusTest {
         assertTrue(s.cc.cwnd() > ca && s.cc.cwnd() < ca * 1.1, ca + " -> " + s.cc.cwnd());
     }
 
-    /** Jitter spikes and a noise floor below RttThresh leave slow start alone. */
-    @Test
-    void shouldStayInSlowStartOnNoise() {
+    /**
+     * Jitter spikes and a noise floor below RttThresh leave slow start alone; at 10 ms RttThresh is
+     * MIN_RTT_THRESH (4 ms), not 10/8 ms.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {50_000_000L, 10_000_000L})
+    void shouldStayInSlowStartOnNoise(long baseRtt) {
         AckStream s = stream(true);
+        s.rttNs = baseRtt;
         SplittableRandom rnd = new SplittableRandom(7);
         // Each sample: the base plus up to 3 ms of noise, and every third sample a spike of up to 40 ms.
-        s.rttSample = () -> BASE_RTT + rnd.nextLong(3_000_000L) + (rnd.nextInt(3) == 0 ? rnd.nextLong(40_000_000L) : 0);
+        s.rttSample = () -> baseRtt + rnd.nextLong(3_000_000L) + (rnd.nextInt(3) == 0 ? rnd.nextLong(40_000_000L) : 0);
         s.rounds(10);
         assertEquals(HyStartPlusPlus.State.SLOW_START, state(s));
         assertEquals("slow-start", s.cc.phase());
         assertEquals(10 * MSS << 10, s.cc.cwnd(), "doubled every round");
         assertEquals(10, ((Cubic) s.cc).hystart().rounds());
+    }
+
+    /** At 200 ms RttThresh is MAX_RTT_THRESH (16 ms), not 200/8 = 25 ms: a 20 ms rise is a queue. */
+    @Test
+    void shouldCapTheThresholdAtLongRtts() {
+        AckStream s = stream(true);
+        s.rttNs = 200_000_000L;
+        s.rounds(4);
+        s.rttNs = 220_000_000L;
+        s.round();
+        assertEquals(HyStartPlusPlus.State.CSS, state(s));
     }
 
     /** RFC 9406 §4.2: in CSS, an RTT back below the baseline means the exit was spurious. */
