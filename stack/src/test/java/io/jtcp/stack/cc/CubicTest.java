@@ -419,4 +419,49 @@ class CubicTest {
         tiny.onMssChange(9000);
         assertEquals(9000, tiny.cwnd());
     }
+
+    /** The per-ACK path allocates nothing (slow start with HyStart++, CSS, CA, recovery, undo). */
+    @Test
+    void shouldNotAllocatePerAck() {
+        AckSample ack = new AckSample();
+        long[] sink = new long[1];
+        Runnable run = () -> {
+            Cubic c = new Cubic();
+            c.init(MSS, 0);
+            long now = 0;
+            long delivered = 0;
+            for (int i = 0; i < 50_000; i++) {
+                now += 100_000;
+                delivered += MSS;
+                long rtt = i < 2_000 ? RTT : RTT + 10_000_000L; // the RTT rises: HyStart++ to CSS to CA
+                c.onAck(ack.reset(now)
+                        .ackedBytes(MSS)
+                        .rttNs(rtt)
+                        .srttNs(rtt)
+                        .totalDelivered(delivered)
+                        .priorDelivered(Math.max(0, delivered - c.cwnd())));
+                if (i % 10_000 == 9_999) {
+                    c.onCongestionEvent(CongestionEvent.FAST_RECOVERY, now, c.cwnd(), 3);
+                    c.onAck(ack.reset(now).ackedBytes(MSS).recoveryState(RecoveryState.RECOVERY));
+                    if (i % 20_000 == 19_999) {
+                        c.onSpuriousCongestion(now);
+                    } else {
+                        c.onRecoveryEnd(now);
+                    }
+                }
+                sink[0] += c.cwnd() + c.phase().length();
+            }
+        };
+        run.run(); // warm-up (class loading, JIT)
+        long before = allocatedBytes();
+        run.run();
+        long allocated = allocatedBytes() - before;
+        assertTrue(allocated < 2_000, "allocated " + allocated + " bytes for 50,000 ACKs");
+        assertTrue(sink[0] > 0);
+    }
+
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
 }
