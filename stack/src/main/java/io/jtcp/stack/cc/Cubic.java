@@ -23,7 +23,16 @@ package io.jtcp.stack.cc;
  *       not begin congestion avoidance before that recovery ends.
  *   <li>An undo (§4.9) restores the state saved at the event and shifts the saved epoch start by
  *       the time spent in the (frozen) episode, as §5.8 excludes periods without growth from t.
+ *   <li>A congestion event while an episode is open (until {@link #onRecoveryEnd}) is ignored; an
+ *       RTO inside one sets the window to one segment without lowering ssthresh again.
+ *   <li>After an idle period the window is kept (no RFC 5681 §4.1 restart window): only t is
+ *       shifted by the idle time (§5.8).
+ *   <li>An ECN echo reduces like a loss; ssthresh, and so the window, stays at least 2 segments.
  * </ul>
+ *
+ * <p>{@link #phase()} is one of {@code slow-start}, {@code hystart-css} (HyStart++'s Conservative
+ * Slow Start), {@code congestion-avoidance} and {@code recovery} (from the congestion event to the
+ * end of its episode).
  */
 public final class Cubic implements CongestionControl {
     /** The name {@code --cc} takes. */
