@@ -7,10 +7,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** The options of every command that runs the stack on a device: the link, plus tracing, capture, offload and faults. */
+/**
+ * The options of every command that runs the stack on a device: the link and the congestion control, plus
+ * tracing, capture, offload and faults.
+ */
 final class DeviceOptions {
     @Mixin
     LinkOptions link;
+
+    // ---- congestion control (issue #10) ----
+    @Mixin
+    CcOptions cc;
 
     @Option(
             names = "--pcap",

@@ -39,6 +39,7 @@ final class Session implements AutoCloseable {
         if (extra != null) {
             stackConfig.tracer(extra);
         }
+        dev.cc.applyTo(stackConfig); // --cc (issue #10)
         try {
             // Packets are recorded as the wire carries them (with offloads, cut at the MSS), with
             // one time per event shared by the text trace and the pcap (StampedTracer says why).

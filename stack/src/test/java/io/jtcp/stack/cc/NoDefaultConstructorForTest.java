@@ -1,0 +1,20 @@
+package io.jtcp.stack.cc;
+
+/** A factory that cannot be loaded by name: no public no-argument constructor. */
+public final class NoDefaultConstructorForTest implements CongestionControl.Factory {
+    private final String name;
+
+    public NoDefaultConstructorForTest(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public CongestionControl create() {
+        return new FixedWindowForTest();
+    }
+}
