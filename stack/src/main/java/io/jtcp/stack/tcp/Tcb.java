@@ -1,6 +1,9 @@
 package io.jtcp.stack.tcp;
 
 import io.jtcp.stack.DropReason;
+import io.jtcp.stack.cc.AckSample;
+import io.jtcp.stack.cc.CongestionControl;
+import io.jtcp.stack.cc.NewReno;
 import io.jtcp.stack.wire.IcmpHeader;
 import io.jtcp.stack.wire.Seq;
 import io.jtcp.stack.wire.TcpHeader;
@@ -27,10 +30,6 @@ final class Tcb implements TcpConnection {
     private static final int EV_PEER_CLOSED = 8;
     private static final int EV_CLOSED = 16;
 
-    private static final int MAX_OOO_RANGES = 32;
-    private static final long MIN_PTO_NS = 2_000_000L; // a floor under 2·SRTT on sub-ms links
-    private static final int MAX_RECOVERY_PROBES = 2;
-    private static final long DELAYED_ACK_ALLOWANCE_NS = 40_000_000L; // Linux's delayed-ACK maximum
     static final int MAX_SACK_BLOCKS = 4; // 4·8 + 4 = 36 of the 40 option bytes (3 with timestamps)
     static final int TIMESTAMP_OPTION_BYTES = 12; // NOP NOP kind len TSval TSecr
     private static final int DEFAULT_PEER_MSS = 536; // RFC 9293 §3.7.1
@@ -65,16 +64,15 @@ final class Tcb implements TcpConnection {
     boolean finQueued; // the application shut its output; FIN follows the data
     boolean synPending; // (re)send SYN or SYN-ACK at the next flush
     final RttEstimator rtt;
-    final NewReno cc = new NewReno();
+    CongestionControl cc;
+    final LossRecovery loss = new LossRecovery(this);
+    private final AckSample ackSample = new AckSample(); // reused for every ACK: no allocation
     boolean rttTiming;
     int rttSeq;
     long rttStartNs;
     int consecutiveTimeouts;
-    final Reassembler sacked = new Reassembler(MAX_OOO_RANGES); // peer's SACK blocks, send-ring indices
-    int highRxt; // RFC 6675 HighRxt: highest sequence number retransmitted in this recovery
     long ptoDeadlineNs = Long.MAX_VALUE; // RFC 8985 §7 tail loss probe timer
-    boolean tlpInFlight; // one probe per episode, until an ACK moves SND.UNA
-    int recoveryProbes; // first-hole resends in this recovery for want of progress
+    private long lastSendNs = Long.MIN_VALUE; // when a data segment last left: idle restarts
     boolean wantWritable;
     boolean nagle;
     long keepAliveIdleNs; // 0: off
@@ -129,6 +127,7 @@ final class Tcb implements TcpConnection {
         this.passiveOpen = passive;
         this.nagle = engine.config.nagle();
         this.rtt = new RttEstimator(engine.config.initialRtoNs(), engine.config.minRtoNs(), engine.config.maxRtoNs());
+        this.cc = newCongestionControl(engine.config.congestionControl());
         // A passive open takes its buffers only when the handshake completes (takeBuffers), so a
         // SYN flood costs small half-open TCBs, not megabytes of rings each.
         this.sendRing = passive ? null : engine.memory.newSendRing();
@@ -158,7 +157,7 @@ final class Tcb implements TcpConnection {
         sndMax = isn;
         sndBufSeq = isn + 1;
         synPending = true;
-        cc.init(engine.config.mssBytes(), isn);
+        initCongestionControl(engine.config.mssBytes(), isn);
         setState(TcpState.SYN_SENT);
         engine.markDirty(this);
     }
@@ -178,7 +177,7 @@ final class Tcb implements TcpConnection {
         maxSndWnd = sndWnd;
         sndWl1 = seg.seq();
         sndWl2 = seg.ackNum();
-        cc.init(sndMss, isn);
+        initCongestionControl(sndMss, isn);
         synPending = true;
         setState(TcpState.SYN_RECEIVED);
         engine.markDirty(this);
@@ -221,8 +220,17 @@ final class Tcb implements TcpConnection {
         rx.lastAckSent = rx.rcvNxt;
         sndWl1 = peerIsn;
         sndWl2 = isn;
-        cc.init(sndMss, isn);
+        initCongestionControl(sndMss, isn);
         setState(TcpState.SYN_RECEIVED);
+    }
+
+    private static CongestionControl newCongestionControl(CongestionControl.Factory factory) {
+        return factory == null ? new NewReno() : factory.create();
+    }
+
+    private void initCongestionControl(int mss, int isn) {
+        cc.init(mss, now());
+        loss.init(isn);
     }
 
     /** RFC 7323 §5.4: our TSval offset, derived from the ISN (so a SYN cookie's ACK finds it again). */
@@ -318,7 +326,7 @@ final class Tcb implements TcpConnection {
             maxSndWnd = sndWnd;
             sndWl1 = seg.seq();
             sndWl2 = segAck;
-            cc.init(sndMss, iss);
+            initCongestionControl(sndMss, iss);
             synPending = false;
             rx.ackPending = true;
             setState(TcpState.ESTABLISHED);
@@ -332,7 +340,7 @@ final class Tcb implements TcpConnection {
             sndWnd = seg.window();
             maxSndWnd = sndWnd;
             sndWl1 = seg.seq();
-            cc.init(sndMss, iss);
+            initCongestionControl(sndMss, iss);
             sndNxt = iss; // the SYN-ACK re-sends our SYN's sequence number
             synPending = true;
             consecutiveTimeouts = 0;
@@ -547,27 +555,19 @@ final class Tcb implements TcpConnection {
         persistProbesUnanswered = 0; // the peer is alive: a zero window may stay closed for ever
         final long nowNs = now();
         final int newWnd = seg.window() << sndWscale;
+        final long sackedBefore = loss.sacked.isEmpty() ? 0 : loss.sacked.sackedBytes();
+        final long flightBefore = Math.max(Seq.diff(sndMax, sndUna) - sackedBefore, 0);
+        final long dataAckedBefore = bytesAcked;
         final boolean newSack = recordSack(opts);
-        if (segAck == sndUna
-                && newSack
-                && newWnd != 0
-                && sndMax != sndUna
-                && !cc.inRecovery()
-                && (tlpInFlight || sackedBytes() > (NewReno.DUPACK_THRESHOLD - 1) * sndMss)) {
-            // RFC 6675 §5 (IsLost: more than DupThresh-1 segments' worth SACKed above SND.UNA) and
-            // RFC 8985 §7.4 (the probe got through, what was sent before it did not): recover now,
-            // without waiting for a third duplicate ACK that a small window never produces.
-            if (cc.enterRecoveryOnLoss(sndUna, sndMax, Seq.diff(sndMax, sndUna), true)) {
-                engine.counters.tcpSackRecoveries++;
-                highRxt = sndUna;
-                recoveryProbes = 0;
-                retransmitFirst();
-                armProbeTimer(now());
-                engine.markDirty(this);
-            }
-        }
+        final long newlySacked = Math.max(loss.sacked.sackedBytes() - sackedBefore, 0);
+        loss.onSackEvidence(segAck, newSack, newWnd);
+        int acked = 0;
+        long rttSample = -1;
+        boolean duplicate = false;
+        int holeBytes = 0;
         if (Seq.gt(segAck, sndUna)) {
-            onNewAck(segAck, nowNs, tsOk && opts.hasTimestamps() ? opts.tsEcr() : 0);
+            acked = Seq.diff(segAck, sndUna);
+            rttSample = onNewAck(segAck, nowNs, tsOk && opts.hasTimestamps() ? opts.tsEcr() : 0);
         } else if (segAck == sndUna
                 && payloadLength == 0
                 && !fin
@@ -577,17 +577,13 @@ final class Tcb implements TcpConnection {
             // RFC 5681 §2 duplicate ACK. With SACK the blocks are the signal (RFC 6675 §2): Linux's
             // receive-buffer autotuning changes the window on nearly every ACK, and a strict
             // "window unchanged" test would never count a duplicate against it.
-            final boolean wasInRecovery = cc.inRecovery();
-            if (cc.onDupAck(sndUna, sndMax, sndMax - sndUna, sackOk && opts.sackBlockCount() > 0)) {
-                engine.counters.tcpFastRetransmits++;
-                highRxt = sndUna;
-                recoveryProbes = 0;
-                retransmitFirst();
-                armProbeTimer(now());
-            } else if (wasInRecovery && retransmitNextHole()) {
-                cc.spendInflation();
-            }
+            duplicate = true;
+            holeBytes = loss.onDupAck(sackOk && opts.sackBlockCount() > 0);
             engine.markDirty(this); // inflation may let new data out
+        }
+        onAckProcessed(nowNs, acked, newlySacked, duplicate, rttSample, flightBefore, holeBytes);
+        if (acked > 0) {
+            afterNewAck(bytesAcked != dataAckedBefore);
         }
         // RFC 9293 §3.10.7.4: update the send window from the newest segment only.
         if (Seq.le(sndUna, segAck) && (Seq.lt(sndWl1, seq) || (sndWl1 == seq && Seq.le(sndWl2, segAck)))) {
@@ -651,9 +647,12 @@ final class Tcb implements TcpConnection {
         return sndBufSeq + sendRing.size();
     }
 
-    private void onNewAck(int segAck, long nowNs, int tsEcr) {
+    /**
+     * SND.UNA moves to {@code segAck}: the ring gives the bytes up, RTT is measured (Karn, or the
+     * timestamp echo), loss recovery hears of it. Returns the RTT sample taken, or -1.
+     */
+    private long onNewAck(int segAck, long nowNs, int tsEcr) {
         final int acked = Seq.diff(segAck, sndUna);
-        final int flightBefore = Seq.diff(sndMax, sndUna);
         int dataAcked = acked;
         if (finQueued && Seq.gt(segAck, finSeq())) {
             dataAcked--; // our FIN took one sequence number
@@ -666,9 +665,11 @@ final class Tcb implements TcpConnection {
         if (Seq.lt(sndNxt, sndUna)) {
             sndNxt = sndUna;
         }
+        long sample = -1;
         // Karn (RFC 6298 §3): the timed segment was never retransmitted, else timing was cancelled.
         if (rttTiming && Seq.ge(segAck, rttSeq)) {
-            rtt.onSample(nowNs - rttStartNs);
+            sample = nowNs - rttStartNs;
+            rtt.onSample(sample);
             rttTiming = false;
         } else if (tsEcr != 0 && (rtt.backoffCount() > 0 || !rtt.hasSample())) {
             // RFC 7323 §4.2: the echoed timestamp times even a retransmitted segment, so a backed-off
@@ -676,30 +677,51 @@ final class Tcb implements TcpConnection {
             // segment (what Linux does). Millisecond ticks: the nanosecond sample stays preferred.
             final int ms = tsVal() - tsEcr;
             if (ms >= 0 && ms < 600_000) {
-                rtt.onSample(Math.max(ms, 1) * 1_000_000L);
+                sample = Math.max(ms, 1) * 1_000_000L;
+                rtt.onSample(sample);
             }
         }
         consecutiveTimeouts = 0;
-        sacked.discardBelow(sendRing.readIndex());
-        if (cc.onNewAck(segAck, acked, flightBefore)) {
-            // NewReno partial ACK (RFC 6582 §3.2 step 5); with SACK, the next hole not yet resent.
-            if (Seq.lt(highRxt, sndUna)) {
-                highRxt = sndUna;
-            }
-            if (!retransmitNextHole()) {
-                retransmitFirst();
-            }
-        }
+        loss.sacked.discardBelow(sendRing.readIndex());
+        loss.onNewAck(segAck);
         // RFC 6298 §5.2/§5.3: stop the timer when all is acknowledged, else restart it.
         // While the persist timer runs, it alone probes (else two timers would each send the byte).
         rtxDeadlineNs = sndUna == sndMax || persistDeadlineNs != Long.MAX_VALUE ? Long.MAX_VALUE : nowNs + rtt.rtoNs();
-        tlpInFlight = false;
-        recoveryProbes = 0;
-        armProbeTimer(nowNs);
+        loss.afterNewAck(nowNs);
+        return sample;
+    }
+
+    /**
+     * Fills the per-ACK sample and hands it to the congestion controller: the one place every ACK
+     * reaches the controller, after loss recovery has acted on it.
+     */
+    private void onAckProcessed(
+            long nowNs, int acked, long newlySacked, boolean duplicate, long rttNs, long flightBefore, int holeBytes) {
+        final AckSample s = ackSample.reset(nowNs);
+        final long sackedNow = loss.sacked.isEmpty() ? 0 : loss.sacked.sackedBytes();
+        final long flightAfter = Math.max(Seq.diff(sndMax, sndUna) - sackedNow, 0);
+        final int unsent = sendRing == null ? 0 : Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
+        s.ackedBytes(acked)
+                .sackedBytes(newlySacked)
+                .duplicate(duplicate)
+                .rttNs(rttNs)
+                .srttNs(rtt.srttNs())
+                .minRttNs(rtt.minRttNs())
+                .bytesInFlightBefore(flightBefore)
+                .bytesInFlightAfter(flightAfter)
+                // RFC 7661: nothing waited to be sent and the windows were not full.
+                .appLimited(unsent <= 0 && flightBefore < Math.min(cc.cwnd(), (long) sndWnd))
+                .recoveryState(loss.state())
+                .recoveryRetransmittedBytes(holeBytes);
+        cc.onAck(s);
+    }
+
+    /** After the controller saw a new ACK: the send buffer may grow, the application may write. */
+    private void afterNewAck(boolean dataAcked) {
         if (wantWritable && !finQueued) {
             growSendBuffer();
         }
-        if (dataAcked > 0 && wantWritable && !finQueued) {
+        if (dataAcked && wantWritable && !finQueued) {
             wantWritable = false;
             events |= EV_WRITABLE;
         }
@@ -906,6 +928,10 @@ final class Tcb implements TcpConnection {
         final int sackBytes = sackOptionBytes();
         final int tso = engine.config.tsoSegmentBytes();
         final int maxPayload = tso > sndMss ? (tso / sndMss) * (sndMss - sackBytes) : sndMss - sackBytes;
+        if (sndMax == sndUna && lastSendNs != Long.MIN_VALUE && nowNs - lastSendNs > rtt.rtoNs() && hasUnsent()) {
+            // RFC 5681 §4.1 / RFC 7661: the window was not validated while idle; the controller decides.
+            cc.onRestartAfterIdle(nowNs, nowNs - lastSendNs);
+        }
         for (int guard = 0; guard < 1 << 16; guard++) {
             final int dataEnd = sndBufSeq + sendRing.size();
             final int unsent = Seq.diff(dataEnd, sndNxt); // -1 once the FIN is out
@@ -941,7 +967,7 @@ final class Tcb implements TcpConnection {
             }
         }
         if (ptoDeadlineNs == Long.MAX_VALUE) {
-            armProbeTimer(nowNs); // after sndMax moved: a lone new segment is a tail too
+            loss.armProbeTimer(nowNs); // after sndMax moved: a lone new segment is a tail too
         }
         final int unsent = Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
         if (sndWnd == 0 && unsent > 0 && sndNxt == sndUna && rtxDeadlineNs == Long.MAX_VALUE) {
@@ -956,8 +982,13 @@ final class Tcb implements TcpConnection {
         }
     }
 
+    private boolean hasUnsent() {
+        return Seq.diff(sndBufSeq + sendRing.size(), sndNxt) > 0
+                || finQueued && Seq.diff(sndBufSeq + sendRing.size(), sndNxt) == 0;
+    }
+
     /** Sends [seq, seq+len) from the send ring, plus FIN if flagged; bookkeeping for RTT and RTO. */
-    private void transmit(long nowNs, int seq, int len, int flags) {
+    void transmit(long nowNs, int seq, int len, int flags) {
         final boolean retransmission = Seq.lt(seq, sndMax);
         if (retransmission) {
             retransmits++;
@@ -975,85 +1006,9 @@ final class Tcb implements TcpConnection {
         if (rtxDeadlineNs == Long.MAX_VALUE) {
             rtxDeadlineNs = nowNs + rtt.rtoNs(); // RFC 6298 §5.1
         }
-    }
-
-    /**
-     * RFC 8985 §7.2: with data in flight and no recovery under way, probe after 2·SRTT (plus the
-     * peer's delayed-ACK allowance when one segment is out) unless the RTO comes first.
-     */
-    private void armProbeTimer(long nowNs) {
-        ptoDeadlineNs = Long.MAX_VALUE;
-        if (sndWnd == 0) {
-            return; // nothing may be sent; probing a zero window is the persist timer's job
-        }
-        if (cc.inRecovery()) {
-            // RACK's idea (RFC 8985 §6.2) in its simplest form: a retransmission that 2·SRTT did not
-            // turn into progress was lost too; resend it then, not after a 200 ms RTO (twice at most).
-            if (sackOk && recoveryProbes < MAX_RECOVERY_PROBES && rtt.hasSample() && sndMax != sndUna) {
-                final long pto = Math.max(2 * rtt.srttNs(), MIN_PTO_NS);
-                if (nowNs + pto - rtxDeadlineNs < 0) {
-                    ptoDeadlineNs = nowNs + pto;
-                }
-            }
-            return;
-        }
-        if (!sackOk
-                || tlpInFlight
-                || cc.inRecovery()
-                || sndMax == sndUna
-                || !rtt.hasSample()
-                || !state.isSynchronized()) {
-            return;
-        }
-        long pto = Math.max(2 * rtt.srttNs(), MIN_PTO_NS);
-        if (Seq.diff(sndMax, sndUna) <= sndMss) {
-            pto += DELAYED_ACK_ALLOWANCE_NS;
-        }
-        if (nowNs + pto - rtxDeadlineNs < 0) {
-            ptoDeadlineNs = nowNs + pto;
-        }
-    }
-
-    /**
-     * RFC 8985 §7.3: the probe is one new segment when the window allows, else the last segment
-     * again; its ACK (with SACK) turns a tail loss into a fast recovery instead of an RTO.
-     */
-    private void sendTailLossProbe(long nowNs) {
-        if (!state.isSynchronized() || sendRing == null || sndMax == sndUna || cc.inRecovery() || tlpInFlight) {
-            return;
-        }
-        final int dataEnd = sndBufSeq + sendRing.size();
-        final int unsent = Seq.diff(dataEnd, sndNxt);
-        final int maxPayload = sndMss - sackOptionBytes();
-        tlpInFlight = true;
-        engine.counters.tcpTailLossProbes++;
-        if (unsent > 0 && sndNxt == sndMax && Seq.diff(sndNxt + Math.min(unsent, maxPayload), sndUna) <= sndWnd) {
-            final int len = Math.min(unsent, maxPayload);
-            final boolean withFin = finQueued && len == unsent;
-            transmit(
-                    nowNs,
-                    sndNxt,
-                    len,
-                    TcpHeader.ACK | (len == unsent ? TcpHeader.PSH : 0) | (withFin ? TcpHeader.FIN : 0));
-            sndNxt += len + (withFin ? 1 : 0);
-            sndMax = sndNxt;
-        } else {
-            final int finBit = finQueued && Seq.gt(sndMax, dataEnd) ? 1 : 0;
-            final int dataSent = Seq.diff(sndMax, sndUna) - finBit;
-            final int len = Math.min(dataSent, maxPayload);
-            final int seq = sndMax - finBit - len;
-            transmit(nowNs, seq, len, TcpHeader.ACK | (finBit == 1 ? TcpHeader.FIN : 0));
-        }
-        rtxDeadlineNs = nowNs + rtt.rtoNs(); // RFC 8985 §7.3: the RTO restarts after the probe
-    }
-
-    /** Bytes the peer SACKed above SND.UNA (the scoreboard's total). */
-    private long sackedBytes() {
-        long total = 0;
-        for (int i = 0; i < sacked.rangeCount(); i++) {
-            total += sacked.end(i) - sacked.start(i);
-        }
-        return total;
+        final int seqLen = len + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
+        lastSendNs = nowNs;
+        cc.onPacketSent(nowNs, seqLen, Seq.diff(Seq.max(sndMax, seq + seqLen), sndUna), retransmission);
     }
 
     /**
@@ -1061,73 +1016,10 @@ final class Tcb implements TcpConnection {
      * Returns true when the segment carried any valid block.
      */
     private boolean recordSack(TcpOptions opts) {
-        final int blocks = opts.sackBlockCount();
-        if (!sackOk || blocks == 0 || sendRing == null) {
+        if (!sackOk || opts.sackBlockCount() == 0 || sendRing == null) {
             return false;
         }
-        boolean any = false;
-        final int dataEnd = sndBufSeq + sendRing.size();
-        for (int b = 0; b < blocks; b++) {
-            int left = opts.sackLeft(b);
-            int right = opts.sackRight(b);
-            if (!Seq.lt(left, right) || !Seq.gt(right, sndUna) || Seq.gt(right, sndMax)) {
-                continue; // stale, D-SACK below sndUna, or invalid: ignored
-            }
-            left = Seq.max(left, sndUna);
-            right = Seq.min(right, dataEnd);
-            if (Seq.lt(left, right)) {
-                sacked.add(ringIndex(left), ringIndex(right)); // a full scoreboard just forgets
-                any = true;
-            }
-        }
-        return any;
-    }
-
-    private long ringIndex(int seq) {
-        return sendRing.readIndex() + Seq.diff(seq, sndBufSeq);
-    }
-
-    /**
-     * RFC 6675 §4 NextSeg, simplified: resends the first un-SACKed hole at or above HighRxt that lies
-     * below the highest SACKed byte. Returns false when there is none.
-     */
-    private boolean retransmitNextHole() {
-        if (!sackOk || sendRing == null || sacked.isEmpty()) {
-            return false;
-        }
-        long from = ringIndex(Seq.max(highRxt, sndUna));
-        for (int i = 0; i < sacked.rangeCount(); i++) {
-            if (from < sacked.start(i)) {
-                final int len = (int) Math.min(sacked.start(i) - from, sndMss - sackOptionBytes());
-                final int seq = sndBufSeq + (int) (from - sendRing.readIndex());
-                transmit(now(), seq, len, TcpHeader.ACK);
-                highRxt = seq + len;
-                return true;
-            }
-            from = Math.max(from, sacked.end(i));
-        }
-        return false;
-    }
-
-    /** Fast retransmit / NewReno partial ACK: the first unacknowledged segment, once. */
-    private void retransmitFirst() {
-        final int dataEnd = sndBufSeq + sendRing.size();
-        // Resend only bytes sent before (below sndMax): bytes beyond it would reach the peer
-        // without moving sndMax, and its ACK of them would then fail our "ACK of something not
-        // yet sent" check (RFC 9293 §3.10.7.4 fifth step) for ever, stalling both directions.
-        // The payload leaves room for the SACK option, as sendData does (RFC 6691).
-        final int sent = Seq.diff(Seq.min(sndMax, dataEnd), sndUna);
-        final int len = Math.min(sent, sndMss - sackOptionBytes());
-        final boolean finSent = finQueued && Seq.gt(sndMax, dataEnd);
-        if (len > 0) {
-            final boolean withFin = finSent && len == Seq.diff(dataEnd, sndUna);
-            transmit(now(), sndUna, len, TcpHeader.ACK | (withFin ? TcpHeader.FIN : 0));
-            if (Seq.gt(sndUna + len, highRxt)) {
-                highRxt = sndUna + len;
-            }
-        } else if (finSent && sndUna == dataEnd) {
-            transmit(now(), sndUna, 0, TcpHeader.ACK | TcpHeader.FIN);
-        }
+        return loss.sacked.record(opts, sndUna, sndMax, sndBufSeq + sendRing.size(), sendRing.readIndex(), sndBufSeq);
     }
 
     /** Option bytes the next non-SYN segment carries: timestamps, then SACK (NOP NOP kind len + 8 a block). */
@@ -1178,16 +1070,7 @@ final class Tcb implements TcpConnection {
         }
         if (ptoDeadlineNs - nowNs <= 0) {
             ptoDeadlineNs = Long.MAX_VALUE;
-            if (cc.inRecovery()) {
-                if (state.isSynchronized() && sendRing != null && sndMax != sndUna) {
-                    recoveryProbes++;
-                    engine.counters.tcpRecoveryProbes++;
-                    retransmitFirst();
-                    armProbeTimer(nowNs);
-                }
-            } else {
-                sendTailLossProbe(nowNs);
-            }
+            loss.onProbeTimer(nowNs);
         }
         if (rtxDeadlineNs - nowNs <= 0) {
             rtxDeadlineNs = Long.MAX_VALUE;
@@ -1245,10 +1128,7 @@ final class Tcb implements TcpConnection {
             // FIN needs no window and is retransmitted as usual below.
             consecutiveTimeouts--;
             engine.counters.tcpTimeouts++;
-            cc.onTimeout(Seq.diff(sndMax, sndUna), sndMax);
-            tlpInFlight = false;
-            sacked.clear();
-            highRxt = sndUna;
+            loss.onRetransmissionTimeout(nowNs);
             sndNxt = sndUna;
             persistBackoffNs = Math.max(persistBackoffNs, rtt.rtoNs());
             sendZeroWindowProbe(nowNs);
@@ -1261,10 +1141,7 @@ final class Tcb implements TcpConnection {
             return;
         }
         engine.counters.tcpTimeouts++;
-        cc.onTimeout(Seq.diff(sndMax, sndUna), sndMax);
-        tlpInFlight = false;
-        sacked.clear(); // RFC 2018 §8: after a timeout, SACKed data is resent too (the peer may renege)
-        highRxt = sndUna;
+        loss.onRetransmissionTimeout(nowNs);
         rtt.backOff();
         sndNxt = sndUna; // go back: resend from the first unacknowledged byte, one segment at first
         rtxDeadlineNs = nowNs + rtt.rtoNs();
@@ -1398,7 +1275,7 @@ final class Tcb implements TcpConnection {
         return (events & EV_CONNECTED) != 0;
     }
 
-    private long now() {
+    long now() {
         return engine.nowNs;
     }
 
@@ -1747,12 +1624,11 @@ final class Tcb implements TcpConnection {
             return DropReason.ICMP_PMTU_NOT_LOWER; // never raised by ICMP (RFC 1191 §6.3)
         }
         sndMss = mss;
+        cc.onMssChange(mss);
         engine.counters.icmpPathMtuReductions++;
         if (state.isSynchronized() && sendRing != null && sndMax != sndUna) {
             sndNxt = sndUna; // go back: output() resends the flight in segments of the new MSS
-            sacked.clear();
-            highRxt = sndUna;
-            tlpInFlight = false;
+            loss.onPathMtuReduced();
             engine.markDirty(this);
         }
         return DropReason.NONE;
