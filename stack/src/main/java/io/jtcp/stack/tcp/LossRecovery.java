@@ -190,7 +190,7 @@ final class LossRecovery {
      * peer's delayed-ACK allowance when one segment is out) unless the RTO comes first.
      */
     void armProbeTimer(long nowNs) {
-        t.ptoDeadlineNs = Long.MAX_VALUE;
+        t.timers.pto = Deadlines.NONE;
         if (t.sndWnd == 0) {
             return; // nothing may be sent; probing a zero window is the persist timer's job
         }
@@ -200,8 +200,8 @@ final class LossRecovery {
             // turn into progress was lost too; resend it then, not after a 200 ms RTO (twice at most).
             if (t.sackOk && recoveryProbes < MAX_RECOVERY_PROBES && rtt.hasSample() && t.sndMax != t.sndUna) {
                 final long pto = Math.max(2 * rtt.srttNs(), MIN_PTO_NS);
-                if (nowNs + pto - t.rtxDeadlineNs < 0) {
-                    t.ptoDeadlineNs = nowNs + pto;
+                if (nowNs + pto - t.timers.rtx < 0) {
+                    t.timers.pto = nowNs + pto;
                 }
             }
             return;
@@ -213,8 +213,8 @@ final class LossRecovery {
         if (Seq.diff(t.sndMax, t.sndUna) <= t.sndMss) {
             pto += DELAYED_ACK_ALLOWANCE_NS;
         }
-        if (nowNs + pto - t.rtxDeadlineNs < 0) {
-            t.ptoDeadlineNs = nowNs + pto;
+        if (nowNs + pto - t.timers.rtx < 0) {
+            t.timers.pto = nowNs + pto;
         }
     }
 
@@ -264,7 +264,7 @@ final class LossRecovery {
             final int seq = t.sndMax - finBit - len;
             t.transmit(nowNs, seq, len, TcpHeader.ACK | (finBit == 1 ? TcpHeader.FIN : 0));
         }
-        t.rtxDeadlineNs = nowNs + t.rtt.rtoNs(); // RFC 8985 §7.3: the RTO restarts after the probe
+        t.timers.rtx = nowNs + t.rtt.rtoNs(); // RFC 8985 §7.3: the RTO restarts after the probe
     }
 
     // ---- retransmission ----

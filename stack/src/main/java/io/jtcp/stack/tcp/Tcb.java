@@ -71,7 +71,6 @@ final class Tcb implements TcpConnection {
     int rttSeq;
     long rttStartNs;
     int consecutiveTimeouts;
-    long ptoDeadlineNs = Long.MAX_VALUE; // RFC 8985 §7 tail loss probe timer
     private long lastSendNs = Long.MIN_VALUE; // when a data segment last left: idle restarts
     boolean wantWritable;
     boolean nagle;
@@ -79,7 +78,6 @@ final class Tcb implements TcpConnection {
     long keepAliveIntervalNs;
     int keepAliveProbes;
     int keepAliveSent;
-    long keepAliveDeadlineNs = Long.MAX_VALUE;
     // ---- blind attacks: when this connection last answered an unacceptable segment (AckRateLimiter) ----
     long lastInvalidAckNs;
     boolean invalidAckSent;
@@ -92,9 +90,7 @@ final class Tcb implements TcpConnection {
     int tsOffset; // RFC 7323 §5.4: a per-connection random offset of our TSval clock
 
     // ---- timers ----
-    long rtxDeadlineNs = Long.MAX_VALUE;
-    long persistDeadlineNs = Long.MAX_VALUE;
-    long timeWaitDeadlineNs = Long.MAX_VALUE; // TIME_WAIT 2·MSL, or the orphaned FIN_WAIT_2 timeout
+    final Deadlines timers = new Deadlines();
     long persistBackoffNs; // 0 outside a zero-window episode; within one it only grows
     int persistProbesUnanswered; // reset by every acceptable ACK (RFC 1122 §4.2.2.17)
     long wakeupNs = Long.MAX_VALUE;
@@ -131,7 +127,7 @@ final class Tcb implements TcpConnection {
         // A passive open takes its buffers only when the handshake completes (takeBuffers), so a
         // SYN flood costs small half-open TCBs, not megabytes of rings each.
         this.sendRing = passive ? null : engine.memory.newSendRing();
-        this.rx = new TcpReceiver(engine.config, engine.pool, passive ? null : engine.memory.newRecvRing());
+        this.rx = new TcpReceiver(engine.config, engine.pool, passive ? null : engine.memory.newRecvRing(), timers);
     }
 
     /** The handshake completed on a passive open: now the connection needs its rings. */
@@ -265,7 +261,7 @@ final class Tcb implements TcpConnection {
     void onSegment(TcpHeader seg, TcpOptions opts) {
         if (keepAliveIdleNs > 0) {
             keepAliveSent = 0;
-            keepAliveDeadlineNs = now() + keepAliveIdleNs;
+            timers.keepAlive = now() + keepAliveIdleNs;
         }
         switch (state) {
             case SYN_SENT:
@@ -358,7 +354,7 @@ final class Tcb implements TcpConnection {
             sndNxt = sndUna;
         }
         consecutiveTimeouts = 0;
-        rtxDeadlineNs = Long.MAX_VALUE;
+        timers.rtx = Deadlines.NONE;
     }
 
     /** TIME_WAIT: only a retransmitted FIN matters (RFC 9293 §3.10.7.4); RST is ignored (RFC 1337). */
@@ -376,7 +372,7 @@ final class Tcb implements TcpConnection {
         if ((flags & TcpHeader.FIN) != 0 && seg.seq() + seg.payloadLength() + 1 == rx.rcvNxt) {
             // A retransmitted FIN: our ACK of it was lost. ACK again and restart 2·MSL.
             rx.ackPending = true;
-            timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
+            timers.timeWait = now() + 2 * engine.config.mslNs();
             return;
         }
         final int len = seg.payloadLength() + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
@@ -593,11 +589,11 @@ final class Tcb implements TcpConnection {
             sndWl2 = segAck;
             maxSndWnd = Math.max(maxSndWnd, sndWnd);
             if (opened) {
-                persistDeadlineNs = Long.MAX_VALUE;
+                timers.persist = Deadlines.NONE;
                 persistBackoffNs = 0;
                 engine.markDirty(this);
             } else if (sndWnd == 0) {
-                ptoDeadlineNs = Long.MAX_VALUE; // no tail loss probe into a closed window
+                timers.pto = Deadlines.NONE; // no tail loss probe into a closed window
             }
         }
 
@@ -607,7 +603,7 @@ final class Tcb implements TcpConnection {
                     setState(TcpState.FIN_WAIT_2);
                     if (rx.appClosed) {
                         // Orphaned FIN_WAIT_2 must not last for ever (Linux tcp_fin_timeout).
-                        timeWaitDeadlineNs = nowNs + 2 * engine.config.mslNs();
+                        timers.timeWait = nowNs + 2 * engine.config.mslNs();
                     }
                 }
                 break;
@@ -686,7 +682,7 @@ final class Tcb implements TcpConnection {
         loss.onNewAck(segAck);
         // RFC 6298 §5.2/§5.3: stop the timer when all is acknowledged, else restart it.
         // While the persist timer runs, it alone probes (else two timers would each send the byte).
-        rtxDeadlineNs = sndUna == sndMax || persistDeadlineNs != Long.MAX_VALUE ? Long.MAX_VALUE : nowNs + rtt.rtoNs();
+        timers.rtx = sndUna == sndMax || timers.persist != Deadlines.NONE ? Deadlines.NONE : nowNs + rtt.rtoNs();
         loss.afterNewAck(nowNs);
         return sample;
     }
@@ -758,7 +754,7 @@ final class Tcb implements TcpConnection {
             }
             rx.ackPending = true;
             if (fin && rx.peerClosed && state == TcpState.TIME_WAIT) {
-                timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
+                timers.timeWait = now() + 2 * engine.config.mslNs();
             }
             return;
         }
@@ -821,12 +817,12 @@ final class Tcb implements TcpConnection {
 
     private void enterTimeWait() {
         setState(TcpState.TIME_WAIT);
-        rtxDeadlineNs = Long.MAX_VALUE;
-        persistDeadlineNs = Long.MAX_VALUE;
-        keepAliveDeadlineNs = Long.MAX_VALUE;
-        ptoDeadlineNs = Long.MAX_VALUE;
-        rx.delayedAckDeadlineNs = Long.MAX_VALUE;
-        timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
+        timers.rtx = Deadlines.NONE;
+        timers.persist = Deadlines.NONE;
+        timers.keepAlive = Deadlines.NONE;
+        timers.pto = Deadlines.NONE;
+        timers.delayedAck = Deadlines.NONE;
+        timers.timeWait = now() + 2 * engine.config.mslNs();
         reportClosed(CloseReason.NORMAL);
         engine.releaseBuffers(this);
         engine.markDirty(this); // the flush sends what is owed, then makes it a compact record
@@ -838,8 +834,8 @@ final class Tcb implements TcpConnection {
         twGen = generation;
         handler = null; // closed was reported; no event follows
         listener = null;
-        rtxDeadlineNs = Long.MAX_VALUE;
-        timeWaitDeadlineNs = Long.MAX_VALUE;
+        timers.rtx = Deadlines.NONE;
+        timers.timeWait = Deadlines.NONE;
     }
 
     // =====================================================================================
@@ -896,8 +892,8 @@ final class Tcb implements TcpConnection {
             sndMax = sndNxt;
         }
         rx.ackPending = false;
-        if (rtxDeadlineNs == Long.MAX_VALUE) {
-            rtxDeadlineNs = now() + rtt.rtoNs();
+        if (timers.rtx == Deadlines.NONE) {
+            timers.rtx = now() + rtt.rtoNs();
         }
     }
 
@@ -966,18 +962,18 @@ final class Tcb implements TcpConnection {
                 sndMax = sndNxt;
             }
         }
-        if (ptoDeadlineNs == Long.MAX_VALUE) {
+        if (timers.pto == Deadlines.NONE) {
             loss.armProbeTimer(nowNs); // after sndMax moved: a lone new segment is a tail too
         }
         final int unsent = Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
-        if (sndWnd == 0 && unsent > 0 && sndNxt == sndUna && rtxDeadlineNs == Long.MAX_VALUE) {
+        if (sndWnd == 0 && unsent > 0 && sndNxt == sndUna && timers.rtx == Deadlines.NONE) {
             // RFC 9293 §3.8.6.1: zero window with data waiting → persist timer. The backoff of an
             // episode under way is kept: it never shrinks until the window opens.
-            if (persistDeadlineNs == Long.MAX_VALUE) {
+            if (timers.persist == Deadlines.NONE) {
                 if (persistBackoffNs == 0) {
                     persistBackoffNs = rtt.rtoNs();
                 }
-                persistDeadlineNs = nowNs + persistBackoffNs;
+                timers.persist = nowNs + persistBackoffNs;
             }
         }
     }
@@ -1003,8 +999,8 @@ final class Tcb implements TcpConnection {
         }
         engine.segments.emit(this, flags, seq, len, Seq.diff(seq, sndBufSeq));
         rx.ackPending = false;
-        if (rtxDeadlineNs == Long.MAX_VALUE) {
-            rtxDeadlineNs = nowNs + rtt.rtoNs(); // RFC 6298 §5.1
+        if (timers.rtx == Deadlines.NONE) {
+            timers.rtx = nowNs + rtt.rtoNs(); // RFC 6298 §5.1
         }
         final int seqLen = len + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
         lastSendNs = nowNs;
@@ -1051,14 +1047,12 @@ final class Tcb implements TcpConnection {
     // =====================================================================================
 
     long computeWakeup() {
-        final long sender =
-                Math.min(Math.min(rtxDeadlineNs, ptoDeadlineNs), Math.min(persistDeadlineNs, keepAliveDeadlineNs));
-        return Math.min(Math.min(sender, rx.delayedAckDeadlineNs), timeWaitDeadlineNs);
+        return timers.earliest();
     }
 
     void onTimer(long nowNs) {
-        if (timeWaitDeadlineNs - nowNs <= 0) {
-            timeWaitDeadlineNs = Long.MAX_VALUE;
+        if (Deadlines.due(timers.timeWait, nowNs)) {
+            timers.timeWait = Deadlines.NONE;
             if (state == TcpState.TIME_WAIT) {
                 engine.remove(this); // RFC 9293 §3.10.8: TIME_WAIT timeout deletes the TCB
                 return;
@@ -1068,30 +1062,30 @@ final class Tcb implements TcpConnection {
                 return;
             }
         }
-        if (ptoDeadlineNs - nowNs <= 0) {
-            ptoDeadlineNs = Long.MAX_VALUE;
+        if (Deadlines.due(timers.pto, nowNs)) {
+            timers.pto = Deadlines.NONE;
             loss.onProbeTimer(nowNs);
         }
-        if (rtxDeadlineNs - nowNs <= 0) {
-            rtxDeadlineNs = Long.MAX_VALUE;
-            ptoDeadlineNs = Long.MAX_VALUE;
+        if (Deadlines.due(timers.rtx, nowNs)) {
+            timers.rtx = Deadlines.NONE;
+            timers.pto = Deadlines.NONE;
             onRetransmissionTimeout(nowNs);
             if (state == TcpState.CLOSED) {
                 return;
             }
         }
-        if (persistDeadlineNs - nowNs <= 0) {
-            persistDeadlineNs = Long.MAX_VALUE;
+        if (Deadlines.due(timers.persist, nowNs)) {
+            timers.persist = Deadlines.NONE;
             sendZeroWindowProbe(nowNs);
             if (state == TcpState.CLOSED) {
                 return;
             }
         }
-        if (rx.delayedAckDeadlineNs - nowNs <= 0 && rx.onDelayedAckTimer()) {
+        if (Deadlines.due(timers.delayedAck, nowNs) && rx.onDelayedAckTimer()) {
             engine.markDirty(this);
         }
-        if (keepAliveDeadlineNs - nowNs <= 0) {
-            keepAliveDeadlineNs = Long.MAX_VALUE;
+        if (Deadlines.due(timers.keepAlive, nowNs)) {
+            timers.keepAlive = Deadlines.NONE;
             onKeepAliveTimer(nowNs);
         }
     }
@@ -1114,7 +1108,7 @@ final class Tcb implements TcpConnection {
             retransmits++;
             engine.counters.tcpRetransmits++;
             synPending = true;
-            rtxDeadlineNs = nowNs + rtt.rtoNs();
+            timers.rtx = nowNs + rtt.rtoNs();
             engine.markDirty(this);
             return;
         }
@@ -1144,7 +1138,7 @@ final class Tcb implements TcpConnection {
         loss.onRetransmissionTimeout(nowNs);
         rtt.backOff();
         sndNxt = sndUna; // go back: resend from the first unacknowledged byte, one segment at first
-        rtxDeadlineNs = nowNs + rtt.rtoNs();
+        timers.rtx = nowNs + rtt.rtoNs();
         engine.markDirty(this);
     }
 
@@ -1163,7 +1157,7 @@ final class Tcb implements TcpConnection {
         }
         keepAliveSent++;
         engine.segments.emit(this, TcpHeader.ACK, sndMax - 1, 0, 0);
-        keepAliveDeadlineNs = nowNs + keepAliveIntervalNs;
+        timers.keepAlive = nowNs + keepAliveIntervalNs;
     }
 
     /**
@@ -1195,13 +1189,13 @@ final class Tcb implements TcpConnection {
         if (Seq.gt(sndUna + 1, sndMax)) {
             sndMax = sndUna + 1; // the probe's octet may be accepted; its ACK must be acceptable
         }
-        rtxDeadlineNs = Long.MAX_VALUE;
-        ptoDeadlineNs = Long.MAX_VALUE;
+        timers.rtx = Deadlines.NONE;
+        timers.pto = Deadlines.NONE;
         if (persistBackoffNs <= 0) {
             persistBackoffNs = rtt.rtoNs();
         }
         persistBackoffNs = Math.min(persistBackoffNs * 2, Math.max(engine.config.maxRtoNs(), persistBackoffNs));
-        persistDeadlineNs = nowNs + persistBackoffNs;
+        timers.persist = nowNs + persistBackoffNs;
     }
 
     // =====================================================================================
@@ -1455,8 +1449,8 @@ final class Tcb implements TcpConnection {
         }
         rx.close();
         shutdownOutput();
-        if (state == TcpState.FIN_WAIT_2 && timeWaitDeadlineNs == Long.MAX_VALUE) {
-            timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
+        if (state == TcpState.FIN_WAIT_2 && timers.timeWait == Deadlines.NONE) {
+            timers.timeWait = now() + 2 * engine.config.mslNs();
             engine.rearm(this);
         }
     }
@@ -1566,7 +1560,7 @@ final class Tcb implements TcpConnection {
         keepAliveIntervalNs = intervalNs;
         keepAliveProbes = probes;
         keepAliveSent = 0;
-        keepAliveDeadlineNs = idleNs == 0 ? Long.MAX_VALUE : now() + idleNs;
+        timers.keepAlive = idleNs == 0 ? Deadlines.NONE : now() + idleNs;
         engine.rearm(this);
     }
 

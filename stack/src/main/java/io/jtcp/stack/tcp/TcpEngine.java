@@ -617,7 +617,7 @@ public final class TcpEngine {
             t.wakeupNs = Long.MAX_VALUE;
             timers.remove(t);
             try {
-                if (t.rtxDeadlineNs - now <= 0) {
+                if (Deadlines.due(t.timers.rtx, now)) {
                     adoptPathMtu(t); // the retransmission goes at a size the path takes
                 }
                 t.onTimer(now);
@@ -710,12 +710,7 @@ public final class TcpEngine {
         }
         timers.remove(t);
         t.wakeupNs = Long.MAX_VALUE;
-        t.rtxDeadlineNs = Long.MAX_VALUE;
-        t.persistDeadlineNs = Long.MAX_VALUE;
-        t.timeWaitDeadlineNs = Long.MAX_VALUE;
-        t.keepAliveDeadlineNs = Long.MAX_VALUE;
-        t.ptoDeadlineNs = Long.MAX_VALUE;
-        t.rx.delayedAckDeadlineNs = Long.MAX_VALUE;
+        t.timers.clearAll();
         releaseBuffers(t);
     }
 

@@ -121,7 +121,7 @@ final class TimeWaits {
         engine.detach(t);
         final int slot = table.add(
                 t.key,
-                t.timeWaitDeadlineNs,
+                t.timers.timeWait,
                 t.sndMax,
                 t.rx.rcvNxt,
                 window,
