@@ -21,7 +21,8 @@ final class LossRecovery {
     private static final int MAX_RECOVERY_PROBES = 2;
     private static final long DELAYED_ACK_ALLOWANCE_NS = 40_000_000L; // Linux's delayed-ACK maximum
 
-    private final Tcb t;
+    private final TcpSender t;
+    private final Tcb tcb;
     final SackScoreboard sacked = new SackScoreboard();
     private RecoveryState state = RecoveryState.OPEN;
     private int dupAcks;
@@ -31,8 +32,9 @@ final class LossRecovery {
     private int recoveryProbes; // first-hole resends in this recovery for want of progress
     private boolean lossEpisodeUnacked; // an RTO fired and no ACK has moved SND.UNA since
 
-    LossRecovery(Tcb t) {
+    LossRecovery(TcpSender t) {
         this.t = t;
+        this.tcb = t.t;
     }
 
     void init(int iss) {
@@ -71,7 +73,7 @@ final class LossRecovery {
                 dupAcks = 0;
                 retransmitFirst();
                 armProbeTimer(t.now());
-                t.engine.markDirty(t);
+                t.engine.markDirty(tcb);
             }
         }
     }
@@ -198,7 +200,7 @@ final class LossRecovery {
         if (state == RecoveryState.RECOVERY) {
             // RACK's idea (RFC 8985 §6.2) in its simplest form: a retransmission that 2·SRTT did not
             // turn into progress was lost too; resend it then, not after a 200 ms RTO (twice at most).
-            if (t.sackOk && recoveryProbes < MAX_RECOVERY_PROBES && rtt.hasSample() && t.sndMax != t.sndUna) {
+            if (tcb.sackOk && recoveryProbes < MAX_RECOVERY_PROBES && rtt.hasSample() && t.sndMax != t.sndUna) {
                 final long pto = Math.max(2 * rtt.srttNs(), MIN_PTO_NS);
                 if (nowNs + pto - t.timers.rtx < 0) {
                     t.timers.pto = nowNs + pto;
@@ -206,7 +208,7 @@ final class LossRecovery {
             }
             return;
         }
-        if (!t.sackOk || tlpInFlight || t.sndMax == t.sndUna || !rtt.hasSample() || !t.state.isSynchronized()) {
+        if (!tcb.sackOk || tlpInFlight || t.sndMax == t.sndUna || !rtt.hasSample() || !tcb.state.isSynchronized()) {
             return;
         }
         long pto = Math.max(2 * rtt.srttNs(), MIN_PTO_NS);
@@ -221,7 +223,7 @@ final class LossRecovery {
     /** The probe timer fired: a recovery probe in recovery, else a tail loss probe. */
     void onProbeTimer(long nowNs) {
         if (state == RecoveryState.RECOVERY) {
-            if (t.state.isSynchronized() && t.sendRing != null && t.sndMax != t.sndUna) {
+            if (tcb.state.isSynchronized() && t.sendRing != null && t.sndMax != t.sndUna) {
                 recoveryProbes++;
                 t.engine.counters.tcpRecoveryProbes++;
                 retransmitFirst();
@@ -237,12 +239,12 @@ final class LossRecovery {
      * again; its ACK (with SACK) turns a tail loss into a fast recovery instead of an RTO.
      */
     private void sendTailLossProbe(long nowNs) {
-        if (!t.state.isSynchronized() || t.sendRing == null || t.sndMax == t.sndUna || tlpInFlight) {
+        if (!tcb.state.isSynchronized() || t.sendRing == null || t.sndMax == t.sndUna || tlpInFlight) {
             return;
         }
         final int dataEnd = t.sndBufSeq + t.sendRing.size();
         final int unsent = Seq.diff(dataEnd, t.sndNxt);
-        final int maxPayload = t.sndMss - t.sackOptionBytes();
+        final int maxPayload = t.sndMss - tcb.sackOptionBytes();
         tlpInFlight = true;
         t.engine.counters.tcpTailLossProbes++;
         if (unsent > 0
@@ -274,7 +276,7 @@ final class LossRecovery {
      * below the highest SACKed byte. Returns the bytes resent, 0 when there is no such hole.
      */
     private int retransmitNextHole() {
-        if (!t.sackOk || t.sendRing == null || sacked.isEmpty()) {
+        if (!tcb.sackOk || t.sendRing == null || sacked.isEmpty()) {
             return 0;
         }
         final long readIndex = t.sendRing.readIndex();
@@ -282,7 +284,7 @@ final class LossRecovery {
         if (from < 0) {
             return 0;
         }
-        final int len = (int) Math.min(sacked.holeEnd() - from, t.sndMss - t.sackOptionBytes());
+        final int len = (int) Math.min(sacked.holeEnd() - from, t.sndMss - tcb.sackOptionBytes());
         final int seq = t.sndBufSeq + (int) (from - readIndex);
         t.transmit(t.now(), seq, len, TcpHeader.ACK);
         highRxt = seq + len;
@@ -298,7 +300,7 @@ final class LossRecovery {
         // The payload leaves room for the SACK option, as sendData does (RFC 6691).
         final int sndUna = t.sndUna;
         final int sent = Seq.diff(Seq.min(t.sndMax, dataEnd), sndUna);
-        final int len = Math.min(sent, t.sndMss - t.sackOptionBytes());
+        final int len = Math.min(sent, t.sndMss - tcb.sackOptionBytes());
         final boolean finSent = t.finQueued && Seq.gt(t.sndMax, dataEnd);
         if (len > 0) {
             final boolean withFin = finSent && len == Seq.diff(dataEnd, sndUna);

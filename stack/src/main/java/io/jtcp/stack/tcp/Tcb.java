@@ -1,9 +1,6 @@
 package io.jtcp.stack.tcp;
 
 import io.jtcp.stack.DropReason;
-import io.jtcp.stack.cc.AckSample;
-import io.jtcp.stack.cc.CongestionControl;
-import io.jtcp.stack.cc.NewReno;
 import io.jtcp.stack.wire.IcmpHeader;
 import io.jtcp.stack.wire.Seq;
 import io.jtcp.stack.wire.TcpHeader;
@@ -48,36 +45,8 @@ final class Tcb implements TcpConnection {
     private TcpHandler handler;
     private Object attachment;
 
-    // ---- send sequence space (RFC 9293 §3.3.1) ----
-    int iss;
-    int sndUna;
-    int sndNxt;
-    int sndMax; // highest sequence number sent (sndNxt goes back after a timeout)
-    int sndWnd;
-    int sndWl1;
-    int sndWl2;
-    int maxSndWnd;
-    int sndWscale;
-    int sndMss;
-    ByteRing sendRing;
-    int sndBufSeq; // sequence number of sendRing.readIndex()
-    boolean finQueued; // the application shut its output; FIN follows the data
     boolean synPending; // (re)send SYN or SYN-ACK at the next flush
-    final RttEstimator rtt;
-    CongestionControl cc;
-    final LossRecovery loss = new LossRecovery(this);
-    private final AckSample ackSample = new AckSample(); // reused for every ACK: no allocation
-    boolean rttTiming;
-    int rttSeq;
-    long rttStartNs;
-    int consecutiveTimeouts;
-    private long lastSendNs = Long.MIN_VALUE; // when a data segment last left: idle restarts
-    boolean wantWritable;
-    boolean nagle;
-    long keepAliveIdleNs; // 0: off
-    long keepAliveIntervalNs;
-    int keepAliveProbes;
-    int keepAliveSent;
+    final TcpSender tx; // the sending half
     // ---- blind attacks: when this connection last answered an unacceptable segment (AckRateLimiter) ----
     long lastInvalidAckNs;
     boolean invalidAckSent;
@@ -91,8 +60,6 @@ final class Tcb implements TcpConnection {
 
     // ---- timers ----
     final Deadlines timers = new Deadlines();
-    long persistBackoffNs; // 0 outside a zero-window episode; within one it only grows
-    int persistProbesUnanswered; // reset by every acceptable ACK (RFC 1122 §4.2.2.17)
     long wakeupNs = Long.MAX_VALUE;
     int heapIndex = -1;
     int twSlot = -1; // ≥ 0: handed over to this TIME_WAIT record, of generation twGen
@@ -104,10 +71,6 @@ final class Tcb implements TcpConnection {
     private int events;
     private CloseReason closeReason;
     private boolean closeReported;
-
-    // ---- statistics ----
-    long bytesAcked;
-    long retransmits;
 
     // ---- ICMP errors and path MTU (RFC 1122 §4.2.3.9, RFC 1191) ----
     private int lastIcmpError = -1;
@@ -121,19 +84,16 @@ final class Tcb implements TcpConnection {
         this.remoteAddr = remoteAddr;
         this.remotePort = remotePort;
         this.passiveOpen = passive;
-        this.nagle = engine.config.nagle();
-        this.rtt = new RttEstimator(engine.config.initialRtoNs(), engine.config.minRtoNs(), engine.config.maxRtoNs());
-        this.cc = newCongestionControl(engine.config.congestionControl());
         // A passive open takes its buffers only when the handshake completes (takeBuffers), so a
         // SYN flood costs small half-open TCBs, not megabytes of rings each.
-        this.sendRing = passive ? null : engine.memory.newSendRing();
+        this.tx = new TcpSender(this, timers, passive ? null : engine.memory.newSendRing());
         this.rx = new TcpReceiver(engine.config, engine.pool, passive ? null : engine.memory.newRecvRing(), timers);
     }
 
     /** The handshake completed on a passive open: now the connection needs its rings. */
     private void takeBuffers() {
-        if (sendRing == null) {
-            sendRing = engine.memory.newSendRing();
+        if (tx.sendRing == null) {
+            tx.sendRing = engine.memory.newSendRing();
         }
         if (rx.recvRing == null) {
             rx.recvRing = engine.memory.newRecvRing();
@@ -146,34 +106,26 @@ final class Tcb implements TcpConnection {
 
     /** Active open (RFC 9293 §3.10.1): SYN goes out at the next flush. */
     void openActive(int isn) {
-        iss = isn;
+        tx.open(isn, isn);
         tsOffset = tsOffsetFor(isn);
-        sndUna = isn;
-        sndNxt = isn;
-        sndMax = isn;
-        sndBufSeq = isn + 1;
         synPending = true;
-        initCongestionControl(engine.config.mssBytes(), isn);
+        tx.initCongestionControl(engine.config.mssBytes(), isn);
         setState(TcpState.SYN_SENT);
         engine.markDirty(this);
     }
 
     /** Passive open from LISTEN on a SYN (RFC 9293 §3.10.7.2, third check). */
     void openPassive(int isn, TcpHeader seg, TcpOptions opts) {
-        iss = isn;
+        tx.open(isn, isn);
         tsOffset = tsOffsetFor(isn);
-        sndUna = isn;
-        sndNxt = isn;
-        sndMax = isn;
-        sndBufSeq = isn + 1;
         rx.onSyn(seg.seq());
         takePeerSynOptions(opts);
         // The SYN's window is never scaled (RFC 7323 §2.2).
-        sndWnd = seg.window();
-        maxSndWnd = sndWnd;
-        sndWl1 = seg.seq();
-        sndWl2 = seg.ackNum();
-        initCongestionControl(sndMss, isn);
+        tx.sndWnd = seg.window();
+        tx.maxSndWnd = tx.sndWnd;
+        tx.sndWl1 = seg.seq();
+        tx.sndWl2 = seg.ackNum();
+        tx.initCongestionControl(tx.sndMss, isn);
         synPending = true;
         setState(TcpState.SYN_RECEIVED);
         engine.markDirty(this);
@@ -196,37 +148,24 @@ final class Tcb implements TcpConnection {
             int ourWscale,
             boolean sack,
             int synWindow) {
-        iss = isn;
+        tx.open(isn, isn + 1); // the SYN-ACK is out: the cookie
         tsOffset = tsOffsetFor(isn);
-        sndUna = isn;
-        sndNxt = isn + 1; // the SYN-ACK is out: the cookie
-        sndMax = isn + 1;
-        sndBufSeq = isn + 1;
         rx.onSyn(peerIsn);
-        sndMss = Math.max(Math.min(peerMss, engine.config.mssBytes()), 64);
+        tx.sndMss = Math.max(Math.min(peerMss, engine.config.mssBytes()), 64);
         sackOk = sack;
         tsOk = timestamps;
         if (tsOk) {
             rx.tsRecent = peerTsVal;
         }
         peerOfferedWscale = peerWscale >= 0;
-        sndWscale = peerOfferedWscale ? peerWscale : 0;
+        tx.sndWscale = peerOfferedWscale ? peerWscale : 0;
         rx.rcvWscale = peerOfferedWscale ? ourWscale : 0;
         rx.rcvAdvEdge = rx.rcvNxt + synWindow;
         rx.lastAckSent = rx.rcvNxt;
-        sndWl1 = peerIsn;
-        sndWl2 = isn;
-        initCongestionControl(sndMss, isn);
+        tx.sndWl1 = peerIsn;
+        tx.sndWl2 = isn;
+        tx.initCongestionControl(tx.sndMss, isn);
         setState(TcpState.SYN_RECEIVED);
-    }
-
-    private static CongestionControl newCongestionControl(CongestionControl.Factory factory) {
-        return factory == null ? new NewReno() : factory.create();
-    }
-
-    private void initCongestionControl(int mss, int isn) {
-        cc.init(mss, now());
-        loss.init(isn);
     }
 
     /** RFC 7323 §5.4: our TSval offset, derived from the ISN (so a SYN cookie's ACK finds it again). */
@@ -236,7 +175,7 @@ final class Tcb implements TcpConnection {
 
     private void takePeerSynOptions(TcpOptions opts) {
         final int peerMss = opts.mss() > 0 ? opts.mss() : DEFAULT_PEER_MSS;
-        sndMss = Math.max(Math.min(Math.min(peerMss, engine.config.mssBytes()), engine.pathMss(remoteAddr)), 64);
+        tx.sndMss = Math.max(Math.min(Math.min(peerMss, engine.config.mssBytes()), engine.pathMss(remoteAddr)), 64);
         sackOk = engine.config.sack() && opts.sackPermitted();
         tsOk = engine.config.timestamps() && opts.hasTimestamps();
         if (tsOk) {
@@ -245,10 +184,10 @@ final class Tcb implements TcpConnection {
         if (opts.windowScale() >= 0 && (passiveOpen || state == TcpState.SYN_SENT)) {
             // RFC 7323 §2.2: scaling is on only when both SYNs carried the option.
             peerOfferedWscale = true;
-            sndWscale = opts.windowScale();
+            tx.sndWscale = opts.windowScale();
         } else {
             peerOfferedWscale = false;
-            sndWscale = 0;
+            tx.sndWscale = 0;
             rx.rcvWscale = 0;
         }
     }
@@ -259,10 +198,7 @@ final class Tcb implements TcpConnection {
 
     /** A segment for this connection; the engine has validated it and parsed its options. */
     void onSegment(TcpHeader seg, TcpOptions opts) {
-        if (keepAliveIdleNs > 0) {
-            keepAliveSent = 0;
-            timers.keepAlive = now() + keepAliveIdleNs;
-        }
+        tx.onSegmentArrived(now());
         switch (state) {
             case SYN_SENT:
                 onSegmentSynSent(seg, opts);
@@ -280,7 +216,7 @@ final class Tcb implements TcpConnection {
         if (rx.ackNow) {
             rx.ackNow = false;
             if (rx.ackPending && state != TcpState.CLOSED && !synPending) {
-                sendBareAck();
+                tx.sendBareAck();
             }
         }
         engine.rearm(this);
@@ -294,7 +230,7 @@ final class Tcb implements TcpConnection {
         final int flags = seg.flags();
         final boolean ack = (flags & TcpHeader.ACK) != 0;
         final int segAck = seg.ackNum();
-        if (ack && (Seq.le(segAck, iss) || Seq.gt(segAck, sndMax))) {
+        if (ack && (Seq.le(segAck, tx.iss) || Seq.gt(segAck, tx.sndMax))) {
             if ((flags & TcpHeader.RST) == 0) {
                 engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, segAck, 0, false);
             }
@@ -317,12 +253,12 @@ final class Tcb implements TcpConnection {
         takePeerSynOptions(opts);
         rx.rcvAdvEdge = rx.rcvNxt + rx.synWindow();
         if (ack) {
-            onAckOfSyn(segAck, now());
-            sndWnd = seg.window(); // SYN windows are not scaled (RFC 7323 §2.2)
-            maxSndWnd = sndWnd;
-            sndWl1 = seg.seq();
-            sndWl2 = segAck;
-            initCongestionControl(sndMss, iss);
+            tx.onAckOfSyn(segAck, now());
+            tx.sndWnd = seg.window(); // SYN windows are not scaled (RFC 7323 §2.2)
+            tx.maxSndWnd = tx.sndWnd;
+            tx.sndWl1 = seg.seq();
+            tx.sndWl2 = segAck;
+            tx.initCongestionControl(tx.sndMss, tx.iss);
             synPending = false;
             rx.ackPending = true;
             setState(TcpState.ESTABLISHED);
@@ -333,28 +269,15 @@ final class Tcb implements TcpConnection {
             }
         } else {
             // Simultaneous open: our SYN becomes a SYN-ACK (RFC 9293 §3.10.7.3, Figure 7).
-            sndWnd = seg.window();
-            maxSndWnd = sndWnd;
-            sndWl1 = seg.seq();
-            initCongestionControl(sndMss, iss);
-            sndNxt = iss; // the SYN-ACK re-sends our SYN's sequence number
+            tx.sndWnd = seg.window();
+            tx.maxSndWnd = tx.sndWnd;
+            tx.sndWl1 = seg.seq();
+            tx.initCongestionControl(tx.sndMss, tx.iss);
+            tx.sndNxt = tx.iss; // the SYN-ACK re-sends our SYN's sequence number
             synPending = true;
-            consecutiveTimeouts = 0;
+            tx.consecutiveTimeouts = 0;
             setState(TcpState.SYN_RECEIVED);
         }
-    }
-
-    private void onAckOfSyn(int segAck, long nowNs) {
-        if (rttTiming && consecutiveTimeouts == 0) {
-            rtt.onSample(nowNs - rttStartNs);
-        }
-        rttTiming = false;
-        sndUna = segAck;
-        if (Seq.lt(sndNxt, sndUna)) {
-            sndNxt = sndUna;
-        }
-        consecutiveTimeouts = 0;
-        timers.rtx = Deadlines.NONE;
     }
 
     /** TIME_WAIT: only a retransmitted FIN matters (RFC 9293 §3.10.7.4); RST is ignored (RFC 1337). */
@@ -497,18 +420,18 @@ final class Tcb implements TcpConnection {
         }
         final int segAck = seg.ackNum();
         if (state == TcpState.SYN_RECEIVED) {
-            if (Seq.lt(sndUna, segAck) && Seq.le(segAck, sndMax)) {
+            if (Seq.lt(tx.sndUna, segAck) && Seq.le(segAck, tx.sndMax)) {
                 recordTsRecent(seg, opts);
-                onAckOfSyn(segAck, now());
-                sndWnd = seg.window() << sndWscale;
-                maxSndWnd = Math.max(maxSndWnd, sndWnd);
-                sndWl1 = seq;
-                sndWl2 = segAck;
+                tx.onAckOfSyn(segAck, now());
+                tx.sndWnd = seg.window() << tx.sndWscale;
+                tx.maxSndWnd = Math.max(tx.maxSndWnd, tx.sndWnd);
+                tx.sndWl1 = seq;
+                tx.sndWl2 = segAck;
                 synPending = false;
                 takeBuffers();
                 setState(TcpState.ESTABLISHED);
                 events |= EV_CONNECTED;
-                if (finQueued) {
+                if (tx.finQueued) {
                     setState(TcpState.FIN_WAIT_1); // close() while SYN_RECEIVED
                     engine.markDirty(this);
                 }
@@ -535,71 +458,27 @@ final class Tcb implements TcpConnection {
      * false when the segment is to be dropped.
      */
     private boolean processAck(TcpHeader seg, TcpOptions opts, int seq, int segAck, int payloadLength, boolean fin) {
-        if (Seq.gt(segAck, sndMax)) {
+        if (Seq.gt(segAck, tx.sndMax)) {
             // RFC 5961 §5.2 wants an ACK back; a blind guess inside the window gets it rate limited.
             oowAck((payloadLength > 0 || fin) && (seg.flags() & TcpHeader.SYN) == 0);
             engine.drop(DropReason.TCP_ACK_UNSENT, seg);
             return false;
         }
-        if (Seq.lt(segAck, sndUna - Math.max(maxSndWnd, 1))) {
+        if (Seq.lt(segAck, tx.sndUna - Math.max(tx.maxSndWnd, 1))) {
             // RFC 5961 §5.2: too old to be a duplicate of anything in flight.
             engine.drop(DropReason.TCP_ACK_OLD, seg);
             challengeAck();
             return false;
         }
         recordTsRecent(seg, opts);
-        persistProbesUnanswered = 0; // the peer is alive: a zero window may stay closed for ever
         final long nowNs = now();
-        final int newWnd = seg.window() << sndWscale;
-        final long sackedBefore = loss.sacked.isEmpty() ? 0 : loss.sacked.sackedBytes();
-        final long flightBefore = Math.max(Seq.diff(sndMax, sndUna) - sackedBefore, 0);
-        final long dataAckedBefore = bytesAcked;
-        final boolean newSack = recordSack(opts);
-        final long newlySacked = Math.max(loss.sacked.sackedBytes() - sackedBefore, 0);
-        loss.onSackEvidence(segAck, newSack, newWnd);
-        int acked = 0;
-        long rttSample = -1;
-        boolean duplicate = false;
-        int holeBytes = 0;
-        if (Seq.gt(segAck, sndUna)) {
-            acked = Seq.diff(segAck, sndUna);
-            rttSample = onNewAck(segAck, nowNs, tsOk && opts.hasTimestamps() ? opts.tsEcr() : 0);
-        } else if (segAck == sndUna
-                && payloadLength == 0
-                && !fin
-                && sndMax != sndUna
-                && newWnd != 0 // a zero window answers a probe; nothing is lost, nothing may be sent
-                && (newWnd == sndWnd || sackOk && opts.sackBlockCount() > 0)) {
-            // RFC 5681 §2 duplicate ACK. With SACK the blocks are the signal (RFC 6675 §2): Linux's
-            // receive-buffer autotuning changes the window on nearly every ACK, and a strict
-            // "window unchanged" test would never count a duplicate against it.
-            duplicate = true;
-            holeBytes = loss.onDupAck(sackOk && opts.sackBlockCount() > 0);
-            engine.markDirty(this); // inflation may let new data out
-        }
-        onAckProcessed(nowNs, acked, newlySacked, duplicate, rttSample, flightBefore, holeBytes);
-        if (acked > 0) {
-            afterNewAck(bytesAcked != dataAckedBefore);
-        }
-        // RFC 9293 §3.10.7.4: update the send window from the newest segment only.
-        if (Seq.le(sndUna, segAck) && (Seq.lt(sndWl1, seq) || (sndWl1 == seq && Seq.le(sndWl2, segAck)))) {
-            final boolean opened = sndWnd == 0 && newWnd > 0;
-            sndWnd = newWnd;
-            sndWl1 = seq;
-            sndWl2 = segAck;
-            maxSndWnd = Math.max(maxSndWnd, sndWnd);
-            if (opened) {
-                timers.persist = Deadlines.NONE;
-                persistBackoffNs = 0;
-                engine.markDirty(this);
-            } else if (sndWnd == 0) {
-                timers.pto = Deadlines.NONE; // no tail loss probe into a closed window
-            }
+        if (tx.onAck(seg, opts, seq, segAck, payloadLength, fin)) {
+            events |= EV_WRITABLE;
         }
 
         switch (state) {
             case FIN_WAIT_1:
-                if (finAcked()) {
+                if (tx.finAcked()) {
                     setState(TcpState.FIN_WAIT_2);
                     if (rx.appClosed) {
                         // Orphaned FIN_WAIT_2 must not last for ever (Linux tcp_fin_timeout).
@@ -608,12 +487,12 @@ final class Tcb implements TcpConnection {
                 }
                 break;
             case CLOSING:
-                if (finAcked()) {
+                if (tx.finAcked()) {
                     enterTimeWait();
                 }
                 break;
             case LAST_ACK:
-                if (finAcked()) {
+                if (tx.finAcked()) {
                     terminate(CloseReason.NORMAL);
                 }
                 break;
@@ -631,117 +510,6 @@ final class Tcb implements TcpConnection {
     private void recordTsRecent(TcpHeader seg, TcpOptions opts) {
         if (tsOk && opts.hasTimestamps() && Seq.ge(opts.tsVal(), rx.tsRecent) && Seq.le(seg.seq(), rx.lastAckSent)) {
             rx.tsRecent = opts.tsVal();
-        }
-    }
-
-    private boolean finAcked() {
-        return finQueued && sndUna == finSeq() + 1;
-    }
-
-    /** Sequence number our FIN takes (valid once finQueued). */
-    private int finSeq() {
-        return sndBufSeq + sendRing.size();
-    }
-
-    /**
-     * SND.UNA moves to {@code segAck}: the ring gives the bytes up, RTT is measured (Karn, or the
-     * timestamp echo), loss recovery hears of it. Returns the RTT sample taken, or -1.
-     */
-    private long onNewAck(int segAck, long nowNs, int tsEcr) {
-        final int acked = Seq.diff(segAck, sndUna);
-        int dataAcked = acked;
-        if (finQueued && Seq.gt(segAck, finSeq())) {
-            dataAcked--; // our FIN took one sequence number
-        }
-        dataAcked = Math.min(dataAcked, sendRing.size());
-        sendRing.consume(dataAcked);
-        sndBufSeq += dataAcked;
-        bytesAcked += dataAcked;
-        sndUna = segAck;
-        if (Seq.lt(sndNxt, sndUna)) {
-            sndNxt = sndUna;
-        }
-        long sample = -1;
-        // Karn (RFC 6298 §3): the timed segment was never retransmitted, else timing was cancelled.
-        if (rttTiming && Seq.ge(segAck, rttSeq)) {
-            sample = nowNs - rttStartNs;
-            rtt.onSample(sample);
-            rttTiming = false;
-        } else if (tsEcr != 0 && (rtt.backoffCount() > 0 || !rtt.hasSample())) {
-            // RFC 7323 §4.2: the echoed timestamp times even a retransmitted segment, so a backed-off
-            // RTO recovers with the first ACK after a loss instead of waiting for an untouched
-            // segment (what Linux does). Millisecond ticks: the nanosecond sample stays preferred.
-            final int ms = tsVal() - tsEcr;
-            if (ms >= 0 && ms < 600_000) {
-                sample = Math.max(ms, 1) * 1_000_000L;
-                rtt.onSample(sample);
-            }
-        }
-        consecutiveTimeouts = 0;
-        loss.sacked.discardBelow(sendRing.readIndex());
-        loss.onNewAck(segAck);
-        // RFC 6298 §5.2/§5.3: stop the timer when all is acknowledged, else restart it.
-        // While the persist timer runs, it alone probes (else two timers would each send the byte).
-        timers.rtx = sndUna == sndMax || timers.persist != Deadlines.NONE ? Deadlines.NONE : nowNs + rtt.rtoNs();
-        loss.afterNewAck(nowNs);
-        return sample;
-    }
-
-    /**
-     * Fills the per-ACK sample and hands it to the congestion controller: the one place every ACK
-     * reaches the controller, after loss recovery has acted on it.
-     */
-    private void onAckProcessed(
-            long nowNs, int acked, long newlySacked, boolean duplicate, long rttNs, long flightBefore, int holeBytes) {
-        final AckSample s = ackSample.reset(nowNs);
-        final long sackedNow = loss.sacked.isEmpty() ? 0 : loss.sacked.sackedBytes();
-        final long flightAfter = Math.max(Seq.diff(sndMax, sndUna) - sackedNow, 0);
-        final int unsent = sendRing == null ? 0 : Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
-        s.ackedBytes(acked)
-                .sackedBytes(newlySacked)
-                .duplicate(duplicate)
-                .rttNs(rttNs)
-                .srttNs(rtt.srttNs())
-                .minRttNs(rtt.minRttNs())
-                .bytesInFlightBefore(flightBefore)
-                .bytesInFlightAfter(flightAfter)
-                // RFC 7661: nothing waited to be sent and the windows were not full.
-                .appLimited(unsent <= 0 && flightBefore < Math.min(cc.cwnd(), (long) sndWnd))
-                .recoveryState(loss.state())
-                .recoveryRetransmittedBytes(holeBytes);
-        cc.onAck(s);
-    }
-
-    /** After the controller saw a new ACK: the send buffer may grow, the application may write. */
-    private void afterNewAck(boolean dataAcked) {
-        if (wantWritable && !finQueued) {
-            growSendBuffer();
-        }
-        if (dataAcked && wantWritable && !finQueued) {
-            wantWritable = false;
-            events |= EV_WRITABLE;
-        }
-        engine.markDirty(this);
-    }
-
-    /**
-     * Send-buffer growth (as Linux's {@code tcp_sndbuf_expand}): an application that filled the
-     * buffer gets room for twice what the congestion and peer windows let fly, doubling up to
-     * {@code StackConfig.sendBufferBytes}, while the memory budget allows.
-     */
-    private void growSendBuffer() {
-        final int capacity = sendRing.capacity();
-        final int max = engine.config.sendBufferBytes();
-        final long flight = Math.min(cc.cwnd(), Math.max(maxSndWnd, sndMss));
-        if (capacity >= max || 2 * flight <= capacity) {
-            return;
-        }
-        int next = capacity * 2;
-        while (next < max && next < 2 * flight) {
-            next *= 2;
-        }
-        if (engine.pool.allowGrowth(next - capacity) && sendRing.resize(next)) {
-            engine.pool.onGrowth();
         }
     }
 
@@ -787,7 +555,7 @@ final class Tcb implements TcpConnection {
                 setState(TcpState.CLOSE_WAIT);
                 break;
             case FIN_WAIT_1:
-                if (finAcked()) {
+                if (tx.finAcked()) {
                     enterTimeWait();
                 } else {
                     setState(TcpState.CLOSING);
@@ -848,10 +616,10 @@ final class Tcb implements TcpConnection {
             case SYN_SENT:
             case SYN_RECEIVED:
                 if (synPending) {
-                    sendSyn();
+                    tx.sendSyn();
                 }
                 if (state == TcpState.SYN_RECEIVED && rx.ackPending && !synPending) {
-                    sendBareAck();
+                    tx.sendBareAck();
                 }
                 return;
             case ESTABLISHED:
@@ -859,163 +627,16 @@ final class Tcb implements TcpConnection {
             case FIN_WAIT_1:
             case CLOSING:
             case LAST_ACK:
-                sendData();
+                tx.sendData();
                 break;
             default:
                 break;
         }
         if (rx.ackPending) {
-            sendBareAck();
+            tx.sendBareAck();
         } else {
             rx.armDelayedAck(now());
         }
-    }
-
-    private void sendSyn() {
-        synPending = false;
-        final boolean synAck = state == TcpState.SYN_RECEIVED;
-        final int window = rx.synWindow();
-        if (synAck) {
-            rx.rcvAdvEdge = rx.rcvNxt + window;
-        }
-        final boolean offerWscale = !synAck || peerOfferedWscale;
-        final boolean offerSack = synAck ? sackOk : engine.config.sack();
-        engine.segments.emitSyn(this, synAck, window, offerWscale, offerSack);
-        if (sndMax == iss) {
-            // First transmission of the SYN: time it (Karn: a retransmitted SYN is not timed).
-            rttTiming = consecutiveTimeouts == 0;
-            rttStartNs = now();
-            rttSeq = iss + 1;
-        }
-        sndNxt = iss + 1;
-        if (Seq.gt(sndNxt, sndMax)) {
-            sndMax = sndNxt;
-        }
-        rx.ackPending = false;
-        if (timers.rtx == Deadlines.NONE) {
-            timers.rtx = now() + rtt.rtoNs();
-        }
-    }
-
-    private void sendBareAck() {
-        engine.segments.emit(this, TcpHeader.ACK, acceptableSeq(), 0, 0);
-        rx.ackPending = false;
-    }
-
-    /**
-     * SEQ for a segment that carries no data. After a timeout sndNxt goes back to sndUna, but the
-     * peer may already hold data up to sndMax: a bare ACK at sndNxt would then sit below its
-     * RCV.NXT, fail the acceptability test (RFC 9293 §3.10.7.4 first step) and be dropped, ACK
-     * field and all, on both sides at once. So use the highest sequence sent (RFC 793's SND.NXT,
-     * which a retransmission never moves back), kept within the peer's window as Linux's
-     * tcp_acceptable_seq() does.
-     */
-    private int acceptableSeq() {
-        final int windowEnd = sndUna + sndWnd;
-        return Seq.le(sndMax, windowEnd) ? sndMax : Seq.max(sndNxt, windowEnd);
-    }
-
-    /** Segmentation by min(MSS, usable window), PSH at the end of the buffered data, FIN last. */
-    private void sendData() {
-        final long nowNs = now();
-        final long window = Math.min(sndWnd, cc.cwnd());
-        // RFC 6691: the MSS excludes options, so SACK blocks on a data segment take payload room.
-        // With TSO a segment may span many MSS; the device cuts it (each piece ≤ sndMss).
-        final int sackBytes = sackOptionBytes();
-        final int tso = engine.config.tsoSegmentBytes();
-        final int maxPayload = tso > sndMss ? (tso / sndMss) * (sndMss - sackBytes) : sndMss - sackBytes;
-        if (sndMax == sndUna && lastSendNs != Long.MIN_VALUE && nowNs - lastSendNs > rtt.rtoNs() && hasUnsent()) {
-            // RFC 5681 §4.1 / RFC 7661: the window was not validated while idle; the controller decides.
-            cc.onRestartAfterIdle(nowNs, nowNs - lastSendNs);
-        }
-        for (int guard = 0; guard < 1 << 16; guard++) {
-            final int dataEnd = sndBufSeq + sendRing.size();
-            final int unsent = Seq.diff(dataEnd, sndNxt); // -1 once the FIN is out
-            final long usable = window - Seq.diff(sndNxt, sndUna);
-            if (unsent > 0) {
-                int len = (int) Math.min(Math.min(unsent, maxPayload), Math.max(usable, 0));
-                if (len <= 0) {
-                    break;
-                }
-                // Sender-side SWS avoidance (RFC 9293 §3.8.6.2.1): no small window-limited
-                // segment while data is in flight.
-                if (len < sndMss - sackBytes && len < unsent && sndNxt != sndUna) {
-                    break;
-                }
-                // RFC 9293 §3.7.4 (Nagle): with data unacknowledged, hold back a partial segment
-                // of new data; a retransmission (below sndMax after a timeout) always goes.
-                if (nagle && len < sndMss - sackBytes && sndMax != sndUna && !Seq.lt(sndNxt, sndMax)) {
-                    break;
-                }
-                final boolean last = len == unsent;
-                final boolean withFin = last && finQueued;
-                int flags = TcpHeader.ACK | (last ? TcpHeader.PSH : 0) | (withFin ? TcpHeader.FIN : 0);
-                transmit(nowNs, sndNxt, len, flags);
-                sndNxt += len + (withFin ? 1 : 0);
-            } else if (unsent == 0 && finQueued) {
-                transmit(nowNs, sndNxt, 0, TcpHeader.ACK | TcpHeader.FIN);
-                sndNxt += 1;
-            } else {
-                break;
-            }
-            if (Seq.gt(sndNxt, sndMax)) {
-                sndMax = sndNxt;
-            }
-        }
-        if (timers.pto == Deadlines.NONE) {
-            loss.armProbeTimer(nowNs); // after sndMax moved: a lone new segment is a tail too
-        }
-        final int unsent = Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
-        if (sndWnd == 0 && unsent > 0 && sndNxt == sndUna && timers.rtx == Deadlines.NONE) {
-            // RFC 9293 §3.8.6.1: zero window with data waiting → persist timer. The backoff of an
-            // episode under way is kept: it never shrinks until the window opens.
-            if (timers.persist == Deadlines.NONE) {
-                if (persistBackoffNs == 0) {
-                    persistBackoffNs = rtt.rtoNs();
-                }
-                timers.persist = nowNs + persistBackoffNs;
-            }
-        }
-    }
-
-    private boolean hasUnsent() {
-        return Seq.diff(sndBufSeq + sendRing.size(), sndNxt) > 0
-                || finQueued && Seq.diff(sndBufSeq + sendRing.size(), sndNxt) == 0;
-    }
-
-    /** Sends [seq, seq+len) from the send ring, plus FIN if flagged; bookkeeping for RTT and RTO. */
-    void transmit(long nowNs, int seq, int len, int flags) {
-        final boolean retransmission = Seq.lt(seq, sndMax);
-        if (retransmission) {
-            retransmits++;
-            engine.counters.tcpRetransmits++;
-            if (rttTiming && Seq.gt(rttSeq, seq)) {
-                rttTiming = false; // Karn: the timed segment may be this one
-            }
-        } else if (!rttTiming && len > 0) {
-            rttTiming = true;
-            rttSeq = seq + len;
-            rttStartNs = nowNs;
-        }
-        engine.segments.emit(this, flags, seq, len, Seq.diff(seq, sndBufSeq));
-        rx.ackPending = false;
-        if (timers.rtx == Deadlines.NONE) {
-            timers.rtx = nowNs + rtt.rtoNs(); // RFC 6298 §5.1
-        }
-        final int seqLen = len + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
-        lastSendNs = nowNs;
-        cc.onPacketSent(nowNs, seqLen, Seq.diff(Seq.max(sndMax, seq + seqLen), sndUna), retransmission);
-    }
-
-    /**
-     * Adds the peer's SACK blocks (RFC 2018) that lie within data in flight to the scoreboard.
-     * Returns true when the segment carried any valid block.
-     */
-    private boolean recordSack(TcpOptions opts) {
-        if (!sackOk || opts.sackBlockCount() == 0 || sendRing == null) {
-            return false;
-        }
-        return loss.sacked.record(opts, sndUna, sndMax, sndBufSeq + sendRing.size(), sendRing.readIndex(), sndBufSeq);
     }
 
     /** Option bytes the next non-SYN segment carries: timestamps, then SACK (NOP NOP kind len + 8 a block). */
@@ -1064,7 +685,7 @@ final class Tcb implements TcpConnection {
         }
         if (Deadlines.due(timers.pto, nowNs)) {
             timers.pto = Deadlines.NONE;
-            loss.onProbeTimer(nowNs);
+            tx.loss.onProbeTimer(nowNs);
         }
         if (Deadlines.due(timers.rtx, nowNs)) {
             timers.rtx = Deadlines.NONE;
@@ -1076,8 +697,8 @@ final class Tcb implements TcpConnection {
         }
         if (Deadlines.due(timers.persist, nowNs)) {
             timers.persist = Deadlines.NONE;
-            sendZeroWindowProbe(nowNs);
-            if (state == TcpState.CLOSED) {
+            if (tx.sendZeroWindowProbe(nowNs)) {
+                terminate(CloseReason.TIMED_OUT);
                 return;
             }
         }
@@ -1086,116 +707,27 @@ final class Tcb implements TcpConnection {
         }
         if (Deadlines.due(timers.keepAlive, nowNs)) {
             timers.keepAlive = Deadlines.NONE;
-            onKeepAliveTimer(nowNs);
-        }
-    }
-
-    /** RFC 6298 §5.4–5.7, RFC 5681 §3.1, with give-up limits as Linux's tcp_*_retries. */
-    private void onRetransmissionTimeout(long nowNs) {
-        consecutiveTimeouts++;
-        rttTiming = false;
-        if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
-            final int limit = passiveOpen ? engine.synAckRetries(this) : engine.config.synRetries();
-            if (consecutiveTimeouts > limit) {
-                if (passiveOpen && state == TcpState.SYN_RECEIVED) {
-                    engine.remove(this);
-                } else {
-                    terminate(CloseReason.TIMED_OUT);
-                }
-                return;
+            if (tx.onKeepAliveTimer(nowNs)) {
+                terminate(CloseReason.TIMED_OUT);
             }
-            rtt.backOff();
-            retransmits++;
-            engine.counters.tcpRetransmits++;
+        }
+    }
+
+    /** RFC 6298 §5.4–5.7 with give-up limits as Linux's tcp_*_retries; the sender does the rest. */
+    private void onRetransmissionTimeout(long nowNs) {
+        final boolean handshake = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
+        if (handshake ? tx.onSynTimeout(nowNs) : tx.onRetransmissionTimeout(nowNs)) {
+            if (passiveOpen && state == TcpState.SYN_RECEIVED) {
+                engine.remove(this);
+            } else {
+                terminate(CloseReason.TIMED_OUT);
+            }
+            return;
+        }
+        if (handshake) {
             synPending = true;
-            timers.rtx = nowNs + rtt.rtoNs();
             engine.markDirty(this);
-            return;
         }
-        if (sndUna == sndMax) {
-            return; // nothing outstanding
-        }
-        if (sndWnd == 0 && sendRing != null && Seq.diff(sndBufSeq + sendRing.size(), sndUna) > 0) {
-            // The peer shrank its window to zero with data in flight (Linux's "receiver dastardly
-            // shrinks window"): nothing may be resent but a probe, so the persist timer takes over,
-            // and the connection lives as long as the peer answers (RFC 1122 §4.2.2.17). A lone
-            // FIN needs no window and is retransmitted as usual below.
-            consecutiveTimeouts--;
-            engine.counters.tcpTimeouts++;
-            loss.onRetransmissionTimeout(nowNs);
-            sndNxt = sndUna;
-            persistBackoffNs = Math.max(persistBackoffNs, rtt.rtoNs());
-            sendZeroWindowProbe(nowNs);
-            return;
-        }
-        if (consecutiveTimeouts > engine.config.dataRetries()) {
-            // RFC 5961 §3.2: only SEQ = the peer's RCV.NXT resets it; that is sndMax if all arrived.
-            engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, sndMax, 0, false);
-            terminate(CloseReason.TIMED_OUT);
-            return;
-        }
-        engine.counters.tcpTimeouts++;
-        loss.onRetransmissionTimeout(nowNs);
-        rtt.backOff();
-        sndNxt = sndUna; // go back: resend from the first unacknowledged byte, one segment at first
-        timers.rtx = nowNs + rtt.rtoNs();
-        engine.markDirty(this);
-    }
-
-    /**
-     * RFC 9293 §3.8.4: an idle connection is probed with SEG.SEQ = SND.NXT − 1 and no data, which
-     * the peer must answer with an ACK; unanswered probes end the connection.
-     */
-    private void onKeepAliveTimer(long nowNs) {
-        if (keepAliveIdleNs == 0 || !(state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT)) {
-            return;
-        }
-        if (keepAliveSent >= keepAliveProbes) {
-            engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, sndMax, 0, false);
-            terminate(CloseReason.TIMED_OUT);
-            return;
-        }
-        keepAliveSent++;
-        engine.segments.emit(this, TcpHeader.ACK, sndMax - 1, 0, 0);
-        timers.keepAlive = nowNs + keepAliveIntervalNs;
-    }
-
-    /**
-     * RFC 9293 §3.8.6.1: probe a zero window with one octet, the first the peer lacks (new data,
-     * or the first unacknowledged octet when the window shrank under data in flight), backing off
-     * exponentially up to the maximum RTO (SHLD-29, SHLD-30). Only this timer probes, so one probe
-     * leaves at a time. An ACK resets the count of unanswered probes; more than {@code
-     * dataRetries} unanswered end the connection as the retransmission timeout would.
-     */
-    private void sendZeroWindowProbe(long nowNs) {
-        if (!(state.isSynchronized()
-                && sendRing != null
-                && sndWnd == 0
-                && Seq.diff(sndBufSeq + sendRing.size(), sndUna) > 0)) {
-            persistBackoffNs = 0; // the episode is over: the window opened or nothing is left to send
-            return;
-        }
-        if (persistProbesUnanswered > engine.config.dataRetries()) {
-            // RFC 5961 §3.2: the peer's RCV.NXT is SND.UNA, as its last ACK said.
-            engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, sndUna, 0, false);
-            terminate(CloseReason.TIMED_OUT);
-            return;
-        }
-        persistProbesUnanswered++;
-        engine.counters.tcpZeroWindowProbes++;
-        sndNxt = sndUna; // anything sent beyond the probe is resent once the window opens
-        rttTiming = false; // Karn: a probe's ACK times nothing
-        engine.segments.emit(this, TcpHeader.ACK, sndUna, 1, Seq.diff(sndUna, sndBufSeq));
-        if (Seq.gt(sndUna + 1, sndMax)) {
-            sndMax = sndUna + 1; // the probe's octet may be accepted; its ACK must be acceptable
-        }
-        timers.rtx = Deadlines.NONE;
-        timers.pto = Deadlines.NONE;
-        if (persistBackoffNs <= 0) {
-            persistBackoffNs = rtt.rtoNs();
-        }
-        persistBackoffNs = Math.min(persistBackoffNs * 2, Math.max(engine.config.maxRtoNs(), persistBackoffNs));
-        timers.persist = nowNs + persistBackoffNs;
     }
 
     // =====================================================================================
@@ -1254,8 +786,8 @@ final class Tcb implements TcpConnection {
     /** Storage freed up after a write found none: the application may write again. */
     void memoryAvailable() {
         awaitingMemory = false;
-        if (wantWritable && !finQueued && sendRing != null) {
-            wantWritable = false;
+        if (tx.wantWritable && !tx.finQueued && tx.sendRing != null) {
+            tx.wantWritable = false;
             events |= EV_WRITABLE;
             engine.markDirty(this);
         }
@@ -1310,7 +842,7 @@ final class Tcb implements TcpConnection {
     }
 
     private void checkWritable() {
-        if (finQueued || sendRing == null || state == TcpState.CLOSED) {
+        if (tx.finQueued || tx.sendRing == null || state == TcpState.CLOSED) {
             throw new IllegalStateException("connection is closed for writing (" + state + ")");
         }
     }
@@ -1318,21 +850,21 @@ final class Tcb implements TcpConnection {
     @Override
     public int write(DirectBuffer src, int offset, int length) {
         checkWritable();
-        final int n = sendRing.append(src, offset, length);
+        final int n = tx.sendRing.append(src, offset, length);
         return afterWrite(n, length);
     }
 
     @Override
     public int write(byte[] src, int offset, int length) {
         checkWritable();
-        final int n = sendRing.append(src, offset, length);
+        final int n = tx.sendRing.append(src, offset, length);
         return afterWrite(n, length);
     }
 
     private int afterWrite(int accepted, int offered) {
         if (accepted < offered) {
-            wantWritable = true;
-            if (accepted == 0 && sendRing.free() > 0) {
+            tx.wantWritable = true;
+            if (accepted == 0 && tx.sendRing.free() > 0) {
                 // Room in the buffer but no storage for it (the budget is spent): with nothing in
                 // flight no ACK would ever say "writable" again, so the engine will.
                 engine.memory.awaitMemory(this);
@@ -1387,8 +919,8 @@ final class Tcb implements TcpConnection {
         if (!state.isSynchronized() || rx.peerClosed) {
             return;
         }
-        rx.autotune(now(), rtt.hasSample() ? rtt.srttNs() : engine.config.minRtoNs());
-        if (rx.windowUpdateDue(sndMss)) {
+        rx.autotune(now(), tx.rtt.hasSample() ? tx.rtt.srttNs() : engine.config.minRtoNs());
+        if (rx.windowUpdateDue(tx.sndMss)) {
             rx.ackPending = true;
             engine.markDirty(this);
         }
@@ -1401,19 +933,19 @@ final class Tcb implements TcpConnection {
 
     @Override
     public int writableBytes() {
-        if (sendRing == null || finQueued) {
+        if (tx.sendRing == null || tx.finQueued) {
             return 0;
         }
-        final int free = sendRing.free();
+        final int free = tx.sendRing.free();
         if (free == 0) {
-            wantWritable = true; // an application that saw "full" is told when space frees up
+            tx.wantWritable = true; // an application that saw "full" is told when space frees up
         }
         return free;
     }
 
     @Override
     public void shutdownOutput() {
-        if (finQueued) {
+        if (tx.finQueued) {
             return;
         }
         switch (state) {
@@ -1422,14 +954,14 @@ final class Tcb implements TcpConnection {
                 return;
             case SYN_RECEIVED:
                 // RFC 9293 §3.10.4: queue the FIN until ESTABLISHED, when our SYN is acknowledged.
-                finQueued = true;
+                tx.finQueued = true;
                 return;
             case ESTABLISHED:
-                finQueued = true;
+                tx.finQueued = true;
                 setState(TcpState.FIN_WAIT_1);
                 break;
             case CLOSE_WAIT:
-                finQueued = true;
+                tx.finQueued = true;
                 setState(TcpState.LAST_ACK);
                 break;
             default:
@@ -1474,7 +1006,7 @@ final class Tcb implements TcpConnection {
             case FIN_WAIT_2:
             case CLOSE_WAIT:
                 // RFC 9293 §3.10.5: <SEQ=SND.NXT><CTL=RST>.
-                engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, sndNxt, 0, false);
+                engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, tx.sndNxt, 0, false);
                 break;
             default:
                 break;
@@ -1510,27 +1042,27 @@ final class Tcb implements TcpConnection {
 
     @Override
     public long bytesSent() {
-        return bytesAcked;
+        return tx.bytesAcked;
     }
 
     @Override
     public long retransmits() {
-        return retransmits;
+        return tx.retransmits;
     }
 
     @Override
     public long rtoNs() {
-        return rtt.rtoNs();
+        return tx.rtt.rtoNs();
     }
 
     @Override
     public long srttNs() {
-        return rtt.srttNs();
+        return tx.rtt.srttNs();
     }
 
     @Override
     public int sendWindowBytes() {
-        return sndWnd;
+        return tx.sndWnd;
     }
 
     @Override
@@ -1540,12 +1072,12 @@ final class Tcb implements TcpConnection {
 
     @Override
     public int bytesInFlight() {
-        return Math.max(Seq.diff(sndMax, sndUna), 0);
+        return Math.max(Seq.diff(tx.sndMax, tx.sndUna), 0);
     }
 
     @Override
     public void nagle(boolean enabled) {
-        this.nagle = enabled;
+        tx.nagle = enabled;
         if (!enabled) {
             engine.markDirty(this);
         }
@@ -1556,17 +1088,17 @@ final class Tcb implements TcpConnection {
         if (idleNs < 0 || intervalNs <= 0 && idleNs > 0 || probes < 1 && idleNs > 0) {
             throw new IllegalArgumentException("keepAlive needs idle ≥ 0, and interval > 0 and probes ≥ 1 when on");
         }
-        keepAliveIdleNs = idleNs;
-        keepAliveIntervalNs = intervalNs;
-        keepAliveProbes = probes;
-        keepAliveSent = 0;
+        tx.keepAliveIdleNs = idleNs;
+        tx.keepAliveIntervalNs = intervalNs;
+        tx.keepAliveProbes = probes;
+        tx.keepAliveSent = 0;
         timers.keepAlive = idleNs == 0 ? Deadlines.NONE : now() + idleNs;
         engine.rearm(this);
     }
 
     @Override
     public long congestionWindowBytes() {
-        return cc.cwnd();
+        return tx.cc.cwnd();
     }
 
     // =====================================================================================
@@ -1614,23 +1146,18 @@ final class Tcb implements TcpConnection {
      */
     DropReason onIcmpPathMtu(int pathMtu) {
         final int mss = Math.max(pathMtu - 40, 64); // 40: IPv4 + TCP headers; options come out of it
-        if (mss >= sndMss) {
+        if (mss >= tx.sndMss) {
             return DropReason.ICMP_PMTU_NOT_LOWER; // never raised by ICMP (RFC 1191 §6.3)
         }
-        sndMss = mss;
-        cc.onMssChange(mss);
+        tx.sndMss = mss;
+        tx.cc.onMssChange(mss);
         engine.counters.icmpPathMtuReductions++;
-        if (state.isSynchronized() && sendRing != null && sndMax != sndUna) {
-            sndNxt = sndUna; // go back: output() resends the flight in segments of the new MSS
-            loss.onPathMtuReduced();
+        if (state.isSynchronized() && tx.sendRing != null && tx.sndMax != tx.sndUna) {
+            tx.sndNxt = tx.sndUna; // go back: output() resends the flight in segments of the new MSS
+            tx.loss.onPathMtuReduced();
             engine.markDirty(this);
         }
         return DropReason.NONE;
-    }
-
-    /** Whether an ICMP error quoting {@code seq} is about a segment in flight (RFC 5927 §4.1). */
-    boolean icmpSeqInFlight(int seq) {
-        return Seq.le(sndUna, seq) && Seq.lt(seq, sndMax);
     }
 
     @Override
@@ -1645,7 +1172,7 @@ final class Tcb implements TcpConnection {
 
     @Override
     public int sendMss() {
-        return sndMss;
+        return tx.sndMss;
     }
 
     @Override
