@@ -1,6 +1,7 @@
 package io.jtcp.stack.tcp;
 
 import io.jtcp.stack.DropReason;
+import io.jtcp.stack.cc.CongestionControl;
 import io.jtcp.stack.wire.IcmpHeader;
 import io.jtcp.stack.wire.Seq;
 import io.jtcp.stack.wire.TcpHeader;
@@ -1099,6 +1100,16 @@ final class Tcb implements TcpConnection {
     @Override
     public long congestionWindowBytes() {
         return tx.cc.cwnd();
+    }
+
+    @Override
+    public CongestionControl congestionControl() {
+        return tx.cc;
+    }
+
+    @Override
+    public void congestionControl(CongestionControl.Factory factory) {
+        tx.replaceCongestionControl(factory);
     }
 
     // =====================================================================================

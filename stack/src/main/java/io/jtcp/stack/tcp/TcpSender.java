@@ -95,7 +95,16 @@ final class TcpSender {
     }
 
     private static CongestionControl newCongestionControl(CongestionControl.Factory factory) {
-        return factory == null ? new NewReno() : factory.create();
+        return factory == null
+                ? new NewReno()
+                : java.util.Objects.requireNonNull(factory.create(), () -> factory.name() + " created null");
+    }
+
+    /** TcpConnection.congestionControl(Factory): a fresh controller at the current MSS. */
+    void replaceCongestionControl(CongestionControl.Factory factory) {
+        cc = newCongestionControl(factory != null ? factory : engine.config.congestionControl());
+        cc.init(sndMss > 0 ? sndMss : engine.config.mssBytes(), now());
+        engine.markDirty(t); // a larger window may let data out now
     }
 
     void initCongestionControl(int mss, int isn) {
