@@ -119,7 +119,7 @@ final class LossRecovery {
     /**
      * SND.UNA moved to {@code segAck} (the scoreboard is trimmed already): a full acknowledgment
      * ends the episode (RFC 6582 §3.2 step 3); a partial one resends the next hole not yet resent,
-     * else the first unacknowledged segment (step 5).
+     * else the first unacknowledged segment (step 5) unless this recovery resent it already.
      */
     void onNewAck(int segAck) {
         dupAcks = 0;
@@ -129,10 +129,15 @@ final class LossRecovery {
                 if (Seq.ge(segAck, recover)) {
                     endEpisode();
                 } else {
+                    // With SACK, HighRxt above SND.UNA means this recovery resent SND.UNA's segment
+                    // already (as the first segment or a hole): sending it again would put it on
+                    // the wire twice in one cycle. If that resend is lost too, the recovery probe
+                    // (or the RTO) repairs it. Without SACK, RFC 6582 resends the first segment.
+                    final boolean unaResent = tcb.sackOk && Seq.gt(highRxt, t.sndUna);
                     if (Seq.lt(highRxt, t.sndUna)) {
                         highRxt = t.sndUna;
                     }
-                    if (retransmitNextHole() == 0) {
+                    if (retransmitNextHole() == 0 && !unaResent) {
                         retransmitFirst();
                     }
                 }
