@@ -703,6 +703,9 @@ final class Tcb implements TcpConnection {
                 return;
             }
         }
+        if (Deadlines.due(timers.pacing, nowNs)) {
+            tx.onPacingTimer();
+        }
         if (Deadlines.due(timers.delayedAck, nowNs) && rx.onDelayedAckTimer()) {
             engine.markDirty(this);
         }

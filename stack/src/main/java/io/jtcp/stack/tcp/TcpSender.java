@@ -49,6 +49,7 @@ final class TcpSender {
     long rttStartNs;
     int consecutiveTimeouts;
     private long lastSendNs = Long.MIN_VALUE; // when a data segment last left: idle restarts
+    private long pacingNextNs = Long.MIN_VALUE; // when the next paced segment may leave
 
     // ---- persist and keep-alive ----
     long persistBackoffNs; // 0 outside a zero-window episode; within one it only grows
@@ -285,11 +286,11 @@ final class TcpSender {
     void sendData() {
         final long nowNs = now();
         final long window = Math.min(sndWnd, cc.cwnd());
+        final long rate = cc.pacingRate();
         // RFC 6691: the MSS excludes options, so SACK blocks on a data segment take payload room.
-        // With TSO a segment may span many MSS; the device cuts it (each piece ≤ sndMss).
         final int sackBytes = t.sackOptionBytes();
-        final int tso = engine.config.tsoSegmentBytes();
-        final int maxPayload = tso > sndMss ? (tso / sndMss) * (sndMss - sackBytes) : sndMss - sackBytes;
+        final int maxPayload = maxPayload(sndMss - sackBytes, rate);
+        timers.pacing = Deadlines.NONE;
         if (sndMax == sndUna && lastSendNs != Long.MIN_VALUE && nowNs - lastSendNs > rtt.rtoNs() && hasUnsent()) {
             // RFC 5681 §4.1 / RFC 7661: the window was not validated while idle; the controller decides.
             cc.onRestartAfterIdle(nowNs, nowNs - lastSendNs);
@@ -313,12 +314,19 @@ final class TcpSender {
                 if (nagle && len < sndMss - sackBytes && sndMax != sndUna && !Seq.lt(sndNxt, sndMax)) {
                     break;
                 }
+                if (pacingHolds(nowNs, rate)) {
+                    break;
+                }
                 final boolean last = len == unsent;
                 final boolean withFin = last && finQueued;
                 int flags = TcpHeader.ACK | (last ? TcpHeader.PSH : 0) | (withFin ? TcpHeader.FIN : 0);
                 transmit(nowNs, sndNxt, len, flags);
                 sndNxt += len + (withFin ? 1 : 0);
+                pace(nowNs, len, rate);
             } else if (unsent == 0 && finQueued) {
+                if (pacingHolds(nowNs, rate)) {
+                    break;
+                }
                 transmit(nowNs, sndNxt, 0, TcpHeader.ACK | TcpHeader.FIN);
                 sndNxt += 1;
             } else {
@@ -331,6 +339,53 @@ final class TcpSender {
         if (timers.pto == Deadlines.NONE) {
             loss.armProbeTimer(nowNs); // after sndMax moved: a lone new segment is a tail too
         }
+        armPersistOnZeroWindow(nowNs);
+    }
+
+    /**
+     * Payload bytes of one segment: one MSS, or with TSO many (the device cuts it into pieces of at
+     * most sndMss). Paced, a super-segment carries about 1 ms at the pacing rate and at least one
+     * MSS (as Linux's tcp_tso_autosize), so pacing stays smooth at low rates.
+     */
+    private int maxPayload(int segmentPayload, long rate) {
+        final int tso = engine.config.tsoSegmentBytes();
+        if (tso <= sndMss) {
+            return segmentPayload;
+        }
+        int segments = tso / sndMss;
+        if (rate > 0) {
+            segments = (int) Math.max(1, Math.min(segments, rate / 1000 / sndMss));
+        }
+        return segments * segmentPayload;
+    }
+
+    /**
+     * Pacing (sans-I/O): the next segment may leave {@code len}·10⁹/rate ns after this one, or after
+     * now when the connection fell behind (an idle sender does not save up credit).
+     */
+    private void pace(long nowNs, int len, long rate) {
+        if (rate > 0) {
+            final long from = pacingNextNs == Long.MIN_VALUE || pacingNextNs - nowNs < 0 ? nowNs : pacingNextNs;
+            pacingNextNs = from + Math.max(len, 1) * 1_000_000_000L / rate;
+        }
+    }
+
+    /** Paced, and the next departure time has not come: the pacing timer will let it out. */
+    private boolean pacingHolds(long nowNs, long rate) {
+        if (rate > 0 && pacingNextNs != Long.MIN_VALUE && nowNs - pacingNextNs < 0) {
+            timers.pacing = pacingNextNs;
+            return true;
+        }
+        return false;
+    }
+
+    /** The pacing deadline came: the next segment may go (the flush sends it). */
+    void onPacingTimer() {
+        timers.pacing = Deadlines.NONE;
+        engine.markDirty(t);
+    }
+
+    private void armPersistOnZeroWindow(long nowNs) {
         final int unsent = Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
         if (sndWnd == 0 && unsent > 0 && sndNxt == sndUna && timers.rtx == Deadlines.NONE) {
             // RFC 9293 §3.8.6.1: zero window with data waiting → persist timer. The backoff of an
