@@ -22,11 +22,11 @@ import org.agrona.MutableDirectBuffer;
  * produced by {@link #output()} when the engine flushes.
  */
 final class Tcb implements TcpConnection {
-    private static final int EV_CONNECTED = 1;
-    private static final int EV_READABLE = 2;
-    private static final int EV_WRITABLE = 4;
-    private static final int EV_PEER_CLOSED = 8;
-    private static final int EV_CLOSED = 16;
+    static final int EV_CONNECTED = 1;
+    static final int EV_READABLE = 2;
+    static final int EV_WRITABLE = 4;
+    static final int EV_PEER_CLOSED = 8;
+    static final int EV_CLOSED = 16;
 
     static final int MAX_SACK_BLOCKS = 4; // 4·8 + 4 = 36 of the 40 option bytes (3 with timestamps)
     static final int TIMESTAMP_OPTION_BYTES = 12; // NOP NOP kind len TSval TSecr
@@ -48,6 +48,7 @@ final class Tcb implements TcpConnection {
 
     boolean synPending; // (re)send SYN or SYN-ACK at the next flush
     final TcpSender tx; // the sending half
+    private final SegmentArrival arrival = new SegmentArrival(this);
     // ---- blind attacks: when this connection last answered an unacceptable segment (AckRateLimiter) ----
     long lastInvalidAckNs;
     boolean invalidAckSent;
@@ -69,7 +70,7 @@ final class Tcb implements TcpConnection {
     // ---- flush list and events ----
     boolean dirty;
     Tcb nextDirty;
-    private int events;
+    int events;
     private CloseReason closeReason;
     private boolean closeReported;
 
@@ -92,7 +93,7 @@ final class Tcb implements TcpConnection {
     }
 
     /** The handshake completed on a passive open: now the connection needs its rings. */
-    private void takeBuffers() {
+    void takeBuffers() {
         if (tx.sendRing == null) {
             tx.sendRing = engine.memory.newSendRing();
         }
@@ -174,7 +175,7 @@ final class Tcb implements TcpConnection {
         return Integer.rotateLeft(isn, 13) * 0x9E37_79B9;
     }
 
-    private void takePeerSynOptions(TcpOptions opts) {
+    void takePeerSynOptions(TcpOptions opts) {
         final int peerMss = opts.mss() > 0 ? opts.mss() : DEFAULT_PEER_MSS;
         tx.sndMss = Math.max(Math.min(Math.min(peerMss, engine.config.mssBytes()), engine.pathMss(remoteAddr)), 64);
         sackOk = engine.config.sack() && opts.sackPermitted();
@@ -202,16 +203,16 @@ final class Tcb implements TcpConnection {
         tx.onSegmentArrived(now());
         switch (state) {
             case SYN_SENT:
-                onSegmentSynSent(seg, opts);
+                arrival.onSegmentSynSent(seg, opts);
                 break;
             case TIME_WAIT:
-                onSegmentTimeWait(seg);
+                arrival.onSegmentTimeWait(seg);
                 break;
             case CLOSED:
             case LISTEN:
                 break;
             default:
-                onSegmentSynchronized(seg, opts);
+                arrival.onSegmentSynchronized(seg, opts);
                 break;
         }
         if (rx.ackNow) {
@@ -226,365 +227,7 @@ final class Tcb implements TcpConnection {
         }
     }
 
-    /** RFC 9293 §3.10.7.3. */
-    private void onSegmentSynSent(TcpHeader seg, TcpOptions opts) {
-        final int flags = seg.flags();
-        final boolean ack = (flags & TcpHeader.ACK) != 0;
-        final int segAck = seg.ackNum();
-        if (ack && (Seq.le(segAck, tx.iss) || Seq.gt(segAck, tx.sndMax))) {
-            if ((flags & TcpHeader.RST) == 0) {
-                engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, segAck, 0, false);
-            }
-            engine.drop(DropReason.TCP_BAD_ACK_IN_SYN_STATE, seg);
-            return;
-        }
-        if ((flags & TcpHeader.RST) != 0) {
-            if (ack) {
-                terminate(CloseReason.REFUSED);
-            } else {
-                engine.drop(DropReason.TCP_RST_OUT_OF_WINDOW, seg);
-            }
-            return;
-        }
-        if ((flags & TcpHeader.SYN) == 0) {
-            engine.drop(DropReason.TCP_NO_CONNECTION_RST, seg);
-            return;
-        }
-        rx.onSyn(seg.seq());
-        takePeerSynOptions(opts);
-        rx.rcvAdvEdge = rx.rcvNxt + rx.synWindow();
-        if (ack) {
-            tx.onAckOfSyn(segAck, now());
-            tx.sndWnd = seg.window(); // SYN windows are not scaled (RFC 7323 §2.2)
-            tx.maxSndWnd = tx.sndWnd;
-            tx.sndWl1 = seg.seq();
-            tx.sndWl2 = segAck;
-            tx.initCongestionControl(tx.sndMss, tx.iss);
-            synPending = false;
-            rx.ackPending = true;
-            setState(TcpState.ESTABLISHED);
-            events |= EV_CONNECTED;
-            // RFC 9293 §3.10.7.3: data or FIN on the SYN-ACK is processed as in ESTABLISHED.
-            if (seg.payloadLength() > 0 || seg.fin()) {
-                processText(seg, seg.seq() + 1, seg.payloadOffset(), seg.payloadLength(), seg.fin());
-            }
-        } else {
-            // Simultaneous open: our SYN becomes a SYN-ACK (RFC 9293 §3.10.7.3, Figure 7).
-            tx.sndWnd = seg.window();
-            tx.maxSndWnd = tx.sndWnd;
-            tx.sndWl1 = seg.seq();
-            tx.initCongestionControl(tx.sndMss, tx.iss);
-            tx.sndNxt = tx.iss; // the SYN-ACK re-sends our SYN's sequence number
-            synPending = true;
-            tx.consecutiveTimeouts = 0;
-            setState(TcpState.SYN_RECEIVED);
-        }
-    }
-
-    /** TIME_WAIT: only a retransmitted FIN matters (RFC 9293 §3.10.7.4); RST is ignored (RFC 1337). */
-    private void onSegmentTimeWait(TcpHeader seg) {
-        final int flags = seg.flags();
-        if ((flags & TcpHeader.RST) != 0) {
-            engine.drop(DropReason.TCP_RST_OUT_OF_WINDOW, seg);
-            return;
-        }
-        if ((flags & TcpHeader.SYN) != 0) {
-            engine.drop(DropReason.TCP_SYN_CHALLENGED, seg);
-            challengeAck();
-            return;
-        }
-        if ((flags & TcpHeader.FIN) != 0 && seg.seq() + seg.payloadLength() + 1 == rx.rcvNxt) {
-            // A retransmitted FIN: our ACK of it was lost. ACK again and restart 2·MSL.
-            rx.ackPending = true;
-            timers.timeWait = now() + 2 * engine.config.mslNs();
-            return;
-        }
-        final int len = seg.payloadLength() + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
-        if (len > 0 || seg.seq() != rx.rcvNxt) {
-            rx.ackPending = true;
-            engine.drop(DropReason.TCP_OUT_OF_WINDOW, seg);
-        }
-    }
-
-    /** Every state from SYN_RECEIVED on, except TIME_WAIT (RFC 9293 §3.10.7.4). */
-    private void onSegmentSynchronized(TcpHeader seg, TcpOptions opts) {
-        final int flags = seg.flags();
-        int seq = seg.seq();
-        int payloadOffset = seg.payloadOffset();
-        int payloadLength = seg.payloadLength();
-        boolean syn = (flags & TcpHeader.SYN) != 0;
-        boolean fin = (flags & TcpHeader.FIN) != 0;
-        final boolean rst = (flags & TcpHeader.RST) != 0;
-
-        // Duplicate SYN in SYN_RECEIVED: the peer missed our SYN-ACK; send it again (as Linux does).
-        if (state == TcpState.SYN_RECEIVED && syn && !rst && (flags & TcpHeader.ACK) == 0 && seq == rx.irs) {
-            synPending = true;
-            return;
-        }
-
-        // RFC 7323 §5.3 R1 (PAWS): an older timestamp than TS.Recent marks an old duplicate. RSTs
-        // are exempt (RFC 7323 §5.3 note).
-        if (tsOk && !rst && opts.hasTimestamps() && Seq.lt(opts.tsVal(), rx.tsRecent)) {
-            oowAck((payloadLength > 0 || fin) && !syn);
-            engine.drop(DropReason.TCP_PAWS, seg);
-            return;
-        }
-        // R3 (TS.Recent) waits until the segment has passed R2 and the RST, SYN and ACK checks
-        // (recordTsRecent): an off-path guess failing any of them must not move TS.Recent, or
-        // every later real segment would fail R1 (the attack RFC 7323 §5.3 orders R1..R4 against).
-
-        // First: sequence number acceptability (§3.10.7.4, the four cases).
-        final int rcvNxt = rx.rcvNxt;
-        final int rcvWnd = rx.rcvWnd();
-        final int segLen = payloadLength + (syn ? 1 : 0) + (fin ? 1 : 0);
-        boolean acceptable;
-        if (segLen == 0) {
-            acceptable = rcvWnd == 0 ? seq == rcvNxt : Seq.inWindow(seq, rcvNxt, rcvNxt + rcvWnd);
-        } else if (rcvWnd == 0) {
-            acceptable = false;
-        } else {
-            acceptable = Seq.inWindow(seq, rcvNxt, rcvNxt + rcvWnd)
-                    || Seq.inWindow(seq + segLen - 1, rcvNxt, rcvNxt + rcvWnd);
-        }
-        if (!acceptable) {
-            if (rst) {
-                engine.drop(DropReason.TCP_RST_OUT_OF_WINDOW, seg);
-                return;
-            }
-            final boolean dataWithoutSyn = (payloadLength > 0 || fin) && !syn; // Linux: SEQ != END_SEQ
-            if (rcvWnd == 0 && Seq.ge(seq, rcvNxt) && Seq.diff(seq, rcvNxt) <= 65_535) {
-                // "Special allowance should be made to accept valid ACKs, URGs, and RSTs" with a
-                // zero window: keep the ACK fields, drop the text and FIN (§3.10.7.4). A peer may sit
-                // just past RCV.NXT (bytes it sent into a window that closed); dropping its ACKs then
-                // would leave our own data unacknowledged for ever. RFC 5961 §5 still checks the ACK.
-                payloadLength = 0;
-                fin = false;
-                syn = false;
-                oowAck(dataWithoutSyn);
-                engine.drop(DropReason.TCP_OUT_OF_WINDOW, seg);
-            } else {
-                oowAck(dataWithoutSyn);
-                engine.drop(DropReason.TCP_OUT_OF_WINDOW, seg);
-                return;
-            }
-        } else if (!rst) {
-            // Trim to the window: the front (old duplicates, SYN included) and the tail.
-            int front = Seq.diff(rcvNxt, seq);
-            if (front > 0) {
-                if (syn) {
-                    syn = false;
-                    front--;
-                    seq++;
-                }
-                final int cut = Math.min(front, payloadLength);
-                payloadOffset += cut;
-                payloadLength -= cut;
-                seq += cut;
-                if (front > cut) {
-                    fin = false; // the FIN itself was a duplicate
-                }
-            }
-            final int room = Seq.diff(rcvNxt + rcvWnd, seq);
-            if (payloadLength > room) {
-                payloadLength = Math.max(room, 0);
-                fin = false;
-            }
-        }
-
-        // Second: the RST bit (RFC 5961 §3.2 in place of RFC 9293's plain in-window rule).
-        if (rst) {
-            if (seq != rcvNxt) {
-                engine.drop(DropReason.TCP_RST_CHALLENGED, seg);
-                challengeAck();
-                return;
-            }
-            if (state == TcpState.SYN_RECEIVED && passiveOpen) {
-                // Back to LISTEN: for us, the embryonic connection simply goes away.
-                engine.remove(this);
-                return;
-            }
-            terminate(state == TcpState.SYN_RECEIVED ? CloseReason.REFUSED : CloseReason.RESET_BY_PEER);
-            return;
-        }
-
-        // Fourth: SYN in a synchronized state → challenge ACK (RFC 5961 §4.2, RFC 9293 §3.10.7.4).
-        if (syn) {
-            engine.drop(DropReason.TCP_SYN_CHALLENGED, seg);
-            challengeAck();
-            return;
-        }
-
-        // Fifth: the ACK field.
-        if ((flags & TcpHeader.ACK) == 0) {
-            engine.drop(DropReason.TCP_NO_ACK_FLAG, seg);
-            return;
-        }
-        final int segAck = seg.ackNum();
-        if (state == TcpState.SYN_RECEIVED) {
-            if (Seq.lt(tx.sndUna, segAck) && Seq.le(segAck, tx.sndMax)) {
-                recordTsRecent(seg, opts);
-                tx.onAckOfSyn(segAck, now());
-                tx.sndWnd = seg.window() << tx.sndWscale;
-                tx.maxSndWnd = Math.max(tx.maxSndWnd, tx.sndWnd);
-                tx.sndWl1 = seq;
-                tx.sndWl2 = segAck;
-                synPending = false;
-                takeBuffers();
-                setState(TcpState.ESTABLISHED);
-                events |= EV_CONNECTED;
-                if (tx.finQueued) {
-                    setState(TcpState.FIN_WAIT_1); // close() while SYN_RECEIVED
-                    engine.markDirty(this);
-                }
-            } else {
-                engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, segAck, 0, false);
-                engine.drop(DropReason.TCP_BAD_ACK_IN_SYN_STATE, seg);
-                return;
-            }
-        } else if (!processAck(seg, opts, seq, segAck, payloadLength, fin)) {
-            return;
-        }
-        if (state == TcpState.CLOSED) {
-            return; // LAST_ACK completed
-        }
-
-        // Seventh and eighth: segment text and FIN.
-        if (payloadLength > 0 || fin) {
-            processText(seg, seq, payloadOffset, payloadLength, fin);
-        }
-    }
-
-    /**
-     * The ACK field in a synchronized state (RFC 9293 §3.10.7.4 "fifth", RFC 5961 §5). Returns
-     * false when the segment is to be dropped.
-     */
-    private boolean processAck(TcpHeader seg, TcpOptions opts, int seq, int segAck, int payloadLength, boolean fin) {
-        if (Seq.gt(segAck, tx.sndMax)) {
-            // RFC 5961 §5.2 wants an ACK back; a blind guess inside the window gets it rate limited.
-            oowAck((payloadLength > 0 || fin) && (seg.flags() & TcpHeader.SYN) == 0);
-            engine.drop(DropReason.TCP_ACK_UNSENT, seg);
-            return false;
-        }
-        if (Seq.lt(segAck, tx.sndUna - Math.max(tx.maxSndWnd, 1))) {
-            // RFC 5961 §5.2: too old to be a duplicate of anything in flight.
-            engine.drop(DropReason.TCP_ACK_OLD, seg);
-            challengeAck();
-            return false;
-        }
-        recordTsRecent(seg, opts);
-        final long nowNs = now();
-        if (tx.onAck(seg, opts, seq, segAck, payloadLength, fin)) {
-            events |= EV_WRITABLE;
-        }
-
-        switch (state) {
-            case FIN_WAIT_1:
-                if (tx.finAcked()) {
-                    setState(TcpState.FIN_WAIT_2);
-                    if (rx.appClosed) {
-                        // Orphaned FIN_WAIT_2 must not last for ever (Linux tcp_fin_timeout).
-                        timers.timeWait = nowNs + 2 * engine.config.mslNs();
-                    }
-                }
-                break;
-            case CLOSING:
-                if (tx.finAcked()) {
-                    enterTimeWait();
-                }
-                break;
-            case LAST_ACK:
-                if (tx.finAcked()) {
-                    terminate(CloseReason.NORMAL);
-                }
-                break;
-            default:
-                break;
-        }
-        return true;
-    }
-
-    /**
-     * RFC 7323 §5.3 R3 (§4.3): the segment passed R2 and the RST, SYN and ACK checks, so it may
-     * set TS.Recent: the timestamp of the segment our next ACK acknowledges (SEG.SEQ as it arrived,
-     * before trimming, against Last.ACK.sent).
-     */
-    private void recordTsRecent(TcpHeader seg, TcpOptions opts) {
-        if (tsOk && opts.hasTimestamps() && Seq.ge(opts.tsVal(), rx.tsRecent) && Seq.le(seg.seq(), rx.lastAckSent)) {
-            rx.tsRecent = opts.tsVal();
-        }
-    }
-
-    /** Data and FIN (RFC 9293 §3.10.7.4 "seventh" and "eighth"). */
-    private void processText(TcpHeader seg, int seq, int payloadOffset, int payloadLength, boolean fin) {
-        if (rx.beyondPeerFin(seq + payloadLength)) {
-            // Data after the FIN we already saw: nothing legitimate sends it.
-            if (payloadLength > 0) {
-                engine.drop(DropReason.TCP_DATA_AFTER_FIN, seg);
-            }
-            rx.ackPending = true;
-            if (fin && rx.peerClosed && state == TcpState.TIME_WAIT) {
-                timers.timeWait = now() + 2 * engine.config.mslNs();
-            }
-            return;
-        }
-        if (payloadLength > 0) {
-            final int readable = rx.receive(seg.buffer(), seq, payloadOffset, payloadLength);
-            if (readable == TcpReceiver.REASSEMBLY_FULL) {
-                engine.drop(DropReason.TCP_REASSEMBLY_FULL, seg);
-                fin = false;
-            } else if (readable == TcpReceiver.NO_MEMORY) {
-                engine.drop(DropReason.TCP_MEMORY_FULL, seg);
-                fin = false;
-            } else if (readable > 0) {
-                events |= EV_READABLE;
-            }
-        }
-        if (fin) {
-            rx.receiveFin(seq + payloadLength);
-        }
-        if (rx.takePeerFin()) {
-            onPeerFin();
-        }
-    }
-
-    /** The peer's FIN is next in sequence and taken (RFC 9293 §3.10.7.4 "eighth"). */
-    private void onPeerFin() {
-        events |= EV_PEER_CLOSED;
-        switch (state) {
-            case SYN_RECEIVED:
-            case ESTABLISHED:
-                setState(TcpState.CLOSE_WAIT);
-                break;
-            case FIN_WAIT_1:
-                if (tx.finAcked()) {
-                    enterTimeWait();
-                } else {
-                    setState(TcpState.CLOSING);
-                }
-                break;
-            case FIN_WAIT_2:
-                enterTimeWait();
-                break;
-            default:
-                break;
-        }
-    }
-
-    /** RFC 5961 §3.2, §4.2, §5.2: a challenge ACK, within the limits of §7 ({@link AckRateLimiter}). */
-    private void challengeAck() {
-        if (engine.ackLimiter.allowChallenge(this, now())) {
-            rx.ackPending = true;
-        }
-    }
-
-    /** RFC 9293 §3.10.7.4: an unacceptable segment is answered with an ACK, rate limited. */
-    private void oowAck(boolean dataWithoutSyn) {
-        if (engine.ackLimiter.allowOutOfWindow(this, now(), dataWithoutSyn)) {
-            rx.ackPending = true;
-        }
-    }
-
-    private void enterTimeWait() {
+    void enterTimeWait() {
         setState(TcpState.TIME_WAIT);
         timers.rtx = Deadlines.NONE;
         timers.persist = Deadlines.NONE;
