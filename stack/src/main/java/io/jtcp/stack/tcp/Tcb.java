@@ -488,39 +488,14 @@ final class Tcb implements TcpConnection {
         return remotePort;
     }
 
-    private void checkWritable() {
-        if (tx.finQueued || tx.sendRing == null || state == TcpState.CLOSED) {
-            throw new IllegalStateException("connection is closed for writing (" + state + ")");
-        }
-    }
-
     @Override
     public int write(DirectBuffer src, int offset, int length) {
-        checkWritable();
-        final int n = tx.sendRing.append(src, offset, length);
-        return afterWrite(n, length);
+        return tx.write(src, offset, length);
     }
 
     @Override
     public int write(byte[] src, int offset, int length) {
-        checkWritable();
-        final int n = tx.sendRing.append(src, offset, length);
-        return afterWrite(n, length);
-    }
-
-    private int afterWrite(int accepted, int offered) {
-        if (accepted < offered) {
-            tx.wantWritable = true;
-            if (accepted == 0 && tx.sendRing.free() > 0) {
-                // Room in the buffer but no storage for it (the budget is spent): with nothing in
-                // flight no ACK would ever say "writable" again, so the engine will.
-                engine.memory.awaitMemory(this);
-            }
-        }
-        if (accepted > 0 && state.isSynchronized()) {
-            engine.markDirty(this);
-        }
-        return accepted;
+        return tx.write(src, offset, length);
     }
 
     @Override
@@ -580,14 +555,7 @@ final class Tcb implements TcpConnection {
 
     @Override
     public int writableBytes() {
-        if (tx.sendRing == null || tx.finQueued) {
-            return 0;
-        }
-        final int free = tx.sendRing.free();
-        if (free == 0) {
-            tx.wantWritable = true; // an application that saw "full" is told when space frees up
-        }
-        return free;
+        return tx.writableBytes();
     }
 
     @Override
@@ -771,7 +739,7 @@ final class Tcb implements TcpConnection {
         lastIcmpError = (type << 8) | code;
         icmpErrors++;
         if (type == IcmpHeader.TYPE_DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAGMENTATION_NEEDED) {
-            return onIcmpPathMtu(pathMtu);
+            return tx.onPathMtu(pathMtu);
         }
         // RFC 1122 §4.2.3.9: unreachable codes 2-4 (and the prohibitions of RFC 1812 §5.2.7.1) are
         // hard; RFC 5461 §4 (and Linux) end only a connection attempt with them. All else is soft.
@@ -793,27 +761,6 @@ final class Tcb implements TcpConnection {
             return DropReason.NONE;
         }
         engine.counters.icmpSoftErrors++;
-        return DropReason.NONE;
-    }
-
-    /**
-     * RFC 1191 §6.3–6.4: segments of the old size were dropped on the way; send smaller ones, and
-     * resend what is in flight at the new size at once rather than after an RTO. The congestion
-     * state stays (as Linux's tcp_simple_retransmit): the loss was not congestion.
-     */
-    DropReason onIcmpPathMtu(int pathMtu) {
-        final int mss = Math.max(pathMtu - 40, 64); // 40: IPv4 + TCP headers; options come out of it
-        if (mss >= tx.sndMss) {
-            return DropReason.ICMP_PMTU_NOT_LOWER; // never raised by ICMP (RFC 1191 §6.3)
-        }
-        tx.sndMss = mss;
-        tx.cc.onMssChange(mss);
-        engine.counters.icmpPathMtuReductions++;
-        if (state.isSynchronized() && tx.sendRing != null && tx.sndMax != tx.sndUna) {
-            tx.sndNxt = tx.sndUna; // go back: output() resends the flight in segments of the new MSS
-            tx.loss.onPathMtuReduced();
-            engine.markDirty(this);
-        }
         return DropReason.NONE;
     }
 

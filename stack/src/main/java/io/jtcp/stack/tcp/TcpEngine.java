@@ -432,7 +432,7 @@ public final class TcpEngine {
     private void adoptPathMtu(Tcb t) {
         final int mtu = pathMtus.get(t.remoteAddr, nowNs);
         if (mtu != 0 && mtu - 40 < t.tx.sndMss && t.state.isSynchronized()) {
-            t.onIcmpPathMtu(mtu);
+            t.tx.onPathMtu(mtu);
         }
     }
 

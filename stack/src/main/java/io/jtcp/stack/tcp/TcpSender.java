@@ -1,11 +1,13 @@
 package io.jtcp.stack.tcp;
 
+import io.jtcp.stack.DropReason;
 import io.jtcp.stack.cc.AckSample;
 import io.jtcp.stack.cc.CongestionControl;
 import io.jtcp.stack.cc.NewReno;
 import io.jtcp.stack.wire.Seq;
 import io.jtcp.stack.wire.TcpHeader;
 import io.jtcp.stack.wire.TcpOptions;
+import org.agrona.DirectBuffer;
 
 /**
  * The sending half of a connection (as {@link TcpReceiver} is the receiving half): the send
@@ -85,6 +87,73 @@ final class TcpSender {
 
     long now() {
         return engine.nowNs;
+    }
+
+    // ---- the application's writes ----
+
+    private void checkWritable() {
+        if (finQueued || sendRing == null || t.state == TcpState.CLOSED) {
+            throw new IllegalStateException("connection is closed for writing (" + t.state + ")");
+        }
+    }
+
+    int write(DirectBuffer src, int offset, int length) {
+        checkWritable();
+        final int n = sendRing.append(src, offset, length);
+        return afterWrite(n, length);
+    }
+
+    int write(byte[] src, int offset, int length) {
+        checkWritable();
+        final int n = sendRing.append(src, offset, length);
+        return afterWrite(n, length);
+    }
+
+    private int afterWrite(int accepted, int offered) {
+        if (accepted < offered) {
+            wantWritable = true;
+            if (accepted == 0 && sendRing.free() > 0) {
+                // Room in the buffer but no storage for it (the budget is spent): with nothing in
+                // flight no ACK would ever say "writable" again, so the engine will.
+                engine.memory.awaitMemory(t);
+            }
+        }
+        if (accepted > 0 && t.state.isSynchronized()) {
+            engine.markDirty(t);
+        }
+        return accepted;
+    }
+
+    int writableBytes() {
+        if (sendRing == null || finQueued) {
+            return 0;
+        }
+        final int free = sendRing.free();
+        if (free == 0) {
+            wantWritable = true; // an application that saw "full" is told when space frees up
+        }
+        return free;
+    }
+
+    /**
+     * RFC 1191 §6.3–6.4: segments of the old size were dropped on the way; send smaller ones, and
+     * resend what is in flight at the new size at once rather than after an RTO. The congestion
+     * state stays (as Linux's tcp_simple_retransmit): the loss was not congestion.
+     */
+    DropReason onPathMtu(int pathMtu) {
+        final int mss = Math.max(pathMtu - 40, 64); // 40: IPv4 + TCP headers; options come out of it
+        if (mss >= sndMss) {
+            return DropReason.ICMP_PMTU_NOT_LOWER; // never raised by ICMP (RFC 1191 §6.3)
+        }
+        sndMss = mss;
+        cc.onMssChange(mss);
+        engine.counters.icmpPathMtuReductions++;
+        if (t.state.isSynchronized() && sendRing != null && sndMax != sndUna) {
+            sndNxt = sndUna; // go back: output() resends the flight in segments of the new MSS
+            loss.onPathMtuReduced();
+            engine.markDirty(t);
+        }
+        return DropReason.NONE;
     }
 
     /** Any segment arrived: the connection is not idle (RFC 9293 §3.8.4 keep-alive restarts). */
