@@ -606,7 +606,11 @@ final class TcpSender {
             holeBytes = loss.onDupAck(t.sackOk && opts.sackBlockCount() > 0);
             engine.markDirty(t); // inflation may let new data out
         }
-        onAckProcessed(nowNs, acked, newlySacked, duplicate, rttSample, flightBefore, holeBytes);
+        if (acked > 0 || duplicate || sndMax != sndUna) {
+            // With nothing in flight and nothing acknowledged an ACK tells the controller nothing
+            // (Linux's tcp_ack skips congestion control there too): the receive path stays lean.
+            onAckProcessed(nowNs, acked, newlySacked, duplicate, rttSample, flightBefore, holeBytes);
+        }
         final boolean writable = acked > 0 && afterNewAck(bytesAcked != dataAckedBefore);
         // RFC 9293 §3.10.7.4: update the send window from the newest segment only.
         if (Seq.le(sndUna, segAck) && (Seq.lt(sndWl1, seq) || (sndWl1 == seq && Seq.le(sndWl2, segAck)))) {
