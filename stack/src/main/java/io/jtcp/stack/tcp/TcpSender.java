@@ -363,6 +363,7 @@ final class TcpSender {
         if (sndMax == sndUna && lastSendNs != Long.MIN_VALUE && nowNs - lastSendNs > rtt.rtoNs() && hasUnsent()) {
             // RFC 5681 §4.1 / RFC 7661: the window was not validated while idle; the controller decides.
             cc.onRestartAfterIdle(nowNs, nowNs - lastSendNs);
+            lastSendNs = nowNs; // once per idle period, even if nothing may leave yet (zero window)
         }
         for (int guard = 0; guard < 1 << 16; guard++) {
             final int dataEnd = sndBufSeq + sendRing.size();

@@ -1,6 +1,8 @@
 package io.jtcp.stack.tcp;
 
 import static io.jtcp.stack.harness.Pair.A_ADDR;
+import static io.jtcp.stack.harness.Seg.ack;
+import static io.jtcp.stack.harness.Seg.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -14,6 +16,7 @@ import io.jtcp.stack.cc.NewReno;
 import io.jtcp.stack.cc.RecoveryState;
 import io.jtcp.stack.harness.BulkApp;
 import io.jtcp.stack.harness.Pair;
+import io.jtcp.stack.harness.TcpScript;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,6 +45,7 @@ class CongestionControlPluginTest {
         long samplesWithRtt;
         long minRttSeen = Long.MAX_VALUE;
         boolean sawRecoveryState;
+        final List<Long> idleRestarts = new ArrayList<>();
 
         @Override
         public String name() {
@@ -85,6 +89,11 @@ class CongestionControlPluginTest {
         public void onCongestionEvent(CongestionEvent kind, long nowNs, long bytesInFlight, int segmentsLeft) {
             episodes.add(kind + "/" + segmentsLeft);
             inner.onCongestionEvent(kind, nowNs, bytesInFlight, segmentsLeft);
+        }
+
+        @Override
+        public void onRestartAfterIdle(long nowNs, long idleNs) {
+            idleRestarts.add(idleNs);
         }
 
         @Override
@@ -206,5 +215,30 @@ class CongestionControlPluginTest {
         assertTrue(replaced.acks > 0, "the new controller drives the rest of the transfer");
         server.connection().congestionControl(null);
         assertInstanceOf(NewReno.class, server.connection().congestionControl(), "null: back to the default");
+    }
+
+    /** RFC 5681 §4.1: sending again after more than an RTO with nothing in flight is reported once. */
+    @Test
+    void shouldReportRestartAfterIdleOnceWhenSenderResumesAfterMoreThanRto() {
+        RecordingFactory factory = new RecordingFactory();
+        TcpScript s = new TcpScript(c -> c.congestionControl(factory)).establishedPassive();
+        Recording cc = (Recording) s.conn().congestionControl();
+        s.write(100);
+        s.expect(data(100).seq(1).ack(1));
+        s.advance(1_000_000);
+        s.inject(ack().seq(1).ack(101));
+        s.advance(50_000_000); // well below the RTO: not idle
+        s.write(100);
+        s.expect(data(100).seq(101).ack(1));
+        s.advance(1_000_000);
+        s.inject(ack().seq(1).ack(201));
+        s.checkEquals(0, cc.idleRestarts.size(), "no restart within an RTO");
+        s.advance(3_000_000_000L); // idle for 3 s, more than any RTO here
+        s.write(100);
+        s.expect(data(100).seq(201).ack(1));
+        s.write(100);
+        s.expect(data(100).seq(301).ack(1));
+        s.checkEquals(1, cc.idleRestarts.size(), "one restart for one idle period");
+        s.check(cc.idleRestarts.get(0) >= 3_000_000_000L, "idle time " + cc.idleRestarts.get(0));
     }
 }
