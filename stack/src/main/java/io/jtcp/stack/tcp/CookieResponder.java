@@ -24,7 +24,7 @@ final class CookieResponder {
         this.engine = engine;
         this.config = engine.config;
         this.cookies = new SynCookies(hash);
-        final TcpReceiver template = new TcpReceiver(config, null, null); // reads only config
+        final TcpReceiver template = new TcpReceiver(config, null, null, new Deadlines()); // reads only config
         this.rcvWscale = template.rcvWscale;
         this.synWindow = template.synWindow();
     }

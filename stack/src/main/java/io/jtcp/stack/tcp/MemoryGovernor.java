@@ -66,7 +66,7 @@ final class MemoryGovernor {
      * none; under pressure a drained send buffer also shrinks back to its starting size.
      */
     void releaseIdleStorage(Tcb t) {
-        final ByteRing send = t.sendRing;
+        final ByteRing send = t.tx.sendRing;
         if (send != null && send.attached() && send.size() == 0) {
             if (pool.underPressure() && send.capacity() > config.initialSendBufferBytes()) {
                 send.resize(config.initialSendBufferBytes());
@@ -93,7 +93,7 @@ final class MemoryGovernor {
         while (room >= config.initialSendBufferBytes() && !memoryWaiters.isEmpty()) {
             final Tcb t = memoryWaiters.pollFirst();
             if (t.state != TcpState.CLOSED) {
-                room -= t.sendRing != null ? t.sendRing.capacity() : 0;
+                room -= t.tx.sendRing != null ? t.tx.sendRing.capacity() : 0;
                 t.memoryAvailable(); // marks it dirty: its handler hears onWritable in this flush
             } else {
                 t.awaitingMemory = false;

@@ -14,6 +14,7 @@ final class RttEstimator {
     private long srttNs;
     private long rttvarNs;
     private long rtoNs;
+    private long minRttNs; // smallest sample seen (0 before the first), for congestion control
     private boolean hasSample;
     private int backoff;
 
@@ -26,6 +27,9 @@ final class RttEstimator {
     /** RFC 6298 §2.2 (first sample) and §2.3 (later samples), alpha 1/8, beta 1/4. */
     void onSample(long rttNs) {
         final long r = Math.max(rttNs, 1);
+        if (minRttNs == 0 || r < minRttNs) {
+            minRttNs = r;
+        }
         if (!hasSample) {
             srttNs = r;
             rttvarNs = r / 2;
@@ -51,6 +55,11 @@ final class RttEstimator {
 
     long srttNs() {
         return srttNs;
+    }
+
+    /** The smallest RTT sample of the connection (0 before the first), as BBR and HyStart++ want it. */
+    long minRttNs() {
+        return minRttNs;
     }
 
     long rttvarNs() {

@@ -49,11 +49,11 @@ final class SegmentWriter {
         final int tcpLength = headerLength + payloadLength;
         txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
         txTcp.writeFixed(
-                t.localPort, t.remotePort, seq, t.rx.rcvNxt, headerLength / 4, flags, t.rx.windowField(t.sndMss));
+                t.localPort, t.remotePort, seq, t.rx.rcvNxt, headerLength / 4, flags, t.rx.windowField(t.tx.sndMss));
         if (payloadLength > 0) {
-            t.sendRing.copyOut(t.sendRing.readIndex() + ringOffset, tx, optionsEnd, payloadLength);
+            t.tx.sendRing.copyOut(t.tx.sendRing.readIndex() + ringOffset, tx, optionsEnd, payloadLength);
         }
-        final int pieceBytes = t.sndMss - (headerLength - TcpHeader.MIN_HEADER_LENGTH);
+        final int pieceBytes = t.tx.sndMss - (headerLength - TcpHeader.MIN_HEADER_LENGTH);
         finishAndSend(t.remoteAddr, tcpLength, payloadLength > pieceBytes ? pieceBytes : 0);
     }
 
@@ -79,7 +79,7 @@ final class SegmentWriter {
         txTcp.writeFixed(
                 t.localPort,
                 t.remotePort,
-                t.iss,
+                t.tx.iss,
                 synAck ? t.rx.rcvNxt : 0,
                 tcpLength / 4,
                 synAck ? TcpHeader.SYN | TcpHeader.ACK : TcpHeader.SYN,

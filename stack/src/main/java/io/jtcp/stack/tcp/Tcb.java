@@ -1,6 +1,7 @@
 package io.jtcp.stack.tcp;
 
 import io.jtcp.stack.DropReason;
+import io.jtcp.stack.cc.CongestionControl;
 import io.jtcp.stack.wire.IcmpHeader;
 import io.jtcp.stack.wire.Seq;
 import io.jtcp.stack.wire.TcpHeader;
@@ -21,16 +22,12 @@ import org.agrona.MutableDirectBuffer;
  * produced by {@link #output()} when the engine flushes.
  */
 final class Tcb implements TcpConnection {
-    private static final int EV_CONNECTED = 1;
-    private static final int EV_READABLE = 2;
-    private static final int EV_WRITABLE = 4;
-    private static final int EV_PEER_CLOSED = 8;
-    private static final int EV_CLOSED = 16;
+    static final int EV_CONNECTED = 1;
+    static final int EV_READABLE = 2;
+    static final int EV_WRITABLE = 4;
+    static final int EV_PEER_CLOSED = 8;
+    static final int EV_CLOSED = 16;
 
-    private static final int MAX_OOO_RANGES = 32;
-    private static final long MIN_PTO_NS = 2_000_000L; // a floor under 2·SRTT on sub-ms links
-    private static final int MAX_RECOVERY_PROBES = 2;
-    private static final long DELAYED_ACK_ALLOWANCE_NS = 40_000_000L; // Linux's delayed-ACK maximum
     static final int MAX_SACK_BLOCKS = 4; // 4·8 + 4 = 36 of the 40 option bytes (3 with timestamps)
     static final int TIMESTAMP_OPTION_BYTES = 12; // NOP NOP kind len TSval TSecr
     private static final int DEFAULT_PEER_MSS = 536; // RFC 9293 §3.7.1
@@ -49,39 +46,9 @@ final class Tcb implements TcpConnection {
     private TcpHandler handler;
     private Object attachment;
 
-    // ---- send sequence space (RFC 9293 §3.3.1) ----
-    int iss;
-    int sndUna;
-    int sndNxt;
-    int sndMax; // highest sequence number sent (sndNxt goes back after a timeout)
-    int sndWnd;
-    int sndWl1;
-    int sndWl2;
-    int maxSndWnd;
-    int sndWscale;
-    int sndMss;
-    ByteRing sendRing;
-    int sndBufSeq; // sequence number of sendRing.readIndex()
-    boolean finQueued; // the application shut its output; FIN follows the data
     boolean synPending; // (re)send SYN or SYN-ACK at the next flush
-    final RttEstimator rtt;
-    final NewReno cc = new NewReno();
-    boolean rttTiming;
-    int rttSeq;
-    long rttStartNs;
-    int consecutiveTimeouts;
-    final Reassembler sacked = new Reassembler(MAX_OOO_RANGES); // peer's SACK blocks, send-ring indices
-    int highRxt; // RFC 6675 HighRxt: highest sequence number retransmitted in this recovery
-    long ptoDeadlineNs = Long.MAX_VALUE; // RFC 8985 §7 tail loss probe timer
-    boolean tlpInFlight; // one probe per episode, until an ACK moves SND.UNA
-    int recoveryProbes; // first-hole resends in this recovery for want of progress
-    boolean wantWritable;
-    boolean nagle;
-    long keepAliveIdleNs; // 0: off
-    long keepAliveIntervalNs;
-    int keepAliveProbes;
-    int keepAliveSent;
-    long keepAliveDeadlineNs = Long.MAX_VALUE;
+    final TcpSender tx; // the sending half
+    private final SegmentArrival arrival = new SegmentArrival(this);
     // ---- blind attacks: when this connection last answered an unacceptable segment (AckRateLimiter) ----
     long lastInvalidAckNs;
     boolean invalidAckSent;
@@ -94,11 +61,7 @@ final class Tcb implements TcpConnection {
     int tsOffset; // RFC 7323 §5.4: a per-connection random offset of our TSval clock
 
     // ---- timers ----
-    long rtxDeadlineNs = Long.MAX_VALUE;
-    long persistDeadlineNs = Long.MAX_VALUE;
-    long timeWaitDeadlineNs = Long.MAX_VALUE; // TIME_WAIT 2·MSL, or the orphaned FIN_WAIT_2 timeout
-    long persistBackoffNs; // 0 outside a zero-window episode; within one it only grows
-    int persistProbesUnanswered; // reset by every acceptable ACK (RFC 1122 §4.2.2.17)
+    final Deadlines timers = new Deadlines();
     long wakeupNs = Long.MAX_VALUE;
     int heapIndex = -1;
     int twSlot = -1; // ≥ 0: handed over to this TIME_WAIT record, of generation twGen
@@ -107,13 +70,9 @@ final class Tcb implements TcpConnection {
     // ---- flush list and events ----
     boolean dirty;
     Tcb nextDirty;
-    private int events;
+    int events;
     private CloseReason closeReason;
     private boolean closeReported;
-
-    // ---- statistics ----
-    long bytesAcked;
-    long retransmits;
 
     // ---- ICMP errors and path MTU (RFC 1122 §4.2.3.9, RFC 1191) ----
     private int lastIcmpError = -1;
@@ -127,18 +86,16 @@ final class Tcb implements TcpConnection {
         this.remoteAddr = remoteAddr;
         this.remotePort = remotePort;
         this.passiveOpen = passive;
-        this.nagle = engine.config.nagle();
-        this.rtt = new RttEstimator(engine.config.initialRtoNs(), engine.config.minRtoNs(), engine.config.maxRtoNs());
         // A passive open takes its buffers only when the handshake completes (takeBuffers), so a
         // SYN flood costs small half-open TCBs, not megabytes of rings each.
-        this.sendRing = passive ? null : engine.memory.newSendRing();
-        this.rx = new TcpReceiver(engine.config, engine.pool, passive ? null : engine.memory.newRecvRing());
+        this.tx = new TcpSender(this, timers, passive ? null : engine.memory.newSendRing());
+        this.rx = new TcpReceiver(engine.config, engine.pool, passive ? null : engine.memory.newRecvRing(), timers);
     }
 
     /** The handshake completed on a passive open: now the connection needs its rings. */
-    private void takeBuffers() {
-        if (sendRing == null) {
-            sendRing = engine.memory.newSendRing();
+    void takeBuffers() {
+        if (tx.sendRing == null) {
+            tx.sendRing = engine.memory.newSendRing();
         }
         if (rx.recvRing == null) {
             rx.recvRing = engine.memory.newRecvRing();
@@ -151,34 +108,26 @@ final class Tcb implements TcpConnection {
 
     /** Active open (RFC 9293 §3.10.1): SYN goes out at the next flush. */
     void openActive(int isn) {
-        iss = isn;
+        tx.open(isn, isn);
         tsOffset = tsOffsetFor(isn);
-        sndUna = isn;
-        sndNxt = isn;
-        sndMax = isn;
-        sndBufSeq = isn + 1;
         synPending = true;
-        cc.init(engine.config.mssBytes(), isn);
+        tx.initCongestionControl(engine.config.mssBytes(), isn);
         setState(TcpState.SYN_SENT);
         engine.markDirty(this);
     }
 
     /** Passive open from LISTEN on a SYN (RFC 9293 §3.10.7.2, third check). */
     void openPassive(int isn, TcpHeader seg, TcpOptions opts) {
-        iss = isn;
+        tx.open(isn, isn);
         tsOffset = tsOffsetFor(isn);
-        sndUna = isn;
-        sndNxt = isn;
-        sndMax = isn;
-        sndBufSeq = isn + 1;
         rx.onSyn(seg.seq());
         takePeerSynOptions(opts);
         // The SYN's window is never scaled (RFC 7323 §2.2).
-        sndWnd = seg.window();
-        maxSndWnd = sndWnd;
-        sndWl1 = seg.seq();
-        sndWl2 = seg.ackNum();
-        cc.init(sndMss, isn);
+        tx.sndWnd = seg.window();
+        tx.maxSndWnd = tx.sndWnd;
+        tx.sndWl1 = seg.seq();
+        tx.sndWl2 = seg.ackNum();
+        tx.initCongestionControl(tx.sndMss, isn);
         synPending = true;
         setState(TcpState.SYN_RECEIVED);
         engine.markDirty(this);
@@ -201,27 +150,23 @@ final class Tcb implements TcpConnection {
             int ourWscale,
             boolean sack,
             int synWindow) {
-        iss = isn;
+        tx.open(isn, isn + 1); // the SYN-ACK is out: the cookie
         tsOffset = tsOffsetFor(isn);
-        sndUna = isn;
-        sndNxt = isn + 1; // the SYN-ACK is out: the cookie
-        sndMax = isn + 1;
-        sndBufSeq = isn + 1;
         rx.onSyn(peerIsn);
-        sndMss = Math.max(Math.min(peerMss, engine.config.mssBytes()), 64);
+        tx.sndMss = Math.max(Math.min(peerMss, engine.config.mssBytes()), 64);
         sackOk = sack;
         tsOk = timestamps;
         if (tsOk) {
             rx.tsRecent = peerTsVal;
         }
         peerOfferedWscale = peerWscale >= 0;
-        sndWscale = peerOfferedWscale ? peerWscale : 0;
+        tx.sndWscale = peerOfferedWscale ? peerWscale : 0;
         rx.rcvWscale = peerOfferedWscale ? ourWscale : 0;
         rx.rcvAdvEdge = rx.rcvNxt + synWindow;
         rx.lastAckSent = rx.rcvNxt;
-        sndWl1 = peerIsn;
-        sndWl2 = isn;
-        cc.init(sndMss, isn);
+        tx.sndWl1 = peerIsn;
+        tx.sndWl2 = isn;
+        tx.initCongestionControl(tx.sndMss, isn);
         setState(TcpState.SYN_RECEIVED);
     }
 
@@ -230,9 +175,9 @@ final class Tcb implements TcpConnection {
         return Integer.rotateLeft(isn, 13) * 0x9E37_79B9;
     }
 
-    private void takePeerSynOptions(TcpOptions opts) {
+    void takePeerSynOptions(TcpOptions opts) {
         final int peerMss = opts.mss() > 0 ? opts.mss() : DEFAULT_PEER_MSS;
-        sndMss = Math.max(Math.min(Math.min(peerMss, engine.config.mssBytes()), engine.pathMss(remoteAddr)), 64);
+        tx.sndMss = Math.max(Math.min(Math.min(peerMss, engine.config.mssBytes()), engine.pathMss(remoteAddr)), 64);
         sackOk = engine.config.sack() && opts.sackPermitted();
         tsOk = engine.config.timestamps() && opts.hasTimestamps();
         if (tsOk) {
@@ -241,10 +186,10 @@ final class Tcb implements TcpConnection {
         if (opts.windowScale() >= 0 && (passiveOpen || state == TcpState.SYN_SENT)) {
             // RFC 7323 §2.2: scaling is on only when both SYNs carried the option.
             peerOfferedWscale = true;
-            sndWscale = opts.windowScale();
+            tx.sndWscale = opts.windowScale();
         } else {
             peerOfferedWscale = false;
-            sndWscale = 0;
+            tx.sndWscale = 0;
             rx.rcvWscale = 0;
         }
     }
@@ -255,28 +200,25 @@ final class Tcb implements TcpConnection {
 
     /** A segment for this connection; the engine has validated it and parsed its options. */
     void onSegment(TcpHeader seg, TcpOptions opts) {
-        if (keepAliveIdleNs > 0) {
-            keepAliveSent = 0;
-            keepAliveDeadlineNs = now() + keepAliveIdleNs;
-        }
+        tx.onSegmentArrived(now());
         switch (state) {
             case SYN_SENT:
-                onSegmentSynSent(seg, opts);
+                arrival.onSegmentSynSent(seg, opts);
                 break;
             case TIME_WAIT:
-                onSegmentTimeWait(seg);
+                arrival.onSegmentTimeWait(seg);
                 break;
             case CLOSED:
             case LISTEN:
                 break;
             default:
-                onSegmentSynchronized(seg, opts);
+                arrival.onSegmentSynchronized(seg, opts);
                 break;
         }
         if (rx.ackNow) {
             rx.ackNow = false;
             if (rx.ackPending && state != TcpState.CLOSED && !synPending) {
-                sendBareAck();
+                tx.sendBareAck();
             }
         }
         engine.rearm(this);
@@ -285,526 +227,14 @@ final class Tcb implements TcpConnection {
         }
     }
 
-    /** RFC 9293 §3.10.7.3. */
-    private void onSegmentSynSent(TcpHeader seg, TcpOptions opts) {
-        final int flags = seg.flags();
-        final boolean ack = (flags & TcpHeader.ACK) != 0;
-        final int segAck = seg.ackNum();
-        if (ack && (Seq.le(segAck, iss) || Seq.gt(segAck, sndMax))) {
-            if ((flags & TcpHeader.RST) == 0) {
-                engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, segAck, 0, false);
-            }
-            engine.drop(DropReason.TCP_BAD_ACK_IN_SYN_STATE, seg);
-            return;
-        }
-        if ((flags & TcpHeader.RST) != 0) {
-            if (ack) {
-                terminate(CloseReason.REFUSED);
-            } else {
-                engine.drop(DropReason.TCP_RST_OUT_OF_WINDOW, seg);
-            }
-            return;
-        }
-        if ((flags & TcpHeader.SYN) == 0) {
-            engine.drop(DropReason.TCP_NO_CONNECTION_RST, seg);
-            return;
-        }
-        rx.onSyn(seg.seq());
-        takePeerSynOptions(opts);
-        rx.rcvAdvEdge = rx.rcvNxt + rx.synWindow();
-        if (ack) {
-            onAckOfSyn(segAck, now());
-            sndWnd = seg.window(); // SYN windows are not scaled (RFC 7323 §2.2)
-            maxSndWnd = sndWnd;
-            sndWl1 = seg.seq();
-            sndWl2 = segAck;
-            cc.init(sndMss, iss);
-            synPending = false;
-            rx.ackPending = true;
-            setState(TcpState.ESTABLISHED);
-            events |= EV_CONNECTED;
-            // RFC 9293 §3.10.7.3: data or FIN on the SYN-ACK is processed as in ESTABLISHED.
-            if (seg.payloadLength() > 0 || seg.fin()) {
-                processText(seg, seg.seq() + 1, seg.payloadOffset(), seg.payloadLength(), seg.fin());
-            }
-        } else {
-            // Simultaneous open: our SYN becomes a SYN-ACK (RFC 9293 §3.10.7.3, Figure 7).
-            sndWnd = seg.window();
-            maxSndWnd = sndWnd;
-            sndWl1 = seg.seq();
-            cc.init(sndMss, iss);
-            sndNxt = iss; // the SYN-ACK re-sends our SYN's sequence number
-            synPending = true;
-            consecutiveTimeouts = 0;
-            setState(TcpState.SYN_RECEIVED);
-        }
-    }
-
-    private void onAckOfSyn(int segAck, long nowNs) {
-        if (rttTiming && consecutiveTimeouts == 0) {
-            rtt.onSample(nowNs - rttStartNs);
-        }
-        rttTiming = false;
-        sndUna = segAck;
-        if (Seq.lt(sndNxt, sndUna)) {
-            sndNxt = sndUna;
-        }
-        consecutiveTimeouts = 0;
-        rtxDeadlineNs = Long.MAX_VALUE;
-    }
-
-    /** TIME_WAIT: only a retransmitted FIN matters (RFC 9293 §3.10.7.4); RST is ignored (RFC 1337). */
-    private void onSegmentTimeWait(TcpHeader seg) {
-        final int flags = seg.flags();
-        if ((flags & TcpHeader.RST) != 0) {
-            engine.drop(DropReason.TCP_RST_OUT_OF_WINDOW, seg);
-            return;
-        }
-        if ((flags & TcpHeader.SYN) != 0) {
-            engine.drop(DropReason.TCP_SYN_CHALLENGED, seg);
-            challengeAck();
-            return;
-        }
-        if ((flags & TcpHeader.FIN) != 0 && seg.seq() + seg.payloadLength() + 1 == rx.rcvNxt) {
-            // A retransmitted FIN: our ACK of it was lost. ACK again and restart 2·MSL.
-            rx.ackPending = true;
-            timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
-            return;
-        }
-        final int len = seg.payloadLength() + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
-        if (len > 0 || seg.seq() != rx.rcvNxt) {
-            rx.ackPending = true;
-            engine.drop(DropReason.TCP_OUT_OF_WINDOW, seg);
-        }
-    }
-
-    /** Every state from SYN_RECEIVED on, except TIME_WAIT (RFC 9293 §3.10.7.4). */
-    private void onSegmentSynchronized(TcpHeader seg, TcpOptions opts) {
-        final int flags = seg.flags();
-        int seq = seg.seq();
-        int payloadOffset = seg.payloadOffset();
-        int payloadLength = seg.payloadLength();
-        boolean syn = (flags & TcpHeader.SYN) != 0;
-        boolean fin = (flags & TcpHeader.FIN) != 0;
-        final boolean rst = (flags & TcpHeader.RST) != 0;
-
-        // Duplicate SYN in SYN_RECEIVED: the peer missed our SYN-ACK; send it again (as Linux does).
-        if (state == TcpState.SYN_RECEIVED && syn && !rst && (flags & TcpHeader.ACK) == 0 && seq == rx.irs) {
-            synPending = true;
-            return;
-        }
-
-        // RFC 7323 §5.3 R1 (PAWS): an older timestamp than TS.Recent marks an old duplicate. RSTs
-        // are exempt (RFC 7323 §5.3 note).
-        if (tsOk && !rst && opts.hasTimestamps() && Seq.lt(opts.tsVal(), rx.tsRecent)) {
-            oowAck((payloadLength > 0 || fin) && !syn);
-            engine.drop(DropReason.TCP_PAWS, seg);
-            return;
-        }
-        // R3 (TS.Recent) waits until the segment has passed R2 and the RST, SYN and ACK checks
-        // (recordTsRecent): an off-path guess failing any of them must not move TS.Recent, or
-        // every later real segment would fail R1 (the attack RFC 7323 §5.3 orders R1..R4 against).
-
-        // First: sequence number acceptability (§3.10.7.4, the four cases).
-        final int rcvNxt = rx.rcvNxt;
-        final int rcvWnd = rx.rcvWnd();
-        final int segLen = payloadLength + (syn ? 1 : 0) + (fin ? 1 : 0);
-        boolean acceptable;
-        if (segLen == 0) {
-            acceptable = rcvWnd == 0 ? seq == rcvNxt : Seq.inWindow(seq, rcvNxt, rcvNxt + rcvWnd);
-        } else if (rcvWnd == 0) {
-            acceptable = false;
-        } else {
-            acceptable = Seq.inWindow(seq, rcvNxt, rcvNxt + rcvWnd)
-                    || Seq.inWindow(seq + segLen - 1, rcvNxt, rcvNxt + rcvWnd);
-        }
-        if (!acceptable) {
-            if (rst) {
-                engine.drop(DropReason.TCP_RST_OUT_OF_WINDOW, seg);
-                return;
-            }
-            final boolean dataWithoutSyn = (payloadLength > 0 || fin) && !syn; // Linux: SEQ != END_SEQ
-            if (rcvWnd == 0 && Seq.ge(seq, rcvNxt) && Seq.diff(seq, rcvNxt) <= 65_535) {
-                // "Special allowance should be made to accept valid ACKs, URGs, and RSTs" with a
-                // zero window: keep the ACK fields, drop the text and FIN (§3.10.7.4). A peer may sit
-                // just past RCV.NXT (bytes it sent into a window that closed); dropping its ACKs then
-                // would leave our own data unacknowledged for ever. RFC 5961 §5 still checks the ACK.
-                payloadLength = 0;
-                fin = false;
-                syn = false;
-                oowAck(dataWithoutSyn);
-                engine.drop(DropReason.TCP_OUT_OF_WINDOW, seg);
-            } else {
-                oowAck(dataWithoutSyn);
-                engine.drop(DropReason.TCP_OUT_OF_WINDOW, seg);
-                return;
-            }
-        } else if (!rst) {
-            // Trim to the window: the front (old duplicates, SYN included) and the tail.
-            int front = Seq.diff(rcvNxt, seq);
-            if (front > 0) {
-                if (syn) {
-                    syn = false;
-                    front--;
-                    seq++;
-                }
-                final int cut = Math.min(front, payloadLength);
-                payloadOffset += cut;
-                payloadLength -= cut;
-                seq += cut;
-                if (front > cut) {
-                    fin = false; // the FIN itself was a duplicate
-                }
-            }
-            final int room = Seq.diff(rcvNxt + rcvWnd, seq);
-            if (payloadLength > room) {
-                payloadLength = Math.max(room, 0);
-                fin = false;
-            }
-        }
-
-        // Second: the RST bit (RFC 5961 §3.2 in place of RFC 9293's plain in-window rule).
-        if (rst) {
-            if (seq != rcvNxt) {
-                engine.drop(DropReason.TCP_RST_CHALLENGED, seg);
-                challengeAck();
-                return;
-            }
-            if (state == TcpState.SYN_RECEIVED && passiveOpen) {
-                // Back to LISTEN: for us, the embryonic connection simply goes away.
-                engine.remove(this);
-                return;
-            }
-            terminate(state == TcpState.SYN_RECEIVED ? CloseReason.REFUSED : CloseReason.RESET_BY_PEER);
-            return;
-        }
-
-        // Fourth: SYN in a synchronized state → challenge ACK (RFC 5961 §4.2, RFC 9293 §3.10.7.4).
-        if (syn) {
-            engine.drop(DropReason.TCP_SYN_CHALLENGED, seg);
-            challengeAck();
-            return;
-        }
-
-        // Fifth: the ACK field.
-        if ((flags & TcpHeader.ACK) == 0) {
-            engine.drop(DropReason.TCP_NO_ACK_FLAG, seg);
-            return;
-        }
-        final int segAck = seg.ackNum();
-        if (state == TcpState.SYN_RECEIVED) {
-            if (Seq.lt(sndUna, segAck) && Seq.le(segAck, sndMax)) {
-                recordTsRecent(seg, opts);
-                onAckOfSyn(segAck, now());
-                sndWnd = seg.window() << sndWscale;
-                maxSndWnd = Math.max(maxSndWnd, sndWnd);
-                sndWl1 = seq;
-                sndWl2 = segAck;
-                synPending = false;
-                takeBuffers();
-                setState(TcpState.ESTABLISHED);
-                events |= EV_CONNECTED;
-                if (finQueued) {
-                    setState(TcpState.FIN_WAIT_1); // close() while SYN_RECEIVED
-                    engine.markDirty(this);
-                }
-            } else {
-                engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, segAck, 0, false);
-                engine.drop(DropReason.TCP_BAD_ACK_IN_SYN_STATE, seg);
-                return;
-            }
-        } else if (!processAck(seg, opts, seq, segAck, payloadLength, fin)) {
-            return;
-        }
-        if (state == TcpState.CLOSED) {
-            return; // LAST_ACK completed
-        }
-
-        // Seventh and eighth: segment text and FIN.
-        if (payloadLength > 0 || fin) {
-            processText(seg, seq, payloadOffset, payloadLength, fin);
-        }
-    }
-
-    /**
-     * The ACK field in a synchronized state (RFC 9293 §3.10.7.4 "fifth", RFC 5961 §5). Returns
-     * false when the segment is to be dropped.
-     */
-    private boolean processAck(TcpHeader seg, TcpOptions opts, int seq, int segAck, int payloadLength, boolean fin) {
-        if (Seq.gt(segAck, sndMax)) {
-            // RFC 5961 §5.2 wants an ACK back; a blind guess inside the window gets it rate limited.
-            oowAck((payloadLength > 0 || fin) && (seg.flags() & TcpHeader.SYN) == 0);
-            engine.drop(DropReason.TCP_ACK_UNSENT, seg);
-            return false;
-        }
-        if (Seq.lt(segAck, sndUna - Math.max(maxSndWnd, 1))) {
-            // RFC 5961 §5.2: too old to be a duplicate of anything in flight.
-            engine.drop(DropReason.TCP_ACK_OLD, seg);
-            challengeAck();
-            return false;
-        }
-        recordTsRecent(seg, opts);
-        persistProbesUnanswered = 0; // the peer is alive: a zero window may stay closed for ever
-        final long nowNs = now();
-        final int newWnd = seg.window() << sndWscale;
-        final boolean newSack = recordSack(opts);
-        if (segAck == sndUna
-                && newSack
-                && newWnd != 0
-                && sndMax != sndUna
-                && !cc.inRecovery()
-                && (tlpInFlight || sackedBytes() > (NewReno.DUPACK_THRESHOLD - 1) * sndMss)) {
-            // RFC 6675 §5 (IsLost: more than DupThresh-1 segments' worth SACKed above SND.UNA) and
-            // RFC 8985 §7.4 (the probe got through, what was sent before it did not): recover now,
-            // without waiting for a third duplicate ACK that a small window never produces.
-            if (cc.enterRecoveryOnLoss(sndUna, sndMax, Seq.diff(sndMax, sndUna), true)) {
-                engine.counters.tcpSackRecoveries++;
-                highRxt = sndUna;
-                recoveryProbes = 0;
-                retransmitFirst();
-                armProbeTimer(now());
-                engine.markDirty(this);
-            }
-        }
-        if (Seq.gt(segAck, sndUna)) {
-            onNewAck(segAck, nowNs, tsOk && opts.hasTimestamps() ? opts.tsEcr() : 0);
-        } else if (segAck == sndUna
-                && payloadLength == 0
-                && !fin
-                && sndMax != sndUna
-                && newWnd != 0 // a zero window answers a probe; nothing is lost, nothing may be sent
-                && (newWnd == sndWnd || sackOk && opts.sackBlockCount() > 0)) {
-            // RFC 5681 §2 duplicate ACK. With SACK the blocks are the signal (RFC 6675 §2): Linux's
-            // receive-buffer autotuning changes the window on nearly every ACK, and a strict
-            // "window unchanged" test would never count a duplicate against it.
-            final boolean wasInRecovery = cc.inRecovery();
-            if (cc.onDupAck(sndUna, sndMax, sndMax - sndUna, sackOk && opts.sackBlockCount() > 0)) {
-                engine.counters.tcpFastRetransmits++;
-                highRxt = sndUna;
-                recoveryProbes = 0;
-                retransmitFirst();
-                armProbeTimer(now());
-            } else if (wasInRecovery && retransmitNextHole()) {
-                cc.spendInflation();
-            }
-            engine.markDirty(this); // inflation may let new data out
-        }
-        // RFC 9293 §3.10.7.4: update the send window from the newest segment only.
-        if (Seq.le(sndUna, segAck) && (Seq.lt(sndWl1, seq) || (sndWl1 == seq && Seq.le(sndWl2, segAck)))) {
-            final boolean opened = sndWnd == 0 && newWnd > 0;
-            sndWnd = newWnd;
-            sndWl1 = seq;
-            sndWl2 = segAck;
-            maxSndWnd = Math.max(maxSndWnd, sndWnd);
-            if (opened) {
-                persistDeadlineNs = Long.MAX_VALUE;
-                persistBackoffNs = 0;
-                engine.markDirty(this);
-            } else if (sndWnd == 0) {
-                ptoDeadlineNs = Long.MAX_VALUE; // no tail loss probe into a closed window
-            }
-        }
-
-        switch (state) {
-            case FIN_WAIT_1:
-                if (finAcked()) {
-                    setState(TcpState.FIN_WAIT_2);
-                    if (rx.appClosed) {
-                        // Orphaned FIN_WAIT_2 must not last for ever (Linux tcp_fin_timeout).
-                        timeWaitDeadlineNs = nowNs + 2 * engine.config.mslNs();
-                    }
-                }
-                break;
-            case CLOSING:
-                if (finAcked()) {
-                    enterTimeWait();
-                }
-                break;
-            case LAST_ACK:
-                if (finAcked()) {
-                    terminate(CloseReason.NORMAL);
-                }
-                break;
-            default:
-                break;
-        }
-        return true;
-    }
-
-    /**
-     * RFC 7323 §5.3 R3 (§4.3): the segment passed R2 and the RST, SYN and ACK checks, so it may
-     * set TS.Recent: the timestamp of the segment our next ACK acknowledges (SEG.SEQ as it arrived,
-     * before trimming, against Last.ACK.sent).
-     */
-    private void recordTsRecent(TcpHeader seg, TcpOptions opts) {
-        if (tsOk && opts.hasTimestamps() && Seq.ge(opts.tsVal(), rx.tsRecent) && Seq.le(seg.seq(), rx.lastAckSent)) {
-            rx.tsRecent = opts.tsVal();
-        }
-    }
-
-    private boolean finAcked() {
-        return finQueued && sndUna == finSeq() + 1;
-    }
-
-    /** Sequence number our FIN takes (valid once finQueued). */
-    private int finSeq() {
-        return sndBufSeq + sendRing.size();
-    }
-
-    private void onNewAck(int segAck, long nowNs, int tsEcr) {
-        final int acked = Seq.diff(segAck, sndUna);
-        final int flightBefore = Seq.diff(sndMax, sndUna);
-        int dataAcked = acked;
-        if (finQueued && Seq.gt(segAck, finSeq())) {
-            dataAcked--; // our FIN took one sequence number
-        }
-        dataAcked = Math.min(dataAcked, sendRing.size());
-        sendRing.consume(dataAcked);
-        sndBufSeq += dataAcked;
-        bytesAcked += dataAcked;
-        sndUna = segAck;
-        if (Seq.lt(sndNxt, sndUna)) {
-            sndNxt = sndUna;
-        }
-        // Karn (RFC 6298 §3): the timed segment was never retransmitted, else timing was cancelled.
-        if (rttTiming && Seq.ge(segAck, rttSeq)) {
-            rtt.onSample(nowNs - rttStartNs);
-            rttTiming = false;
-        } else if (tsEcr != 0 && (rtt.backoffCount() > 0 || !rtt.hasSample())) {
-            // RFC 7323 §4.2: the echoed timestamp times even a retransmitted segment, so a backed-off
-            // RTO recovers with the first ACK after a loss instead of waiting for an untouched
-            // segment (what Linux does). Millisecond ticks: the nanosecond sample stays preferred.
-            final int ms = tsVal() - tsEcr;
-            if (ms >= 0 && ms < 600_000) {
-                rtt.onSample(Math.max(ms, 1) * 1_000_000L);
-            }
-        }
-        consecutiveTimeouts = 0;
-        sacked.discardBelow(sendRing.readIndex());
-        if (cc.onNewAck(segAck, acked, flightBefore)) {
-            // NewReno partial ACK (RFC 6582 §3.2 step 5); with SACK, the next hole not yet resent.
-            if (Seq.lt(highRxt, sndUna)) {
-                highRxt = sndUna;
-            }
-            if (!retransmitNextHole()) {
-                retransmitFirst();
-            }
-        }
-        // RFC 6298 §5.2/§5.3: stop the timer when all is acknowledged, else restart it.
-        // While the persist timer runs, it alone probes (else two timers would each send the byte).
-        rtxDeadlineNs = sndUna == sndMax || persistDeadlineNs != Long.MAX_VALUE ? Long.MAX_VALUE : nowNs + rtt.rtoNs();
-        tlpInFlight = false;
-        recoveryProbes = 0;
-        armProbeTimer(nowNs);
-        if (wantWritable && !finQueued) {
-            growSendBuffer();
-        }
-        if (dataAcked > 0 && wantWritable && !finQueued) {
-            wantWritable = false;
-            events |= EV_WRITABLE;
-        }
-        engine.markDirty(this);
-    }
-
-    /**
-     * Send-buffer growth (as Linux's {@code tcp_sndbuf_expand}): an application that filled the
-     * buffer gets room for twice what the congestion and peer windows let fly, doubling up to
-     * {@code StackConfig.sendBufferBytes}, while the memory budget allows.
-     */
-    private void growSendBuffer() {
-        final int capacity = sendRing.capacity();
-        final int max = engine.config.sendBufferBytes();
-        final long flight = Math.min(cc.cwnd(), Math.max(maxSndWnd, sndMss));
-        if (capacity >= max || 2 * flight <= capacity) {
-            return;
-        }
-        int next = capacity * 2;
-        while (next < max && next < 2 * flight) {
-            next *= 2;
-        }
-        if (engine.pool.allowGrowth(next - capacity) && sendRing.resize(next)) {
-            engine.pool.onGrowth();
-        }
-    }
-
-    /** Data and FIN (RFC 9293 §3.10.7.4 "seventh" and "eighth"). */
-    private void processText(TcpHeader seg, int seq, int payloadOffset, int payloadLength, boolean fin) {
-        if (rx.beyondPeerFin(seq + payloadLength)) {
-            // Data after the FIN we already saw: nothing legitimate sends it.
-            if (payloadLength > 0) {
-                engine.drop(DropReason.TCP_DATA_AFTER_FIN, seg);
-            }
-            rx.ackPending = true;
-            if (fin && rx.peerClosed && state == TcpState.TIME_WAIT) {
-                timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
-            }
-            return;
-        }
-        if (payloadLength > 0) {
-            final int readable = rx.receive(seg.buffer(), seq, payloadOffset, payloadLength);
-            if (readable == TcpReceiver.REASSEMBLY_FULL) {
-                engine.drop(DropReason.TCP_REASSEMBLY_FULL, seg);
-                fin = false;
-            } else if (readable == TcpReceiver.NO_MEMORY) {
-                engine.drop(DropReason.TCP_MEMORY_FULL, seg);
-                fin = false;
-            } else if (readable > 0) {
-                events |= EV_READABLE;
-            }
-        }
-        if (fin) {
-            rx.receiveFin(seq + payloadLength);
-        }
-        if (rx.takePeerFin()) {
-            onPeerFin();
-        }
-    }
-
-    /** The peer's FIN is next in sequence and taken (RFC 9293 §3.10.7.4 "eighth"). */
-    private void onPeerFin() {
-        events |= EV_PEER_CLOSED;
-        switch (state) {
-            case SYN_RECEIVED:
-            case ESTABLISHED:
-                setState(TcpState.CLOSE_WAIT);
-                break;
-            case FIN_WAIT_1:
-                if (finAcked()) {
-                    enterTimeWait();
-                } else {
-                    setState(TcpState.CLOSING);
-                }
-                break;
-            case FIN_WAIT_2:
-                enterTimeWait();
-                break;
-            default:
-                break;
-        }
-    }
-
-    /** RFC 5961 §3.2, §4.2, §5.2: a challenge ACK, within the limits of §7 ({@link AckRateLimiter}). */
-    private void challengeAck() {
-        if (engine.ackLimiter.allowChallenge(this, now())) {
-            rx.ackPending = true;
-        }
-    }
-
-    /** RFC 9293 §3.10.7.4: an unacceptable segment is answered with an ACK, rate limited. */
-    private void oowAck(boolean dataWithoutSyn) {
-        if (engine.ackLimiter.allowOutOfWindow(this, now(), dataWithoutSyn)) {
-            rx.ackPending = true;
-        }
-    }
-
-    private void enterTimeWait() {
+    void enterTimeWait() {
         setState(TcpState.TIME_WAIT);
-        rtxDeadlineNs = Long.MAX_VALUE;
-        persistDeadlineNs = Long.MAX_VALUE;
-        keepAliveDeadlineNs = Long.MAX_VALUE;
-        ptoDeadlineNs = Long.MAX_VALUE;
-        rx.delayedAckDeadlineNs = Long.MAX_VALUE;
-        timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
+        timers.rtx = Deadlines.NONE;
+        timers.persist = Deadlines.NONE;
+        timers.keepAlive = Deadlines.NONE;
+        timers.pto = Deadlines.NONE;
+        timers.delayedAck = Deadlines.NONE;
+        timers.timeWait = now() + 2 * engine.config.mslNs();
         reportClosed(CloseReason.NORMAL);
         engine.releaseBuffers(this);
         engine.markDirty(this); // the flush sends what is owed, then makes it a compact record
@@ -816,8 +246,8 @@ final class Tcb implements TcpConnection {
         twGen = generation;
         handler = null; // closed was reported; no event follows
         listener = null;
-        rtxDeadlineNs = Long.MAX_VALUE;
-        timeWaitDeadlineNs = Long.MAX_VALUE;
+        timers.rtx = Deadlines.NONE;
+        timers.timeWait = Deadlines.NONE;
     }
 
     // =====================================================================================
@@ -830,10 +260,10 @@ final class Tcb implements TcpConnection {
             case SYN_SENT:
             case SYN_RECEIVED:
                 if (synPending) {
-                    sendSyn();
+                    tx.sendSyn();
                 }
                 if (state == TcpState.SYN_RECEIVED && rx.ackPending && !synPending) {
-                    sendBareAck();
+                    tx.sendBareAck();
                 }
                 return;
             case ESTABLISHED:
@@ -841,292 +271,15 @@ final class Tcb implements TcpConnection {
             case FIN_WAIT_1:
             case CLOSING:
             case LAST_ACK:
-                sendData();
+                tx.sendData();
                 break;
             default:
                 break;
         }
         if (rx.ackPending) {
-            sendBareAck();
+            tx.sendBareAck();
         } else {
             rx.armDelayedAck(now());
-        }
-    }
-
-    private void sendSyn() {
-        synPending = false;
-        final boolean synAck = state == TcpState.SYN_RECEIVED;
-        final int window = rx.synWindow();
-        if (synAck) {
-            rx.rcvAdvEdge = rx.rcvNxt + window;
-        }
-        final boolean offerWscale = !synAck || peerOfferedWscale;
-        final boolean offerSack = synAck ? sackOk : engine.config.sack();
-        engine.segments.emitSyn(this, synAck, window, offerWscale, offerSack);
-        if (sndMax == iss) {
-            // First transmission of the SYN: time it (Karn: a retransmitted SYN is not timed).
-            rttTiming = consecutiveTimeouts == 0;
-            rttStartNs = now();
-            rttSeq = iss + 1;
-        }
-        sndNxt = iss + 1;
-        if (Seq.gt(sndNxt, sndMax)) {
-            sndMax = sndNxt;
-        }
-        rx.ackPending = false;
-        if (rtxDeadlineNs == Long.MAX_VALUE) {
-            rtxDeadlineNs = now() + rtt.rtoNs();
-        }
-    }
-
-    private void sendBareAck() {
-        engine.segments.emit(this, TcpHeader.ACK, acceptableSeq(), 0, 0);
-        rx.ackPending = false;
-    }
-
-    /**
-     * SEQ for a segment that carries no data. After a timeout sndNxt goes back to sndUna, but the
-     * peer may already hold data up to sndMax: a bare ACK at sndNxt would then sit below its
-     * RCV.NXT, fail the acceptability test (RFC 9293 §3.10.7.4 first step) and be dropped, ACK
-     * field and all, on both sides at once. So use the highest sequence sent (RFC 793's SND.NXT,
-     * which a retransmission never moves back), kept within the peer's window as Linux's
-     * tcp_acceptable_seq() does.
-     */
-    private int acceptableSeq() {
-        final int windowEnd = sndUna + sndWnd;
-        return Seq.le(sndMax, windowEnd) ? sndMax : Seq.max(sndNxt, windowEnd);
-    }
-
-    /** Segmentation by min(MSS, usable window), PSH at the end of the buffered data, FIN last. */
-    private void sendData() {
-        final long nowNs = now();
-        final long window = Math.min(sndWnd, cc.cwnd());
-        // RFC 6691: the MSS excludes options, so SACK blocks on a data segment take payload room.
-        // With TSO a segment may span many MSS; the device cuts it (each piece ≤ sndMss).
-        final int sackBytes = sackOptionBytes();
-        final int tso = engine.config.tsoSegmentBytes();
-        final int maxPayload = tso > sndMss ? (tso / sndMss) * (sndMss - sackBytes) : sndMss - sackBytes;
-        for (int guard = 0; guard < 1 << 16; guard++) {
-            final int dataEnd = sndBufSeq + sendRing.size();
-            final int unsent = Seq.diff(dataEnd, sndNxt); // -1 once the FIN is out
-            final long usable = window - Seq.diff(sndNxt, sndUna);
-            if (unsent > 0) {
-                int len = (int) Math.min(Math.min(unsent, maxPayload), Math.max(usable, 0));
-                if (len <= 0) {
-                    break;
-                }
-                // Sender-side SWS avoidance (RFC 9293 §3.8.6.2.1): no small window-limited
-                // segment while data is in flight.
-                if (len < sndMss - sackBytes && len < unsent && sndNxt != sndUna) {
-                    break;
-                }
-                // RFC 9293 §3.7.4 (Nagle): with data unacknowledged, hold back a partial segment
-                // of new data; a retransmission (below sndMax after a timeout) always goes.
-                if (nagle && len < sndMss - sackBytes && sndMax != sndUna && !Seq.lt(sndNxt, sndMax)) {
-                    break;
-                }
-                final boolean last = len == unsent;
-                final boolean withFin = last && finQueued;
-                int flags = TcpHeader.ACK | (last ? TcpHeader.PSH : 0) | (withFin ? TcpHeader.FIN : 0);
-                transmit(nowNs, sndNxt, len, flags);
-                sndNxt += len + (withFin ? 1 : 0);
-            } else if (unsent == 0 && finQueued) {
-                transmit(nowNs, sndNxt, 0, TcpHeader.ACK | TcpHeader.FIN);
-                sndNxt += 1;
-            } else {
-                break;
-            }
-            if (Seq.gt(sndNxt, sndMax)) {
-                sndMax = sndNxt;
-            }
-        }
-        if (ptoDeadlineNs == Long.MAX_VALUE) {
-            armProbeTimer(nowNs); // after sndMax moved: a lone new segment is a tail too
-        }
-        final int unsent = Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
-        if (sndWnd == 0 && unsent > 0 && sndNxt == sndUna && rtxDeadlineNs == Long.MAX_VALUE) {
-            // RFC 9293 §3.8.6.1: zero window with data waiting → persist timer. The backoff of an
-            // episode under way is kept: it never shrinks until the window opens.
-            if (persistDeadlineNs == Long.MAX_VALUE) {
-                if (persistBackoffNs == 0) {
-                    persistBackoffNs = rtt.rtoNs();
-                }
-                persistDeadlineNs = nowNs + persistBackoffNs;
-            }
-        }
-    }
-
-    /** Sends [seq, seq+len) from the send ring, plus FIN if flagged; bookkeeping for RTT and RTO. */
-    private void transmit(long nowNs, int seq, int len, int flags) {
-        final boolean retransmission = Seq.lt(seq, sndMax);
-        if (retransmission) {
-            retransmits++;
-            engine.counters.tcpRetransmits++;
-            if (rttTiming && Seq.gt(rttSeq, seq)) {
-                rttTiming = false; // Karn: the timed segment may be this one
-            }
-        } else if (!rttTiming && len > 0) {
-            rttTiming = true;
-            rttSeq = seq + len;
-            rttStartNs = nowNs;
-        }
-        engine.segments.emit(this, flags, seq, len, Seq.diff(seq, sndBufSeq));
-        rx.ackPending = false;
-        if (rtxDeadlineNs == Long.MAX_VALUE) {
-            rtxDeadlineNs = nowNs + rtt.rtoNs(); // RFC 6298 §5.1
-        }
-    }
-
-    /**
-     * RFC 8985 §7.2: with data in flight and no recovery under way, probe after 2·SRTT (plus the
-     * peer's delayed-ACK allowance when one segment is out) unless the RTO comes first.
-     */
-    private void armProbeTimer(long nowNs) {
-        ptoDeadlineNs = Long.MAX_VALUE;
-        if (sndWnd == 0) {
-            return; // nothing may be sent; probing a zero window is the persist timer's job
-        }
-        if (cc.inRecovery()) {
-            // RACK's idea (RFC 8985 §6.2) in its simplest form: a retransmission that 2·SRTT did not
-            // turn into progress was lost too; resend it then, not after a 200 ms RTO (twice at most).
-            if (sackOk && recoveryProbes < MAX_RECOVERY_PROBES && rtt.hasSample() && sndMax != sndUna) {
-                final long pto = Math.max(2 * rtt.srttNs(), MIN_PTO_NS);
-                if (nowNs + pto - rtxDeadlineNs < 0) {
-                    ptoDeadlineNs = nowNs + pto;
-                }
-            }
-            return;
-        }
-        if (!sackOk
-                || tlpInFlight
-                || cc.inRecovery()
-                || sndMax == sndUna
-                || !rtt.hasSample()
-                || !state.isSynchronized()) {
-            return;
-        }
-        long pto = Math.max(2 * rtt.srttNs(), MIN_PTO_NS);
-        if (Seq.diff(sndMax, sndUna) <= sndMss) {
-            pto += DELAYED_ACK_ALLOWANCE_NS;
-        }
-        if (nowNs + pto - rtxDeadlineNs < 0) {
-            ptoDeadlineNs = nowNs + pto;
-        }
-    }
-
-    /**
-     * RFC 8985 §7.3: the probe is one new segment when the window allows, else the last segment
-     * again; its ACK (with SACK) turns a tail loss into a fast recovery instead of an RTO.
-     */
-    private void sendTailLossProbe(long nowNs) {
-        if (!state.isSynchronized() || sendRing == null || sndMax == sndUna || cc.inRecovery() || tlpInFlight) {
-            return;
-        }
-        final int dataEnd = sndBufSeq + sendRing.size();
-        final int unsent = Seq.diff(dataEnd, sndNxt);
-        final int maxPayload = sndMss - sackOptionBytes();
-        tlpInFlight = true;
-        engine.counters.tcpTailLossProbes++;
-        if (unsent > 0 && sndNxt == sndMax && Seq.diff(sndNxt + Math.min(unsent, maxPayload), sndUna) <= sndWnd) {
-            final int len = Math.min(unsent, maxPayload);
-            final boolean withFin = finQueued && len == unsent;
-            transmit(
-                    nowNs,
-                    sndNxt,
-                    len,
-                    TcpHeader.ACK | (len == unsent ? TcpHeader.PSH : 0) | (withFin ? TcpHeader.FIN : 0));
-            sndNxt += len + (withFin ? 1 : 0);
-            sndMax = sndNxt;
-        } else {
-            final int finBit = finQueued && Seq.gt(sndMax, dataEnd) ? 1 : 0;
-            final int dataSent = Seq.diff(sndMax, sndUna) - finBit;
-            final int len = Math.min(dataSent, maxPayload);
-            final int seq = sndMax - finBit - len;
-            transmit(nowNs, seq, len, TcpHeader.ACK | (finBit == 1 ? TcpHeader.FIN : 0));
-        }
-        rtxDeadlineNs = nowNs + rtt.rtoNs(); // RFC 8985 §7.3: the RTO restarts after the probe
-    }
-
-    /** Bytes the peer SACKed above SND.UNA (the scoreboard's total). */
-    private long sackedBytes() {
-        long total = 0;
-        for (int i = 0; i < sacked.rangeCount(); i++) {
-            total += sacked.end(i) - sacked.start(i);
-        }
-        return total;
-    }
-
-    /**
-     * Adds the peer's SACK blocks (RFC 2018) that lie within data in flight to the scoreboard.
-     * Returns true when the segment carried any valid block.
-     */
-    private boolean recordSack(TcpOptions opts) {
-        final int blocks = opts.sackBlockCount();
-        if (!sackOk || blocks == 0 || sendRing == null) {
-            return false;
-        }
-        boolean any = false;
-        final int dataEnd = sndBufSeq + sendRing.size();
-        for (int b = 0; b < blocks; b++) {
-            int left = opts.sackLeft(b);
-            int right = opts.sackRight(b);
-            if (!Seq.lt(left, right) || !Seq.gt(right, sndUna) || Seq.gt(right, sndMax)) {
-                continue; // stale, D-SACK below sndUna, or invalid: ignored
-            }
-            left = Seq.max(left, sndUna);
-            right = Seq.min(right, dataEnd);
-            if (Seq.lt(left, right)) {
-                sacked.add(ringIndex(left), ringIndex(right)); // a full scoreboard just forgets
-                any = true;
-            }
-        }
-        return any;
-    }
-
-    private long ringIndex(int seq) {
-        return sendRing.readIndex() + Seq.diff(seq, sndBufSeq);
-    }
-
-    /**
-     * RFC 6675 §4 NextSeg, simplified: resends the first un-SACKed hole at or above HighRxt that lies
-     * below the highest SACKed byte. Returns false when there is none.
-     */
-    private boolean retransmitNextHole() {
-        if (!sackOk || sendRing == null || sacked.isEmpty()) {
-            return false;
-        }
-        long from = ringIndex(Seq.max(highRxt, sndUna));
-        for (int i = 0; i < sacked.rangeCount(); i++) {
-            if (from < sacked.start(i)) {
-                final int len = (int) Math.min(sacked.start(i) - from, sndMss - sackOptionBytes());
-                final int seq = sndBufSeq + (int) (from - sendRing.readIndex());
-                transmit(now(), seq, len, TcpHeader.ACK);
-                highRxt = seq + len;
-                return true;
-            }
-            from = Math.max(from, sacked.end(i));
-        }
-        return false;
-    }
-
-    /** Fast retransmit / NewReno partial ACK: the first unacknowledged segment, once. */
-    private void retransmitFirst() {
-        final int dataEnd = sndBufSeq + sendRing.size();
-        // Resend only bytes sent before (below sndMax): bytes beyond it would reach the peer
-        // without moving sndMax, and its ACK of them would then fail our "ACK of something not
-        // yet sent" check (RFC 9293 §3.10.7.4 fifth step) for ever, stalling both directions.
-        // The payload leaves room for the SACK option, as sendData does (RFC 6691).
-        final int sent = Seq.diff(Seq.min(sndMax, dataEnd), sndUna);
-        final int len = Math.min(sent, sndMss - sackOptionBytes());
-        final boolean finSent = finQueued && Seq.gt(sndMax, dataEnd);
-        if (len > 0) {
-            final boolean withFin = finSent && len == Seq.diff(dataEnd, sndUna);
-            transmit(now(), sndUna, len, TcpHeader.ACK | (withFin ? TcpHeader.FIN : 0));
-            if (Seq.gt(sndUna + len, highRxt)) {
-                highRxt = sndUna + len;
-            }
-        } else if (finSent && sndUna == dataEnd) {
-            transmit(now(), sndUna, 0, TcpHeader.ACK | TcpHeader.FIN);
         }
     }
 
@@ -1159,14 +312,12 @@ final class Tcb implements TcpConnection {
     // =====================================================================================
 
     long computeWakeup() {
-        final long sender =
-                Math.min(Math.min(rtxDeadlineNs, ptoDeadlineNs), Math.min(persistDeadlineNs, keepAliveDeadlineNs));
-        return Math.min(Math.min(sender, rx.delayedAckDeadlineNs), timeWaitDeadlineNs);
+        return timers.earliest();
     }
 
     void onTimer(long nowNs) {
-        if (timeWaitDeadlineNs - nowNs <= 0) {
-            timeWaitDeadlineNs = Long.MAX_VALUE;
+        if (Deadlines.due(timers.timeWait, nowNs)) {
+            timers.timeWait = Deadlines.NONE;
             if (state == TcpState.TIME_WAIT) {
                 engine.remove(this); // RFC 9293 §3.10.8: TIME_WAIT timeout deletes the TCB
                 return;
@@ -1176,155 +327,54 @@ final class Tcb implements TcpConnection {
                 return;
             }
         }
-        if (ptoDeadlineNs - nowNs <= 0) {
-            ptoDeadlineNs = Long.MAX_VALUE;
-            if (cc.inRecovery()) {
-                if (state.isSynchronized() && sendRing != null && sndMax != sndUna) {
-                    recoveryProbes++;
-                    engine.counters.tcpRecoveryProbes++;
-                    retransmitFirst();
-                    armProbeTimer(nowNs);
-                }
-            } else {
-                sendTailLossProbe(nowNs);
-            }
+        if (Deadlines.due(timers.pto, nowNs)) {
+            timers.pto = Deadlines.NONE;
+            tx.loss.onProbeTimer(nowNs);
         }
-        if (rtxDeadlineNs - nowNs <= 0) {
-            rtxDeadlineNs = Long.MAX_VALUE;
-            ptoDeadlineNs = Long.MAX_VALUE;
+        if (Deadlines.due(timers.rtx, nowNs)) {
+            timers.rtx = Deadlines.NONE;
+            timers.pto = Deadlines.NONE;
             onRetransmissionTimeout(nowNs);
             if (state == TcpState.CLOSED) {
                 return;
             }
         }
-        if (persistDeadlineNs - nowNs <= 0) {
-            persistDeadlineNs = Long.MAX_VALUE;
-            sendZeroWindowProbe(nowNs);
-            if (state == TcpState.CLOSED) {
+        if (Deadlines.due(timers.persist, nowNs)) {
+            timers.persist = Deadlines.NONE;
+            if (tx.sendZeroWindowProbe(nowNs)) {
+                terminate(CloseReason.TIMED_OUT);
                 return;
             }
         }
-        if (rx.delayedAckDeadlineNs - nowNs <= 0 && rx.onDelayedAckTimer()) {
+        if (Deadlines.due(timers.pacing, nowNs)) {
+            tx.onPacingTimer();
+        }
+        if (Deadlines.due(timers.delayedAck, nowNs) && rx.onDelayedAckTimer()) {
             engine.markDirty(this);
         }
-        if (keepAliveDeadlineNs - nowNs <= 0) {
-            keepAliveDeadlineNs = Long.MAX_VALUE;
-            onKeepAliveTimer(nowNs);
+        if (Deadlines.due(timers.keepAlive, nowNs)) {
+            timers.keepAlive = Deadlines.NONE;
+            if (tx.onKeepAliveTimer(nowNs)) {
+                terminate(CloseReason.TIMED_OUT);
+            }
         }
     }
 
-    /** RFC 6298 §5.4–5.7, RFC 5681 §3.1, with give-up limits as Linux's tcp_*_retries. */
+    /** RFC 6298 §5.4–5.7 with give-up limits as Linux's tcp_*_retries; the sender does the rest. */
     private void onRetransmissionTimeout(long nowNs) {
-        consecutiveTimeouts++;
-        rttTiming = false;
-        if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
-            final int limit = passiveOpen ? engine.synAckRetries(this) : engine.config.synRetries();
-            if (consecutiveTimeouts > limit) {
-                if (passiveOpen && state == TcpState.SYN_RECEIVED) {
-                    engine.remove(this);
-                } else {
-                    terminate(CloseReason.TIMED_OUT);
-                }
-                return;
+        final boolean handshake = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
+        if (handshake ? tx.onSynTimeout(nowNs) : tx.onRetransmissionTimeout(nowNs)) {
+            if (passiveOpen && state == TcpState.SYN_RECEIVED) {
+                engine.remove(this);
+            } else {
+                terminate(CloseReason.TIMED_OUT);
             }
-            rtt.backOff();
-            retransmits++;
-            engine.counters.tcpRetransmits++;
+            return;
+        }
+        if (handshake) {
             synPending = true;
-            rtxDeadlineNs = nowNs + rtt.rtoNs();
             engine.markDirty(this);
-            return;
         }
-        if (sndUna == sndMax) {
-            return; // nothing outstanding
-        }
-        if (sndWnd == 0 && sendRing != null && Seq.diff(sndBufSeq + sendRing.size(), sndUna) > 0) {
-            // The peer shrank its window to zero with data in flight (Linux's "receiver dastardly
-            // shrinks window"): nothing may be resent but a probe, so the persist timer takes over,
-            // and the connection lives as long as the peer answers (RFC 1122 §4.2.2.17). A lone
-            // FIN needs no window and is retransmitted as usual below.
-            consecutiveTimeouts--;
-            engine.counters.tcpTimeouts++;
-            cc.onTimeout(Seq.diff(sndMax, sndUna), sndMax);
-            tlpInFlight = false;
-            sacked.clear();
-            highRxt = sndUna;
-            sndNxt = sndUna;
-            persistBackoffNs = Math.max(persistBackoffNs, rtt.rtoNs());
-            sendZeroWindowProbe(nowNs);
-            return;
-        }
-        if (consecutiveTimeouts > engine.config.dataRetries()) {
-            // RFC 5961 §3.2: only SEQ = the peer's RCV.NXT resets it; that is sndMax if all arrived.
-            engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, sndMax, 0, false);
-            terminate(CloseReason.TIMED_OUT);
-            return;
-        }
-        engine.counters.tcpTimeouts++;
-        cc.onTimeout(Seq.diff(sndMax, sndUna), sndMax);
-        tlpInFlight = false;
-        sacked.clear(); // RFC 2018 §8: after a timeout, SACKed data is resent too (the peer may renege)
-        highRxt = sndUna;
-        rtt.backOff();
-        sndNxt = sndUna; // go back: resend from the first unacknowledged byte, one segment at first
-        rtxDeadlineNs = nowNs + rtt.rtoNs();
-        engine.markDirty(this);
-    }
-
-    /**
-     * RFC 9293 §3.8.4: an idle connection is probed with SEG.SEQ = SND.NXT − 1 and no data, which
-     * the peer must answer with an ACK; unanswered probes end the connection.
-     */
-    private void onKeepAliveTimer(long nowNs) {
-        if (keepAliveIdleNs == 0 || !(state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT)) {
-            return;
-        }
-        if (keepAliveSent >= keepAliveProbes) {
-            engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, sndMax, 0, false);
-            terminate(CloseReason.TIMED_OUT);
-            return;
-        }
-        keepAliveSent++;
-        engine.segments.emit(this, TcpHeader.ACK, sndMax - 1, 0, 0);
-        keepAliveDeadlineNs = nowNs + keepAliveIntervalNs;
-    }
-
-    /**
-     * RFC 9293 §3.8.6.1: probe a zero window with one octet, the first the peer lacks (new data,
-     * or the first unacknowledged octet when the window shrank under data in flight), backing off
-     * exponentially up to the maximum RTO (SHLD-29, SHLD-30). Only this timer probes, so one probe
-     * leaves at a time. An ACK resets the count of unanswered probes; more than {@code
-     * dataRetries} unanswered end the connection as the retransmission timeout would.
-     */
-    private void sendZeroWindowProbe(long nowNs) {
-        if (!(state.isSynchronized()
-                && sendRing != null
-                && sndWnd == 0
-                && Seq.diff(sndBufSeq + sendRing.size(), sndUna) > 0)) {
-            persistBackoffNs = 0; // the episode is over: the window opened or nothing is left to send
-            return;
-        }
-        if (persistProbesUnanswered > engine.config.dataRetries()) {
-            // RFC 5961 §3.2: the peer's RCV.NXT is SND.UNA, as its last ACK said.
-            engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, sndUna, 0, false);
-            terminate(CloseReason.TIMED_OUT);
-            return;
-        }
-        persistProbesUnanswered++;
-        engine.counters.tcpZeroWindowProbes++;
-        sndNxt = sndUna; // anything sent beyond the probe is resent once the window opens
-        rttTiming = false; // Karn: a probe's ACK times nothing
-        engine.segments.emit(this, TcpHeader.ACK, sndUna, 1, Seq.diff(sndUna, sndBufSeq));
-        if (Seq.gt(sndUna + 1, sndMax)) {
-            sndMax = sndUna + 1; // the probe's octet may be accepted; its ACK must be acceptable
-        }
-        rtxDeadlineNs = Long.MAX_VALUE;
-        ptoDeadlineNs = Long.MAX_VALUE;
-        if (persistBackoffNs <= 0) {
-            persistBackoffNs = rtt.rtoNs();
-        }
-        persistBackoffNs = Math.min(persistBackoffNs * 2, Math.max(engine.config.maxRtoNs(), persistBackoffNs));
-        persistDeadlineNs = nowNs + persistBackoffNs;
     }
 
     // =====================================================================================
@@ -1383,8 +433,8 @@ final class Tcb implements TcpConnection {
     /** Storage freed up after a write found none: the application may write again. */
     void memoryAvailable() {
         awaitingMemory = false;
-        if (wantWritable && !finQueued && sendRing != null) {
-            wantWritable = false;
+        if (tx.wantWritable && !tx.finQueued && tx.sendRing != null) {
+            tx.wantWritable = false;
             events |= EV_WRITABLE;
             engine.markDirty(this);
         }
@@ -1398,7 +448,7 @@ final class Tcb implements TcpConnection {
         return (events & EV_CONNECTED) != 0;
     }
 
-    private long now() {
+    long now() {
         return engine.nowNs;
     }
 
@@ -1438,39 +488,14 @@ final class Tcb implements TcpConnection {
         return remotePort;
     }
 
-    private void checkWritable() {
-        if (finQueued || sendRing == null || state == TcpState.CLOSED) {
-            throw new IllegalStateException("connection is closed for writing (" + state + ")");
-        }
-    }
-
     @Override
     public int write(DirectBuffer src, int offset, int length) {
-        checkWritable();
-        final int n = sendRing.append(src, offset, length);
-        return afterWrite(n, length);
+        return tx.write(src, offset, length);
     }
 
     @Override
     public int write(byte[] src, int offset, int length) {
-        checkWritable();
-        final int n = sendRing.append(src, offset, length);
-        return afterWrite(n, length);
-    }
-
-    private int afterWrite(int accepted, int offered) {
-        if (accepted < offered) {
-            wantWritable = true;
-            if (accepted == 0 && sendRing.free() > 0) {
-                // Room in the buffer but no storage for it (the budget is spent): with nothing in
-                // flight no ACK would ever say "writable" again, so the engine will.
-                engine.memory.awaitMemory(this);
-            }
-        }
-        if (accepted > 0 && state.isSynchronized()) {
-            engine.markDirty(this);
-        }
-        return accepted;
+        return tx.write(src, offset, length);
     }
 
     @Override
@@ -1516,8 +541,8 @@ final class Tcb implements TcpConnection {
         if (!state.isSynchronized() || rx.peerClosed) {
             return;
         }
-        rx.autotune(now(), rtt.hasSample() ? rtt.srttNs() : engine.config.minRtoNs());
-        if (rx.windowUpdateDue(sndMss)) {
+        rx.autotune(now(), tx.rtt.hasSample() ? tx.rtt.srttNs() : engine.config.minRtoNs());
+        if (rx.windowUpdateDue(tx.sndMss)) {
             rx.ackPending = true;
             engine.markDirty(this);
         }
@@ -1530,19 +555,12 @@ final class Tcb implements TcpConnection {
 
     @Override
     public int writableBytes() {
-        if (sendRing == null || finQueued) {
-            return 0;
-        }
-        final int free = sendRing.free();
-        if (free == 0) {
-            wantWritable = true; // an application that saw "full" is told when space frees up
-        }
-        return free;
+        return tx.writableBytes();
     }
 
     @Override
     public void shutdownOutput() {
-        if (finQueued) {
+        if (tx.finQueued) {
             return;
         }
         switch (state) {
@@ -1551,14 +569,14 @@ final class Tcb implements TcpConnection {
                 return;
             case SYN_RECEIVED:
                 // RFC 9293 §3.10.4: queue the FIN until ESTABLISHED, when our SYN is acknowledged.
-                finQueued = true;
+                tx.finQueued = true;
                 return;
             case ESTABLISHED:
-                finQueued = true;
+                tx.finQueued = true;
                 setState(TcpState.FIN_WAIT_1);
                 break;
             case CLOSE_WAIT:
-                finQueued = true;
+                tx.finQueued = true;
                 setState(TcpState.LAST_ACK);
                 break;
             default:
@@ -1578,8 +596,8 @@ final class Tcb implements TcpConnection {
         }
         rx.close();
         shutdownOutput();
-        if (state == TcpState.FIN_WAIT_2 && timeWaitDeadlineNs == Long.MAX_VALUE) {
-            timeWaitDeadlineNs = now() + 2 * engine.config.mslNs();
+        if (state == TcpState.FIN_WAIT_2 && timers.timeWait == Deadlines.NONE) {
+            timers.timeWait = now() + 2 * engine.config.mslNs();
             engine.rearm(this);
         }
     }
@@ -1603,7 +621,7 @@ final class Tcb implements TcpConnection {
             case FIN_WAIT_2:
             case CLOSE_WAIT:
                 // RFC 9293 §3.10.5: <SEQ=SND.NXT><CTL=RST>.
-                engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, sndNxt, 0, false);
+                engine.segments.sendRst(localAddr, localPort, remoteAddr, remotePort, tx.sndNxt, 0, false);
                 break;
             default:
                 break;
@@ -1639,27 +657,27 @@ final class Tcb implements TcpConnection {
 
     @Override
     public long bytesSent() {
-        return bytesAcked;
+        return tx.bytesAcked;
     }
 
     @Override
     public long retransmits() {
-        return retransmits;
+        return tx.retransmits;
     }
 
     @Override
     public long rtoNs() {
-        return rtt.rtoNs();
+        return tx.rtt.rtoNs();
     }
 
     @Override
     public long srttNs() {
-        return rtt.srttNs();
+        return tx.rtt.srttNs();
     }
 
     @Override
     public int sendWindowBytes() {
-        return sndWnd;
+        return tx.sndWnd;
     }
 
     @Override
@@ -1669,12 +687,12 @@ final class Tcb implements TcpConnection {
 
     @Override
     public int bytesInFlight() {
-        return Math.max(Seq.diff(sndMax, sndUna), 0);
+        return Math.max(Seq.diff(tx.sndMax, tx.sndUna), 0);
     }
 
     @Override
     public void nagle(boolean enabled) {
-        this.nagle = enabled;
+        tx.nagle = enabled;
         if (!enabled) {
             engine.markDirty(this);
         }
@@ -1685,17 +703,27 @@ final class Tcb implements TcpConnection {
         if (idleNs < 0 || intervalNs <= 0 && idleNs > 0 || probes < 1 && idleNs > 0) {
             throw new IllegalArgumentException("keepAlive needs idle ≥ 0, and interval > 0 and probes ≥ 1 when on");
         }
-        keepAliveIdleNs = idleNs;
-        keepAliveIntervalNs = intervalNs;
-        keepAliveProbes = probes;
-        keepAliveSent = 0;
-        keepAliveDeadlineNs = idleNs == 0 ? Long.MAX_VALUE : now() + idleNs;
+        tx.keepAliveIdleNs = idleNs;
+        tx.keepAliveIntervalNs = intervalNs;
+        tx.keepAliveProbes = probes;
+        tx.keepAliveSent = 0;
+        timers.keepAlive = idleNs == 0 ? Deadlines.NONE : now() + idleNs;
         engine.rearm(this);
     }
 
     @Override
     public long congestionWindowBytes() {
-        return cc.cwnd();
+        return tx.cc.cwnd();
+    }
+
+    @Override
+    public CongestionControl congestionControl() {
+        return tx.cc;
+    }
+
+    @Override
+    public void congestionControl(CongestionControl.Factory factory) {
+        tx.replaceCongestionControl(factory);
     }
 
     // =====================================================================================
@@ -1711,7 +739,7 @@ final class Tcb implements TcpConnection {
         lastIcmpError = (type << 8) | code;
         icmpErrors++;
         if (type == IcmpHeader.TYPE_DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAGMENTATION_NEEDED) {
-            return onIcmpPathMtu(pathMtu);
+            return tx.onPathMtu(pathMtu);
         }
         // RFC 1122 §4.2.3.9: unreachable codes 2-4 (and the prohibitions of RFC 1812 §5.2.7.1) are
         // hard; RFC 5461 §4 (and Linux) end only a connection attempt with them. All else is soft.
@@ -1736,33 +764,6 @@ final class Tcb implements TcpConnection {
         return DropReason.NONE;
     }
 
-    /**
-     * RFC 1191 §6.3–6.4: segments of the old size were dropped on the way; send smaller ones, and
-     * resend what is in flight at the new size at once rather than after an RTO. The congestion
-     * state stays (as Linux's tcp_simple_retransmit): the loss was not congestion.
-     */
-    DropReason onIcmpPathMtu(int pathMtu) {
-        final int mss = Math.max(pathMtu - 40, 64); // 40: IPv4 + TCP headers; options come out of it
-        if (mss >= sndMss) {
-            return DropReason.ICMP_PMTU_NOT_LOWER; // never raised by ICMP (RFC 1191 §6.3)
-        }
-        sndMss = mss;
-        engine.counters.icmpPathMtuReductions++;
-        if (state.isSynchronized() && sendRing != null && sndMax != sndUna) {
-            sndNxt = sndUna; // go back: output() resends the flight in segments of the new MSS
-            sacked.clear();
-            highRxt = sndUna;
-            tlpInFlight = false;
-            engine.markDirty(this);
-        }
-        return DropReason.NONE;
-    }
-
-    /** Whether an ICMP error quoting {@code seq} is about a segment in flight (RFC 5927 §4.1). */
-    boolean icmpSeqInFlight(int seq) {
-        return Seq.le(sndUna, seq) && Seq.lt(seq, sndMax);
-    }
-
     @Override
     public int lastIcmpError() {
         return lastIcmpError;
@@ -1775,7 +776,7 @@ final class Tcb implements TcpConnection {
 
     @Override
     public int sendMss() {
-        return sndMss;
+        return tx.sndMss;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.jtcp.stack.tcp;
 
+import io.jtcp.stack.cc.CongestionControl;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -105,6 +106,39 @@ public interface TcpConnection {
 
     /** Congestion window (RFC 5681), in bytes. */
     long congestionWindowBytes();
+
+    // ---- congestion control (issue #10) ----
+
+    /**
+     * The connection's live congestion controller, for reading its state (cwnd, ssthresh, pacing
+     * rate, phase): calling its event methods would corrupt it, as the engine alone drives it.
+     * Null when the connection no longer has a sender (a TIME_WAIT record).
+     */
+    default CongestionControl congestionControl() {
+        return null;
+    }
+
+    /**
+     * Replaces this connection's congestion controller with one from {@code factory} (null: the
+     * stack's default, {@code StackConfig.congestionControl}, else NewReno). May be called at any
+     * time on the stack's thread; the new controller is initialised with the current MSS and starts
+     * as a new connection's would (initial window, slow start, no ssthresh), so the usual place is
+     * right after {@code connect} or in {@link TcpHandler#onConnected}. Loss recovery under way
+     * goes on; the new controller hears of its end. Ignored once the connection has no sender.
+     */
+    default void congestionControl(CongestionControl.Factory factory) {}
+
+    /** Slow-start threshold (RFC 5681) in bytes; {@link Long#MAX_VALUE} while unknown. */
+    default long slowStartThresholdBytes() {
+        final CongestionControl cc = congestionControl();
+        return cc == null ? Long.MAX_VALUE : cc.ssthresh();
+    }
+
+    /** The congestion controller's phase for traces and status pages ("" when it names none). */
+    default String congestionPhase() {
+        final CongestionControl cc = congestionControl();
+        return cc == null ? "" : cc.phase();
+    }
 
     /**
      * Nagle's algorithm (RFC 9293 §3.7.4): when on, a segment smaller than the MSS waits while data

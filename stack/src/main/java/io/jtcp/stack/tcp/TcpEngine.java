@@ -165,7 +165,7 @@ public final class TcpEngine {
                 || !listeners.containsKey(old.localPort)) {
             return false;
         }
-        final int minIsn = old.sndNxt + 65_536 + 2; // as Linux: well above the old incarnation
+        final int minIsn = old.tx.sndNxt + 65_536 + 2; // as Linux: well above the old incarnation
         remove(old);
         onListen(listeners.get(old.localPort), old.remoteAddr, seg, minIsn);
         return true;
@@ -237,7 +237,7 @@ public final class TcpEngine {
         final boolean pressure =
                 2 * halfOpen >= config.maxHalfOpen() || lp != null && (lp.underPressure() || lp.recentOverflow(nowNs));
         if (pressure && limit > 1) {
-            if (t.consecutiveTimeouts > 1 && t.consecutiveTimeouts <= limit) {
+            if (t.tx.consecutiveTimeouts > 1 && t.tx.consecutiveTimeouts <= limit) {
                 counters.tcpSynAckRetriesShortened++;
             }
             return 1;
@@ -406,7 +406,7 @@ public final class TcpEngine {
         if (t == null || t.state == TcpState.TIME_WAIT || t.state == TcpState.CLOSED) {
             return DropReason.ICMP_NO_CONNECTION;
         }
-        if (!t.icmpSeqInFlight(seq)) {
+        if (!t.tx.icmpSeqInFlight(seq)) {
             return DropReason.ICMP_SEQ_OUT_OF_WINDOW; // RFC 5927 §4.1: likely forged
         }
         counters.icmpErrorsAccepted++;
@@ -431,8 +431,8 @@ public final class TcpEngine {
      */
     private void adoptPathMtu(Tcb t) {
         final int mtu = pathMtus.get(t.remoteAddr, nowNs);
-        if (mtu != 0 && mtu - 40 < t.sndMss && t.state.isSynchronized()) {
-            t.onIcmpPathMtu(mtu);
+        if (mtu != 0 && mtu - 40 < t.tx.sndMss && t.state.isSynchronized()) {
+            t.tx.onPathMtu(mtu);
         }
     }
 
@@ -617,7 +617,7 @@ public final class TcpEngine {
             t.wakeupNs = Long.MAX_VALUE;
             timers.remove(t);
             try {
-                if (t.rtxDeadlineNs - now <= 0) {
+                if (Deadlines.due(t.timers.rtx, now)) {
                     adoptPathMtu(t); // the retransmission goes at a size the path takes
                 }
                 t.onTimer(now);
@@ -710,12 +710,7 @@ public final class TcpEngine {
         }
         timers.remove(t);
         t.wakeupNs = Long.MAX_VALUE;
-        t.rtxDeadlineNs = Long.MAX_VALUE;
-        t.persistDeadlineNs = Long.MAX_VALUE;
-        t.timeWaitDeadlineNs = Long.MAX_VALUE;
-        t.keepAliveDeadlineNs = Long.MAX_VALUE;
-        t.ptoDeadlineNs = Long.MAX_VALUE;
-        t.rx.delayedAckDeadlineNs = Long.MAX_VALUE;
+        t.timers.clearAll();
         releaseBuffers(t);
     }
 
@@ -778,9 +773,9 @@ public final class TcpEngine {
      * #releaseDrained}).
      */
     void releaseBuffers(Tcb t) {
-        if (t.sendRing != null) {
-            t.sendRing.detach();
-            t.sendRing = null;
+        if (t.tx.sendRing != null) {
+            t.tx.sendRing.detach();
+            t.tx.sendRing = null;
         }
         // Data the application has not read yet outlives the connection: it is its data.
         final TcpReceiver rx = t.rx;

@@ -59,10 +59,11 @@ final class TcpReceiver {
     boolean ackNow; // RFC 5681 §4.2: out-of-order or gap-filling data is ACKed at once, not per batch
     boolean delayedAckPending; // in-order data whose ACK may wait (RFC 5681 §4.2)
     int unackedBytes; // in-order bytes received since our last ACK
-    long delayedAckDeadlineNs = Long.MAX_VALUE;
+    private final Deadlines timers; // the connection's: this half owns timers.delayedAck
 
-    TcpReceiver(StackConfig config, BufferPool pool, ByteRing recvRing) {
+    TcpReceiver(StackConfig config, BufferPool pool, ByteRing recvRing, Deadlines timers) {
         this.config = config;
+        this.timers = timers;
         this.pool = pool;
         this.recvRing = recvRing;
         // From the configured maximum, not the ring: the buffer grows after the SYNs, and a
@@ -180,19 +181,19 @@ final class TcpReceiver {
         lastAckSent = rcvNxt;
         delayedAckPending = false;
         unackedBytes = 0;
-        delayedAckDeadlineNs = Long.MAX_VALUE;
+        timers.delayedAck = Deadlines.NONE;
     }
 
     /** An ACK that may wait starts the delayed-ACK timer, unless it runs already. */
     void armDelayedAck(long nowNs) {
-        if (delayedAckPending && delayedAckDeadlineNs == Long.MAX_VALUE) {
-            delayedAckDeadlineNs = nowNs + config.delayedAckNs();
+        if (delayedAckPending && timers.delayedAck == Deadlines.NONE) {
+            timers.delayedAck = nowNs + config.delayedAckNs();
         }
     }
 
     /** The delayed-ACK timer fired. Returns true when it turned a waiting ACK into one owed now. */
     boolean onDelayedAckTimer() {
-        delayedAckDeadlineNs = Long.MAX_VALUE;
+        timers.delayedAck = Deadlines.NONE;
         if (delayedAckPending) {
             ackPending = true;
             return true;

@@ -117,12 +117,12 @@ final class TimeWaits {
             engine.counters.tcpTimeWaitRecycled++;
             end(table.oldest());
         }
-        final int window = t.rx.windowField(t.sndMss);
+        final int window = t.rx.windowField(t.tx.sndMss);
         engine.detach(t);
         final int slot = table.add(
                 t.key,
-                t.timeWaitDeadlineNs,
-                t.sndMax,
+                t.timers.timeWait,
+                t.tx.sndMax,
                 t.rx.rcvNxt,
                 window,
                 t.tsOk ? TimeWaitTable.F_TIMESTAMPS : 0,

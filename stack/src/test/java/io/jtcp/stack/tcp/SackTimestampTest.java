@@ -211,6 +211,39 @@ class SackTimestampTest {
     }
 
     /**
+     * RFC 6675 §5 / RFC 6582 §3.2 step 5: a partial ACK in SACK recovery resends the next hole not
+     * yet resent, and nothing when every hole below the SACKed data went out already. The bug
+     * (issue #10): with no hole left above HighRxt, the partial ACK fell back to resending SND.UNA,
+     * which the same recovery had resent as a hole, so the segment went out twice in one cycle.
+     */
+    @Test
+    void shouldNotResendSndUnaOnPartialAckWhenRecoveryResentItAsHole() {
+        TcpScript s = new TcpScript();
+        openWithOptions(s, false, true);
+        int base = s.localIsn();
+        s.write(6 * MSS);
+        for (int i = 0; i < 6; i++) {
+            s.expect(data(MSS).seq(1 + i * MSS).ack(1));
+        }
+        // Segments 1 and 2 (of 0..5) are lost; the peer SACKs 3..5.
+        int seg3 = base + 1 + 3 * MSS;
+        int end = base + 1 + 6 * MSS;
+        s.inject(ack().seq(1).ack(1 + MSS));
+        s.expectNothing();
+        // IsLost (three segments SACKed above SND.UNA): recovery resends segment 1, and the same
+        // duplicate ACK the next hole, segment 2.
+        s.inject(ack().seq(1).ack(1 + MSS).rawOptions(sackOption(seg3, end)));
+        s.expect(data(MSS).seq(1 + MSS).ack(1));
+        s.expect(data(MSS).seq(1 + 2 * MSS).ack(1));
+        // Segment 1's resend arrived: a partial ACK. Segment 2 was resent already: nothing goes.
+        s.inject(ack().seq(1).ack(1 + 2 * MSS).rawOptions(sackOption(seg3, end)));
+        s.expectNothing();
+        s.inject(ack().seq(1).ack(1 + 6 * MSS));
+        s.expectNothing();
+        s.checkEquals(2L, s.conn().retransmits(), "each hole resent once");
+    }
+
+    /**
      * RFC 8985 §7: when the last segments of a flight are lost no duplicate ACK comes; a probe at
      * about 2·SRTT (not the 200 ms RTO) resends the last segment, and its SACK shows the hole,
      * which is then recovered at once (§7.4).

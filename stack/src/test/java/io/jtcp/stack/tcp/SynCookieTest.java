@@ -184,8 +184,8 @@ class SynCookieTest {
         Tcb c = (Tcb) acceptedFrom(40_000);
         assertNotNull(c, "accepted from the cookie");
         assertEquals(TcpState.ESTABLISHED, c.state());
-        assertEquals(1300, c.sndMss, "1400 rounds down to the table's 1300");
-        assertEquals(9, c.sndWscale);
+        assertEquals(1300, c.tx.sndMss, "1400 rounds down to the table's 1300");
+        assertEquals(9, c.tx.sndWscale);
         assertEquals(synAck.windowScale, c.rx.rcvWscale);
         assertTrue(c.sackOk);
         assertTrue(c.tsOk);
@@ -218,8 +218,8 @@ class SynCookieTest {
         segment(PEER, 40_000, PORT, 1_000_001, synAck.seq + 1, TcpHeader.ACK, new byte[0], new byte[0]);
         Tcb c = (Tcb) acceptedFrom(40_000);
         assertNotNull(c);
-        assertEquals(1460, c.sndMss);
-        assertEquals(0, c.sndWscale);
+        assertEquals(1460, c.tx.sndMss);
+        assertEquals(0, c.tx.sndWscale);
         assertEquals(0, c.rx.rcvWscale);
         assertFalse(c.sackOk);
         assertFalse(c.tsOk);

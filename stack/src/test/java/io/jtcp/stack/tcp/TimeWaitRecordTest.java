@@ -169,7 +169,7 @@ class TimeWaitRecordTest {
         assertEquals(TcpState.TIME_WAIT, c.state());
         assertNull(c.handler(), "the handler is let go");
         Tcb tcb = (Tcb) c;
-        assertNull(tcb.sendRing);
+        assertNull(tcb.tx.sendRing);
         assertNull(tcb.rx.recvRing);
         WeakReference<TcpConnection> ref = new WeakReference<>(c);
         c = null;

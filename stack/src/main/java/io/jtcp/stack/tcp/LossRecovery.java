@@ -1,0 +1,320 @@
+package io.jtcp.stack.tcp;
+
+import io.jtcp.stack.cc.CongestionControl;
+import io.jtcp.stack.cc.CongestionEvent;
+import io.jtcp.stack.cc.RecoveryState;
+import io.jtcp.stack.wire.Seq;
+import io.jtcp.stack.wire.TcpHeader;
+
+/**
+ * The engine's loss recovery for one connection: duplicate-ACK counting (RFC 5681 §3.2), the
+ * recovery point {@code recover} of RFC 6582, the SACK scoreboard with RFC 6675's IsLost, NextSeg
+ * and HighRxt, recovery probes, the retransmission timeout's go-back (RFC 6298 §5.4, RFC 2018 §8)
+ * and the tail loss probe (RFC 8985 §7), with an explicit {@link RecoveryState} as Linux's
+ * {@code tcp_ca_state}. It decides what is lost and what to resend; the {@link CongestionControl}
+ * hears about each episode exactly once ({@link CongestionControl#onCongestionEvent}) and about
+ * its end, and decides the window.
+ */
+final class LossRecovery {
+    static final int DUPACK_THRESHOLD = 3;
+    private static final long MIN_PTO_NS = 2_000_000L; // a floor under 2·SRTT on sub-ms links
+    private static final int MAX_RECOVERY_PROBES = 2;
+    private static final long DELAYED_ACK_ALLOWANCE_NS = 40_000_000L; // Linux's delayed-ACK maximum
+
+    private final TcpSender t;
+    private final Tcb tcb;
+    final SackScoreboard sacked = new SackScoreboard();
+    private RecoveryState state = RecoveryState.OPEN;
+    private int dupAcks;
+    private int recover; // RFC 6582 "recover": highest sequence sent when the episode began
+    int highRxt; // RFC 6675 HighRxt: highest sequence number retransmitted in this recovery
+    boolean tlpInFlight; // one probe per episode, until an ACK moves SND.UNA
+    private int recoveryProbes; // first-hole resends in this recovery for want of progress
+    private boolean lossEpisodeUnacked; // an RTO fired and no ACK has moved SND.UNA since
+
+    LossRecovery(TcpSender t) {
+        this.t = t;
+        this.tcb = t.t;
+    }
+
+    void init(int iss) {
+        recover = iss;
+    }
+
+    RecoveryState state() {
+        return state;
+    }
+
+    boolean inRecovery() {
+        return state == RecoveryState.RECOVERY;
+    }
+
+    int dupAcks() {
+        return dupAcks;
+    }
+
+    // ---- ACK processing ----
+
+    /**
+     * RFC 6675 §5 (IsLost: more than DupThresh−1 segments' worth SACKed above SND.UNA) and RFC 8985
+     * §7.4 (the probe got through, what was sent before it did not): recover now, without waiting
+     * for a third duplicate ACK that a small window never produces.
+     */
+    void onSackEvidence(int segAck, boolean newSack, int newWnd) {
+        if (segAck == t.sndUna
+                && newSack
+                && newWnd != 0
+                && t.sndMax != t.sndUna
+                && state != RecoveryState.RECOVERY
+                && (tlpInFlight || sacked.sackedBytes() > (DUPACK_THRESHOLD - 1) * t.sndMss)) {
+            final boolean isLost = sacked.sackedBytes() > (DUPACK_THRESHOLD - 1) * t.sndMss;
+            if (enterRecovery(isLost ? CongestionEvent.FAST_RECOVERY : CongestionEvent.TAIL_LOSS_PROBE, 0, true)) {
+                t.engine.counters.tcpSackRecoveries++;
+                dupAcks = 0;
+                retransmitFirst();
+                armProbeTimer(t.now());
+                t.engine.markDirty(tcb);
+            }
+        }
+    }
+
+    /**
+     * A duplicate ACK (RFC 5681 §2). Returns the bytes of a SACK hole resent in answer to it within
+     * recovery (RFC 6675 §5 step 4), 0 otherwise.
+     */
+    int onDupAck(boolean sack) {
+        dupAcks++;
+        if (state == RecoveryState.RECOVERY) {
+            return retransmitNextHole();
+        }
+        if (state == RecoveryState.OPEN) {
+            state = RecoveryState.DISORDER;
+        }
+        if (dupAcks == DUPACK_THRESHOLD && enterRecovery(CongestionEvent.FAST_RECOVERY, DUPACK_THRESHOLD, sack)) {
+            t.engine.counters.tcpFastRetransmits++;
+            retransmitFirst();
+            armProbeTimer(t.now());
+        }
+        return 0;
+    }
+
+    /**
+     * Starts a recovery episode when the loss is past the recovery point. Without SACK, RFC 6582
+     * §3.2 step 2 demands an ACK above "recover": duplicates of data the last recovery resent must
+     * not start another. With SACK the blocks already tell a new loss from an old one (RFC 6675 has
+     * no such rule), and the segment sent right after a recovery sits exactly at "recover".
+     */
+    private boolean enterRecovery(CongestionEvent kind, int segmentsLeft, boolean sack) {
+        if (sack ? Seq.lt(t.sndUna, recover) : Seq.le(t.sndUna, recover)) {
+            return false;
+        }
+        t.cc.onCongestionEvent(kind, t.now(), Seq.diff(t.sndMax, t.sndUna), segmentsLeft);
+        state = RecoveryState.RECOVERY;
+        recover = t.sndMax;
+        highRxt = t.sndUna;
+        recoveryProbes = 0;
+        return true;
+    }
+
+    /**
+     * SND.UNA moved to {@code segAck} (the scoreboard is trimmed already): a full acknowledgment
+     * ends the episode (RFC 6582 §3.2 step 3); a partial one resends the next hole not yet resent,
+     * else the first unacknowledged segment (step 5) unless this recovery resent it already.
+     */
+    void onNewAck(int segAck) {
+        dupAcks = 0;
+        lossEpisodeUnacked = false;
+        switch (state) {
+            case RECOVERY:
+                if (Seq.ge(segAck, recover)) {
+                    endEpisode();
+                } else {
+                    // With SACK, HighRxt above SND.UNA means this recovery resent SND.UNA's segment
+                    // already (as the first segment or a hole): sending it again would put it on
+                    // the wire twice in one cycle. If that resend is lost too, the recovery probe
+                    // (or the RTO) repairs it. Without SACK, RFC 6582 resends the first segment.
+                    final boolean unaResent = tcb.sackOk && Seq.gt(highRxt, t.sndUna);
+                    if (Seq.lt(highRxt, t.sndUna)) {
+                        highRxt = t.sndUna;
+                    }
+                    if (retransmitNextHole() == 0 && !unaResent) {
+                        retransmitFirst();
+                    }
+                }
+                break;
+            case LOSS:
+                if (Seq.ge(segAck, recover)) {
+                    endEpisode();
+                }
+                break;
+            default:
+                state = sacked.isEmpty() ? RecoveryState.OPEN : RecoveryState.DISORDER;
+                break;
+        }
+    }
+
+    private void endEpisode() {
+        state = sacked.isEmpty() ? RecoveryState.OPEN : RecoveryState.DISORDER;
+        t.cc.onRecoveryEnd(t.now());
+    }
+
+    /** After a new ACK restarted the retransmission timer: the tail loss probe may be armed again. */
+    void afterNewAck(long nowNs) {
+        tlpInFlight = false;
+        recoveryProbes = 0;
+        armProbeTimer(nowNs);
+    }
+
+    // ---- timers ----
+
+    /**
+     * RFC 6298 §5.4–5.7 with RFC 5681 §3.1: everything outstanding is presumed lost; the sender goes
+     * back to SND.UNA. The controller hears of it once per episode: a timer that fires again before
+     * any ACK moved SND.UNA only backs off.
+     */
+    void onRetransmissionTimeout(long nowNs) {
+        if (!lossEpisodeUnacked) {
+            t.cc.onCongestionEvent(CongestionEvent.RTO, nowNs, Seq.diff(t.sndMax, t.sndUna), 0);
+            lossEpisodeUnacked = true;
+        }
+        state = RecoveryState.LOSS;
+        dupAcks = 0;
+        recover = t.sndMax; // RFC 6582 §4: avoid a spurious fast retransmit after the timeout
+        tlpInFlight = false;
+        sacked.clear(); // RFC 2018 §8: after a timeout, SACKed data is resent too (the peer may renege)
+        highRxt = t.sndUna;
+    }
+
+    /** RFC 1191: the flight is resent at a smaller MSS; the scoreboard's segments no longer exist. */
+    void onPathMtuReduced() {
+        sacked.clear();
+        highRxt = t.sndUna;
+        tlpInFlight = false;
+    }
+
+    /**
+     * RFC 8985 §7.2: with data in flight and no recovery under way, probe after 2·SRTT (plus the
+     * peer's delayed-ACK allowance when one segment is out) unless the RTO comes first.
+     */
+    void armProbeTimer(long nowNs) {
+        t.timers.pto = Deadlines.NONE;
+        if (t.sndWnd == 0) {
+            return; // nothing may be sent; probing a zero window is the persist timer's job
+        }
+        final RttEstimator rtt = t.rtt;
+        if (state == RecoveryState.RECOVERY) {
+            // RACK's idea (RFC 8985 §6.2) in its simplest form: a retransmission that 2·SRTT did not
+            // turn into progress was lost too; resend it then, not after a 200 ms RTO (twice at most).
+            if (tcb.sackOk && recoveryProbes < MAX_RECOVERY_PROBES && rtt.hasSample() && t.sndMax != t.sndUna) {
+                final long pto = Math.max(2 * rtt.srttNs(), MIN_PTO_NS);
+                if (nowNs + pto - t.timers.rtx < 0) {
+                    t.timers.pto = nowNs + pto;
+                }
+            }
+            return;
+        }
+        if (!tcb.sackOk || tlpInFlight || t.sndMax == t.sndUna || !rtt.hasSample() || !tcb.state.isSynchronized()) {
+            return;
+        }
+        long pto = Math.max(2 * rtt.srttNs(), MIN_PTO_NS);
+        if (Seq.diff(t.sndMax, t.sndUna) <= t.sndMss) {
+            pto += DELAYED_ACK_ALLOWANCE_NS;
+        }
+        if (nowNs + pto - t.timers.rtx < 0) {
+            t.timers.pto = nowNs + pto;
+        }
+    }
+
+    /** The probe timer fired: a recovery probe in recovery, else a tail loss probe. */
+    void onProbeTimer(long nowNs) {
+        if (state == RecoveryState.RECOVERY) {
+            if (tcb.state.isSynchronized() && t.sendRing != null && t.sndMax != t.sndUna) {
+                recoveryProbes++;
+                t.engine.counters.tcpRecoveryProbes++;
+                retransmitFirst();
+                armProbeTimer(nowNs);
+            }
+        } else {
+            sendTailLossProbe(nowNs);
+        }
+    }
+
+    /**
+     * RFC 8985 §7.3: the probe is one new segment when the window allows, else the last segment
+     * again; its ACK (with SACK) turns a tail loss into a fast recovery instead of an RTO.
+     */
+    private void sendTailLossProbe(long nowNs) {
+        if (!tcb.state.isSynchronized() || t.sendRing == null || t.sndMax == t.sndUna || tlpInFlight) {
+            return;
+        }
+        final int dataEnd = t.sndBufSeq + t.sendRing.size();
+        final int unsent = Seq.diff(dataEnd, t.sndNxt);
+        final int maxPayload = t.sndMss - tcb.sackOptionBytes();
+        tlpInFlight = true;
+        t.engine.counters.tcpTailLossProbes++;
+        if (unsent > 0
+                && t.sndNxt == t.sndMax
+                && Seq.diff(t.sndNxt + Math.min(unsent, maxPayload), t.sndUna) <= t.sndWnd) {
+            final int len = Math.min(unsent, maxPayload);
+            final boolean withFin = t.finQueued && len == unsent;
+            t.transmit(
+                    nowNs,
+                    t.sndNxt,
+                    len,
+                    TcpHeader.ACK | (len == unsent ? TcpHeader.PSH : 0) | (withFin ? TcpHeader.FIN : 0));
+            t.sndNxt += len + (withFin ? 1 : 0);
+            t.sndMax = t.sndNxt;
+        } else {
+            final int finBit = t.finQueued && Seq.gt(t.sndMax, dataEnd) ? 1 : 0;
+            final int dataSent = Seq.diff(t.sndMax, t.sndUna) - finBit;
+            final int len = Math.min(dataSent, maxPayload);
+            final int seq = t.sndMax - finBit - len;
+            t.transmit(nowNs, seq, len, TcpHeader.ACK | (finBit == 1 ? TcpHeader.FIN : 0));
+        }
+        t.timers.rtx = nowNs + t.rtt.rtoNs(); // RFC 8985 §7.3: the RTO restarts after the probe
+    }
+
+    // ---- retransmission ----
+
+    /**
+     * RFC 6675 §4 NextSeg, simplified: resends the first un-SACKed hole at or above HighRxt that lies
+     * below the highest SACKed byte. Returns the bytes resent, 0 when there is no such hole.
+     */
+    private int retransmitNextHole() {
+        if (!tcb.sackOk || t.sendRing == null || sacked.isEmpty()) {
+            return 0;
+        }
+        final long readIndex = t.sendRing.readIndex();
+        final long from = sacked.nextHole(readIndex + Seq.diff(Seq.max(highRxt, t.sndUna), t.sndBufSeq));
+        if (from < 0) {
+            return 0;
+        }
+        final int len = (int) Math.min(sacked.holeEnd() - from, t.sndMss - tcb.sackOptionBytes());
+        final int seq = t.sndBufSeq + (int) (from - readIndex);
+        t.transmit(t.now(), seq, len, TcpHeader.ACK);
+        highRxt = seq + len;
+        return len;
+    }
+
+    /** Fast retransmit / NewReno partial ACK: the first unacknowledged segment, once. */
+    private void retransmitFirst() {
+        final int dataEnd = t.sndBufSeq + t.sendRing.size();
+        // Resend only bytes sent before (below sndMax): bytes beyond it would reach the peer
+        // without moving sndMax, and its ACK of them would then fail our "ACK of something not
+        // yet sent" check (RFC 9293 §3.10.7.4 fifth step) for ever, stalling both directions.
+        // The payload leaves room for the SACK option, as sendData does (RFC 6691).
+        final int sndUna = t.sndUna;
+        final int sent = Seq.diff(Seq.min(t.sndMax, dataEnd), sndUna);
+        final int len = Math.min(sent, t.sndMss - tcb.sackOptionBytes());
+        final boolean finSent = t.finQueued && Seq.gt(t.sndMax, dataEnd);
+        if (len > 0) {
+            final boolean withFin = finSent && len == Seq.diff(dataEnd, sndUna);
+            t.transmit(t.now(), sndUna, len, TcpHeader.ACK | (withFin ? TcpHeader.FIN : 0));
+            if (Seq.gt(sndUna + len, highRxt)) {
+                highRxt = sndUna + len;
+            }
+        } else if (finSent && sndUna == dataEnd) {
+            t.transmit(t.now(), sndUna, 0, TcpHeader.ACK | TcpHeader.FIN);
+        }
+    }
+}

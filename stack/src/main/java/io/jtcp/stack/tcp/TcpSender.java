@@ -1,0 +1,689 @@
+package io.jtcp.stack.tcp;
+
+import io.jtcp.stack.DropReason;
+import io.jtcp.stack.cc.AckSample;
+import io.jtcp.stack.cc.CongestionControl;
+import io.jtcp.stack.cc.NewReno;
+import io.jtcp.stack.wire.Seq;
+import io.jtcp.stack.wire.TcpHeader;
+import io.jtcp.stack.wire.TcpOptions;
+import org.agrona.DirectBuffer;
+
+/**
+ * The sending half of a connection (as {@link TcpReceiver} is the receiving half): the send
+ * sequence space (RFC 9293 §3.3.1), the send ring, segmentation with sender SWS avoidance and
+ * Nagle (§3.8.6.2.1, §3.7.4) and TSO sizing, the ACK field's effect on the sender, RTT timing
+ * (RFC 6298, Karn, RFC 7323 §4.2), the retransmission timeout, the persist timer (§3.8.6.1) and
+ * keep-alive (§3.8.4). Its {@link LossRecovery} decides what is lost; its {@link
+ * CongestionControl} decides the window. It reads the state machine's state and options from
+ * {@link Tcb} {@link #t} and reports back through return values (the application may write; a
+ * timer gave up).
+ */
+final class TcpSender {
+    final Tcb t;
+    final TcpEngine engine;
+    final Deadlines timers;
+
+    // ---- send sequence space (RFC 9293 §3.3.1) ----
+    int iss;
+    int sndUna;
+    int sndNxt;
+    int sndMax; // highest sequence number sent (sndNxt goes back after a timeout)
+    int sndWnd;
+    int sndWl1;
+    int sndWl2;
+    int maxSndWnd;
+    int sndWscale;
+    int sndMss;
+    ByteRing sendRing;
+    int sndBufSeq; // sequence number of sendRing.readIndex()
+    boolean finQueued; // the application shut its output; FIN follows the data
+    boolean wantWritable;
+    boolean nagle;
+
+    // ---- RTT, loss recovery, congestion control ----
+    final RttEstimator rtt;
+    CongestionControl cc;
+    final LossRecovery loss;
+    private final AckSample ackSample = new AckSample(); // reused for every ACK: no allocation
+    boolean rttTiming;
+    int rttSeq;
+    long rttStartNs;
+    int consecutiveTimeouts;
+    private long lastSendNs = Long.MIN_VALUE; // when a data segment last left: idle restarts
+    private long pacingNextNs = Long.MIN_VALUE; // when the next paced segment may leave
+
+    // ---- persist and keep-alive ----
+    long persistBackoffNs; // 0 outside a zero-window episode; within one it only grows
+    int persistProbesUnanswered; // reset by every acceptable ACK (RFC 1122 §4.2.2.17)
+    long keepAliveIdleNs; // 0: off
+    long keepAliveIntervalNs;
+    int keepAliveProbes;
+    int keepAliveSent;
+
+    // ---- statistics ----
+    long bytesAcked;
+    long retransmits;
+
+    TcpSender(Tcb t, Deadlines timers, ByteRing sendRing) {
+        this.t = t;
+        this.engine = t.engine;
+        this.timers = timers;
+        this.sendRing = sendRing;
+        this.nagle = engine.config.nagle();
+        this.rtt = new RttEstimator(engine.config.initialRtoNs(), engine.config.minRtoNs(), engine.config.maxRtoNs());
+        this.cc = newCongestionControl(engine.config.congestionControl());
+        this.loss = new LossRecovery(this);
+    }
+
+    /** The send sequence space at an open: ISS chosen, {@code sndNxt} past a SYN already sent. */
+    void open(int isn, int sndNxt) {
+        iss = isn;
+        sndUna = isn;
+        this.sndNxt = sndNxt;
+        sndMax = sndNxt;
+        sndBufSeq = isn + 1;
+    }
+
+    long now() {
+        return engine.nowNs;
+    }
+
+    // ---- the application's writes ----
+
+    private void checkWritable() {
+        if (finQueued || sendRing == null || t.state == TcpState.CLOSED) {
+            throw new IllegalStateException("connection is closed for writing (" + t.state + ")");
+        }
+    }
+
+    int write(DirectBuffer src, int offset, int length) {
+        checkWritable();
+        final int n = sendRing.append(src, offset, length);
+        return afterWrite(n, length);
+    }
+
+    int write(byte[] src, int offset, int length) {
+        checkWritable();
+        final int n = sendRing.append(src, offset, length);
+        return afterWrite(n, length);
+    }
+
+    private int afterWrite(int accepted, int offered) {
+        if (accepted < offered) {
+            wantWritable = true;
+            if (accepted == 0 && sendRing.free() > 0) {
+                // Room in the buffer but no storage for it (the budget is spent): with nothing in
+                // flight no ACK would ever say "writable" again, so the engine will.
+                engine.memory.awaitMemory(t);
+            }
+        }
+        if (accepted > 0 && t.state.isSynchronized()) {
+            engine.markDirty(t);
+        }
+        return accepted;
+    }
+
+    int writableBytes() {
+        if (sendRing == null || finQueued) {
+            return 0;
+        }
+        final int free = sendRing.free();
+        if (free == 0) {
+            wantWritable = true; // an application that saw "full" is told when space frees up
+        }
+        return free;
+    }
+
+    /**
+     * RFC 1191 §6.3–6.4: segments of the old size were dropped on the way; send smaller ones, and
+     * resend what is in flight at the new size at once rather than after an RTO. The congestion
+     * state stays (as Linux's tcp_simple_retransmit): the loss was not congestion.
+     */
+    DropReason onPathMtu(int pathMtu) {
+        final int mss = Math.max(pathMtu - 40, 64); // 40: IPv4 + TCP headers; options come out of it
+        if (mss >= sndMss) {
+            return DropReason.ICMP_PMTU_NOT_LOWER; // never raised by ICMP (RFC 1191 §6.3)
+        }
+        sndMss = mss;
+        cc.onMssChange(mss);
+        engine.counters.icmpPathMtuReductions++;
+        if (t.state.isSynchronized() && sendRing != null && sndMax != sndUna) {
+            sndNxt = sndUna; // go back: output() resends the flight in segments of the new MSS
+            loss.onPathMtuReduced();
+            engine.markDirty(t);
+        }
+        return DropReason.NONE;
+    }
+
+    /** Any segment arrived: the connection is not idle (RFC 9293 §3.8.4 keep-alive restarts). */
+    void onSegmentArrived(long nowNs) {
+        if (keepAliveIdleNs > 0) {
+            keepAliveSent = 0;
+            timers.keepAlive = nowNs + keepAliveIdleNs;
+        }
+    }
+
+    private static CongestionControl newCongestionControl(CongestionControl.Factory factory) {
+        return factory == null
+                ? new NewReno()
+                : java.util.Objects.requireNonNull(factory.create(), () -> factory.name() + " created null");
+    }
+
+    /** TcpConnection.congestionControl(Factory): a fresh controller at the current MSS. */
+    void replaceCongestionControl(CongestionControl.Factory factory) {
+        cc = newCongestionControl(factory != null ? factory : engine.config.congestionControl());
+        cc.init(sndMss > 0 ? sndMss : engine.config.mssBytes(), now());
+        engine.markDirty(t); // a larger window may let data out now
+    }
+
+    void initCongestionControl(int mss, int isn) {
+        cc.init(mss, now());
+        loss.init(isn);
+    }
+
+    void onAckOfSyn(int segAck, long nowNs) {
+        if (rttTiming && consecutiveTimeouts == 0) {
+            rtt.onSample(nowNs - rttStartNs);
+        }
+        rttTiming = false;
+        sndUna = segAck;
+        if (Seq.lt(sndNxt, sndUna)) {
+            sndNxt = sndUna;
+        }
+        consecutiveTimeouts = 0;
+        timers.rtx = Deadlines.NONE;
+    }
+
+    boolean finAcked() {
+        return finQueued && sndUna == finSeq() + 1;
+    }
+
+    /** Sequence number our FIN takes (valid once finQueued). */
+    private int finSeq() {
+        return sndBufSeq + sendRing.size();
+    }
+
+    /**
+     * SND.UNA moves to {@code segAck}: the ring gives the bytes up, RTT is measured (Karn, or the
+     * timestamp echo), loss recovery hears of it. Returns the RTT sample taken, or -1.
+     */
+    private long onNewAck(int segAck, long nowNs, int tsEcr) {
+        final int acked = Seq.diff(segAck, sndUna);
+        int dataAcked = acked;
+        if (finQueued && Seq.gt(segAck, finSeq())) {
+            dataAcked--; // our FIN took one sequence number
+        }
+        dataAcked = Math.min(dataAcked, sendRing.size());
+        sendRing.consume(dataAcked);
+        sndBufSeq += dataAcked;
+        bytesAcked += dataAcked;
+        sndUna = segAck;
+        if (Seq.lt(sndNxt, sndUna)) {
+            sndNxt = sndUna;
+        }
+        long sample = -1;
+        // Karn (RFC 6298 §3): the timed segment was never retransmitted, else timing was cancelled.
+        if (rttTiming && Seq.ge(segAck, rttSeq)) {
+            sample = nowNs - rttStartNs;
+            rtt.onSample(sample);
+            rttTiming = false;
+        } else if (tsEcr != 0 && (rtt.backoffCount() > 0 || !rtt.hasSample())) {
+            // RFC 7323 §4.2: the echoed timestamp times even a retransmitted segment, so a backed-off
+            // RTO recovers with the first ACK after a loss instead of waiting for an untouched
+            // segment (what Linux does). Millisecond ticks: the nanosecond sample stays preferred.
+            final int ms = t.tsVal() - tsEcr;
+            if (ms >= 0 && ms < 600_000) {
+                sample = Math.max(ms, 1) * 1_000_000L;
+                rtt.onSample(sample);
+            }
+        }
+        consecutiveTimeouts = 0;
+        loss.sacked.discardBelow(sendRing.readIndex());
+        loss.onNewAck(segAck);
+        // RFC 6298 §5.2/§5.3: stop the timer when all is acknowledged, else restart it.
+        // While the persist timer runs, it alone probes (else two timers would each send the byte).
+        timers.rtx = sndUna == sndMax || timers.persist != Deadlines.NONE ? Deadlines.NONE : nowNs + rtt.rtoNs();
+        loss.afterNewAck(nowNs);
+        return sample;
+    }
+
+    /**
+     * Fills the per-ACK sample and hands it to the congestion controller: the one place every ACK
+     * reaches the controller, after loss recovery has acted on it.
+     */
+    private void onAckProcessed(
+            long nowNs, int acked, long newlySacked, boolean duplicate, long rttNs, long flightBefore, int holeBytes) {
+        final AckSample s = ackSample.reset(nowNs);
+        final long sackedNow = loss.sacked.isEmpty() ? 0 : loss.sacked.sackedBytes();
+        final long flightAfter = Math.max(Seq.diff(sndMax, sndUna) - sackedNow, 0);
+        final int unsent = sendRing == null ? 0 : Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
+        s.ackedBytes(acked)
+                .sackedBytes(newlySacked)
+                .duplicate(duplicate)
+                .rttNs(rttNs)
+                .srttNs(rtt.srttNs())
+                .minRttNs(rtt.minRttNs())
+                .bytesInFlightBefore(flightBefore)
+                .bytesInFlightAfter(flightAfter)
+                // RFC 7661: nothing waited to be sent and the windows were not full.
+                .appLimited(unsent <= 0 && flightBefore < Math.min(cc.cwnd(), (long) sndWnd))
+                .recoveryState(loss.state())
+                .recoveryRetransmittedBytes(holeBytes);
+        cc.onAck(s);
+    }
+
+    /** After the controller saw a new ACK: the send buffer may grow; true when the application may write. */
+    private boolean afterNewAck(boolean dataAcked) {
+        if (wantWritable && !finQueued) {
+            growSendBuffer();
+        }
+        engine.markDirty(t);
+        if (dataAcked && wantWritable && !finQueued) {
+            wantWritable = false;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Send-buffer growth (as Linux's {@code tcp_sndbuf_expand}): an application that filled the
+     * buffer gets room for twice what the congestion and peer windows let fly, doubling up to
+     * {@code StackConfig.sendBufferBytes}, while the memory budget allows.
+     */
+    private void growSendBuffer() {
+        final int capacity = sendRing.capacity();
+        final int max = engine.config.sendBufferBytes();
+        final long flight = Math.min(cc.cwnd(), Math.max(maxSndWnd, sndMss));
+        if (capacity >= max || 2 * flight <= capacity) {
+            return;
+        }
+        int next = capacity * 2;
+        while (next < max && next < 2 * flight) {
+            next *= 2;
+        }
+        if (engine.pool.allowGrowth(next - capacity) && sendRing.resize(next)) {
+            engine.pool.onGrowth();
+        }
+    }
+
+    void sendSyn() {
+        t.synPending = false;
+        final boolean synAck = t.state == TcpState.SYN_RECEIVED;
+        final int window = t.rx.synWindow();
+        if (synAck) {
+            t.rx.rcvAdvEdge = t.rx.rcvNxt + window;
+        }
+        final boolean offerWscale = !synAck || t.peerOfferedWscale;
+        final boolean offerSack = synAck ? t.sackOk : engine.config.sack();
+        engine.segments.emitSyn(t, synAck, window, offerWscale, offerSack);
+        if (sndMax == iss) {
+            // First transmission of the SYN: time it (Karn: a retransmitted SYN is not timed).
+            rttTiming = consecutiveTimeouts == 0;
+            rttStartNs = now();
+            rttSeq = iss + 1;
+        }
+        sndNxt = iss + 1;
+        if (Seq.gt(sndNxt, sndMax)) {
+            sndMax = sndNxt;
+        }
+        t.rx.ackPending = false;
+        if (timers.rtx == Deadlines.NONE) {
+            timers.rtx = now() + rtt.rtoNs();
+        }
+    }
+
+    void sendBareAck() {
+        engine.segments.emit(t, TcpHeader.ACK, acceptableSeq(), 0, 0);
+        t.rx.ackPending = false;
+    }
+
+    /**
+     * SEQ for a segment that carries no data. After a timeout sndNxt goes back to sndUna, but the
+     * peer may already hold data up to sndMax: a bare ACK at sndNxt would then sit below its
+     * RCV.NXT, fail the acceptability test (RFC 9293 §3.10.7.4 first step) and be dropped, ACK
+     * field and all, on both sides at once. So use the highest sequence sent (RFC 793's SND.NXT,
+     * which a retransmission never moves back), kept within the peer's window as Linux's
+     * tcp_acceptable_seq() does.
+     */
+    private int acceptableSeq() {
+        final int windowEnd = sndUna + sndWnd;
+        return Seq.le(sndMax, windowEnd) ? sndMax : Seq.max(sndNxt, windowEnd);
+    }
+
+    /** Segmentation by min(MSS, usable window), PSH at the end of the buffered data, FIN last. */
+    void sendData() {
+        final long nowNs = now();
+        final long window = Math.min(sndWnd, cc.cwnd());
+        final long rate = cc.pacingRate();
+        // RFC 6691: the MSS excludes options, so SACK blocks on a data segment take payload room.
+        final int sackBytes = t.sackOptionBytes();
+        final int maxPayload = maxPayload(sndMss - sackBytes, rate);
+        timers.pacing = Deadlines.NONE;
+        if (sndMax == sndUna && lastSendNs != Long.MIN_VALUE && nowNs - lastSendNs > rtt.rtoNs() && hasUnsent()) {
+            // RFC 5681 §4.1 / RFC 7661: the window was not validated while idle; the controller decides.
+            cc.onRestartAfterIdle(nowNs, nowNs - lastSendNs);
+            lastSendNs = nowNs; // once per idle period, even if nothing may leave yet (zero window)
+        }
+        for (int guard = 0; guard < 1 << 16; guard++) {
+            final int dataEnd = sndBufSeq + sendRing.size();
+            final int unsent = Seq.diff(dataEnd, sndNxt); // -1 once the FIN is out
+            final long usable = window - Seq.diff(sndNxt, sndUna);
+            if (unsent > 0) {
+                int len = (int) Math.min(Math.min(unsent, maxPayload), Math.max(usable, 0));
+                if (len <= 0) {
+                    break;
+                }
+                // Sender-side SWS avoidance (RFC 9293 §3.8.6.2.1): no small window-limited
+                // segment while data is in flight.
+                if (len < sndMss - sackBytes && len < unsent && sndNxt != sndUna) {
+                    break;
+                }
+                // RFC 9293 §3.7.4 (Nagle): with data unacknowledged, hold back a partial segment
+                // of new data; a retransmission (below sndMax after a timeout) always goes.
+                if (nagle && len < sndMss - sackBytes && sndMax != sndUna && !Seq.lt(sndNxt, sndMax)) {
+                    break;
+                }
+                if (pacingHolds(nowNs, rate)) {
+                    break;
+                }
+                final boolean last = len == unsent;
+                final boolean withFin = last && finQueued;
+                int flags = TcpHeader.ACK | (last ? TcpHeader.PSH : 0) | (withFin ? TcpHeader.FIN : 0);
+                transmit(nowNs, sndNxt, len, flags);
+                sndNxt += len + (withFin ? 1 : 0);
+                pace(nowNs, len, rate);
+            } else if (unsent == 0 && finQueued) {
+                if (pacingHolds(nowNs, rate)) {
+                    break;
+                }
+                transmit(nowNs, sndNxt, 0, TcpHeader.ACK | TcpHeader.FIN);
+                sndNxt += 1;
+            } else {
+                break;
+            }
+            if (Seq.gt(sndNxt, sndMax)) {
+                sndMax = sndNxt;
+            }
+        }
+        if (timers.pto == Deadlines.NONE) {
+            loss.armProbeTimer(nowNs); // after sndMax moved: a lone new segment is a tail too
+        }
+        armPersistOnZeroWindow(nowNs);
+    }
+
+    /**
+     * Payload bytes of one segment: one MSS, or with TSO many (the device cuts it into pieces of at
+     * most sndMss). Paced, a super-segment carries about 1 ms at the pacing rate and at least one
+     * MSS (as Linux's tcp_tso_autosize), so pacing stays smooth at low rates.
+     */
+    private int maxPayload(int segmentPayload, long rate) {
+        final int tso = engine.config.tsoSegmentBytes();
+        if (tso <= sndMss) {
+            return segmentPayload;
+        }
+        int segments = tso / sndMss;
+        if (rate > 0) {
+            segments = (int) Math.max(1, Math.min(segments, rate / 1000 / sndMss));
+        }
+        return segments * segmentPayload;
+    }
+
+    /**
+     * Pacing (sans-I/O): the next segment may leave {@code len}·10⁹/rate ns after this one, or after
+     * now when the connection fell behind (an idle sender does not save up credit).
+     */
+    private void pace(long nowNs, int len, long rate) {
+        if (rate > 0) {
+            final long from = pacingNextNs == Long.MIN_VALUE || pacingNextNs - nowNs < 0 ? nowNs : pacingNextNs;
+            pacingNextNs = from + Math.max(len, 1) * 1_000_000_000L / rate;
+        }
+    }
+
+    /** Paced, and the next departure time has not come: the pacing timer will let it out. */
+    private boolean pacingHolds(long nowNs, long rate) {
+        if (rate > 0 && pacingNextNs != Long.MIN_VALUE && nowNs - pacingNextNs < 0) {
+            timers.pacing = pacingNextNs;
+            return true;
+        }
+        return false;
+    }
+
+    /** The pacing deadline came: the next segment may go (the flush sends it). */
+    void onPacingTimer() {
+        timers.pacing = Deadlines.NONE;
+        engine.markDirty(t);
+    }
+
+    private void armPersistOnZeroWindow(long nowNs) {
+        final int unsent = Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
+        if (sndWnd == 0 && unsent > 0 && sndNxt == sndUna && timers.rtx == Deadlines.NONE) {
+            // RFC 9293 §3.8.6.1: zero window with data waiting → persist timer. The backoff of an
+            // episode under way is kept: it never shrinks until the window opens.
+            if (timers.persist == Deadlines.NONE) {
+                if (persistBackoffNs == 0) {
+                    persistBackoffNs = rtt.rtoNs();
+                }
+                timers.persist = nowNs + persistBackoffNs;
+            }
+        }
+    }
+
+    private boolean hasUnsent() {
+        return Seq.diff(sndBufSeq + sendRing.size(), sndNxt) > 0
+                || finQueued && Seq.diff(sndBufSeq + sendRing.size(), sndNxt) == 0;
+    }
+
+    /** Sends [seq, seq+len) from the send ring, plus FIN if flagged; bookkeeping for RTT and RTO. */
+    void transmit(long nowNs, int seq, int len, int flags) {
+        final boolean retransmission = Seq.lt(seq, sndMax);
+        if (retransmission) {
+            retransmits++;
+            engine.counters.tcpRetransmits++;
+            if (rttTiming && Seq.gt(rttSeq, seq)) {
+                rttTiming = false; // Karn: the timed segment may be this one
+            }
+        } else if (!rttTiming && len > 0) {
+            rttTiming = true;
+            rttSeq = seq + len;
+            rttStartNs = nowNs;
+        }
+        engine.segments.emit(t, flags, seq, len, Seq.diff(seq, sndBufSeq));
+        t.rx.ackPending = false;
+        if (timers.rtx == Deadlines.NONE) {
+            timers.rtx = nowNs + rtt.rtoNs(); // RFC 6298 §5.1
+        }
+        final int seqLen = len + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
+        lastSendNs = nowNs;
+        cc.onPacketSent(nowNs, seqLen, Seq.diff(Seq.max(sndMax, seq + seqLen), sndUna), retransmission);
+    }
+
+    /**
+     * Adds the peer's SACK blocks (RFC 2018) that lie within data in flight to the scoreboard.
+     * Returns true when the segment carried any valid block.
+     */
+    boolean recordSack(TcpOptions opts) {
+        if (!t.sackOk || opts.sackBlockCount() == 0 || sendRing == null) {
+            return false;
+        }
+        return loss.sacked.record(opts, sndUna, sndMax, sndBufSeq + sendRing.size(), sendRing.readIndex(), sndBufSeq);
+    }
+
+    /**
+     * RFC 9293 §3.8.4: an idle connection is probed with SEG.SEQ = SND.NXT − 1 and no data, which
+     * the peer must answer with an ACK; unanswered probes end the connection (returns true: a RST
+     * went out, the connection times out).
+     */
+    boolean onKeepAliveTimer(long nowNs) {
+        if (keepAliveIdleNs == 0 || !(t.state == TcpState.ESTABLISHED || t.state == TcpState.CLOSE_WAIT)) {
+            return false;
+        }
+        if (keepAliveSent >= keepAliveProbes) {
+            engine.segments.sendRst(t.localAddr, t.localPort, t.remoteAddr, t.remotePort, sndMax, 0, false);
+            return true;
+        }
+        keepAliveSent++;
+        engine.segments.emit(t, TcpHeader.ACK, sndMax - 1, 0, 0);
+        timers.keepAlive = nowNs + keepAliveIntervalNs;
+        return false;
+    }
+
+    /**
+     * RFC 9293 §3.8.6.1: probe a zero window with one octet, the first the peer lacks (new data,
+     * or the first unacknowledged octet when the window shrank under data in flight), backing off
+     * exponentially up to the maximum RTO (SHLD-29, SHLD-30). Only this timer probes, so one probe
+     * leaves at a time. An ACK resets the count of unanswered probes; more than {@code
+     * dataRetries} unanswered end the connection as the retransmission timeout would (returns true).
+     */
+    boolean sendZeroWindowProbe(long nowNs) {
+        if (!(t.state.isSynchronized()
+                && sendRing != null
+                && sndWnd == 0
+                && Seq.diff(sndBufSeq + sendRing.size(), sndUna) > 0)) {
+            persistBackoffNs = 0; // the episode is over: the window opened or nothing is left to send
+            return false;
+        }
+        if (persistProbesUnanswered > engine.config.dataRetries()) {
+            // RFC 5961 §3.2: the peer's RCV.NXT is SND.UNA, as its last ACK said.
+            engine.segments.sendRst(t.localAddr, t.localPort, t.remoteAddr, t.remotePort, sndUna, 0, false);
+            return true;
+        }
+        persistProbesUnanswered++;
+        engine.counters.tcpZeroWindowProbes++;
+        sndNxt = sndUna; // anything sent beyond the probe is resent once the window opens
+        rttTiming = false; // Karn: a probe's ACK times nothing
+        engine.segments.emit(t, TcpHeader.ACK, sndUna, 1, Seq.diff(sndUna, sndBufSeq));
+        if (Seq.gt(sndUna + 1, sndMax)) {
+            sndMax = sndUna + 1; // the probe's octet may be accepted; its ACK must be acceptable
+        }
+        timers.rtx = Deadlines.NONE;
+        timers.pto = Deadlines.NONE;
+        if (persistBackoffNs <= 0) {
+            persistBackoffNs = rtt.rtoNs();
+        }
+        persistBackoffNs = Math.min(persistBackoffNs * 2, Math.max(engine.config.maxRtoNs(), persistBackoffNs));
+        timers.persist = nowNs + persistBackoffNs;
+        return false;
+    }
+
+    /** Whether an ICMP error quoting {@code seq} is about a segment in flight (RFC 5927 §4.1). */
+    boolean icmpSeqInFlight(int seq) {
+        return Seq.le(sndUna, seq) && Seq.lt(seq, sndMax);
+    }
+
+    /**
+     * The ACK field of an acceptable segment in a synchronized state past the RFC 5961 §5.2 checks
+     * (RFC 9293 §3.10.7.4 "fifth"): SACK blocks, loss detection, the new or duplicate ACK, the
+     * controller's sample, then the send window. Returns true when the application may write
+     * again.
+     */
+    boolean onAck(TcpHeader seg, TcpOptions opts, int seq, int segAck, int payloadLength, boolean fin) {
+        persistProbesUnanswered = 0; // the peer is alive: a zero window may stay closed for ever
+        final long nowNs = now();
+        final int newWnd = seg.window() << sndWscale;
+        final long sackedBefore = loss.sacked.isEmpty() ? 0 : loss.sacked.sackedBytes();
+        final long flightBefore = Math.max(Seq.diff(sndMax, sndUna) - sackedBefore, 0);
+        final long dataAckedBefore = bytesAcked;
+        final boolean newSack = recordSack(opts);
+        final long newlySacked = Math.max(loss.sacked.sackedBytes() - sackedBefore, 0);
+        loss.onSackEvidence(segAck, newSack, newWnd);
+        int acked = 0;
+        long rttSample = -1;
+        boolean duplicate = false;
+        int holeBytes = 0;
+        if (Seq.gt(segAck, sndUna)) {
+            acked = Seq.diff(segAck, sndUna);
+            rttSample = onNewAck(segAck, nowNs, t.tsOk && opts.hasTimestamps() ? opts.tsEcr() : 0);
+        } else if (segAck == sndUna
+                && payloadLength == 0
+                && !fin
+                && sndMax != sndUna
+                && newWnd != 0 // a zero window answers a probe; nothing is lost, nothing may be sent
+                && (newWnd == sndWnd || t.sackOk && opts.sackBlockCount() > 0)) {
+            // RFC 5681 §2 duplicate ACK. With SACK the blocks are the signal (RFC 6675 §2): Linux's
+            // receive-buffer autotuning changes the window on nearly every ACK, and a strict
+            // "window unchanged" test would never count a duplicate against it.
+            duplicate = true;
+            holeBytes = loss.onDupAck(t.sackOk && opts.sackBlockCount() > 0);
+            engine.markDirty(t); // inflation may let new data out
+        }
+        if (acked > 0 || duplicate || sndMax != sndUna) {
+            // With nothing in flight and nothing acknowledged an ACK tells the controller nothing
+            // (Linux's tcp_ack skips congestion control there too): the receive path stays lean.
+            onAckProcessed(nowNs, acked, newlySacked, duplicate, rttSample, flightBefore, holeBytes);
+        }
+        final boolean writable = acked > 0 && afterNewAck(bytesAcked != dataAckedBefore);
+        // RFC 9293 §3.10.7.4: update the send window from the newest segment only.
+        if (Seq.le(sndUna, segAck) && (Seq.lt(sndWl1, seq) || (sndWl1 == seq && Seq.le(sndWl2, segAck)))) {
+            final boolean opened = sndWnd == 0 && newWnd > 0;
+            sndWnd = newWnd;
+            sndWl1 = seq;
+            sndWl2 = segAck;
+            maxSndWnd = Math.max(maxSndWnd, sndWnd);
+            if (opened) {
+                timers.persist = Deadlines.NONE;
+                persistBackoffNs = 0;
+                engine.markDirty(t);
+            } else if (sndWnd == 0) {
+                timers.pto = Deadlines.NONE; // no tail loss probe into a closed window
+            }
+        }
+        return writable;
+    }
+
+    /**
+     * The retransmission timer fired in SYN_SENT or SYN_RECEIVED (RFC 6298 §5.5 backoff; RFC 9293
+     * §3.8.1 for the SYN). Returns true when the retries are spent: the open fails.
+     */
+    boolean onSynTimeout(long nowNs) {
+        consecutiveTimeouts++;
+        rttTiming = false;
+        // After the increment: the engine shortens SYN-ACK retries under pressure by this count.
+        final int limit = t.passiveOpen ? engine.synAckRetries(t) : engine.config.synRetries();
+        if (consecutiveTimeouts > limit) {
+            return true;
+        }
+        rtt.backOff();
+        retransmits++;
+        engine.counters.tcpRetransmits++;
+        timers.rtx = nowNs + rtt.rtoNs();
+        return false;
+    }
+
+    /**
+     * RFC 6298 §5.4–5.7, RFC 5681 §3.1 in a synchronized state: loss recovery presumes the flight
+     * lost and the sender goes back to SND.UNA. Returns true when the data retries are spent (a RST
+     * went out): the connection times out.
+     */
+    boolean onRetransmissionTimeout(long nowNs) {
+        consecutiveTimeouts++;
+        rttTiming = false;
+        if (sndUna == sndMax) {
+            return false; // nothing outstanding
+        }
+        if (sndWnd == 0 && sendRing != null && Seq.diff(sndBufSeq + sendRing.size(), sndUna) > 0) {
+            // The peer shrank its window to zero with data in flight (Linux's "receiver dastardly
+            // shrinks window"): nothing may be resent but a probe, so the persist timer takes over,
+            // and the connection lives as long as the peer answers (RFC 1122 §4.2.2.17). A lone
+            // FIN needs no window and is retransmitted as usual below.
+            consecutiveTimeouts--;
+            engine.counters.tcpTimeouts++;
+            loss.onRetransmissionTimeout(nowNs);
+            sndNxt = sndUna;
+            persistBackoffNs = Math.max(persistBackoffNs, rtt.rtoNs());
+            return sendZeroWindowProbe(nowNs);
+        }
+        if (consecutiveTimeouts > engine.config.dataRetries()) {
+            // RFC 5961 §3.2: only SEQ = the peer's RCV.NXT resets it; that is sndMax if all arrived.
+            engine.segments.sendRst(t.localAddr, t.localPort, t.remoteAddr, t.remotePort, sndMax, 0, false);
+            return true;
+        }
+        engine.counters.tcpTimeouts++;
+        loss.onRetransmissionTimeout(nowNs);
+        rtt.backOff();
+        sndNxt = sndUna; // go back: resend from the first unacknowledged byte, one segment at first
+        timers.rtx = nowNs + rtt.rtoNs();
+        engine.markDirty(t);
+        return false;
+    }
+}
