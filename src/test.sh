@@ -14,4 +14,7 @@ if [[ -n ${JTCP_NO_FUZZ:-} ]]; then
 fi
 mvn -B -ntp verify "${fuzz[@]}" "$@"
 # The start-up archive ./jtcp maps (issue #13): builds, is used, a corrupt one is skipped quietly.
-./src/cds-check.sh
+# Only for the whole build (extra Maven arguments such as -pl may leave the jar unbuilt).
+if [[ $# -eq 0 ]]; then
+  ./src/cds-check.sh
+fi
