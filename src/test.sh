@@ -3,7 +3,8 @@
 # end-to-end tests against the Linux kernel through a TUN device (those need root; without it
 # they skip, unless JTCP_REQUIRE_TUN=1), then fuzzes each @FuzzTest target for a few seconds
 # (-Pfuzz: five targets, 32 s of fuzzing in all; JTCP_NO_FUZZ=1 leaves it out). A plain `mvn verify`
-# runs the fuzz targets' seed corpora as regression tests only.
+# runs the fuzz targets' seed corpora as regression tests only. Last, src/cds-check.sh builds and
+# checks the class-data archive ./jtcp starts with (about 10 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./src/deps.sh
@@ -11,4 +12,9 @@ fuzz=(-Pfuzz)
 if [[ -n ${JTCP_NO_FUZZ:-} ]]; then
   fuzz=()
 fi
-exec mvn -B -ntp verify "${fuzz[@]}" "$@"
+mvn -B -ntp verify "${fuzz[@]}" "$@"
+# The start-up archive ./jtcp maps (issue #13): builds, is used, a corrupt one is skipped quietly.
+# Only for the whole build (extra Maven arguments such as -pl may leave the jar unbuilt).
+if [[ $# -eq 0 ]]; then
+  ./src/cds-check.sh
+fi

@@ -30,6 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       packets a virtio-net header vouches for ({@code --offload}).
  *   <li>{@code read=copy}: the application's {@code read(buffer, …)}; {@code inPlace}: the
  *       zero-copy {@code read(TcpReader)} with a reader that consumes what it is offered.
+ *   <li>{@code packets=heap}: the segment in a {@code byte[]}; {@code direct}: in direct memory, as
+ *       the event loop reads it from the TUN device (the checksum loop differs, see {@code Checksum}).
  * </ul>
  */
 @State(Scope.Thread)
@@ -50,7 +52,11 @@ public class ReceivePathBenchmark {
     @Param({"copy", "inPlace"})
     public String read;
 
-    private final ScriptedPeer peer = new ScriptedPeer();
+    /** Where the received segment lies: {@code heap} (a byte[]), {@code direct} (as read from the device). */
+    @Param({"heap", "direct"})
+    public String packets;
+
+    private ScriptedPeer peer;
     private final UnsafeBuffer appBuffer = new UnsafeBuffer(new byte[65_536]);
     private final TcpReader consumer = (buffer, offset, length) -> length;
     private NetworkStack stack;
@@ -65,6 +71,7 @@ public class ReceivePathBenchmark {
     public void setUp() {
         trusted = "trusted".equals(checksum);
         inPlace = "inPlace".equals(read);
+        peer = new ScriptedPeer("direct".equals(packets));
         stack = new NetworkStack(ScriptedPeer.config(), peer::onTransmit);
         connection = peer.establish(stack, PORT, nowNs);
         seq = peer.peerSeq;

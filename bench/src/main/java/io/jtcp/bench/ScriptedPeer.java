@@ -22,7 +22,7 @@ final class ScriptedPeer {
     static final int PEER_ADDR = (10 << 24) | (7 << 16) | 1;
     static final int PEER_PORT = 40_000;
 
-    final UnsafeBuffer packet = new UnsafeBuffer(new byte[65_536]);
+    final UnsafeBuffer packet;
     final Ipv4Header ip = new Ipv4Header();
     final TcpHeader tcp = new TcpHeader();
     final TcpHeader seen = new TcpHeader();
@@ -31,6 +31,18 @@ final class ScriptedPeer {
     int peerAck;
     int lastFlags;
     int lastLength;
+
+    /** Segments built in a byte[], as the benchmarks always did. */
+    ScriptedPeer() {
+        this(false);
+    }
+
+    /** With {@code offHeap}, segments are built in direct memory, as the TUN device's are read. */
+    ScriptedPeer(boolean offHeap) {
+        packet = offHeap
+                ? new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(65_536))
+                : new UnsafeBuffer(new byte[65_536]);
+    }
 
     static StackConfig config() {
         final byte[] secret = new byte[16];

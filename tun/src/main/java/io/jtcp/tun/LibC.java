@@ -15,6 +15,7 @@ import com.sun.jna.NativeLibrary;
  */
 final class LibC {
     static {
+        JnaPaths.init();
         Native.register(LibC.class, NativeLibrary.getInstance("c"));
     }
 

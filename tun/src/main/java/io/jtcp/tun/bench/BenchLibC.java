@@ -10,6 +10,7 @@ import com.sun.jna.NativeLibrary;
  */
 final class BenchLibC {
     static {
+        io.jtcp.tun.JnaPaths.init();
         Native.register(BenchLibC.class, NativeLibrary.getInstance("c"));
     }
 

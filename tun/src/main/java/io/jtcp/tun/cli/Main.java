@@ -16,21 +16,19 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "jtcp",
         mixinStandardHelpOptions = true,
-        version = "jtcp 0.1.0",
-        description = "A user-space TCP/IPv4 stack in Java, answering through a Linux TUN device.",
-        subcommands = {
-            ServeCommand.class,
-            ConnectCommand.class,
-            GetCommand.class,
-            DemoCommand.class,
-            LadderCommand.class,
-            TsgCommand.class,
-            StatesCommand.class,
-            TunBenchCommand.class,
-            LabCommand.class,
-            CommandLine.HelpCommand.class
-        })
+        version = Main.VERSION,
+        description = "A user-space TCP/IPv4 stack in Java, answering through a Linux TUN device.")
 public final class Main implements Runnable {
+    /** What {@code jtcp --version} prints. */
+    static final String VERSION = "jtcp 0.1.0";
+
+    /**
+     * The subcommands, in the order the usage lists them. They are registered lazily (see {@link
+     * #commandLine(String...)}): picocli builds each one's model by reflection over its annotated
+     * fields, and doing that for all of them cost about half of a short command's start-up.
+     */
+    static final String[] COMMANDS = {"serve", "connect", "get", "demo", "ladder", "tsg", "states", "lab", "tun-bench"};
+
     @Spec
     CommandSpec spec;
 
@@ -41,15 +39,77 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && ("--version".equals(args[0]) || "-V".equals(args[0]))) {
+            // Answered before picocli: building even the top-level command's model by reflection
+            // costs several times the JVM's own start.
+            System.out.println(VERSION);
+            System.exit(0);
+        }
         System.exit(execute(args));
     }
 
     public static int execute(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
+    /** The whole command line, every subcommand registered (for the top-level usage and tests). */
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return withHandlers(withAllCommands(new CommandLine(new Main())));
+    }
+
+    /**
+     * The command line for {@code args}: when they start with a subcommand's name, only that
+     * subcommand is registered (its usage, errors and behaviour are the same as with all of them);
+     * a lone {@code --version} registers none; anything else (no command, {@code --help}, {@code
+     * help}, a misspelt command that picocli answers with suggestions) gets all of them.
+     */
+    static CommandLine commandLine(String... args) {
+        final CommandLine cl = new CommandLine(new Main());
+        final String first = args.length > 0 ? args[0] : null;
+        final Object only = first == null ? null : newCommand(first);
+        if (only != null) {
+            cl.addSubcommand(only);
+        } else if (!(args.length == 1 && ("--version".equals(first) || "-V".equals(first)))) {
+            withAllCommands(cl);
+        }
+        return withHandlers(cl);
+    }
+
+    private static CommandLine withAllCommands(CommandLine cl) {
+        for (String name : COMMANDS) {
+            cl.addSubcommand(newCommand(name));
+        }
+        cl.addSubcommand(new CommandLine.HelpCommand());
+        return cl;
+    }
+
+    /** A new instance of the subcommand called {@code name}, or null for no such subcommand. */
+    private static Object newCommand(String name) {
+        switch (name) {
+            case "serve":
+                return new ServeCommand();
+            case "connect":
+                return new ConnectCommand();
+            case "get":
+                return new GetCommand();
+            case "demo":
+                return new DemoCommand();
+            case "ladder":
+                return new LadderCommand();
+            case "tsg":
+                return new TsgCommand();
+            case "states":
+                return new StatesCommand();
+            case "lab":
+                return new LabCommand();
+            case "tun-bench":
+                return new TunBenchCommand();
+            default:
+                return null;
+        }
+    }
+
+    private static CommandLine withHandlers(CommandLine cl) {
         // Usage errors: one line naming the problem and where help is, exit 2 (not the whole usage).
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();

@@ -15,7 +15,15 @@ class CliUsageTest {
     private record Run(int exitCode, String out, String err) {}
 
     private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
+        return run(Main.commandLine(), args);
+    }
+
+    /** As {@code jtcp} itself runs: only the subcommand the arguments name is registered. */
+    private static Run runAsMain(String... args) {
+        return run(Main.commandLine(args), args);
+    }
+
+    private static Run run(CommandLine cl, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out));
@@ -120,5 +128,45 @@ class CliUsageTest {
         assertEquals(
                 "jtcp: error: no network namespace 'jtcp-does-not-exist' (create it with: ip netns add jtcp-does-not-exist)",
                 r.err().strip());
+    }
+
+    /** Issue #13 (start-up): registering only the named subcommand changes nothing the user sees. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "serve --help",
+                "connect --help",
+                "get --help",
+                "demo --help",
+                "ladder --help",
+                "tun-bench --help",
+                "get ftp://x",
+                "serve --mtu x",
+                "connect 10.7.0.1",
+                "--help",
+                "help get",
+                "bogus",
+                "gett http://10.7.0.1/",
+                "--version",
+                "-V",
+                "serve --netns jtcp-does-not-exist",
+            })
+    void shouldAnswerAlikeWhenOnlyTheNamedCommandIsRegistered(String args) {
+        String[] a = args.split(" ");
+        assertEquals(run(a), runAsMain(a));
+    }
+
+    @Test
+    void shouldListEveryCommandInTheTopLevelUsage() {
+        Run r = runAsMain("--help");
+        for (String command : Main.COMMANDS) {
+            assertTrue(r.out().contains("  " + command + " "), command + " missing from: " + r.out());
+        }
+    }
+
+    @Test
+    void shouldPrintTheVersionLikePicocliDoes() {
+        assertEquals(Main.VERSION + System.lineSeparator(), run("--version").out());
     }
 }

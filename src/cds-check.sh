@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Checks the start-up archive the way ./jtcp uses it (src/test.sh runs this after the build): it
+# builds, the JVM maps it (jtcp's classes come from it, not from the jar), nothing extra is printed
+# with it, and a corrupt archive is skipped without a word.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jsa=tun/target/jtcp.jsa
+fail() { echo "cds-check: $*" >&2; exit 1; }
+./src/cds.sh || fail "src/cds.sh could not build $jsa"
+[[ -s "$jsa" ]] || fail "no $jsa after src/cds.sh"
+out="$(./jtcp --version 2>/tmp/jtcp-cds-check.$$)"; err="$(cat /tmp/jtcp-cds-check.$$)"
+[[ "$out" == "jtcp "* && -z "$err" ]] || fail "./jtcp --version with the archive printed '$out' / '$err'"
+JTCP_JAVA_OPTS="-Xlog:class+load=info:file=/tmp/jtcp-cds-check.$$" ./jtcp --help >/dev/null 2>&1 ||
+  fail "./jtcp --help with the archive failed"
+grep -q 'io.jtcp.tun.cli.Main source: shared objects file' /tmp/jtcp-cds-check.$$ ||
+  fail "the JVM did not take jtcp's classes from the archive"
+grep -q 'picocli.CommandLine source: shared objects file' /tmp/jtcp-cds-check.$$ ||
+  fail "the JVM did not take picocli's classes from the archive"
+cp "$jsa" "$jsa.bak.$$"
+chmod u+w "$jsa"
+printf 'not an archive' >"$jsa"
+touch "$jsa" # newer than the jar, so the launcher keeps it: the JVM itself must skip it quietly
+err="$(./jtcp get --help 2>&1 >/dev/null)" || fail "./jtcp get --help with a corrupt archive failed: $err"
+mv -f "$jsa.bak.$$" "$jsa"
+rm -f /tmp/jtcp-cds-check.$$
+[[ -z "$err" ]] || fail "a corrupt archive was not skipped quietly: $err"
+echo "cds-check: the start-up archive builds, is used, and a corrupt one is skipped quietly"
