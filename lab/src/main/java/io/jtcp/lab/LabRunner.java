@@ -1,6 +1,7 @@
 package io.jtcp.lab;
 
 import io.jtcp.stack.cc.CongestionControl;
+import io.jtcp.stack.cc.CongestionControls;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -19,17 +20,12 @@ import java.util.function.Function;
  * series/<cell>.csv} and the SVG plots into one directory.
  *
  * <p>Algorithm names go through one seam, a {@code Function<String, CongestionControl.Factory>}:
- * {@link #BUILT_IN} knows only {@code newreno} (the engine's default, so null); a registry of
- * algorithms replaces it without touching the runner.
+ * {@link #BUILT_IN} is the stack's registry ({@link CongestionControls#byName}: the built-in
+ * algorithms, ServiceLoader providers and class names); tests may pass their own.
  */
 public final class LabRunner {
-    /** Names this build can run: {@code newreno} (the engine's built-in controller) alone. */
-    public static final Function<String, CongestionControl.Factory> BUILT_IN = name -> {
-        if (name.equals("newreno")) {
-            return null;
-        }
-        throw new IllegalArgumentException("unknown congestion control '" + name + "' (this build has: newreno)");
-    };
+    /** The stack's registry of congestion controllers by name. */
+    public static final Function<String, CongestionControl.Factory> BUILT_IN = CongestionControls::byName;
 
     /** The default interval of the time series, in virtual time. */
     public static final long DEFAULT_SAMPLE_NS = 10_000_000L;

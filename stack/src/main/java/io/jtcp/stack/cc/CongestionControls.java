@@ -37,8 +37,10 @@ public final class CongestionControls {
 
     static {
         Map<String, CongestionControl.Factory> m = new LinkedHashMap<>();
-        // ---- the built-in algorithms: the one table to extend (newreno and bbr join at merge) ----
+        // ---- the built-in algorithms: the one table to extend ----
+        m.put(NewReno.NAME, factory(NewReno.NAME, NewReno::new));
         m.put(Cubic.NAME, factory(Cubic.NAME, Cubic::new));
+        m.put("bbr", Bbr.factory());
         // ---- end of the built-in algorithms ----
         BUILT_IN = Collections.unmodifiableMap(m);
     }

@@ -17,6 +17,9 @@ package io.jtcp.stack.cc;
  * 4) spends that MSS on the hole instead of on new data.
  */
 public final class NewReno implements CongestionControl {
+    /** The name {@code --cc} takes. */
+    public static final String NAME = "newreno";
+
     private int mss;
     private long cwnd;
     private long ssthresh = Long.MAX_VALUE;
@@ -29,7 +32,7 @@ public final class NewReno implements CongestionControl {
 
     @Override
     public String name() {
-        return "newreno";
+        return NAME;
     }
 
     @Override

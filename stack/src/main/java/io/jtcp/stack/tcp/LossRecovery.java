@@ -178,6 +178,7 @@ final class LossRecovery {
             lossEpisodeUnacked = true;
         }
         state = RecoveryState.LOSS;
+        t.markLost(t.sndUna, t.sndMax, true);
         dupAcks = 0;
         recover = t.sndMax; // RFC 6582 §4: avoid a spurious fast retransmit after the timeout
         tlpInFlight = false;
@@ -291,6 +292,7 @@ final class LossRecovery {
         }
         final int len = (int) Math.min(sacked.holeEnd() - from, t.sndMss - tcb.sackOptionBytes());
         final int seq = t.sndBufSeq + (int) (from - readIndex);
+        t.markLost(seq, seq + len, false);
         t.transmit(t.now(), seq, len, TcpHeader.ACK);
         highRxt = seq + len;
         return len;
@@ -309,6 +311,7 @@ final class LossRecovery {
         final boolean finSent = t.finQueued && Seq.gt(t.sndMax, dataEnd);
         if (len > 0) {
             final boolean withFin = finSent && len == Seq.diff(dataEnd, sndUna);
+            t.markLost(sndUna, sndUna + len, false);
             t.transmit(t.now(), sndUna, len, TcpHeader.ACK | (withFin ? TcpHeader.FIN : 0));
             if (Seq.gt(sndUna + len, highRxt)) {
                 highRxt = sndUna + len;

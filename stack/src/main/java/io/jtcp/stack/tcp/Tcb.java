@@ -726,6 +726,11 @@ final class Tcb implements TcpConnection {
         tx.replaceCongestionControl(factory);
     }
 
+    @Override
+    public long deliveryRateBytesPerSecond() {
+        return tx.lastDeliveryRate;
+    }
+
     // =====================================================================================
     // ICMP errors and path MTU
     // =====================================================================================

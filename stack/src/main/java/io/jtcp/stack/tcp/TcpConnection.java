@@ -134,6 +134,14 @@ public interface TcpConnection {
         return cc == null ? Long.MAX_VALUE : cc.ssthresh();
     }
 
+    /**
+     * The latest valid delivery-rate sample (draft-cheng-iccrg-delivery-rate-estimation) in bytes
+     * per second; 0 before the first.
+     */
+    default long deliveryRateBytesPerSecond() {
+        return 0;
+    }
+
     /** The congestion controller's phase for traces and status pages ("" when it names none). */
     default String congestionPhase() {
         final CongestionControl cc = congestionControl();

@@ -20,6 +20,9 @@ import org.agrona.DirectBuffer;
  * timer gave up).
  */
 final class TcpSender {
+    /** Delivery-rate records per connection: 128 (super-)segments, about 7 KB. */
+    static final int DELIVERY_RECORDS = 128;
+
     final Tcb t;
     final TcpEngine engine;
     final Deadlines timers;
@@ -46,6 +49,8 @@ final class TcpSender {
     CongestionControl cc;
     final LossRecovery loss;
     private final AckSample ackSample = new AckSample(); // reused for every ACK: no allocation
+    long lastDeliveryRate; // bytes/s of the latest valid sample, for status pages and logs
+    private DeliveryRateEstimator deliveryRate; // taken with the first data sent: idle connections pay nothing
     boolean rttTiming;
     int rttSeq;
     long rttStartNs;
@@ -270,6 +275,14 @@ final class TcpSender {
                 .appLimited(unsent <= 0 && flightBefore < Math.min(cc.cwnd(), (long) sndWnd))
                 .recoveryState(loss.state())
                 .recoveryRetransmittedBytes(holeBytes);
+        if (deliveryRate != null) {
+            if (acked > 0) {
+                deliveryRate.onDelivered(sndUna - acked, sndUna, nowNs);
+            }
+            if (deliveryRate.fillSample(s, nowNs, rtt.minRttNs())) {
+                lastDeliveryRate = s.deliveryRate();
+            }
+        }
         cc.onAck(s);
     }
 
@@ -409,6 +422,13 @@ final class TcpSender {
         if (timers.pto == Deadlines.NONE) {
             loss.armProbeTimer(nowNs); // after sndMax moved: a lone new segment is a tail too
         }
+        if (deliveryRate != null && !hasUnsent()) {
+            final long pipe = pipe();
+            if (pipe < cc.cwnd()) {
+                // draft-cheng-iccrg-delivery-rate-estimation §3.3: the window was not the limit.
+                deliveryRate.markAppLimited(pipe);
+            }
+        }
         armPersistOnZeroWindow(nowNs);
     }
 
@@ -488,6 +508,10 @@ final class TcpSender {
             rttSeq = seq + len;
             rttStartNs = nowNs;
         }
+        if (len > 0) {
+            // Before it leaves: the record snapshots the delivered count and the flight without it.
+            deliveryRate().onSend(seq, len, nowNs, pipe());
+        }
         engine.segments.emit(t, flags, seq, len, Seq.diff(seq, sndBufSeq));
         t.rx.ackPending = false;
         if (timers.rtx == Deadlines.NONE) {
@@ -499,6 +523,40 @@ final class TcpSender {
     }
 
     /**
+     * The delivery-rate estimator (draft-cheng-iccrg-delivery-rate-estimation), created on first
+     * use. Its ring holds {@link #DELIVERY_RECORDS} records of (super-)segments in flight; a larger
+     * flight merges the oldest, which coarsens samples but never miscounts delivered bytes.
+     */
+    private DeliveryRateEstimator deliveryRate() {
+        if (deliveryRate == null) {
+            deliveryRate = new DeliveryRateEstimator(DELIVERY_RECORDS);
+        }
+        return deliveryRate;
+    }
+
+    /** Bytes in flight as RFC 6675's pipe approximates it: sent, not acknowledged, not SACKed. */
+    private long pipe() {
+        final long sackedNow = loss.sacked.isEmpty() ? 0 : loss.sacked.sackedBytes();
+        return Math.max(Seq.diff(sndMax, sndUna) - sackedNow, 0);
+    }
+
+    /**
+     * Loss recovery marked [start, end) lost (a hole about to be resent, or with {@code all} the
+     * whole flight after a timeout): the delivery-rate records learn it (their lost bytes feed
+     * BBR's loss rate).
+     */
+    void markLost(int start, int end, boolean all) {
+        if (deliveryRate == null) {
+            return;
+        }
+        if (all) {
+            deliveryRate.onRetransmissionTimeout(start, end);
+        } else {
+            deliveryRate.onLost(start, end);
+        }
+    }
+
+    /**
      * Adds the peer's SACK blocks (RFC 2018) that lie within data in flight to the scoreboard.
      * Returns true when the segment carried any valid block.
      */
@@ -507,6 +565,20 @@ final class TcpSender {
             return false;
         }
         return loss.sacked.record(opts, sndUna, sndMax, sndBufSeq + sendRing.size(), sendRing.readIndex(), sndBufSeq);
+    }
+
+    /**
+     * The ACK's SACK blocks within the flight reach the delivery-rate records; bytes they already
+     * counted are not counted again, so a block repeated by later ACKs is harmless.
+     */
+    private void sackDelivered(TcpOptions opts, long nowNs) {
+        for (int b = 0; b < opts.sackBlockCount(); b++) {
+            final int left = Seq.max(opts.sackLeft(b), sndUna);
+            final int right = Seq.min(opts.sackRight(b), sndMax);
+            if (Seq.lt(left, right)) {
+                deliveryRate.onDelivered(left, right, nowNs);
+            }
+        }
     }
 
     /**
@@ -586,6 +658,9 @@ final class TcpSender {
         final long dataAckedBefore = bytesAcked;
         final boolean newSack = recordSack(opts);
         final long newlySacked = Math.max(loss.sacked.sackedBytes() - sackedBefore, 0);
+        if (newSack && deliveryRate != null) {
+            sackDelivered(opts, nowNs);
+        }
         loss.onSackEvidence(segAck, newSack, newWnd);
         int acked = 0;
         long rttSample = -1;

@@ -85,7 +85,7 @@ class LabCommandTest {
                 "--queue 1|jtcp lab: --queue: '1' is not a queue such as 1bdp, 0.5bdp, 64k, 2m or 150000b",
                 "--flows 0|jtcp lab: --flows: '0' is not a whole number from 1 to 64",
                 "--seconds 1.5|jtcp lab: --seconds: '1.5' is not a whole number",
-                "--cc cubic|jtcp lab: --cc: unknown congestion control 'cubic' (this build has: newreno)",
+                "--cc nosuch|jtcp lab: --cc: unknown congestion control 'nosuch'; known: newreno, cubic, bbr, or the name of a class implementing io.jtcp.stack.cc.CongestionControl",
                 "--backend kernel|jtcp lab: Invalid value for option '--backend': expected one of [sim, tun] (case-sensitive) but was 'kernel'",
                 "--plot-cell x|jtcp lab: --plot-cell: no cell named 'x' (the first is newreno_100mbit_100ms_loss0pct_q1bdp_f1_60s_seed1)",
             })
