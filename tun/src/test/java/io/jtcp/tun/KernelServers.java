@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 /**
  * Real servers the kernel runs inside a test's namespace, bound to the kernel's side of the TUN
- * link ({@code 10.7.0.1}): python's threaded http.server, PostgreSQL 15 (Debian's {@code
+ * link ({@code 10.7.0.1}): python's threaded http.server, PostgreSQL (Debian's {@code
  * postgresql}, run as the {@code postgres} user with trust auth for 10.7.0.0/16) and {@code
  * redis-server}. Every process started here is stopped by {@link #close()}, by its own PID; the
  * namespace's cleanup kills anything left over.
@@ -23,7 +23,8 @@ final class KernelServers implements AutoCloseable {
     static final int HTTP_PORT = 8000;
     static final int PG_PORT = 5432;
     static final int REDIS_PORT = 6379;
-    static final Path PG_BIN = Path.of("/usr/lib/postgresql/15/bin");
+    /** Debian's postgresql puts the server under its major version: the newest installed. */
+    static final Path PG_BIN = postgresBin();
 
     private final TestNetns ns;
     private final Path dir;
@@ -58,7 +59,24 @@ final class KernelServers implements AutoCloseable {
         CliKernelTest.awaitListening(ns, HTTP_PORT);
     }
 
-    /** True when PostgreSQL 15's server binaries are installed. */
+    private static Path postgresBin() {
+        try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            return versions.map(v -> v.resolve("bin"))
+                    .filter(b -> Files.isExecutable(b.resolve("postgres")))
+                    .max(Comparator.comparing(b -> b.getParent().getFileName().toString(), KernelServers::byVersion))
+                    .orElse(Path.of("/usr/lib/postgresql/15/bin"));
+        } catch (IOException e) {
+            return Path.of("/usr/lib/postgresql/15/bin");
+        }
+    }
+
+    private static int byVersion(String a, String b) {
+        return a.matches("\\d+") && b.matches("\\d+")
+                ? Integer.compare(Integer.parseInt(a), Integer.parseInt(b))
+                : a.compareTo(b);
+    }
+
+    /** True when PostgreSQL's server binaries are installed. */
     static boolean havePostgres() {
         return Files.isExecutable(PG_BIN.resolve("postgres"));
     }
