@@ -112,10 +112,11 @@ final class RealClients {
     }
 
     /**
-     * Creates {@code table}, inserts {@code rows} rows in one transaction (batched, 500 to a round
-     * trip), then checks count, sum and the MD5 of all values in order against what was sent.
+     * Creates {@code table}, inserts {@code rows} rows in one transaction ({@code batch} to a round
+     * trip; 1: one {@code executeUpdate} each), then checks count, sum and the MD5 of all values in
+     * order against what was sent.
      */
-    static void jdbcInsertAndCheck(Connection c, String table, int rows) throws Exception {
+    static void jdbcInsertAndCheck(Connection c, String table, int rows, int batch) throws Exception {
         try (Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + table);
             s.execute("CREATE TABLE " + table + " (id integer PRIMARY KEY, v text NOT NULL)");
@@ -128,17 +129,23 @@ final class RealClients {
                 String v = rowValue(table, i);
                 insert.setInt(1, i);
                 insert.setString(2, v);
-                insert.addBatch();
+                if (batch == 1) {
+                    assertEquals(1, insert.executeUpdate());
+                } else {
+                    insert.addBatch();
+                }
                 if (i > 0) {
                     md5.update((byte) ',');
                 }
                 md5.update(v.getBytes(StandardCharsets.UTF_8));
                 sum += i;
-                if (i % 500 == 499) {
+                if (batch > 1 && i % batch == batch - 1) {
                     insert.executeBatch();
                 }
             }
-            insert.executeBatch();
+            if (batch > 1) {
+                insert.executeBatch();
+            }
         }
         c.commit();
         c.setAutoCommit(true);

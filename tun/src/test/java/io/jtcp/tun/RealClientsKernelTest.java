@@ -90,7 +90,9 @@ class RealClientsKernelTest {
     void postgresJdbcInsertsTenThousandRowsInOneTransaction() throws Exception {
         require(KernelServers.havePostgres(), "postgresql");
         try (Connection c = RealClients.jdbc(NAME)) {
-            RealClients.jdbcInsertAndCheck(c, "rows10k", 10_000);
+            // 10 000 round trips, one executeUpdate each; then the same rows again, 500 to a batch.
+            RealClients.jdbcInsertAndCheck(c, "rows10k", 10_000, 1);
+            RealClients.jdbcInsertAndCheck(c, "batched10k", 10_000, 500);
         }
     }
 
@@ -111,7 +113,7 @@ class RealClientsKernelTest {
             RealClients.concurrently(100, i -> {
                 assertEquals(smallSha, RealClients.httpGet(client, "/small.bin"));
                 try (Connection c = RealClients.jdbc(NAME)) {
-                    RealClients.jdbcInsertAndCheck(c, "t" + i, 200);
+                    RealClients.jdbcInsertAndCheck(c, "t" + i, 200, 50);
                 }
                 try (Jedis jedis = RealClients.jedis(sockets)) {
                     RealClients.jedisSetGet(jedis, "t" + i, 100);

@@ -71,7 +71,7 @@ class RealClientsLossKernelTest {
         try (CloseableHttpClient client = RealClients.httpClient(sockets, 20)) {
             assertEquals(bigSha, RealClients.httpGet(client, "/big.bin"));
             try (Connection c = RealClients.jdbc(NAME)) {
-                RealClients.jdbcInsertAndCheck(c, "lossy", 10_000);
+                RealClients.jdbcInsertAndCheck(c, "lossy", 10_000, 500);
             }
             try (Jedis jedis = RealClients.jedis(sockets)) {
                 RealClients.jedisSetGet(jedis, "lossy", 300);
@@ -81,7 +81,7 @@ class RealClientsLossKernelTest {
             RealClients.concurrently(20, i -> {
                 assertEquals(smallSha, RealClients.httpGet(client, "/small.bin"));
                 try (Connection c = RealClients.jdbc(NAME)) {
-                    RealClients.jdbcInsertAndCheck(c, "lossy" + i, 500);
+                    RealClients.jdbcInsertAndCheck(c, "lossy" + i, 500, 100);
                 }
                 try (Jedis jedis = RealClients.jedis(sockets)) {
                     RealClients.jedisSetGet(jedis, "lossy" + i, 20);
