@@ -17,6 +17,9 @@ want iperf3 iperf3
 want ab apache2-utils
 want python3 python3
 want script util-linux
+# The real-client tests (RealClients*KernelTest) run PostgreSQL and redis-server in a namespace.
+compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || need+=(postgresql)
+want redis-server redis-server
 # jtcp ladder's SVG tests render each picture in headless Chromium (its fonts come with it).
 want chromium chromium
 if [[ ${#need[@]} -eq 0 ]]; then

@@ -43,7 +43,7 @@ public final class Seq {
         return lt(a, b) ? a : b;
     }
 
-    /** {@code lower <= x < upper} in sequence space (RFC 9293 §3.4 notation "=<" and "<"). */
+    /** {@code lower <= x < upper} in sequence space (RFC 9293 §3.4 notation {@code "=<"} and {@code "<"}). */
     public static boolean inWindow(int x, int lower, int upper) {
         return le(lower, x) && lt(x, upper);
     }

@@ -8,7 +8,14 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketImpl;
+import java.net.SocketOption;
 import java.net.SocketOptions;
+import java.net.StandardSocketOptions;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * java.net's socket plumbing over a {@link JtcpConnection} (client or accepted) or a {@link
@@ -17,7 +24,9 @@ import java.net.SocketOptions;
  *
  * <p>Options: SO_TIMEOUT is honoured (reads and accept); TCP_NODELAY, SO_KEEPALIVE, SO_REUSEADDR,
  * SO_LINGER, SO_SNDBUF, SO_RCVBUF, IP_TOS and SO_OOBINLINE are accepted and reported back but do
- * not change the stack (jtcp sends without Nagle by default; buffer sizes are the stack's).
+ * not change the stack (jtcp sends without Nagle by default; buffer sizes are the stack's), and so
+ * are {@code jdk.net.ExtendedSocketOptions}' TCP_KEEPIDLE, TCP_KEEPINTERVAL and TCP_KEEPCOUNT on
+ * client sockets, which clients such as Apache HttpClient 5 set on every connection they open.
  */
 final class JtcpSocketImpl extends SocketImpl {
     private final LoopContext loop;
@@ -33,6 +42,14 @@ final class JtcpSocketImpl extends SocketImpl {
     private int receiveBuffer = 64 * 1024;
     private int trafficClass;
     private boolean oobInline;
+    /** TCP_KEEPIDLE/INTERVAL/COUNT as set (seconds, seconds, probes); Linux's defaults otherwise. */
+    private final Map<SocketOption<?>, Integer> keepAliveTuning = new HashMap<>(Map.of(
+            ExtendedSocketOptions.TCP_KEEPIDLE,
+            7200,
+            ExtendedSocketOptions.TCP_KEEPINTERVAL,
+            75,
+            ExtendedSocketOptions.TCP_KEEPCOUNT,
+            9));
 
     JtcpSocketImpl(LoopContext loop) {
         this.loop = loop;
@@ -217,5 +234,66 @@ final class JtcpSocketImpl extends SocketImpl {
             default:
                 throw new SocketException("option not supported by jtcp: " + optID);
         }
+    }
+
+    /**
+     * The {@code java.net.SocketOption} forms ({@code Socket.setOption}), which {@code SocketImpl}'s
+     * defaults refuse for an impl of its own: the standard ones map to the int IDs above.
+     */
+    @Override
+    protected <T> void setOption(SocketOption<T> name, T value) throws IOException {
+        if (keepAliveTuning.containsKey(name)) {
+            if (!(value instanceof Integer) || (Integer) value < 1) {
+                throw new IllegalArgumentException(name.name() + " must be a positive integer: " + value);
+            }
+            keepAliveTuning.put(name, (Integer) value);
+            return;
+        }
+        int id = legacyId(name);
+        if (id < 0) {
+            throw new UnsupportedOperationException("'" + name.name() + "' not supported by jtcp");
+        }
+        if (value == null || (id == SocketOptions.SO_LINGER && (Integer) value < 0)) {
+            // SO_LINGER < 0 is "off", as java.net's own socket takes it.
+            setOption(id, id == SocketOptions.SO_LINGER ? Boolean.FALSE : value);
+            return;
+        }
+        setOption(id, value);
+    }
+
+    @Override
+    protected <T> T getOption(SocketOption<T> name) throws IOException {
+        if (keepAliveTuning.containsKey(name)) {
+            return name.type().cast(keepAliveTuning.get(name));
+        }
+        int id = legacyId(name);
+        if (id < 0) {
+            throw new UnsupportedOperationException("'" + name.name() + "' not supported by jtcp");
+        }
+        if (id == SocketOptions.SO_LINGER) {
+            return name.type().cast(linger);
+        }
+        return name.type().cast(getOption(id));
+    }
+
+    @Override
+    protected Set<SocketOption<?>> supportedOptions() {
+        Set<SocketOption<?>> options = new HashSet<>(STANDARD.keySet());
+        options.addAll(keepAliveTuning.keySet());
+        return Set.copyOf(options);
+    }
+
+    private static final Map<SocketOption<?>, Integer> STANDARD = Map.of(
+            StandardSocketOptions.TCP_NODELAY, SocketOptions.TCP_NODELAY,
+            StandardSocketOptions.SO_KEEPALIVE, SocketOptions.SO_KEEPALIVE,
+            StandardSocketOptions.SO_REUSEADDR, SocketOptions.SO_REUSEADDR,
+            StandardSocketOptions.SO_LINGER, SocketOptions.SO_LINGER,
+            StandardSocketOptions.SO_SNDBUF, SocketOptions.SO_SNDBUF,
+            StandardSocketOptions.SO_RCVBUF, SocketOptions.SO_RCVBUF,
+            StandardSocketOptions.IP_TOS, SocketOptions.IP_TOS);
+
+    private static int legacyId(SocketOption<?> name) {
+        Integer id = STANDARD.get(name);
+        return id == null ? -1 : id;
     }
 }

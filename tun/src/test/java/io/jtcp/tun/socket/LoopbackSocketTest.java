@@ -421,6 +421,33 @@ class LoopbackSocketTest {
         server.close();
     }
 
+    /**
+     * Apache HttpClient 5.6 sets TCP_KEEPIDLE/TCP_KEEPINTERVAL/TCP_KEEPCOUNT through {@code
+     * jdk.net.Sockets}, that is {@code Socket.setOption}, on every socket it connects: unsupported, they failed every request.
+     */
+    @Test
+    void keepAliveTuningOptionsAreAcceptedAndReportedBack() throws Exception {
+        ServerSocket server = loopback.b().serverSocket(PORT, 10);
+        try (Socket s = loopback.a().socketFactory().createSocket(JtcpLoopback.B_ADDR, PORT)) {
+            assertTrue(s.supportedOptions().contains(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE));
+            s.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, 30);
+            s.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, 5);
+            s.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, 4);
+            assertEquals(30, s.getOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE));
+            assertEquals(5, s.getOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL));
+            assertEquals(4, s.getOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT));
+            assertThrows(
+                    IllegalArgumentException.class, () -> s.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, 0));
+            s.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            assertEquals(true, s.getOption(java.net.StandardSocketOptions.TCP_NODELAY));
+            s.setOption(java.net.StandardSocketOptions.SO_LINGER, 3);
+            assertEquals(3, s.getSoLinger());
+            s.setOption(java.net.StandardSocketOptions.SO_LINGER, -1);
+            assertEquals(-1, s.getOption(java.net.StandardSocketOptions.SO_LINGER));
+        }
+        server.close();
+    }
+
     @Test
     void asyncConnectionCompletesOnTheChosenExecutor() throws Exception {
         JtcpAcceptor acceptor = loopback.b().listen(PORT);
