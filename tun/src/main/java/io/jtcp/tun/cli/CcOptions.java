@@ -17,7 +17,7 @@ final class CcOptions {
             completionCandidates = Names.class,
             description = {
                 "congestion control: ${COMPLETION-CANDIDATES}",
-                "(default: the stack's), or the name of a class on",
+                "(default: newreno), or the name of a class on",
                 "the class path implementing CongestionControl",
                 "or CongestionControl.Factory"
             })
