@@ -56,10 +56,10 @@ class ExternalControllerTest {
             CongestionControl.Factory factory = CongestionControls.byName("com.example.Aimd");
             assertEquals("aimd", factory.name());
 
-            int bytes = 2_000_000;
+            int bytes = 8_000_000; // several sawtooth cycles: additive increase overflows the queue again and again
             Pair.Link link = new Pair.Link()
                     .delay(10 * Pair.MS)
-                    .bottleneck(20_000_000L, 30)
+                    .bottleneck(20_000_000L, 10)
                     .seed(3);
             Pair pair = new Pair(link, a -> a.congestionControl(factory), b -> {}).traceTraffic(false);
             BulkApp server = new BulkApp(bytes, 1);
@@ -73,6 +73,8 @@ class ExternalControllerTest {
             assertEquals(server.sentSha256(), client.receivedSha256(), "SHA-256 A→B");
             assertEquals("aimd", server.connection().congestionControl().name());
             assertTrue(pair.packetsQueueDropped > 0, "the queue overflowed, so the controller saw losses");
+            System.out.println("AIMD: " + pair.a.counters().describe() + " cwnd "
+                    + server.connection().congestionWindowBytes());
             assertTrue(
                     server.connection().slowStartThresholdBytes() < Long.MAX_VALUE,
                     "a congestion event reached the controller");
