@@ -441,6 +441,13 @@ class KernelPeerTest {
             // The kernel closed first, so the kernel's side waits in TIME-WAIT (RFC 9293 §3.6).
             String tw = sh(f, 10, "ss -tan state time-wait");
             assertTrue(tw.contains("10.7.0.2:7"), tw);
+            // The kernel's last ACK may still be on its way to jtcp (nc exits when its FIN is
+            // answered): give the loop a bounded moment to take it.
+            for (int i = 0;
+                    i < 100 && f.transitions().stream().noneMatch(t -> t.endsWith("/7 LAST_ACK -> CLOSED"));
+                    i++) {
+                Thread.sleep(20);
+            }
             assertTrue(
                     f.transitions().stream().anyMatch(t -> t.endsWith("/7 LAST_ACK -> CLOSED")),
                     f.transitions().toString());

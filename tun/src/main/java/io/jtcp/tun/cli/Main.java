@@ -35,7 +35,8 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "Missing command: serve, connect, get, demo, ladder, tsg, states, lab or tun-bench");
+                spec.commandLine(),
+                "Missing command: serve, connect, get, demo, ladder, tsg, states, lab or tun-bench");
     }
 
     public static void main(String[] args) {
