@@ -1,12 +1,10 @@
 package io.jtcp.tun.cli;
 
-import io.jtcp.viz.capture.CaptureException;
 import io.jtcp.viz.ladder.Ladder;
 import io.jtcp.viz.ladder.LadderBuilder;
 import io.jtcp.viz.ladder.MermaidRenderer;
 import io.jtcp.viz.ladder.SvgRenderer;
 import io.jtcp.viz.ladder.TextRenderer;
-import io.jtcp.viz.tcp.CaptureConnections;
 import io.jtcp.viz.tcp.Connection;
 import io.jtcp.viz.tcp.ConnectionAnalysis;
 import java.io.IOException;
@@ -46,14 +44,6 @@ final class LadderCommand implements Callable<Integer> {
         text
     }
 
-    static final class Select {
-        @Option(names = "--conn", paramLabel = "N", description = "the N-th connection (1 = the first; see --list)")
-        Integer conn;
-
-        @Option(names = "--port", paramLabel = "P", description = "the first connection with port P on either side")
-        Integer port;
-    }
-
     @Spec
     CommandSpec spec;
 
@@ -73,7 +63,7 @@ final class LadderCommand implements Callable<Integer> {
     Format format;
 
     @ArgGroup(exclusive = true)
-    Select select;
+    CaptureChoice.Select select;
 
     @Option(names = "--absolute", description = "raw sequence numbers instead of relative to each side's ISN")
     boolean absolute;
@@ -97,17 +87,8 @@ final class LadderCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--port must be 1..65535, not " + select.port);
         }
         Format fmt = format != null ? format : fromExtension(out);
-        CaptureConnections cap;
-        try {
-            cap = CaptureConnections.read(file);
-        } catch (CaptureException e) {
-            throw new CliFailure(e.getMessage());
-        }
         PrintWriter err = spec.commandLine().getErr();
-        if (cap.truncation() != null) {
-            err.println("jtcp ladder: warning: " + cap.truncation());
-        }
-        List<Connection> conns = cap.connections();
+        List<Connection> conns = CaptureChoice.read(file, "ladder", err);
         if (list) {
             PrintWriter o = spec.commandLine().getOut();
             conns.forEach(c -> o.println(c.summary()));
@@ -115,7 +96,7 @@ final class LadderCommand implements Callable<Integer> {
             err.flush();
             return 0;
         }
-        Connection chosen = choose(conns, err);
+        Connection chosen = CaptureChoice.choose(conns, select, file, "ladder", err);
         Ladder ladder = new LadderBuilder(absolute, maxRows).build(ConnectionAnalysis.of(chosen), conns.size());
         String rendered =
                 switch (fmt) {
@@ -137,32 +118,6 @@ final class LadderCommand implements Callable<Integer> {
         }
         err.flush();
         return 0;
-    }
-
-    private Connection choose(List<Connection> conns, PrintWriter err) {
-        if (select != null && select.conn != null) {
-            if (select.conn < 1 || select.conn > conns.size()) {
-                throw new CliFailure(
-                        "no connection #" + select.conn + " in " + file + " (it has " + conns.size() + "; see --list)");
-            }
-            return conns.get(select.conn - 1);
-        }
-        if (select != null && select.port != null) {
-            int p = select.port;
-            return conns.stream()
-                    .filter(c -> c.a().port() == p || c.b().port() == p)
-                    .findFirst()
-                    .orElseThrow(() -> new CliFailure("no TCP connection with port " + p + " in " + file));
-        }
-        if (conns.size() > 1) {
-            err.println("jtcp ladder: " + conns.size() + " connections in " + file
-                    + "; drawing #1 (choose with --conn N or --port P):");
-            conns.stream().limit(20).forEach(c -> err.println("  " + c.summary()));
-            if (conns.size() > 20) {
-                err.println("  ... (--list shows all " + conns.size() + ")");
-            }
-        }
-        return conns.get(0);
     }
 
     private static Format fromExtension(Path out) {
