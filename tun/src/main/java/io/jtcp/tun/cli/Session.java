@@ -7,6 +7,7 @@ import io.jtcp.tun.TunConfig;
 import io.jtcp.tun.trace.PcapWriter;
 import io.jtcp.tun.trace.StampedTracer;
 import io.jtcp.tun.trace.TextTracer;
+import io.jtcp.tun.trace.TraceStyle;
 import io.jtcp.tun.trace.Tracers;
 import java.io.PrintStream;
 
@@ -33,11 +34,28 @@ final class Session implements AutoCloseable {
             PrintStream traceOut,
             StackTracer extra,
             io.jtcp.stack.fault.FaultSpec faults) {
+        return open(dev, dev.trace ? TraceStyle.READABLE : null, tunConfig, stackConfig, traceOut, extra, faults);
+    }
+
+    /** As above, with the text trace in {@code style} (null: none; {@link TraceOptions#style}). */
+    static Session open(
+            DeviceOptions dev,
+            TraceStyle style,
+            TunConfig tunConfig,
+            StackConfig stackConfig,
+            PrintStream traceOut,
+            StackTracer extra,
+            io.jtcp.stack.fault.FaultSpec faults) {
         long startNs = System.nanoTime();
         PcapWriter pcap = dev.pcap == null ? null : new PcapWriter(dev.pcap, startNs);
-        StackTracer text = dev.trace ? new TextTracer(traceOut, startNs, true) : null;
-        if (extra != null) {
-            stackConfig.tracer(extra);
+        StackTracer text = style != null && style.packets() ? new TextTracer(traceOut, startNs, style) : null;
+        // States only: the stack's own tracer is enough, and the device keeps its offloads (a
+        // packet tracer would have super-segments cut in software).
+        StackTracer states =
+                style != null && !style.packets() ? StampedTracer.of(new TextTracer(traceOut, startNs, style)) : null;
+        StackTracer stackTracer = Tracers.of(extra, states);
+        if (stackTracer != null) {
+            stackConfig.tracer(stackTracer);
         }
         dev.cc.applyTo(stackConfig); // --cc (issue #10)
         try {

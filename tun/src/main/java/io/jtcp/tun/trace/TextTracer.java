@@ -8,36 +8,79 @@ import java.io.PrintStream;
 import org.agrona.DirectBuffer;
 
 /**
- * {@code --trace}: one line per packet in and out, per state transition, and per drop. Segments
- * carry {@link SegmentMarks} ({@code [retransmission]}, {@code [dup ACK #1]}...) after the line.
+ * {@code --trace}: one line per packet in and out, per state transition, and per drop, in the
+ * {@link TraceStyle} given (by default sequence numbers relative to each side's ISN, windows
+ * scaled, full options on SYNs only). Segments carry {@link SegmentMarks} ({@code
+ * [retransmission]}, {@code [dup ACK #1]}...) after the line, and {@code [lost by --fault]} when
+ * the fault injector dropped them.
  */
-public final class TextTracer implements StackTracer {
+public final class TextTracer implements StackTracer, LostPacketTracer {
+    static final String LOST = "[lost by --fault]";
+
     private final PrintStream out;
     private final TraceFormatter formatter;
-    private final boolean packets;
+    private final TraceStyle style;
     private final SegmentMarks marks = new SegmentMarks();
+    private final ConnectionView view;
 
     /**
      * @param packets false to print only state transitions and drops
      */
     public TextTracer(PrintStream out, long startNs, boolean packets) {
+        this(out, startNs, packets ? TraceStyle.READABLE : TraceStyle.STATES);
+    }
+
+    public TextTracer(PrintStream out, long startNs, TraceStyle style) {
         this.out = out;
         this.formatter = new TraceFormatter(startNs);
-        this.packets = packets;
+        this.style = style;
+        this.view = style.relative() ? new ConnectionView() : null;
     }
 
     @Override
     public void onPacket(long nowNs, boolean inbound, DirectBuffer buffer, int offset, int length) {
-        if (packets) {
-            String line = formatter.packet(nowNs, inbound, buffer, offset, length);
-            String m = marks.of(buffer, offset, length);
-            out.println(m.isEmpty() ? line : line + " " + m);
+        if (style.packets()) {
+            print(nowNs, inbound, buffer, offset, length, false);
         }
     }
 
     @Override
+    public void onLostPacket(long nowNs, boolean inbound, DirectBuffer buffer, int offset, int length) {
+        if (style.packets()) {
+            print(nowNs, inbound, buffer, offset, length, true);
+        }
+    }
+
+    private synchronized void print(
+            long nowNs, boolean inbound, DirectBuffer buffer, int offset, int length, boolean lost) {
+        String line = formatter.time(nowNs)
+                + (inbound ? " in  " : " out ")
+                + TraceFormatter.describe(buffer, offset, length, view, style.allOptions());
+        // A lost segment still counts for the marks: it was sent, and what follows may resend it.
+        String m = marks.of(buffer, offset, length);
+        if (lost) {
+            m = m.isEmpty() ? LOST : m + " " + LOST;
+        }
+        out.println(m.isEmpty() ? line : line + " " + m);
+    }
+
+    @Override
     public void onStateChange(long nowNs, TcpConnection connection, TcpState from, TcpState to) {
+        if (view != null && to == TcpState.CLOSED) {
+            forget(connection);
+        }
         out.println(formatter.stateChange(nowNs, connection, from, to));
+    }
+
+    private synchronized void forget(TcpConnection c) {
+        view.forget(
+                ConnectionView.endpoint(c.localAddr(), c.localPort()),
+                ConnectionView.endpoint(c.remoteAddr(), c.remotePort()));
+    }
+
+    /** Directions the readable view remembers (for tests of its bound). */
+    synchronized int remembered() {
+        return view == null ? 0 : view.size();
     }
 
     @Override
