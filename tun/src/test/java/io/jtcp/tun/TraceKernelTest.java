@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -103,6 +105,37 @@ class TraceKernelTest {
                     lines.stream().anyMatch(l -> l.contains(" in  10.7.0.1.") && l.endsWith("[lost by --fault]")),
                     "no inbound loss marked");
             assertTrue(lines.stream().anyMatch(l -> l.endsWith("[retransmission]")), "no retransmission marked");
+        }
+    }
+
+    /** A 10 MB download (about 7,200 segments) reads as a few dozen lines, and they add up. */
+    @Test
+    void shouldFoldABulkDownload() throws Exception {
+        try (TestNetns ns = new TestNetns("trfold")) {
+            int size = 10 << 20;
+            List<String> lines = serveAndCurl(ns, size, "--trace");
+            String all = String.join("\n", lines);
+            long segmentLines =
+                    lines.stream().filter(l -> l.contains("Flags [")).count();
+            assertTrue(segmentLines < 1000, segmentLines + " segment lines:\n" + all);
+            long bytes = 0;
+            Matcher printed = Pattern.compile(" out 10\\.7\\.0\\.2\\.8080 > .*, length (\\d+)")
+                    .matcher(all);
+            while (printed.find()) {
+                bytes += Long.parseLong(printed.group(1));
+            }
+            Matcher folded = Pattern.compile(
+                            "fold 10\\.7\\.0\\.2\\.8080 > [^:]*: … \\d+ segments?, [^(]* \\(seq (\\d+):(\\d+)\\)")
+                    .matcher(all);
+            int folds = 0;
+            while (folded.find()) {
+                bytes += Long.parseLong(folded.group(2)) - Long.parseLong(folded.group(1));
+                folds++;
+            }
+            assertTrue(folds > 0, all);
+            // The response's header and body, each byte in a printed or a folded segment
+            // (more when something was sent twice).
+            assertTrue(bytes >= size, bytes + " bytes in the trace:\n" + all);
         }
     }
 

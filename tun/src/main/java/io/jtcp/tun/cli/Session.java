@@ -15,11 +15,13 @@ import java.io.PrintStream;
 final class Session implements AutoCloseable {
     final JtcpHost host;
     private final PcapWriter pcap;
+    private final TextTracer text;
     private boolean closed;
 
-    private Session(JtcpHost host, PcapWriter pcap) {
+    private Session(JtcpHost host, PcapWriter pcap, TextTracer text) {
         this.host = host;
         this.pcap = pcap;
+        this.text = text;
     }
 
     static Session open(
@@ -48,7 +50,7 @@ final class Session implements AutoCloseable {
             io.jtcp.stack.fault.FaultSpec faults) {
         long startNs = System.nanoTime();
         PcapWriter pcap = dev.pcap == null ? null : new PcapWriter(dev.pcap, startNs);
-        StackTracer text = style != null && style.packets() ? new TextTracer(traceOut, startNs, style) : null;
+        TextTracer text = style != null && style.packets() ? new TextTracer(traceOut, startNs, style) : null;
         // States only: the stack's own tracer is enough, and the device keeps its offloads (a
         // packet tracer would have super-segments cut in software).
         StackTracer states =
@@ -62,7 +64,7 @@ final class Session implements AutoCloseable {
             // Packets are recorded as the wire carries them (with offloads, cut at the MSS), with
             // one time per event shared by the text trace and the pcap (StampedTracer says why).
             StackTracer packets = StampedTracer.of(Tracers.of(text, pcap));
-            return new Session(JtcpHost.start(tunConfig, stackConfig, faults, packets), pcap);
+            return new Session(JtcpHost.start(tunConfig, stackConfig, faults, packets), pcap, text);
         } catch (RuntimeException e) {
             if (pcap != null) {
                 pcap.close();
@@ -78,6 +80,9 @@ final class Session implements AutoCloseable {
         }
         closed = true;
         host.close();
+        if (text != null) {
+            text.flush(System.nanoTime()); // the summaries of bulk data still folded
+        }
         if (pcap != null) {
             pcap.close();
         }

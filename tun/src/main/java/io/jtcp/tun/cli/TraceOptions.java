@@ -21,6 +21,18 @@ final class TraceOptions {
     boolean allOptions;
 
     @Option(
+            names = "--trace-fold",
+            paramLabel = "N",
+            defaultValue = "" + TraceStyle.DEFAULT_FOLD_AFTER,
+            description = {
+                "with --trace: after N in-order data segments in a row of one direction, print the rest of the",
+                "run (and the plain ACKs coming back) as one summary line a second, until something",
+                "worth a line happens (a mark, a loss, SYN/FIN/RST, data out of order, SACK); 0: never fold",
+                "(default: ${DEFAULT-VALUE})"
+            })
+    int foldAfter;
+
+    @Option(
             names = "--trace-states",
             description = "print only TCP state transitions and drops, no line per segment (no --trace needed)")
     boolean statesOnly;
@@ -46,9 +58,9 @@ final class TraceOptions {
             }
             return null;
         }
-        if (absolute) {
-            return TraceStyle.ABSOLUTE;
+        if (foldAfter < 0) {
+            throw new ParameterException(spec.commandLine(), "--trace-fold must not be negative, not " + foldAfter);
         }
-        return new TraceStyle(true, true, allOptions, TraceStyle.DEFAULT_FOLD_AFTER);
+        return new TraceStyle(true, !absolute, absolute || allOptions, foldAfter);
     }
 }

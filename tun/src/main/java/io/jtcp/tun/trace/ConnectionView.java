@@ -76,6 +76,12 @@ final class ConnectionView {
         return (long) raw << Math.min(from.wscale, MAX_WSCALE);
     }
 
+    /** A sequence number sent from {@code from} to {@code to}, relative to its ISN when known. */
+    long seqOf(long from, long to, int seq) {
+        Side s = sides.get(new Key(from, to));
+        return (s != null && s.hasIsn ? seq - s.isn : seq) & 0xffffffffL;
+    }
+
     /** Forgets both directions between these endpoints. */
     void forget(long a, long b) {
         sides.remove(new Key(a, b));

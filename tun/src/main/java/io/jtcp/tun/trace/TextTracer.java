@@ -22,6 +22,7 @@ public final class TextTracer implements StackTracer, LostPacketTracer {
     private final TraceStyle style;
     private final SegmentMarks marks = new SegmentMarks();
     private final ConnectionView view;
+    private final BulkFold fold;
 
     /**
      * @param packets false to print only state transitions and drops
@@ -35,6 +36,8 @@ public final class TextTracer implements StackTracer, LostPacketTracer {
         this.formatter = new TraceFormatter(startNs);
         this.style = style;
         this.view = style.relative() ? new ConnectionView() : null;
+        this.fold =
+                new BulkFold(style.foldAfter(), (t, text) -> out.println(formatter.time(t) + " fold " + text), view);
     }
 
     @Override
@@ -53,11 +56,14 @@ public final class TextTracer implements StackTracer, LostPacketTracer {
 
     private synchronized void print(
             long nowNs, boolean inbound, DirectBuffer buffer, int offset, int length, boolean lost) {
+        // A lost segment still counts for the marks: it was sent, and what follows may resend it.
+        String m = marks.of(buffer, offset, length);
+        if (fold.fold(nowNs, buffer, offset, length, lost || !m.isEmpty())) {
+            return;
+        }
         String line = formatter.time(nowNs)
                 + (inbound ? " in  " : " out ")
                 + TraceFormatter.describe(buffer, offset, length, view, style.allOptions());
-        // A lost segment still counts for the marks: it was sent, and what follows may resend it.
-        String m = marks.of(buffer, offset, length);
         if (lost) {
             m = m.isEmpty() ? LOST : m + " " + LOST;
         }
@@ -65,17 +71,22 @@ public final class TextTracer implements StackTracer, LostPacketTracer {
     }
 
     @Override
-    public void onStateChange(long nowNs, TcpConnection connection, TcpState from, TcpState to) {
-        if (view != null && to == TcpState.CLOSED) {
-            forget(connection);
+    public synchronized void onStateChange(long nowNs, TcpConnection connection, TcpState from, TcpState to) {
+        if (to == TcpState.CLOSED) {
+            long local = ConnectionView.endpoint(connection.localAddr(), connection.localPort());
+            long remote = ConnectionView.endpoint(connection.remoteAddr(), connection.remotePort());
+            fold.forget(nowNs, local, remote);
+            if (view != null) {
+                view.forget(local, remote);
+            }
         }
         out.println(formatter.stateChange(nowNs, connection, from, to));
     }
 
-    private synchronized void forget(TcpConnection c) {
-        view.forget(
-                ConnectionView.endpoint(c.localAddr(), c.localPort()),
-                ConnectionView.endpoint(c.remoteAddr(), c.remotePort()));
+    /** Prints the summaries of bulk data still folded; call it when the trace ends. */
+    public synchronized void flush(long nowNs) {
+        fold.flushAll(nowNs);
+        out.flush();
     }
 
     /** Directions the readable view remembers (for tests of its bound). */
@@ -83,8 +94,13 @@ public final class TextTracer implements StackTracer, LostPacketTracer {
         return view == null ? 0 : view.size();
     }
 
+    /** Directions the fold remembers (for tests of its bound). */
+    synchronized int folding() {
+        return fold.size();
+    }
+
     @Override
-    public void onDrop(long nowNs, DropReason reason, DirectBuffer buffer, int offset, int length) {
+    public synchronized void onDrop(long nowNs, DropReason reason, DirectBuffer buffer, int offset, int length) {
         out.println(formatter.time(nowNs) + " drop " + reason.name().toLowerCase() + " (" + reason.description() + "): "
                 + TraceFormatter.describe(buffer, offset, length));
     }

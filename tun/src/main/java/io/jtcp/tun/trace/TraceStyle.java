@@ -14,13 +14,13 @@ package io.jtcp.tun.trace;
  */
 public record TraceStyle(boolean packets, boolean relative, boolean allOptions, int foldAfter) {
     /** How many segments of a bulk transfer are printed before the rest is folded, by default. */
-    public static final int DEFAULT_FOLD_AFTER = 0;
+    public static final int DEFAULT_FOLD_AFTER = 10;
 
     /** The default: readable, every packet. */
     public static final TraceStyle READABLE = new TraceStyle(true, true, false, DEFAULT_FOLD_AFTER);
 
-    /** As tcpdump {@code -n -S}: absolute numbers, raw windows, every option. */
-    public static final TraceStyle ABSOLUTE = new TraceStyle(true, false, true, 0);
+    /** As tcpdump {@code -n -S}: absolute numbers, raw windows, every option (bulk data folded). */
+    public static final TraceStyle ABSOLUTE = new TraceStyle(true, false, true, DEFAULT_FOLD_AFTER);
 
     /** State transitions and drops only. */
     public static final TraceStyle STATES = new TraceStyle(false, true, false, 0);
