@@ -4,6 +4,7 @@ import io.jtcp.stack.PacketSink;
 import io.jtcp.stack.StackTracer;
 import io.jtcp.stack.fault.FaultInjector;
 import io.jtcp.stack.wire.TcpSegmenter;
+import io.jtcp.tun.trace.LostPacketTracer;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -125,14 +126,35 @@ public final class DeviceSink implements PacketSink {
 
     @Override
     public void transmit(DirectBuffer buffer, int offset, int length) {
-        if (tracer != null) {
-            tracer.onPacket(nowNs, false, buffer, offset, length);
-        }
         if (faults != null) {
-            faults.offer(nowNs, buffer, offset, length, writer);
+            // Offered before it is traced, so the trace can say when the injector dropped it; the
+            // injector copies the bytes, and nothing leaves before the poll below.
+            final long lostBefore = lost(faults);
+            faults.offer(nowNs, buffer, offset, length);
+            if (tracer != null) {
+                if (lost(faults) != lostBefore) {
+                    LostPacketTracer.lost(tracer, nowNs, false, buffer, offset, length);
+                } else {
+                    tracer.onPacket(nowNs, false, buffer, offset, length);
+                }
+            }
+            faults.poll(nowNs, writer);
         } else {
+            if (tracer != null) {
+                tracer.onPacket(nowNs, false, buffer, offset, length);
+            }
             write(buffer, offset, length);
         }
+    }
+
+    /** Packets the injector has dropped so far, by any cause: a change means the last offer was lost. */
+    static long lost(FaultInjector f) {
+        return f.dropped() + f.queueDropped() + f.overflowed();
+    }
+
+    /** The packet tracer (null: none), which also hears of inbound packets the fault injector drops. */
+    StackTracer tracer() {
+        return tracer;
     }
 
     /**

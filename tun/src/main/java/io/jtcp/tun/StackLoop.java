@@ -1,8 +1,10 @@
 package io.jtcp.tun;
 
 import io.jtcp.stack.PacketSink;
+import io.jtcp.stack.StackTracer;
 import io.jtcp.stack.fault.FaultInjector;
 import io.jtcp.stack.wire.TcpSegmenter;
+import io.jtcp.tun.trace.LostPacketTracer;
 import java.nio.ByteOrder;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -199,7 +201,7 @@ public final class StackLoop implements AutoCloseable {
                         } else if (inboundFaults == null) {
                             engine.onPacket(nowNs, rx, 0, n);
                         } else {
-                            inboundFaults.offer(nowNs, rx, 0, n, toEngine);
+                            offerInbound(nowNs, rx, 0, n);
                         }
                     }
                     if (inboundFaults != null) {
@@ -322,8 +324,19 @@ public final class StackLoop implements AutoCloseable {
         if (inboundFaults == null) {
             deliverToEngine(buffer, offset, length);
         } else {
-            inboundFaults.offer(cycleNowNs, buffer, offset, length, toEngine);
+            offerInbound(cycleNowNs, buffer, offset, length);
         }
+    }
+
+    /** To the inbound fault injector; a packet it drops is shown to the packet tracer as lost. */
+    private void offerInbound(long now, org.agrona.DirectBuffer buffer, int offset, int length) {
+        final long lostBefore = DeviceSink.lost(inboundFaults);
+        inboundFaults.offer(now, buffer, offset, length);
+        final StackTracer tracer = sink.tracer();
+        if (tracer != null && DeviceSink.lost(inboundFaults) != lostBefore) {
+            LostPacketTracer.lost(tracer, now, true, buffer, offset, length);
+        }
+        inboundFaults.poll(now, toEngine);
     }
 
     /** Packets the inbound fault injector lets through: the receive buffer, its pool or the cut's scratch. */

@@ -32,6 +32,9 @@ final class ConnectCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions dev;
 
+    @Mixin
+    TraceOptions trace;
+
     @Parameters(index = "0", paramLabel = "IP", converter = Ipv4Converter.class, description = "remote address")
     int remote;
 
@@ -45,7 +48,8 @@ final class ConnectCommand implements Callable<Integer> {
         if (port < 1 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "PORT must be 1..65535, not " + port);
         }
-        Session session = Session.open(dev, tunConfig, new StackConfig(), System.err, null, faults);
+        Session session =
+                Session.open(dev, trace.style(spec, dev.trace), tunConfig, new StackConfig(), System.err, null, faults);
         try {
             // SIGINT/SIGTERM: the loop's graceful stop closes the connection (FIN), resets it after
             // the grace (StackLoop.SHUTDOWN_GRACE_NS), and the JVM exits 128 + the signal. Without

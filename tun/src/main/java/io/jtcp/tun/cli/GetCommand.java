@@ -33,6 +33,9 @@ final class GetCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions dev;
 
+    @Mixin
+    TraceOptions trace;
+
     @Parameters(index = "0", paramLabel = "URL", description = "http://IPv4[:PORT]/PATH")
     String url;
 
@@ -61,7 +64,8 @@ final class GetCommand implements Callable<Integer> {
         }
         try (OutputStream out =
                         new BufferedOutputStream(output == null ? System.out : Files.newOutputStream(output), 1 << 16);
-                Session session = Session.open(dev, tunConfig, new StackConfig(), System.err, null, faults)) {
+                Session session = Session.open(
+                        dev, trace.style(spec, dev.trace), tunConfig, new StackConfig(), System.err, null, faults)) {
             HttpGetClient client = new HttpGetClient(target, out);
             TcpConnection c = Clients.connect(session.host, target.addr(), target.port(), client);
             HttpGetClient.Result r = null;

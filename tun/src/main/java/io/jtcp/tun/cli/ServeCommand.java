@@ -35,6 +35,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions dev;
 
+    @Mixin
+    TraceOptions trace;
+
     @Option(names = "--echo", paramLabel = "PORT", description = "echo service (RFC 862)")
     Integer echo;
 
@@ -188,7 +191,8 @@ final class ServeCommand implements Callable<Integer> {
             }
             stackConfig.maxConnectionsPerListener(maxPerListener);
         }
-        Session session = Session.open(dev, tunConfig, stackConfig, System.out, null, faults);
+        Session session =
+                Session.open(dev, trace.style(spec, dev.trace), tunConfig, stackConfig, System.out, null, faults);
         boolean[] reported = {false};
         // One lock for closing and reporting: the shutdown hook must not return (and the JVM halt)
         // while the main thread, woken by the same stop, is still printing the report.

@@ -7,6 +7,7 @@ import io.jtcp.tun.TunConfig;
 import io.jtcp.tun.trace.PcapWriter;
 import io.jtcp.tun.trace.StampedTracer;
 import io.jtcp.tun.trace.TextTracer;
+import io.jtcp.tun.trace.TraceStyle;
 import io.jtcp.tun.trace.Tracers;
 import java.io.PrintStream;
 
@@ -14,11 +15,13 @@ import java.io.PrintStream;
 final class Session implements AutoCloseable {
     final JtcpHost host;
     private final PcapWriter pcap;
+    private final TextTracer text;
     private boolean closed;
 
-    private Session(JtcpHost host, PcapWriter pcap) {
+    private Session(JtcpHost host, PcapWriter pcap, TextTracer text) {
         this.host = host;
         this.pcap = pcap;
+        this.text = text;
     }
 
     static Session open(
@@ -33,18 +36,35 @@ final class Session implements AutoCloseable {
             PrintStream traceOut,
             StackTracer extra,
             io.jtcp.stack.fault.FaultSpec faults) {
+        return open(dev, dev.trace ? TraceStyle.READABLE : null, tunConfig, stackConfig, traceOut, extra, faults);
+    }
+
+    /** As above, with the text trace in {@code style} (null: none; {@link TraceOptions#style}). */
+    static Session open(
+            DeviceOptions dev,
+            TraceStyle style,
+            TunConfig tunConfig,
+            StackConfig stackConfig,
+            PrintStream traceOut,
+            StackTracer extra,
+            io.jtcp.stack.fault.FaultSpec faults) {
         long startNs = System.nanoTime();
         PcapWriter pcap = dev.pcap == null ? null : new PcapWriter(dev.pcap, startNs);
-        StackTracer text = dev.trace ? new TextTracer(traceOut, startNs, true) : null;
-        if (extra != null) {
-            stackConfig.tracer(extra);
+        TextTracer text = style != null && style.packets() ? new TextTracer(traceOut, startNs, style) : null;
+        // States only: the stack's own tracer is enough, and the device keeps its offloads (a
+        // packet tracer would have super-segments cut in software).
+        StackTracer states =
+                style != null && !style.packets() ? StampedTracer.of(new TextTracer(traceOut, startNs, style)) : null;
+        StackTracer stackTracer = Tracers.of(extra, states);
+        if (stackTracer != null) {
+            stackConfig.tracer(stackTracer);
         }
         dev.cc.applyTo(stackConfig); // --cc (issue #10)
         try {
             // Packets are recorded as the wire carries them (with offloads, cut at the MSS), with
             // one time per event shared by the text trace and the pcap (StampedTracer says why).
             StackTracer packets = StampedTracer.of(Tracers.of(text, pcap));
-            return new Session(JtcpHost.start(tunConfig, stackConfig, faults, packets), pcap);
+            return new Session(JtcpHost.start(tunConfig, stackConfig, faults, packets), pcap, text);
         } catch (RuntimeException e) {
             if (pcap != null) {
                 pcap.close();
@@ -60,6 +80,9 @@ final class Session implements AutoCloseable {
         }
         closed = true;
         host.close();
+        if (text != null) {
+            text.flush(System.nanoTime()); // the summaries of bulk data still folded
+        }
         if (pcap != null) {
             pcap.close();
         }

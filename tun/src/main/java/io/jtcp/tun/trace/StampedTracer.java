@@ -15,7 +15,7 @@ import org.agrona.DirectBuffer;
  * after the previous event, so the text trace and the pcap read in order with times that never go
  * backwards. Only the observers see the new time; the engine's clock is unchanged.
  */
-public final class StampedTracer implements StackTracer {
+public final class StampedTracer implements StackTracer, LostPacketTracer {
     private final StackTracer delegate;
     private final LongSupplier clock;
     private long last = Long.MIN_VALUE;
@@ -42,6 +42,11 @@ public final class StampedTracer implements StackTracer {
     @Override
     public void onPacket(long nowNs, boolean inbound, DirectBuffer buffer, int offset, int length) {
         delegate.onPacket(stamp(nowNs), inbound, buffer, offset, length);
+    }
+
+    @Override
+    public void onLostPacket(long nowNs, boolean inbound, DirectBuffer buffer, int offset, int length) {
+        LostPacketTracer.lost(delegate, stamp(nowNs), inbound, buffer, offset, length);
     }
 
     @Override

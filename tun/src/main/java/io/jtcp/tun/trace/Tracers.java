@@ -27,27 +27,42 @@ public final class Tracers {
             return list.get(0);
         }
         StackTracer[] all = list.toArray(new StackTracer[0]);
-        return new StackTracer() {
-            @Override
-            public void onPacket(long nowNs, boolean inbound, DirectBuffer buffer, int offset, int length) {
-                for (StackTracer t : all) {
-                    t.onPacket(nowNs, inbound, buffer, offset, length);
-                }
-            }
+        return new Fanout(all);
+    }
 
-            @Override
-            public void onStateChange(long nowNs, TcpConnection connection, TcpState from, TcpState to) {
-                for (StackTracer t : all) {
-                    t.onStateChange(nowNs, connection, from, to);
-                }
-            }
+    private static final class Fanout implements StackTracer, LostPacketTracer {
+        private final StackTracer[] all;
 
-            @Override
-            public void onDrop(long nowNs, DropReason reason, DirectBuffer buffer, int offset, int length) {
-                for (StackTracer t : all) {
-                    t.onDrop(nowNs, reason, buffer, offset, length);
-                }
+        Fanout(StackTracer[] all) {
+            this.all = all;
+        }
+
+        @Override
+        public void onLostPacket(long nowNs, boolean inbound, DirectBuffer buffer, int offset, int length) {
+            for (StackTracer t : all) {
+                LostPacketTracer.lost(t, nowNs, inbound, buffer, offset, length);
             }
-        };
+        }
+
+        @Override
+        public void onPacket(long nowNs, boolean inbound, DirectBuffer buffer, int offset, int length) {
+            for (StackTracer t : all) {
+                t.onPacket(nowNs, inbound, buffer, offset, length);
+            }
+        }
+
+        @Override
+        public void onStateChange(long nowNs, TcpConnection connection, TcpState from, TcpState to) {
+            for (StackTracer t : all) {
+                t.onStateChange(nowNs, connection, from, to);
+            }
+        }
+
+        @Override
+        public void onDrop(long nowNs, DropReason reason, DirectBuffer buffer, int offset, int length) {
+            for (StackTracer t : all) {
+                t.onDrop(nowNs, reason, buffer, offset, length);
+            }
+        }
     }
 }

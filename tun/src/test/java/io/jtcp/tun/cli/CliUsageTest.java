@@ -57,6 +57,10 @@ class CliUsageTest {
                 "bogus|jtcp: Unmatched argument at index 0: 'bogus'",
                 "serve --offload --no-offload|jtcp serve: --offload and --no-offload contradict each other",
                 "get --no-offload --offload http://10.7.0.1/|jtcp get: --offload and --no-offload contradict each other",
+                "serve --trace-absolute|jtcp serve: --trace-absolute needs --trace",
+                "serve --trace --trace-fold -1|jtcp serve: --trace-fold must not be negative, not -1",
+                "get --trace-options http://10.7.0.1/|jtcp get: --trace-options needs --trace",
+                "connect --trace --trace-states 10.7.0.1 5|jtcp connect: --trace-states prints no segments: give it without --trace and its options",
             })
     void shouldExitTwoWithOneLineWhenUsageIsWrong(String args, String message) {
         Run r = run(args.split(" "));

@@ -46,6 +46,16 @@ public final class Packets {
                 : finishTcp(b, 20, JTCP, KERNEL, 80, 40312, seq, ack, flags, win);
     }
 
+    /** As {@link #tcp}, with these option bytes (a multiple of 4 long) after the header. */
+    public static UnsafeBuffer tcp(boolean fromKernel, int seq, int ack, int flags, int win, int len, byte[] options) {
+        UnsafeBuffer b = new UnsafeBuffer(new byte[40 + options.length + len]);
+        b.putBytes(40, options);
+        int hlen = 20 + options.length;
+        return fromKernel
+                ? finishTcp(b, hlen, KERNEL, JTCP, 40312, 80, seq, ack, flags, win)
+                : finishTcp(b, hlen, JTCP, KERNEL, 80, 40312, seq, ack, flags, win);
+    }
+
     private static UnsafeBuffer finishTcp(
             UnsafeBuffer b, int hlen, int src, int dst, int sport, int dport, int seq, int ack, int flags, int win) {
         int total = b.capacity();
