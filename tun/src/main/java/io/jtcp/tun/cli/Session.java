@@ -4,21 +4,24 @@ import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.StackTracer;
 import io.jtcp.tun.JtcpHost;
 import io.jtcp.tun.TunConfig;
+import io.jtcp.tun.trace.CcLogWriter;
 import io.jtcp.tun.trace.PcapWriter;
 import io.jtcp.tun.trace.StampedTracer;
 import io.jtcp.tun.trace.TextTracer;
 import io.jtcp.tun.trace.Tracers;
 import java.io.PrintStream;
 
-/** A running stack for one command, with its optional trace and pcap, closed as one. */
+/** A running stack for one command, with its optional trace, pcap and congestion log, closed as one. */
 final class Session implements AutoCloseable {
     final JtcpHost host;
     private final PcapWriter pcap;
+    private final CcLogWriter ccLog;
     private boolean closed;
 
-    private Session(JtcpHost host, PcapWriter pcap) {
+    private Session(JtcpHost host, PcapWriter pcap, CcLogWriter ccLog) {
         this.host = host;
         this.pcap = pcap;
+        this.ccLog = ccLog;
     }
 
     static Session open(
@@ -34,20 +37,34 @@ final class Session implements AutoCloseable {
             StackTracer extra,
             io.jtcp.stack.fault.FaultSpec faults) {
         long startNs = System.nanoTime();
-        PcapWriter pcap = dev.pcap == null ? null : new PcapWriter(dev.pcap, startNs);
+        CcLogWriter ccLog = dev.cc.openLog(startNs); // --cc-log (issue #10 §4), on the pcap's clock
+        PcapWriter pcap;
+        try {
+            pcap = dev.pcap == null ? null : new PcapWriter(dev.pcap, startNs);
+        } catch (RuntimeException e) {
+            if (ccLog != null) {
+                ccLog.close();
+            }
+            throw e;
+        }
         StackTracer text = dev.trace ? new TextTracer(traceOut, startNs, true) : null;
-        if (extra != null) {
-            stackConfig.tracer(extra);
+        // The congestion log sees the stack's own events (per ACK), beside any tracer the command brought.
+        StackTracer stackTracer = Tracers.of(extra != null ? extra : stackConfig.tracer(), ccLog);
+        if (stackTracer != null) {
+            stackConfig.tracer(stackTracer);
         }
         dev.cc.applyTo(stackConfig); // --cc (issue #10)
         try {
             // Packets are recorded as the wire carries them (with offloads, cut at the MSS), with
             // one time per event shared by the text trace and the pcap (StampedTracer says why).
             StackTracer packets = StampedTracer.of(Tracers.of(text, pcap));
-            return new Session(JtcpHost.start(tunConfig, stackConfig, faults, packets), pcap);
+            return new Session(JtcpHost.start(tunConfig, stackConfig, faults, packets), pcap, ccLog);
         } catch (RuntimeException e) {
             if (pcap != null) {
                 pcap.close();
+            }
+            if (ccLog != null) {
+                ccLog.close();
             }
             throw e;
         }
@@ -62,6 +79,9 @@ final class Session implements AutoCloseable {
         host.close();
         if (pcap != null) {
             pcap.close();
+        }
+        if (ccLog != null) {
+            ccLog.close();
         }
     }
 }
