@@ -28,21 +28,28 @@ class CcLogWriterTest {
 
     /** A connection 8080 ↔ 10.7.0.1:{@code remotePort} with 3 retransmits and a 125 kB/s delivery rate. */
     private static TcpConnection connection(int remotePort) {
+        // Answers boxed once, so that the proxy itself allocates nothing per call.
+        Object local = 8080;
+        Object addr = 0x0A070001;
+        Object remote = remotePort;
+        Object retransmits = 3L;
+        Object rate = 125_000L;
+        Object hash = remotePort * 31;
         return (TcpConnection) Proxy.newProxyInstance(
                 CcLogWriterTest.class.getClassLoader(), new Class<?>[] {TcpConnection.class}, (self, m, args) -> {
                     switch (m.getName()) {
                         case "localPort":
-                            return 8080;
+                            return local;
                         case "remoteAddr":
-                            return 0x0A070001;
+                            return addr;
                         case "remotePort":
-                            return remotePort;
+                            return remote;
                         case "retransmits":
-                            return 3L;
+                            return retransmits;
                         case "deliveryRateBytesPerSecond":
-                            return 125_000L;
+                            return rate;
                         case "hashCode":
-                            return System.identityHashCode(self);
+                            return hash;
                         case "equals":
                             return self == args[0];
                         default:
@@ -123,6 +130,32 @@ class CcLogWriterTest {
         assertEquals(22, lines.size());
         assertEquals(
                 11, lines.stream().filter(l -> l.contains(",8080-10.7.0.1:1,")).count());
+    }
+
+    /** The loop thread's cost per row is formatting into reused buffers: no allocation in steady state. */
+    @Test
+    void shouldNotAllocatePerRow() throws Exception {
+        CcLogWriter log = new CcLogWriter(tmp.resolve("alloc.csv"), CcLogWriter.Every.RTT, 0);
+        NewReno cc = new NewReno();
+        cc.init(1460, 0);
+        TcpConnection c = connection(9);
+        AckSample s = sample(0, 0); // SRTT 0: the RTT mode writes every row, through its table
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        for (int i = 0; i < 20_000; i++) { // warm-up
+            log.onAck(i, c, s, cc);
+        }
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 20_000; i < 120_000; i++) {
+            log.onAck(i, c, s, cc);
+        }
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        log.close();
+        assertEquals(120_000, log.rows());
+        // A String per row would be ~20 MB; 100 000 rows of ~110 bytes went through the 64 KiB
+        // buffer about 170 times.
+        assertTrue(allocated < 64 * 1024, "allocated " + allocated + " B for 100 000 rows");
     }
 
     @Test
