@@ -26,7 +26,7 @@ public final class TcpEngine {
     final StackConfig config;
     final StackCounters counters;
     private final PacketSink sink;
-    private final StackTracer tracer;
+    final StackTracer tracer; // read by TcpSender per ACK (issue #10 §4)
     private final IsnGenerator isnGenerator;
     private final CookieResponder cookies;
     final int localAddr;

@@ -1,6 +1,7 @@
 package io.jtcp.stack.tcp;
 
 import io.jtcp.stack.DropReason;
+import io.jtcp.stack.StackTracer;
 import io.jtcp.stack.cc.AckSample;
 import io.jtcp.stack.cc.CongestionControl;
 import io.jtcp.stack.cc.NewReno;
@@ -284,6 +285,10 @@ final class TcpSender {
             }
         }
         cc.onAck(s);
+        final StackTracer tracer = engine.tracer;
+        if (tracer != null) {
+            tracer.onAck(nowNs, t, s, cc);
+        }
     }
 
     /** After the controller saw a new ACK: the send buffer may grow; true when the application may write. */

@@ -1,8 +1,11 @@
 package io.jtcp.stack.harness;
 
+import io.jtcp.stack.DropReason;
 import io.jtcp.stack.NetworkStack;
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.StackTracer;
+import io.jtcp.stack.cc.AckSample;
+import io.jtcp.stack.cc.CongestionControl;
 import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.tcp.TcpState;
 import io.jtcp.stack.wire.Ipv4Header;
@@ -132,8 +135,9 @@ public final class Pair {
         StackConfig cb = new StackConfig().localAddr(B_ADDR).isnSecret(secret(0xB));
         customizeA.accept(ca);
         customizeB.accept(cb);
-        ca.tracer(new Tracer("A"));
-        cb.tracer(new Tracer("B"));
+        // A tracer the caller installed still sees everything (Pair's own records the transitions).
+        ca.tracer(new Tracer("A", ca.tracer()));
+        cb.tracer(new Tracer("B", cb.tracer()));
         a = new NetworkStack(ca, (buf, off, len) -> send(false, buf, off, len));
         b = new NetworkStack(cb, (buf, off, len) -> send(true, buf, off, len));
     }
@@ -346,15 +350,41 @@ public final class Pair {
 
     private final class Tracer implements StackTracer {
         private final String name;
+        private final StackTracer next;
 
-        Tracer(String name) {
+        Tracer(String name, StackTracer next) {
             this.name = name;
+            this.next = next;
+        }
+
+        @Override
+        public void onPacket(long nowNs, boolean inbound, DirectBuffer buffer, int offset, int length) {
+            if (next != null) {
+                next.onPacket(nowNs, inbound, buffer, offset, length);
+            }
         }
 
         @Override
         public void onStateChange(long nowNs, TcpConnection connection, TcpState from, TcpState to) {
             if (transitions.size() < 10_000) {
                 transitions.add(new Transition(nowNs, name, connection.localPort(), from, to));
+            }
+            if (next != null) {
+                next.onStateChange(nowNs, connection, from, to);
+            }
+        }
+
+        @Override
+        public void onDrop(long nowNs, DropReason reason, DirectBuffer buffer, int offset, int length) {
+            if (next != null) {
+                next.onDrop(nowNs, reason, buffer, offset, length);
+            }
+        }
+
+        @Override
+        public void onAck(long nowNs, TcpConnection connection, AckSample sample, CongestionControl cc) {
+            if (next != null) {
+                next.onAck(nowNs, connection, sample, cc);
             }
         }
     }

@@ -4,6 +4,7 @@ import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.StackTracer;
 import io.jtcp.tun.JtcpHost;
 import io.jtcp.tun.TunConfig;
+import io.jtcp.tun.trace.CcLogWriter;
 import io.jtcp.tun.trace.PcapWriter;
 import io.jtcp.tun.trace.StampedTracer;
 import io.jtcp.tun.trace.TextTracer;
@@ -11,17 +12,19 @@ import io.jtcp.tun.trace.TraceStyle;
 import io.jtcp.tun.trace.Tracers;
 import java.io.PrintStream;
 
-/** A running stack for one command, with its optional trace and pcap, closed as one. */
+/** A running stack for one command, with its optional trace, pcap and congestion log, closed as one. */
 final class Session implements AutoCloseable {
     final JtcpHost host;
     private final PcapWriter pcap;
     private final TextTracer text;
+    private final CcLogWriter ccLog;
     private boolean closed;
 
-    private Session(JtcpHost host, PcapWriter pcap, TextTracer text) {
+    private Session(JtcpHost host, PcapWriter pcap, TextTracer text, CcLogWriter ccLog) {
         this.host = host;
         this.pcap = pcap;
         this.text = text;
+        this.ccLog = ccLog;
     }
 
     static Session open(
@@ -49,13 +52,23 @@ final class Session implements AutoCloseable {
             StackTracer extra,
             io.jtcp.stack.fault.FaultSpec faults) {
         long startNs = System.nanoTime();
-        PcapWriter pcap = dev.pcap == null ? null : new PcapWriter(dev.pcap, startNs);
+        CcLogWriter ccLog = dev.cc.openLog(startNs); // --cc-log (issue #10 §4), on the pcap's clock
+        PcapWriter pcap;
+        try {
+            pcap = dev.pcap == null ? null : new PcapWriter(dev.pcap, startNs);
+        } catch (RuntimeException e) {
+            if (ccLog != null) {
+                ccLog.close();
+            }
+            throw e;
+        }
         TextTracer text = style != null && style.packets() ? new TextTracer(traceOut, startNs, style) : null;
         // States only: the stack's own tracer is enough, and the device keeps its offloads (a
         // packet tracer would have super-segments cut in software).
         StackTracer states =
                 style != null && !style.packets() ? StampedTracer.of(new TextTracer(traceOut, startNs, style)) : null;
-        StackTracer stackTracer = Tracers.of(extra, states);
+        // The congestion log sees the stack's own events (per ACK), beside any tracer the command brought.
+        StackTracer stackTracer = Tracers.of(extra != null ? extra : stackConfig.tracer(), states, ccLog);
         if (stackTracer != null) {
             stackConfig.tracer(stackTracer);
         }
@@ -64,10 +77,13 @@ final class Session implements AutoCloseable {
             // Packets are recorded as the wire carries them (with offloads, cut at the MSS), with
             // one time per event shared by the text trace and the pcap (StampedTracer says why).
             StackTracer packets = StampedTracer.of(Tracers.of(text, pcap));
-            return new Session(JtcpHost.start(tunConfig, stackConfig, faults, packets), pcap, text);
+            return new Session(JtcpHost.start(tunConfig, stackConfig, faults, packets), pcap, text, ccLog);
         } catch (RuntimeException e) {
             if (pcap != null) {
                 pcap.close();
+            }
+            if (ccLog != null) {
+                ccLog.close();
             }
             throw e;
         }
@@ -85,6 +101,9 @@ final class Session implements AutoCloseable {
         }
         if (pcap != null) {
             pcap.close();
+        }
+        if (ccLog != null) {
+            ccLog.close();
         }
     }
 }

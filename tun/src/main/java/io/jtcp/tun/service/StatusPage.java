@@ -3,6 +3,7 @@ package io.jtcp.tun.service;
 import io.jtcp.stack.DropReason;
 import io.jtcp.stack.NetworkStack;
 import io.jtcp.stack.StackCounters;
+import io.jtcp.stack.cc.CongestionControl;
 import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.tcp.TcpState;
 import io.jtcp.stack.wire.Ipv4Header;
@@ -24,6 +25,9 @@ import java.util.function.Supplier;
 public final class StatusPage {
     /** Connection rows listed at most; the rest are counted ("… and N more"). */
     public static final int MAX_ROWS = 100;
+
+    /** Characters of a controller's name or phase shown at most. */
+    static final int MAX_NAME = 32;
 
     private static final TcpState[] STATES = TcpState.values();
     private static final DropReason[] REASONS = DropReason.values();
@@ -79,9 +83,9 @@ public final class StatusPage {
         }
         row(sb, "half-open (SYN_RECEIVED, passive)", Integer.toString(stack.halfOpenCount()));
         sb.append("</table>\n");
-        sb.append(
-                "<table border=\"1\">\n<tr><th>local</th><th>remote</th><th>state</th><th>bytes in</th>"
-                        + "<th>bytes out</th><th>in flight</th><th>cwnd</th><th>retransmits</th><th>RTO ms</th><th>SRTT ms</th></tr>\n");
+        sb.append("<table border=\"1\">\n<tr><th>local</th><th>remote</th><th>state</th><th>bytes in</th>"
+                + "<th>bytes out</th><th>in flight</th><th>cwnd</th><th>ssthresh</th><th>cc</th><th>phase</th>"
+                + "<th>retransmits</th><th>RTO ms</th><th>SRTT ms</th></tr>\n");
         int listed = stack.forEachConnection(maxRows, new Rows(sb));
         sb.append("</table>\n");
         if (open > listed) {
@@ -133,6 +137,17 @@ public final class StatusPage {
             sb.append("</td><td>").append(c.bytesSent());
             sb.append("</td><td>").append(c.bytesInFlight());
             sb.append("</td><td>").append(c.congestionWindowBytes());
+            // Congestion control (issue #10 §4): ssthresh ("-" while unknown), algorithm, phase.
+            long ssthresh = c.slowStartThresholdBytes();
+            sb.append("</td><td>");
+            if (ssthresh == Long.MAX_VALUE) {
+                sb.append('-');
+            } else {
+                sb.append(ssthresh);
+            }
+            CongestionControl cc = c.congestionControl();
+            sb.append("</td><td>").append(cc == null ? "" : bounded(cc.name()));
+            sb.append("</td><td>").append(cc == null ? "" : bounded(cc.phase()));
             sb.append("</td><td>").append(c.retransmits());
             sb.append("</td><td>").append(c.rtoNs() / 1_000_000);
             long srttUs = c.srttNs() / 1_000;
@@ -151,6 +166,11 @@ public final class StatusPage {
                 throw new IllegalStateException(e); // public fields of our own classes
             }
         }
+    }
+
+    /** Names from a controller (perhaps a plug-in's): escaped and cut, so a row stays small. */
+    private static String bounded(String s) {
+        return escape(s.length() > MAX_NAME ? s.substring(0, MAX_NAME) : s);
     }
 
     static String escape(String s) {

@@ -2,6 +2,8 @@ package io.jtcp.tun.trace;
 
 import io.jtcp.stack.DropReason;
 import io.jtcp.stack.StackTracer;
+import io.jtcp.stack.cc.AckSample;
+import io.jtcp.stack.cc.CongestionControl;
 import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.tcp.TcpState;
 import java.util.function.LongSupplier;
@@ -57,5 +59,14 @@ public final class StampedTracer implements StackTracer, LostPacketTracer {
     @Override
     public void onDrop(long nowNs, DropReason reason, DirectBuffer buffer, int offset, int length) {
         delegate.onDrop(stamp(nowNs), reason, buffer, offset, length);
+    }
+
+    /**
+     * Passed on with the engine's time, unstamped: ACK events are not ordered against packets by
+     * their readers, and stamping would cost a clock read and a lock per ACK.
+     */
+    @Override
+    public void onAck(long nowNs, TcpConnection connection, AckSample sample, CongestionControl cc) {
+        delegate.onAck(nowNs, connection, sample, cc);
     }
 }

@@ -2,6 +2,8 @@ package io.jtcp.tun.trace;
 
 import io.jtcp.stack.DropReason;
 import io.jtcp.stack.StackTracer;
+import io.jtcp.stack.cc.AckSample;
+import io.jtcp.stack.cc.CongestionControl;
 import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.tcp.TcpState;
 import java.util.ArrayList;
@@ -62,6 +64,13 @@ public final class Tracers {
         public void onDrop(long nowNs, DropReason reason, DirectBuffer buffer, int offset, int length) {
             for (StackTracer t : all) {
                 t.onDrop(nowNs, reason, buffer, offset, length);
+            }
+        }
+
+        @Override
+        public void onAck(long nowNs, TcpConnection connection, AckSample sample, CongestionControl cc) {
+            for (StackTracer t : all) {
+                t.onAck(nowNs, connection, sample, cc);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.jtcp.tun.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,12 @@ import io.jtcp.stack.cc.CongestionControl;
 import io.jtcp.stack.cc.Cubic;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
@@ -84,5 +90,39 @@ class CcOptionTest {
         assertEquals(0, r.exitCode());
         assertTrue(r.out().contains("--cc=NAME"), r.out());
         assertTrue(r.out().matches("(?s).*congestion control: newreno, cubic, bbr\\b.*"), r.out());
+    }
+
+    /** Fails at the file, before any device: the namespace named does not exist either. */
+    @ParameterizedTest
+    @CsvSource({"serve", "connect 10.7.0.1 7", "get http://10.7.0.1/"})
+    void shouldExitOneWithOneLineWhenTheCcLogCannotBeWritten(String command, @TempDir Path tmp) {
+        Path bad = tmp.resolve("no-such-dir").resolve("cc.csv");
+        String[] words = command.split(" ");
+        List<String> args =
+                new ArrayList<>(List.of(words[0], "--netns", "jtcp-ccobs-absent", "--cc-log", bad.toString()));
+        args.addAll(List.of(words).subList(1, words.length));
+        Run r = run(args.toArray(new String[0]));
+        assertEquals(1, r.exitCode(), r.err());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, r.err());
+        assertTrue(lines[0].startsWith("jtcp: error: cannot write congestion log " + bad + ": "), lines[0]);
+    }
+
+    @Test
+    void shouldExitTwoOnABadCcLogEvery() {
+        Run r = run("serve", "--cc-log", "x.csv", "--cc-log-every", "rtts");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(
+                r.err().contains("Invalid value for option '--cc-log-every': expected ack or rtt, not 'rtts'"),
+                r.err());
+        assertFalse(Files.exists(Path.of("x.csv")), "nothing created on a usage error");
+    }
+
+    @Test
+    void shouldDescribeTheCcLogInTheHelp() {
+        Run r = run("serve", "--help");
+        assertTrue(r.out().contains("--cc-log=FILE"), r.out());
+        assertTrue(r.out().contains("--cc-log-every=ack|rtt"), r.out());
+        assertTrue(r.out().contains("slows bulk transfers"), r.out());
     }
 }

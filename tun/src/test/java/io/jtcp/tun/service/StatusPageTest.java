@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jtcp.stack.DropReason;
 import io.jtcp.stack.NetworkStack;
 import io.jtcp.stack.StackConfig;
+import io.jtcp.stack.cc.CongestionControl;
+import io.jtcp.stack.cc.CongestionControls;
 import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.tcp.TcpHandler;
 import io.jtcp.stack.tcp.TcpListener;
@@ -43,6 +45,10 @@ class StatusPageTest {
     }
 
     private static StackConfig config(int addr, int seed) {
+        return config(addr, seed, null);
+    }
+
+    private static StackConfig config(int addr, int seed, CongestionControl.Factory cc) {
         byte[] secret = new byte[16];
         secret[0] = (byte) seed;
         // Small rings: thousands of connections in a unit test's heap.
@@ -51,7 +57,8 @@ class StatusPageTest {
                 .isnSecret(secret)
                 .sendBufferBytes(4096)
                 .receiveBufferBytes(4096)
-                .mslNs(600_000_000_000L);
+                .mslNs(600_000_000_000L)
+                .congestionControl(cc);
     }
 
     private void run(NetworkStack server, NetworkStack client) {
@@ -84,7 +91,11 @@ class StatusPageTest {
 
     /** A server stack with {@code established} connections and {@code timeWait} in TIME_WAIT. */
     private NetworkStack build(int established, int timeWait) {
-        NetworkStack server = new NetworkStack(config(SERVER, 1), (b, o, l) -> toClient.add(copy(b, o, l)));
+        return build(established, timeWait, null);
+    }
+
+    private NetworkStack build(int established, int timeWait, CongestionControl.Factory cc) {
+        NetworkStack server = new NetworkStack(config(SERVER, 1, cc), (b, o, l) -> toClient.add(copy(b, o, l)));
         NetworkStack client = new NetworkStack(config(CLIENT, 2), (b, o, l) -> toServer.add(copy(b, o, l)));
         List<TcpConnection> accepted = new ArrayList<>();
         TcpListener listener = c -> {
@@ -156,6 +167,24 @@ class StatusPageTest {
         // Counted work, not time: the render allocates in proportion to the rows it prints, not
         // to the table (the old page copied the table and printed a row per connection).
         assertTrue(allocated < 256 * 1024, "allocated " + allocated + " B to render");
+    }
+
+    /** Each row names its congestion controller and phase, with cwnd and ssthresh (issue #10 §4). */
+    @Test
+    void shouldShowEachConnectionsAlgorithmAndPhase() {
+        NetworkStack server = build(3, 0, CongestionControls.byName("cubic"));
+        String page = StatusPage.of(server).get();
+        assertTrue(page.contains("<th>cwnd</th><th>ssthresh</th><th>cc</th><th>phase</th>"), "the header names them");
+        // RFC 6928's initial window of 10 segments; ssthresh unknown before a loss.
+        int rows = count(Pattern.compile("<td>14600</td><td>-</td><td>cubic</td><td>slow-start</td>"), page);
+        assertEquals(3, rows, page);
+
+        NetworkStack reno = build(2, 0);
+        String renoPage = StatusPage.of(reno).get();
+        assertEquals(
+                2,
+                count(Pattern.compile("<td>14600</td><td>-</td><td>newreno</td><td>slow-start</td>"), renoPage),
+                renoPage);
     }
 
     /**
