@@ -54,7 +54,8 @@ final class DeviceOptions {
             description = {
                 "impair packets both ways at the device, seeded: drop=P,dup=P,reorder=P,corrupt=P,delay=T,jitter=T,seed=N",
                 "(rates 0..1, times like 5ms); rate=200mbit,queue=64k makes each direction a bottleneck",
-                "(drop-tail queue in bytes, default 256k) before the delay; --trace and --pcap show what the stack saw and sent;",
+                "(drop-tail queue in bytes, default 256k) before the delay; --pcap shows what the stack saw",
+                "and sent, --trace also marks what the injector dropped;",
                 "with offloads, super-segments are cut at the MSS first, so faults, --trace and --pcap see wire packets"
             })
     String fault;
