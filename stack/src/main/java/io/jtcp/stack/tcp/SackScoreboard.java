@@ -143,6 +143,11 @@ final class SackScoreboard {
         ranges.discardBelow(index);
     }
 
+    /** Ranges held now (tests: the board's growth stays bounded by the flight). */
+    int rangeCount() {
+        return ranges.rangeCount();
+    }
+
     boolean isEmpty() {
         return ranges.isEmpty();
     }
