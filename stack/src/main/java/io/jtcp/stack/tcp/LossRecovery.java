@@ -140,7 +140,7 @@ final class LossRecovery {
                     }
                     // With SACK the flush resends the lost holes as cwnd − pipe allows (RFC 6675
                     // §5 step C); only SND.UNA's segment, never resent in this recovery, goes now.
-                    if ((tcb.sackOk || retransmitNextHole() == 0) && !unaResent) {
+                    if ((tcb.sackOk ? !sacked.isEmpty() : retransmitNextHole() == 0) && !unaResent) {
                         retransmitFirst();
                     }
                 }
