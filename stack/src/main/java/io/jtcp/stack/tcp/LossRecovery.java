@@ -139,7 +139,9 @@ final class LossRecovery {
                         highRxt = t.sndUna;
                     }
                     // With SACK the flush resends the lost holes as cwnd − pipe allows (RFC 6675
-                    // §5 step C); only SND.UNA's segment, never resent in this recovery, goes now.
+                    // §5 step C); only SND.UNA's segment, never resent in this recovery, goes now,
+                    // and only when SACKed data above shows the receiver skipped it: with nothing
+                    // SACKed it is most likely still in flight.
                     if ((tcb.sackOk ? !sacked.isEmpty() : retransmitNextHole() == 0) && !unaResent) {
                         retransmitFirst();
                     }
