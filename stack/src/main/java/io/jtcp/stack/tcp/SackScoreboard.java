@@ -50,20 +50,26 @@ final class SackScoreboard {
             right = Seq.min(right, dataEnd);
             if (Seq.lt(left, right)) {
                 ranges.add(readIndex + Seq.diff(left, bufSeq), readIndex + Seq.diff(right, bufSeq));
+                sackedTotal = -1;
                 any = true;
             }
         }
         return any;
     }
 
-    /** Bytes SACKed above SND.UNA (the board's total). */
+    /** Bytes SACKed above SND.UNA (the board's total), cached until the board changes. */
     long sackedBytes() {
-        long total = 0;
-        for (int i = 0; i < ranges.rangeCount(); i++) {
-            total += ranges.end(i) - ranges.start(i);
+        if (sackedTotal < 0) {
+            long total = 0;
+            for (int i = 0; i < ranges.rangeCount(); i++) {
+                total += ranges.end(i) - ranges.start(i);
+            }
+            sackedTotal = total;
         }
-        return total;
+        return sackedTotal;
     }
+
+    private long sackedTotal; // -1: recompute (a block was added or discarded)
 
     /**
      * RFC 6675 §4 NextSeg, simplified: the ring index of the first un-SACKed byte at or above
@@ -141,6 +147,7 @@ final class SackScoreboard {
     /** SND.UNA moved to ring index {@code index}: blocks below it are acknowledged. */
     void discardBelow(long index) {
         ranges.discardBelow(index);
+        sackedTotal = -1;
     }
 
     /** Ranges held now (tests: the board's growth stays bounded by the flight). */
@@ -155,5 +162,6 @@ final class SackScoreboard {
     /** RFC 2018 §8: after a timeout the receiver may have reneged; resend SACKed data too. */
     void clear() {
         ranges.clear();
+        sackedTotal = 0;
     }
 }
