@@ -23,6 +23,7 @@ public final class AckSample {
     private boolean appLimited;
     private RecoveryState recoveryState = RecoveryState.OPEN;
     private long recoveryRetransmittedBytes;
+    private boolean sackRecovery;
     // ---- delivery-rate sample ----
     private long deliveryRate;
     private long delivered;
@@ -48,6 +49,7 @@ public final class AckSample {
         appLimited = false;
         recoveryState = RecoveryState.OPEN;
         recoveryRetransmittedBytes = 0;
+        sackRecovery = false;
         deliveryRate = 0;
         delivered = 0;
         intervalNs = 0;
@@ -178,6 +180,22 @@ public final class AckSample {
 
     public AckSample recoveryRetransmittedBytes(long bytes) {
         this.recoveryRetransmittedBytes = bytes;
+        return this;
+    }
+
+    /**
+     * Whether the connection negotiated SACK, so that the engine's loss recovery is RFC 6675 §5's:
+     * in recovery it sends lost holes and new data while {@code cwnd − pipe} allows, pipe counting
+     * neither SACKed bytes nor holes deemed lost. A controller then keeps cwnd at ssthresh in
+     * recovery and must not inflate it per duplicate ACK (RFC 5681 §3.2's inflation stands in for
+     * pipe when there is no SACK).
+     */
+    public boolean sackRecovery() {
+        return sackRecovery;
+    }
+
+    public AckSample sackRecovery(boolean sackRecovery) {
+        this.sackRecovery = sackRecovery;
         return this;
     }
 

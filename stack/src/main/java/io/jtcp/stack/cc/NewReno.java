@@ -14,7 +14,11 @@ package io.jtcp.stack.cc;
  * <p>Window inflation during recovery follows RFC 5681 §3.2 steps 2–4: the episode starts at
  * {@code ssthresh + segmentsLeft·MSS} (the duplicate ACKs that triggered it), each further
  * duplicate ACK adds one MSS, and a duplicate answered by resending a SACK hole (RFC 6675 §5 step
- * 4) spends that MSS on the hole instead of on new data.
+ * 4) spends that MSS on the hole instead of on new data. That is the recovery of a connection
+ * without SACK. With SACK ({@link AckSample#sackRecovery()}) the engine runs RFC 6675 §5's
+ * pipe-limited recovery and this class keeps cwnd = ssthresh from the first ACK of the episode to
+ * its end: the +3·SMSS set at the congestion event is undone by the ACK that started it, before
+ * anything new may be sent.
  */
 public final class NewReno implements CongestionControl {
     /** The name {@code --cc} takes. */
@@ -48,6 +52,13 @@ public final class NewReno implements CongestionControl {
         final boolean ended = recoveryJustEnded;
         entryAckCounted = false;
         recoveryJustEnded = false;
+        if (inRecovery && ack.sackRecovery()) {
+            // RFC 6675 §5 step 4.1 replaces RFC 5681's inflation: cwnd = ssthresh for the whole
+            // episode (no +3·SMSS at entry, no inflation per duplicate, no partial-ACK deflation);
+            // the engine limits sending by pipe, which already leaves out what the peer holds.
+            cwnd = Math.max(ssthresh, mss);
+            return;
+        }
         if (ack.duplicate()) {
             if (inRecovery && !counted) {
                 cwnd += mss; // RFC 5681 §3.2 step 4: inflate for each further duplicate

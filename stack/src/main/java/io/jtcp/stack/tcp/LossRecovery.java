@@ -85,7 +85,8 @@ final class LossRecovery {
     int onDupAck(boolean sack) {
         dupAcks++;
         if (state == RecoveryState.RECOVERY) {
-            return retransmitNextHole();
+            // With SACK the flush sends holes as cwnd − pipe allows (RFC 6675 §5 step C).
+            return tcb.sackOk ? 0 : retransmitNextHole();
         }
         if (state == RecoveryState.OPEN) {
             state = RecoveryState.DISORDER;
@@ -137,7 +138,11 @@ final class LossRecovery {
                     if (Seq.lt(highRxt, t.sndUna)) {
                         highRxt = t.sndUna;
                     }
-                    if (retransmitNextHole() == 0 && !unaResent) {
+                    // With SACK the flush resends the lost holes as cwnd − pipe allows (RFC 6675
+                    // §5 step C); only SND.UNA's segment, never resent in this recovery, goes now,
+                    // and only when SACKed data above shows the receiver skipped it: with nothing
+                    // SACKed it is most likely still in flight.
+                    if ((tcb.sackOk ? !sacked.isEmpty() : retransmitNextHole() == 0) && !unaResent) {
                         retransmitFirst();
                     }
                 }
@@ -287,6 +292,45 @@ final class LossRecovery {
         }
         final long readIndex = t.sendRing.readIndex();
         final long from = sacked.nextHole(readIndex + Seq.diff(Seq.max(highRxt, t.sndUna), t.sndBufSeq));
+        if (from < 0) {
+            return 0;
+        }
+        final int len = (int) Math.min(sacked.holeEnd() - from, t.sndMss - tcb.sackOptionBytes());
+        final int seq = t.sndBufSeq + (int) (from - readIndex);
+        t.markLost(seq, seq + len, false);
+        t.transmit(t.now(), seq, len, TcpHeader.ACK);
+        highRxt = seq + len;
+        return len;
+    }
+
+    /** Whether the sender runs RFC 6675 §5's pipe-limited recovery now: in recovery with SACK. */
+    boolean pipeLimited() {
+        return state == RecoveryState.RECOVERY && tcb.sackOk;
+    }
+
+    /**
+     * RFC 6675 §4 SetPipe over the scoreboard: the flight less the SACKed bytes and less the holes
+     * at or above HighRxt that IsLost deems lost and that this recovery has not resent yet.
+     */
+    long pipe() {
+        final long flight = Seq.diff(t.sndMax, t.sndUna);
+        if (sacked.isEmpty() || t.sendRing == null) {
+            return flight;
+        }
+        final long from = t.sendRing.readIndex() + Seq.diff(Seq.max(highRxt, t.sndUna), t.sndBufSeq);
+        return Math.max(flight - sacked.sackedBytes() - sacked.lostBytes(from, t.sndMss), 0);
+    }
+
+    /**
+     * RFC 6675 §4 NextSeg rule 1: resends the first hole at or above HighRxt that IsLost deems
+     * lost, at most one segment. Returns the bytes resent, 0 when there is none.
+     */
+    int retransmitLostHole() {
+        if (t.sendRing == null || sacked.isEmpty()) {
+            return 0;
+        }
+        final long readIndex = t.sendRing.readIndex();
+        final long from = sacked.nextLostHole(readIndex + Seq.diff(Seq.max(highRxt, t.sndUna), t.sndBufSeq), t.sndMss);
         if (from < 0) {
             return 0;
         }

@@ -12,13 +12,33 @@ package io.jtcp.stack.tcp;
  * idle connection should cost as little heap as possible.
  */
 final class Reassembler {
-    private final int maxRanges;
+    private int maxRanges;
     private long[] starts;
     private long[] ends;
     private int count;
 
     Reassembler(int maxRanges) {
         this.maxRanges = maxRanges;
+    }
+
+    /** How many ranges it holds at most now. */
+    int capacity() {
+        return maxRanges;
+    }
+
+    /**
+     * Raises the bound to {@code newMax} ranges (never lowers it); arrays already allocated are
+     * copied, so the caller grows rarely (doubling), never per segment.
+     */
+    void growTo(int newMax) {
+        if (newMax <= maxRanges) {
+            return;
+        }
+        maxRanges = newMax;
+        if (starts != null) {
+            starts = java.util.Arrays.copyOf(starts, newMax);
+            ends = java.util.Arrays.copyOf(ends, newMax);
+        }
     }
 
     int rangeCount() {

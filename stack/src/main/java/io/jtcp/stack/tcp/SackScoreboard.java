@@ -6,12 +6,25 @@ import io.jtcp.stack.wire.TcpOptions;
 /**
  * The sender's SACK scoreboard (RFC 6675 §3): the peer's SACK blocks (RFC 2018) above SND.UNA, kept
  * as ranges of send-ring indices (so they survive sequence-number wrap) with a bounded number of
- * ranges (a full board just forgets, which costs a retransmission, never correctness).
+ * ranges: 32 at first, doubling up to 4096 while the flight is large enough to need them (a full
+ * board just forgets, which costs a retransmission, never correctness).
  */
 final class SackScoreboard {
-    private static final int MAX_RANGES = 32;
+    private static final int INITIAL_RANGES = 32;
+    /**
+     * A slow-start overshoot that loses every other segment of a 100 Mbit/s · 100 ms window leaves
+     * over a thousand holes; a board that forgets the blocks above its 32nd range sees neither the
+     * SACKed bytes nor the losses above it, and RFC 6675's pipe stays at the whole flight.
+     */
+    private static final int MAX_RANGES = 4096;
+    /**
+     * The board doubles only while the flight has at least this many bytes per range: a real
+     * loss pattern needs a segment lost and one SACKed per range, so a peer's fabricated one-byte
+     * blocks cannot make it grow beyond about 1.6 % of the bytes in flight (16 bytes a range).
+     */
+    private static final int FLIGHT_BYTES_PER_RANGE = 1024;
 
-    private final Reassembler ranges = new Reassembler(MAX_RANGES);
+    private final Reassembler ranges = new Reassembler(INITIAL_RANGES);
 
     /**
      * Adds the blocks that lie within data in flight, [sndUna, min(sndMax, dataEnd)), as ring
@@ -20,6 +33,12 @@ final class SackScoreboard {
      */
     boolean record(TcpOptions opts, int sndUna, int sndMax, int dataEnd, long readIndex, int bufSeq) {
         final int blocks = opts.sackBlockCount();
+        final int capacity = ranges.capacity();
+        if (ranges.rangeCount() + blocks > capacity
+                && capacity < MAX_RANGES
+                && Seq.diff(sndMax, sndUna) / FLIGHT_BYTES_PER_RANGE >= 2L * capacity) {
+            ranges.growTo(2 * capacity);
+        }
         boolean any = false;
         for (int b = 0; b < blocks; b++) {
             int left = opts.sackLeft(b);
@@ -31,20 +50,26 @@ final class SackScoreboard {
             right = Seq.min(right, dataEnd);
             if (Seq.lt(left, right)) {
                 ranges.add(readIndex + Seq.diff(left, bufSeq), readIndex + Seq.diff(right, bufSeq));
+                sackedTotal = -1;
                 any = true;
             }
         }
         return any;
     }
 
-    /** Bytes SACKed above SND.UNA (the board's total). */
+    /** Bytes SACKed above SND.UNA (the board's total), cached until the board changes. */
     long sackedBytes() {
-        long total = 0;
-        for (int i = 0; i < ranges.rangeCount(); i++) {
-            total += ranges.end(i) - ranges.start(i);
+        if (sackedTotal < 0) {
+            long total = 0;
+            for (int i = 0; i < ranges.rangeCount(); i++) {
+                total += ranges.end(i) - ranges.start(i);
+            }
+            sackedTotal = total;
         }
-        return total;
+        return sackedTotal;
     }
+
+    private long sackedTotal; // -1: recompute (a block was added or discarded)
 
     /**
      * RFC 6675 §4 NextSeg, simplified: the ring index of the first un-SACKed byte at or above
@@ -62,6 +87,56 @@ final class SackScoreboard {
         return -1;
     }
 
+    /**
+     * RFC 6675 §4 IsLost for every byte of a hole below the ranges from the {@code rangesAbove}-th
+     * last on, which hold {@code bytesAbove}: DupThresh discontiguous SACKed ranges above it, or
+     * more than (DupThresh − 1)·SMSS bytes.
+     */
+    private static boolean isLost(long bytesAbove, int rangesAbove, int mss) {
+        return rangesAbove >= LossRecovery.DUPACK_THRESHOLD
+                || bytesAbove > (long) (LossRecovery.DUPACK_THRESHOLD - 1) * mss;
+    }
+
+    /**
+     * RFC 6675 §4 SetPipe's second term: the bytes of holes at or above ring index {@code from}
+     * (below the highest SACKed byte) that IsLost deems lost. O(ranges), no allocation.
+     */
+    long lostBytes(long from, int mss) {
+        long above = sackedBytes();
+        long lost = 0;
+        long prev = from;
+        final int n = ranges.rangeCount();
+        for (int i = 0; i < n && isLost(above, n - i, mss); i++) {
+            final long start = ranges.start(i);
+            final long end = ranges.end(i);
+            if (start > prev) {
+                lost += start - prev;
+            }
+            above -= end - start;
+            prev = Math.max(prev, end);
+        }
+        return lost;
+    }
+
+    /**
+     * RFC 6675 §4 NextSeg rule 1: the ring index of the first un-SACKed byte at or above {@code
+     * from} that IsLost deems lost, or -1; {@link #holeEnd} is where that hole ends.
+     */
+    long nextLostHole(long from, int mss) {
+        long above = sackedBytes();
+        final int n = ranges.rangeCount();
+        for (int i = 0; i < n && isLost(above, n - i, mss); i++) {
+            final long start = ranges.start(i);
+            if (from < start) {
+                holeEnd = start;
+                return from;
+            }
+            above -= ranges.end(i) - start;
+            from = Math.max(from, ranges.end(i));
+        }
+        return -1;
+    }
+
     private long holeEnd;
 
     /** End (exclusive ring index) of the hole {@link #nextHole} last found. */
@@ -72,6 +147,12 @@ final class SackScoreboard {
     /** SND.UNA moved to ring index {@code index}: blocks below it are acknowledged. */
     void discardBelow(long index) {
         ranges.discardBelow(index);
+        sackedTotal = -1;
+    }
+
+    /** Ranges held now (tests: the board's growth stays bounded by the flight). */
+    int rangeCount() {
+        return ranges.rangeCount();
     }
 
     boolean isEmpty() {
@@ -81,5 +162,6 @@ final class SackScoreboard {
     /** RFC 2018 §8: after a timeout the receiver may have reneged; resend SACKed data too. */
     void clear() {
         ranges.clear();
+        sackedTotal = 0;
     }
 }

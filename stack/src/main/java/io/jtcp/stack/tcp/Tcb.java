@@ -155,6 +155,7 @@ final class Tcb implements TcpConnection {
         rx.onSyn(peerIsn);
         tx.sndMss = Math.max(Math.min(peerMss, engine.config.mssBytes()), 64);
         sackOk = sack;
+        rx.sackRanges = sack;
         tsOk = timestamps;
         if (tsOk) {
             rx.tsRecent = peerTsVal;
@@ -179,6 +180,7 @@ final class Tcb implements TcpConnection {
         final int peerMss = opts.mss() > 0 ? opts.mss() : DEFAULT_PEER_MSS;
         tx.sndMss = Math.max(Math.min(Math.min(peerMss, engine.config.mssBytes()), engine.pathMss(remoteAddr)), 64);
         sackOk = engine.config.sack() && opts.sackPermitted();
+        rx.sackRanges = sackOk;
         tsOk = engine.config.timestamps() && opts.hasTimestamps();
         if (tsOk) {
             rx.tsRecent = opts.tsVal();

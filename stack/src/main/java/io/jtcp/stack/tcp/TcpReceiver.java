@@ -26,6 +26,14 @@ final class TcpReceiver {
     static final int NO_MEMORY = -2;
 
     private static final int MAX_OOO_RANGES = 32;
+    /**
+     * With SACK the out-of-order ranges double up to this many while the ring has 2 KiB per range
+     * (a segment lost and one kept per range), so a slow-start overshoot that loses every other
+     * segment of a large window keeps what arrived and SACKs it, instead of dropping all above the
+     * 32nd gap. Memory stays within 1/64 of the ring.
+     */
+    private static final int MAX_SACK_OOO_RANGES = 4096;
+
     private static final int PRESSURE_WINDOW_SEGMENTS = 4;
 
     private final StackConfig config;
@@ -42,6 +50,7 @@ final class TcpReceiver {
     // ---- buffered text ----
     ByteRing recvRing; // null once given back to the engine's pool
     final Reassembler reassembler = new Reassembler(MAX_OOO_RANGES);
+    boolean sackRanges; // SACK is in use: the reassembler may grow (MAX_SACK_OOO_RANGES)
     long lastOooIndex; // ring index of the most recent out-of-order segment (first SACK block)
     boolean peerFinPending; // FIN seen beyond a hole
     int peerFinSeq;
@@ -140,6 +149,13 @@ final class TcpReceiver {
                 return 0;
             }
             return delivered;
+        }
+        final int capacity = reassembler.capacity();
+        if (sackRanges
+                && reassembler.rangeCount() == capacity
+                && capacity < MAX_SACK_OOO_RANGES
+                && recvRing.capacity() / 1024 >= 2L * 2 * capacity) {
+            reassembler.growTo(2 * capacity);
         }
         if (reassembler.add(base + offset, base + offset + payloadLength)) {
             recvRing.copyIn(base + offset, src, payloadOffset, payloadLength);

@@ -275,7 +275,8 @@ final class TcpSender {
                 // RFC 7661: nothing waited to be sent and the windows were not full.
                 .appLimited(unsent <= 0 && flightBefore < Math.min(cc.cwnd(), (long) sndWnd))
                 .recoveryState(loss.state())
-                .recoveryRetransmittedBytes(holeBytes);
+                .recoveryRetransmittedBytes(holeBytes)
+                .sackRecovery(t.sackOk);
         if (deliveryRate != null) {
             if (acked > 0) {
                 deliveryRate.onDelivered(sndUna - acked, sndUna, nowNs);
@@ -383,10 +384,31 @@ final class TcpSender {
             cc.onRestartAfterIdle(nowNs, nowNs - lastSendNs);
             lastSendNs = nowNs; // once per idle period, even if nothing may leave yet (zero window)
         }
+        // RFC 6675 §5: in recovery with SACK the congestion window limits pipe, not SND.NXT −
+        // SND.UNA (SACKed bytes and lost holes are not in the network), and the lost holes go
+        // before new data (NextSeg, §4). The peer's window still limits by sequence number.
+        final boolean pipeLimited = loss.pipeLimited();
+        long inPipe = pipeLimited ? loss.pipe() : 0;
+        if (pipeLimited) {
+            final long cwnd = cc.cwnd();
+            for (int guard = 0; guard < 1 << 16 && cwnd - inPipe >= sndMss; guard++) {
+                if (pacingHolds(nowNs, rate)) {
+                    break;
+                }
+                final int len = loss.retransmitLostHole();
+                if (len == 0) {
+                    break;
+                }
+                inPipe += len;
+                pace(nowNs, len, rate);
+            }
+        }
         for (int guard = 0; guard < 1 << 16; guard++) {
             final int dataEnd = sndBufSeq + sendRing.size();
             final int unsent = Seq.diff(dataEnd, sndNxt); // -1 once the FIN is out
-            final long usable = window - Seq.diff(sndNxt, sndUna);
+            final long usable = pipeLimited
+                    ? Math.min(cc.cwnd() - inPipe, sndWnd - (long) Seq.diff(sndNxt, sndUna))
+                    : window - Seq.diff(sndNxt, sndUna);
             if (unsent > 0) {
                 int len = (int) Math.min(Math.min(unsent, maxPayload), Math.max(usable, 0));
                 if (len <= 0) {
@@ -410,6 +432,7 @@ final class TcpSender {
                 int flags = TcpHeader.ACK | (last ? TcpHeader.PSH : 0) | (withFin ? TcpHeader.FIN : 0);
                 transmit(nowNs, sndNxt, len, flags);
                 sndNxt += len + (withFin ? 1 : 0);
+                inPipe += len;
                 pace(nowNs, len, rate);
             } else if (unsent == 0 && finQueued) {
                 if (pacingHolds(nowNs, rate)) {

@@ -181,7 +181,7 @@ class SackTimestampTest {
      * waiting a round trip for a partial ACK (NewReno would).
      */
     @Test
-    void shouldRetransmitNextSackHoleWhenFurtherDuplicateAcksArrive() {
+    void shouldRetransmitNextSackHoleWhenPipeAllowsNotPerDuplicateAck() {
         TcpScript s = new TcpScript();
         openWithOptions(s, false, true);
         int base = s.localIsn();
@@ -201,9 +201,15 @@ class SackTimestampTest {
         // RFC 6675 IsLost: more than DupThresh-1 segments SACKed above SND.UNA: recover at once.
         s.inject(ack().seq(1).ack(1 + MSS).rawOptions(sackOption(seg4, end, seg2, seg3)));
         s.expect(data(MSS).seq(1 + MSS).ack(1)); // the first hole
+        // RFC 6675 §5: cwnd = ssthresh = 3 segments and pipe = 6 − 3 SACKed = 3 (the second hole
+        // is not IsLost: only two segments are SACKed above it), so a duplicate sends nothing.
+        // (RFC 5681's inflation used to resend a hole per duplicate ACK beyond the window.)
         s.inject(ack().seq(1).ack(1 + MSS).rawOptions(sackOption(seg4, end, seg2, seg3)));
-        s.expect(data(MSS).seq(1 + 3 * MSS).ack(1)); // the second hole, at the next duplicate
-        s.inject(ack().seq(1).ack(1 + MSS).rawOptions(sackOption(seg4, end, seg2, seg3)));
+        s.expectNothing();
+        // The first hole's resend arrived: the partial ACK resends the next hole (RFC 6582 §3.2).
+        s.inject(ack().seq(1).ack(1 + 3 * MSS).rawOptions(sackOption(seg4, end)));
+        s.expect(data(MSS).seq(1 + 3 * MSS).ack(1));
+        s.inject(ack().seq(1).ack(1 + 3 * MSS).rawOptions(sackOption(seg4, end)));
         s.expectNothing(); // no hole left, no new data
         s.inject(ack().seq(1).ack(1 + 6 * MSS));
         s.expectNothing();
