@@ -18,8 +18,8 @@ import io.jtcp.stack.wire.Seq;
  *
  * <p>Sequence numbers compare with {@link Seq}, so the ring works across the 2^32 wrap.
  *
- * <p><b>Bounded memory.</b> The ring holds at most {@code maxRecords} records. When a new segment
- * is sent and the ring is full, the two oldest records are merged into one that keeps the newer
+ * <p><b>Bounded memory.</b> The ring holds at most {@code maxRecords} records (it may start smaller
+ * and double as the flight grows). When a new segment is sent and the ring is full at its maximum, the two oldest records are merged into one that keeps the newer
  * one's snapshot and covers both ranges: no byte loses its record, so {@link #delivered()} stays
  * exact, but the oldest two segments yield one rate sample instead of two and the older one's is
  * taken as if it had been sent with the newer one (a slightly shorter send phase for that one
@@ -38,19 +38,20 @@ import io.jtcp.stack.wire.Seq;
  */
 final class DeliveryRateEstimator {
     // ---- per-record state (the draft's per-packet P.* fields), a ring in sequence order ----
-    private final int capacity;
-    private final int[] recStart;
-    private final int[] recEnd;
+    private final int maxCapacity;
+    private int capacity;
+    private int[] recStart;
+    private int[] recEnd;
     /** Bytes of the record not yet delivered (less than end − start after merging over a gap). */
-    private final long[] recLeft;
+    private long[] recLeft;
 
-    private final long[] recDelivered;
-    private final long[] recDeliveredTime;
-    private final long[] recFirstSentTime;
-    private final long[] recSentTime;
-    private final long[] recTxInFlight;
-    private final boolean[] recAppLimited;
-    private final boolean[] recLost;
+    private long[] recDelivered;
+    private long[] recDeliveredTime;
+    private long[] recFirstSentTime;
+    private long[] recSentTime;
+    private long[] recTxInFlight;
+    private boolean[] recAppLimited;
+    private boolean[] recLost;
     private int head;
     private int count;
 
@@ -80,22 +81,73 @@ final class DeliveryRateEstimator {
     private long rsSentTime;
     private int rsEnd;
 
-    /** A ring of {@code maxRecords} per-segment records (at least 2). */
+    /** A ring of {@code maxRecords} per-segment records (at least 2), all taken at once. */
     DeliveryRateEstimator(int maxRecords) {
-        if (maxRecords < 2) {
-            throw new IllegalArgumentException("maxRecords must be at least 2: " + maxRecords);
+        this(maxRecords, maxRecords);
+    }
+
+    /**
+     * A ring that starts with {@code initialRecords} records and doubles, when a send finds it
+     * full, up to {@code maxRecords}; only then are the oldest records merged. A connection pays
+     * for the flight it really has (58 bytes a segment in flight), and merging, which coarsens the
+     * samples enough to starve BBR's bandwidth filter, is kept for flights beyond the maximum.
+     */
+    DeliveryRateEstimator(int initialRecords, int maxRecords) {
+        if (initialRecords < 2 || maxRecords < initialRecords) {
+            throw new IllegalArgumentException(
+                    "records must be at least 2 and at most the maximum: " + initialRecords + ", " + maxRecords);
         }
-        capacity = maxRecords;
-        recStart = new int[maxRecords];
-        recEnd = new int[maxRecords];
-        recLeft = new long[maxRecords];
-        recDelivered = new long[maxRecords];
-        recDeliveredTime = new long[maxRecords];
-        recFirstSentTime = new long[maxRecords];
-        recSentTime = new long[maxRecords];
-        recTxInFlight = new long[maxRecords];
-        recAppLimited = new boolean[maxRecords];
-        recLost = new boolean[maxRecords];
+        maxCapacity = maxRecords;
+        allocate(initialRecords);
+    }
+
+    private void allocate(int records) {
+        capacity = records;
+        recStart = new int[records];
+        recEnd = new int[records];
+        recLeft = new long[records];
+        recDelivered = new long[records];
+        recDeliveredTime = new long[records];
+        recFirstSentTime = new long[records];
+        recSentTime = new long[records];
+        recTxInFlight = new long[records];
+        recAppLimited = new boolean[records];
+        recLost = new boolean[records];
+    }
+
+    /** Twice the records, in ring order from index 0 (an allocation only while the flight grows). */
+    private void grow() {
+        final int n = count;
+        final int[] start = recStart;
+        final int[] end = recEnd;
+        final long[] left = recLeft;
+        final long[] del = recDelivered;
+        final long[] delTime = recDeliveredTime;
+        final long[] firstSent = recFirstSentTime;
+        final long[] sent = recSentTime;
+        final long[] tx = recTxInFlight;
+        final boolean[] app = recAppLimited;
+        final boolean[] lostFlag = recLost;
+        final int oldCapacity = capacity;
+        final int oldHead = head;
+        allocate(Math.min(maxCapacity, oldCapacity * 2));
+        for (int i = 0; i < n; i++) {
+            int from = oldHead + i;
+            if (from >= oldCapacity) {
+                from -= oldCapacity;
+            }
+            recStart[i] = start[from];
+            recEnd[i] = end[from];
+            recLeft[i] = left[from];
+            recDelivered[i] = del[from];
+            recDeliveredTime[i] = delTime[from];
+            recFirstSentTime[i] = firstSent[from];
+            recSentTime[i] = sent[from];
+            recTxInFlight[i] = tx[from];
+            recAppLimited[i] = app[from];
+            recLost[i] = lostFlag[from];
+        }
+        head = 0;
     }
 
     /** Forgets every record and counter, as for a new connection. */
@@ -324,7 +376,11 @@ final class DeliveryRateEstimator {
 
     private void append(int start, int end, long nowNs, long txInFlight) {
         if (count == capacity) {
-            mergeOldestTwo();
+            if (capacity < maxCapacity) {
+                grow();
+            } else {
+                mergeOldestTwo();
+            }
         }
         int r = slot(count);
         count++;

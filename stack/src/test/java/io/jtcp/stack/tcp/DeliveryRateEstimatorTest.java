@@ -65,6 +65,26 @@ class DeliveryRateEstimatorTest {
     }
 
     @Test
+    void aGrowingRingShouldFollowTheFlightAndMeasureTheRateOfALargeOne() {
+        // A flight of 600 segments in a ring that starts at 4 records: it doubles (4 → 1024), keeps
+        // every segment's own record in order, and the samples stay exact.
+        DeliveryRateEstimator e = new DeliveryRateEstimator(4, 1024);
+        long rate = steadyRate(-300 * MSS, 600, 2000, e, s);
+        assertEquals(1_000_000, rate, 1_000_000 * 0.01, "1000 B per ms");
+        assertEquals(2000L * MSS, e.delivered());
+        assertEquals(600, e.records(), "one record per segment in flight: nothing merged");
+    }
+
+    @Test
+    void aGrowingRingShouldMergeOnlyAtItsMaximum() {
+        DeliveryRateEstimator e = new DeliveryRateEstimator(2, 8);
+        steadyRate(0, 100, 300, e, s);
+        assertEquals(8, e.records(), "capped at the maximum");
+        assertEquals(300L * MSS, e.delivered(), "merging never miscounts");
+        assertThrows(IllegalArgumentException.class, () -> new DeliveryRateEstimator(16, 8));
+    }
+
+    @Test
     void aSteadyFlowShouldMeasureTheSameAcrossTheSequenceWrap() {
         DeliveryRateEstimator e = new DeliveryRateEstimator(256);
         long rate = steadyRate(-300 * MSS, 100, 1000, e, s);
