@@ -57,7 +57,7 @@ public final class StackConfig {
     private long memoryBudgetBytes; // 0: half the JVM heap
     private int maxConnectionsPerListener; // 0: only maxConnections applies
     // ---- congestion control (issue #10) ----
-    private CongestionControl.Factory congestionControl; // null: the engine's default
+    private CongestionControl.Factory congestionControl; // null: CUBIC, as Linux
 
     /** Our IPv4 address. */
     public int localAddr() {
@@ -597,7 +597,7 @@ public final class StackConfig {
         return this;
     }
 
-    /** The congestion controller every new connection gets; null: the engine's default. */
+    /** The congestion controller every new connection gets; null: CUBIC (RFC 9438 with HyStart++), as Linux. */
     public CongestionControl.Factory congestionControl() {
         return congestionControl;
     }

@@ -120,7 +120,7 @@ public interface TcpConnection {
 
     /**
      * Replaces this connection's congestion controller with one from {@code factory} (null: the
-     * stack's default, {@code StackConfig.congestionControl}, else NewReno). May be called at any
+     * stack's default, {@code StackConfig.congestionControl}, else CUBIC). May be called at any
      * time on the stack's thread; the new controller is initialised with the current MSS and starts
      * as a new connection's would (initial window, slow start, no ssthresh), so the usual place is
      * right after {@code connect} or in {@link TcpHandler#onConnected}. Loss recovery under way

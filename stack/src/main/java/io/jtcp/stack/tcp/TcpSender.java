@@ -4,7 +4,7 @@ import io.jtcp.stack.DropReason;
 import io.jtcp.stack.StackTracer;
 import io.jtcp.stack.cc.AckSample;
 import io.jtcp.stack.cc.CongestionControl;
-import io.jtcp.stack.cc.NewReno;
+import io.jtcp.stack.cc.Cubic;
 import io.jtcp.stack.wire.Seq;
 import io.jtcp.stack.wire.TcpHeader;
 import io.jtcp.stack.wire.TcpOptions;
@@ -177,9 +177,10 @@ final class TcpSender {
         }
     }
 
+    /** The configured controller, or CUBIC (RFC 9438, with HyStart++), the default as in Linux. */
     private static CongestionControl newCongestionControl(CongestionControl.Factory factory) {
         return factory == null
-                ? new NewReno()
+                ? new Cubic()
                 : java.util.Objects.requireNonNull(factory.create(), () -> factory.name() + " created null");
     }
 

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jtcp.stack.cc.AckSample;
 import io.jtcp.stack.cc.CongestionControl;
 import io.jtcp.stack.cc.CongestionEvent;
+import io.jtcp.stack.cc.Cubic;
 import io.jtcp.stack.cc.NewReno;
 import io.jtcp.stack.cc.RecoveryState;
 import io.jtcp.stack.harness.BulkApp;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Congestion control as a plug-in (issue #10): the engine creates one controller per connection
- * from {@code StackConfig.congestionControl} (NewReno when unset), a connection may replace its
+ * from {@code StackConfig.congestionControl} (CUBIC when unset), a connection may replace its
  * own, and the controller hears the events its interface promises: one congestion event per
  * episode (RFC 5681 §3.2's three duplicates as segmentsLeft = 3), an onAck for every ACK whose
  * acknowledged bytes add up to everything sent, and onPacketSent for every segment.
@@ -130,7 +131,7 @@ class CongestionControlPluginTest {
     }
 
     @Test
-    void shouldGiveEachConnectionNewRenoWhenNoFactoryIsConfigured() {
+    void shouldGiveEachConnectionCubicWhenNoFactoryIsConfigured() {
         Pair pair = new Pair(new Pair.Link());
         BulkApp server = new BulkApp(10_000, 1);
         BulkApp client = new BulkApp(10_000, 2);
@@ -138,8 +139,8 @@ class CongestionControlPluginTest {
         pair.b.connect(pair.now(), A_ADDR, 5001, client);
         pair.service();
         assertTrue(pair.runUntil(() -> server.connected() && client.connected(), 10_000_000_000L, 10_000));
-        assertInstanceOf(NewReno.class, server.connection().congestionControl());
-        assertInstanceOf(NewReno.class, client.connection().congestionControl());
+        assertInstanceOf(Cubic.class, server.connection().congestionControl());
+        assertInstanceOf(Cubic.class, client.connection().congestionControl());
         assertNotSame(
                 server.connection().congestionControl(), client.connection().congestionControl());
         assertEquals(Long.MAX_VALUE, client.connection().slowStartThresholdBytes(), "ssthresh unknown at first");
@@ -214,7 +215,7 @@ class CongestionControlPluginTest {
         assertEquals(server.sentSha256(), client.receivedSha256(), "SHA-256 A→B");
         assertTrue(replaced.acks > 0, "the new controller drives the rest of the transfer");
         server.connection().congestionControl(null);
-        assertInstanceOf(NewReno.class, server.connection().congestionControl(), "null: back to the default");
+        assertInstanceOf(Cubic.class, server.connection().congestionControl(), "null: back to the default");
     }
 
     /** RFC 5681 §4.1: sending again after more than an RTO with nothing in flight is reported once. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.StackCounters;
+import io.jtcp.stack.cc.CongestionControls;
 import io.jtcp.stack.harness.BulkApp;
 import io.jtcp.stack.harness.Pair;
 import java.io.IOException;
@@ -108,6 +109,9 @@ class CongestionGoldenTest {
         }
         return m;
     }
+
+    /** The fingerprints pin NewReno (the controller they were recorded with), whatever the default. */
+    private static final Consumer<StackConfig> NEWRENO = c -> c.congestionControl(CongestionControls.byName("newreno"));
 
     static List<Fingerprint> runAll() {
         List<Fingerprint> out = new ArrayList<>();
@@ -228,7 +232,8 @@ class CongestionGoldenTest {
             Consumer<StackConfig> configA,
             Consumer<StackConfig> configB,
             Consumer<PairTransferTest.Run> tweak) {
-        PairTransferTest.Run r = new PairTransferTest.Run(link, bytes, configA, configB);
+        PairTransferTest.Run r =
+                new PairTransferTest.Run(link, bytes, configA.andThen(NEWRENO), configB.andThen(NEWRENO));
         if (tweak != null) {
             tweak.accept(r);
         }
@@ -257,7 +262,7 @@ class CongestionGoldenTest {
                 .delay(delayMs * Pair.MS)
                 .bottleneck(mbps * 1_000_000L, queue)
                 .seed(mbps + delayMs + queue);
-        Pair pair = new Pair(link).traceTraffic(false);
+        Pair pair = new Pair(link, NEWRENO, NEWRENO).traceTraffic(false);
         PacketHash hash = new PacketHash();
         pair.sendHook((toA, b) -> hash.add(pair.now(), toA, b));
         BulkApp server = new BulkApp(bytes, 1);

@@ -23,7 +23,7 @@ final class CcOptions {
             completionCandidates = Names.class,
             description = {
                 "congestion control: ${COMPLETION-CANDIDATES}",
-                "(default: newreno), or the name of a class on",
+                "(default: cubic), or the name of a class on",
                 "the class path implementing CongestionControl",
                 "or CongestionControl.Factory"
             })
