@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jtcp.lab.Cell;
 import io.jtcp.lab.CellResult;
 import io.jtcp.lab.QueueSize;
+import io.jtcp.stack.cc.CongestionControls;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,7 +20,7 @@ class FairnessValidationTest {
     @ValueSource(ints = {2, 4})
     void newRenoFlowsShouldShareFairly(int flows) {
         Cell cell = new Cell("newreno", 20_000_000L, 100_000_000L, 0, QueueSize.ofBdp(1), flows, 60, 1);
-        CellResult r = new SimExperiment(cell, null, 100_000_000L, false).run();
+        CellResult r = new SimExperiment(cell, CongestionControls.byName("newreno"), 100_000_000L, false).run();
         assertEquals(flows, r.flows().size());
         assertTrue(r.jain() >= 0.9, "Jain " + r.jain() + ": " + r.flows());
         assertTrue(

@@ -6,6 +6,7 @@ import io.jtcp.lab.Cell;
 import io.jtcp.lab.CellResult;
 import io.jtcp.lab.QueueSize;
 import io.jtcp.lab.Stats;
+import io.jtcp.stack.cc.CongestionControls;
 import java.util.Locale;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,7 +32,7 @@ class MathisValidationTest {
         StringBuilder each = new StringBuilder();
         for (int seed = 1; seed <= seeds; seed++) {
             Cell cell = new Cell("newreno", 100_000_000L, 100 * MS, p, QueueSize.ofBdp(1), 1, 60, seed);
-            CellResult r = new SimExperiment(cell, null, 100 * MS, false).run();
+            CellResult r = new SimExperiment(cell, CongestionControls.byName("newreno"), 100 * MS, false).run();
             sum += r.total().goodputLastHalfMbit();
             each.append(String.format(Locale.ROOT, " %.2f", r.total().goodputLastHalfMbit()));
         }
