@@ -179,7 +179,7 @@ class StatusPageTest {
         int rows = count(Pattern.compile("<td>14600</td><td>-</td><td>cubic</td><td>slow-start</td>"), page);
         assertEquals(3, rows, page);
 
-        NetworkStack reno = build(2, 0);
+        NetworkStack reno = build(2, 0, CongestionControls.byName("newreno"));
         String renoPage = StatusPage.of(reno).get();
         assertEquals(
                 2,
