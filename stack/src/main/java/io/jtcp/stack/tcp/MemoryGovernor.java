@@ -100,4 +100,33 @@ final class MemoryGovernor {
             }
         }
     }
+
+    /**
+     * A connection past the point of carrying data gives its ring storage back (TIME_WAIT costs
+     * little); a receive ring with unread data stays until the application reads it ({@link
+     * #releaseDrained}).
+     */
+    void releaseBuffers(Tcb t) {
+        if (t.tx.sendRing != null) {
+            t.tx.sendRing.detach();
+            t.tx.sendRing = null;
+        }
+        // Data the application has not read yet outlives the connection: it is its data.
+        final TcpReceiver rx = t.rx;
+        rx.reassembler.clear();
+        if (rx.recvRing != null && (rx.recvRing.size() == 0 || rx.appClosed)) {
+            rx.recvRing.consume(rx.recvRing.size());
+            rx.recvRing.detach();
+            rx.recvRing = null;
+        }
+    }
+
+    /** The application read the last bytes of a connection that is already gone or in TIME_WAIT. */
+    void releaseDrained(Tcb t) {
+        final TcpReceiver rx = t.rx;
+        if (rx.recvRing != null && rx.recvRing.size() == 0) {
+            rx.recvRing.detach();
+            rx.recvRing = null;
+        }
+    }
 }

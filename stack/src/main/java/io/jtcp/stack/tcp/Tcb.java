@@ -238,7 +238,7 @@ final class Tcb implements TcpConnection {
         timers.delayedAck = Deadlines.NONE;
         timers.timeWait = now() + 2 * engine.config.mslNs();
         reportClosed(CloseReason.NORMAL);
-        engine.releaseBuffers(this);
+        engine.memory.releaseBuffers(this);
         engine.markDirty(this); // the flush sends what is owed, then makes it a compact record
     }
 
@@ -537,7 +537,7 @@ final class Tcb implements TcpConnection {
     /** A window update once the application freed enough space (RFC 9293 §3.8.6.2.2). */
     private void afterRead() {
         if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT) {
-            engine.releaseDrained(this);
+            engine.memory.releaseDrained(this);
             return;
         }
         if (!state.isSynchronized() || rx.peerClosed) {
@@ -593,7 +593,7 @@ final class Tcb implements TcpConnection {
             // Unread data outlived the connection for the application's sake; closing gives it
             // up, and its storage goes back to the budget (else it stays counted for good).
             rx.close();
-            engine.releaseDrained(this);
+            engine.memory.releaseDrained(this);
             return;
         }
         rx.close();
@@ -609,7 +609,7 @@ final class Tcb implements TcpConnection {
         // RFC 9293 §3.10.5: ABORT flushes pending receives; their storage goes back to the budget
         // even when the connection is already gone (a refused accept, a reset, TIME_WAIT).
         rx.close();
-        engine.releaseDrained(this);
+        engine.memory.releaseDrained(this);
         if (twSlot >= 0) {
             engine.timeWaits.abort(twSlot, twGen);
             return;

@@ -694,7 +694,7 @@ public final class TcpEngine {
         }
         timers.remove(t);
         t.wakeupNs = Long.MAX_VALUE;
-        releaseBuffers(t);
+        memory.releaseBuffers(t);
     }
 
     void remove(Tcb t) {
@@ -711,7 +711,7 @@ public final class TcpEngine {
         timers.remove(t);
         t.wakeupNs = Long.MAX_VALUE;
         t.timers.clearAll();
-        releaseBuffers(t);
+        memory.releaseBuffers(t);
     }
 
     /**
@@ -765,35 +765,6 @@ public final class TcpEngine {
     /** Passive opens in SYN_RECEIVED (bounded by {@code StackConfig.maxHalfOpen}). */
     public int halfOpenCount() {
         return halfOpen;
-    }
-
-    /**
-     * A connection past the point of carrying data gives its ring storage back (TIME_WAIT costs
-     * little); a receive ring with unread data stays until the application reads it ({@link
-     * #releaseDrained}).
-     */
-    void releaseBuffers(Tcb t) {
-        if (t.tx.sendRing != null) {
-            t.tx.sendRing.detach();
-            t.tx.sendRing = null;
-        }
-        // Data the application has not read yet outlives the connection: it is its data.
-        final TcpReceiver rx = t.rx;
-        rx.reassembler.clear();
-        if (rx.recvRing != null && (rx.recvRing.size() == 0 || rx.appClosed)) {
-            rx.recvRing.consume(rx.recvRing.size());
-            rx.recvRing.detach();
-            rx.recvRing = null;
-        }
-    }
-
-    /** The application read the last bytes of a connection that is already gone or in TIME_WAIT. */
-    void releaseDrained(Tcb t) {
-        final TcpReceiver rx = t.rx;
-        if (rx.recvRing != null && rx.recvRing.size() == 0) {
-            rx.recvRing.detach();
-            rx.recvRing = null;
-        }
     }
 
     void drop(DropReason reason, TcpHeader seg) {
