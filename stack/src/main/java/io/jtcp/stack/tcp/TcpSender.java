@@ -459,7 +459,7 @@ final class TcpSender {
             loss.armProbeTimer(nowNs); // after sndMax moved: a lone new segment is a tail too
         }
         if (deliveryRate != null && !hasUnsent()) {
-            final long pipe = pipe();
+            final long pipe = loss.pipe();
             if (pipe < cc.cwnd()) {
                 // draft-cheng-iccrg-delivery-rate-estimation §3.3: the window was not the limit.
                 deliveryRate.markAppLimited(pipe);
@@ -546,7 +546,7 @@ final class TcpSender {
         }
         if (len > 0) {
             // Before it leaves: the record snapshots the delivered count and the flight without it.
-            deliveryRate().onSend(seq, len, nowNs, pipe());
+            deliveryRate().onSend(seq, len, nowNs, loss.pipe()); // RFC 6675's pipe
         }
         engine.segments.emit(t, flags, seq, len, Seq.diff(seq, sndBufSeq));
         t.rx.ackPending = false;
@@ -569,12 +569,6 @@ final class TcpSender {
             deliveryRate = new DeliveryRateEstimator(DELIVERY_RECORDS, DELIVERY_RECORDS_MAX);
         }
         return deliveryRate;
-    }
-
-    /** Bytes in flight as RFC 6675's pipe approximates it: sent, not acknowledged, not SACKed. */
-    private long pipe() {
-        final long sackedNow = loss.sacked.isEmpty() ? 0 : loss.sacked.sackedBytes();
-        return Math.max(Seq.diff(sndMax, sndUna) - sackedNow, 0);
     }
 
     /**
