@@ -1,5 +1,8 @@
 package io.jtcp.stack.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.jtcp.stack.fault.FaultSpec;
@@ -52,7 +55,7 @@ class FaultSpecFuzzTest {
             spec = FaultSpec.parse(text);
         } catch (IllegalArgumentException e) {
             if (e.getMessage() == null || e.getMessage().isBlank()) {
-                throw new AssertionError("IllegalArgumentException without a message for '" + text + "'", e);
+                fail("IllegalArgumentException without a message for '" + text + "'", e);
             }
             return;
         }
@@ -104,8 +107,6 @@ class FaultSpecFuzzTest {
     }
 
     private static void require(boolean ok, String what, String text) {
-        if (!ok) {
-            throw new AssertionError("FaultSpec.parse('" + text + "'): " + what);
-        }
+        assertTrue(ok, () -> "FaultSpec.parse('" + text + "'): " + what);
     }
 }

@@ -1,5 +1,7 @@
 package io.jtcp.stack.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 import io.jtcp.stack.DropReason;
 import io.jtcp.stack.PacketSink;
 import io.jtcp.stack.wire.IcmpHeader;
@@ -41,9 +43,7 @@ final class OutputChecker implements PacketSink {
 
     /** Throws an AssertionError describing the first malformed packet, if any was emitted. */
     void check(String where) {
-        if (failure != null) {
-            throw new AssertionError("engine emitted a malformed packet (" + where + "): " + failure);
-        }
+        assertNull(failure, () -> "engine emitted a malformed packet (" + where + "): " + failure);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.jtcp.stack.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.jtcp.stack.DropReason;
 import io.jtcp.stack.wire.IcmpHeader;
@@ -173,8 +175,6 @@ class WireParsersFuzzTest {
     }
 
     private static void require(boolean ok, String what, long value) {
-        if (!ok) {
-            throw new AssertionError("wire parser contract broken: " + what + " (" + value + ")");
-        }
+        assertTrue(ok, () -> "wire parser contract broken: " + what + " (" + value + ")");
     }
 }

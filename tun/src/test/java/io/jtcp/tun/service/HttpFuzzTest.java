@@ -1,5 +1,7 @@
 package io.jtcp.tun.service;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -63,30 +65,30 @@ class HttpFuzzTest {
         // breaks this at a few KB. While fuzzing, Jazzer's hooks on String and regex calls
         // allocate too (1 MB for 500 bytes was seen), so only a blow-up counts there.
         if (allocated > 64L * input.length + ALLOCATION_SLACK) {
-            throw new AssertionError("parsing " + input.length + " bytes allocated " + allocated);
+            fail("parsing " + input.length + " bytes allocated " + allocated);
         }
         int end = HttpRequest.headEnd(input, input.length);
         if (r == null) {
             if (end >= 0) {
-                throw new AssertionError("a complete head (" + end + " bytes) parsed as incomplete");
+                fail("a complete head (" + end + " bytes) parsed as incomplete");
             }
             return;
         }
         if (r.headLength != end || r.headLength <= 0 || r.headLength > input.length) {
-            throw new AssertionError("head length " + r.headLength + " of " + input.length + " (end " + end + ")");
+            fail("head length " + r.headLength + " of " + input.length + " (end " + end + ")");
         }
         if (r.error == 0) {
             if (r.method == null || r.method.isEmpty() || r.target == null) {
-                throw new AssertionError("accepted without a method or target");
+                fail("accepted without a method or target");
             }
             if (!r.target.startsWith("/") && !r.target.equals("*")) {
-                throw new AssertionError("accepted target '" + r.target + "'");
+                fail("accepted target '" + r.target + "'");
             }
             if (r.contentLength < 0 || r.contentLength > MAX_BODY) {
-                throw new AssertionError("content length " + r.contentLength);
+                fail("content length " + r.contentLength);
             }
         } else if (r.error < 400 || r.error > 599) {
-            throw new AssertionError("status " + r.error);
+            fail("status " + r.error);
         }
         // The head alone decides: bytes after it (the body, the next request) change nothing.
         HttpRequest head = HttpRequest.parse(input, r.headLength, MAX_BODY);
@@ -95,7 +97,7 @@ class HttpFuzzTest {
                 || head.headLength != r.headLength
                 || head.keepAlive != r.keepAlive
                 || head.contentLength != r.contentLength) {
-            throw new AssertionError("the head parses differently without the bytes after it");
+            fail("the head parses differently without the bytes after it");
         }
     }
 
@@ -152,12 +154,12 @@ class HttpFuzzTest {
             c.peerCloses();
         }
         if (c.bytesReceived() > fed) {
-            throw new AssertionError("read " + c.bytesReceived() + " of " + fed + " bytes");
+            fail("read " + c.bytesReceived() + " of " + fed + " bytes");
         }
         byte[] out = c.outputBytes();
         String start = new String(out, 0, Math.min(out.length, 7), StandardCharsets.ISO_8859_1);
         if (!"HTTP/1.".startsWith(start)) {
-            throw new AssertionError("response does not start with a status line: '" + start + "'");
+            fail("response does not start with a status line: '" + start + "'");
         }
     }
 
@@ -194,10 +196,10 @@ class HttpFuzzTest {
             c.peerCloses();
         }
         if (!client.result().isDone()) {
-            throw new AssertionError("the peer closed but the result never completed");
+            fail("the peer closed but the result never completed");
         }
         if (body.size() > fed) {
-            throw new AssertionError("body of " + body.size() + " bytes from " + fed + " received");
+            fail("body of " + body.size() + " bytes from " + fed + " received");
         }
     }
 
@@ -208,11 +210,11 @@ class HttpFuzzTest {
         try {
             HttpGetClient.Url url = HttpGetClient.Url.parse(text);
             if (url.port() < 1 || url.port() > 65_535 || !url.path().startsWith("/")) {
-                throw new AssertionError("parsed '" + text + "' as " + url);
+                fail("parsed '" + text + "' as " + url);
             }
         } catch (IllegalArgumentException e) {
             if (e.getMessage() == null || e.getMessage().isBlank()) {
-                throw new AssertionError("no message for '" + text + "'", e);
+                fail("no message for '" + text + "'", e);
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.jtcp.tun.trace;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
@@ -79,8 +81,6 @@ class PcapFuzzTest {
     }
 
     private static void require(boolean ok, String what) {
-        if (!ok) {
-            throw new AssertionError("pcap file broken: " + what);
-        }
+        assertTrue(ok, () -> "pcap file broken: " + what);
     }
 }
