@@ -4,7 +4,7 @@
 # with it, and a corrupt archive is skipped without a word.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-jsa=tun/target/jtcp.jsa
+jsa=cli/target/jtcp.jsa
 fail() { echo "cds-check: $*" >&2; exit 1; }
 ./src/cds.sh || fail "src/cds.sh could not build $jsa"
 [[ -s "$jsa" ]] || fail "no $jsa after src/cds.sh"

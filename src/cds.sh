@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds tun/target/jtcp.jsa, the class-data archive (AppCDS) that `./jtcp` starts the JVM with:
+# Builds cli/target/jtcp.jsa, the class-data archive (AppCDS) that `./jtcp` starts the JVM with:
 # the JDK's and jtcp's classes parsed, verified and laid out once, mapped at every start instead
 # of read from the jar (issue #13: `jtcp get` of a small file went from about 0.6 s to about 0.3 s).
 # `./jtcp` runs this by itself when the archive is missing or older than the jar or the JDK;
@@ -15,9 +15,9 @@
 # root, no traffic), plus every class of jtcp, picocli, JNA and Agrona in the jar.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$root/tun/target/jtcp.jar"
-jsa="${1:-$root/tun/target/jtcp.jsa}"
-[[ -f "$jar" ]] || { echo "cds.sh: no $jar (build it first: mvn -q -B -DskipTests package -pl tun -am)" >&2; exit 1; }
+jar="$root/cli/target/jtcp.jar"
+jsa="${1:-$root/cli/target/jtcp.jsa}"
+[[ -f "$jar" ]] || { echo "cds.sh: no $jar (build it first: mvn -q -B -DskipTests package -pl cli -am)" >&2; exit 1; }
 java_bin="$(readlink -f "$(command -v java)")"
 java_home="$(dirname "$(dirname "$java_bin")")"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/jtcp-cds.XXXXXX")"

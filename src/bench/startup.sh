@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue #13 goal 5, side by side in one run (needs root; namespaces this script creates and
 # deletes, addresses in 10.7.0.0/16 inside them only): wall-clock time of short jtcp commands,
-# each a fresh JVM, with the class-data archive (tun/target/jtcp.jsa, src/cds.sh) and without it
+# each a fresh JVM, with the class-data archive (cli/target/jtcp.jsa, src/cds.sh) and without it
 # (JTCP_NO_CDS=1), against curl fetching the same file from the same kernel server over a veth pair.
 #   - `./jtcp --version`
 #   - `./jtcp get --netns NS http://10.7.0.1:8000/f10`: the whole command, JVM start to exit: picocli,

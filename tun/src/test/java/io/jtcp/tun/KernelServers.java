@@ -56,7 +56,7 @@ final class KernelServers implements AutoCloseable {
                 + "h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])\n"
                 + "S(('" + KERNEL + "', " + HTTP_PORT + "), h).serve_forever()\n";
         start("http.log", "python3", "-c", script, www().toString());
-        CliKernelTest.awaitListening(ns, HTTP_PORT);
+        TunTestSupport.awaitListening(ns, HTTP_PORT);
     }
 
     private static Path postgresBin() {
@@ -141,7 +141,7 @@ final class KernelServers implements AutoCloseable {
                 "max_connections=150",
                 "-c",
                 "shared_buffers=16MB");
-        CliKernelTest.awaitListening(ns, PG_PORT);
+        TunTestSupport.awaitListening(ns, PG_PORT);
     }
 
     /** redis-server in the namespace on {@value #REDIS_PORT}, no persistence. */
@@ -161,7 +161,7 @@ final class KernelServers implements AutoCloseable {
                 "no",
                 "--dir",
                 Files.createDirectories(dir.resolve("redis")).toString());
-        CliKernelTest.awaitListening(ns, REDIS_PORT);
+        TunTestSupport.awaitListening(ns, REDIS_PORT);
     }
 
     private void start(String log, String... command) throws IOException {

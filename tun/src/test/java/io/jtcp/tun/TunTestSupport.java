@@ -160,4 +160,15 @@ public final class TunTestSupport {
             run(10, "ip", "netns", "del", name);
         }
     }
+
+    /** Waits up to 5 s until something in {@code ns} listens on TCP {@code port}. */
+    public static void awaitListening(TestNetns ns, int port) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (ns.exec(5, "ss", "-ltnH", "sport = :" + port).output().contains("LISTEN")) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("nothing listens on port " + port);
+    }
 }

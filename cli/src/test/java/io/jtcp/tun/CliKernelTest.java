@@ -48,13 +48,7 @@ class CliKernelTest {
 
     /** Waits until something in the namespace listens on {@code port}. */
     static void awaitListening(TestNetns ns, int port) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (ns.exec(5, "ss", "-ltnH", "sport = :" + port).output().contains("LISTEN")) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("nothing listens on port " + port);
+        TunTestSupport.awaitListening(ns, port);
     }
 
     @Test
