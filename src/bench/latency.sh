@@ -6,7 +6,12 @@
 # TCP_NODELAY, send SIZE bytes, read SIZE bytes back, repeat; time.perf_counter_ns() around each.
 # Configurations take turns round by round; the table gives the median over rounds of each
 # percentile. The python client (and the kernel side's python server) add their own few µs.
+# lwIP 2.1 (src/bench/lwip.sh: its raw API echo over the same kind of TUN device) takes its turn
+# too when gcc and liblwip-dev are installed (LWIP=0 leaves it out).
 # Usage: src/bench/latency.sh [round trips] [rounds] [sizes]   (default 20000, 3, "1 1024")
+# CONNS=N (default 1): N connections at once, each with one message in flight, one python3
+# client multiplexing them (selectors); each round trip is timed from its own send; round trips
+# and WARM count over all connections.
 # WARM=N round trips before the timed ones on each connection (default 100000: with 2000, a fresh
 # JVM still compiling gave jtcp 50-70 round trips above 1 ms in 20000, after 100000 none).
 set -euo pipefail
@@ -15,6 +20,8 @@ count="${1:-20000}"
 rounds="${2:-3}"
 sizes="${3:-1 1024}"
 warm="${WARM:-100000}"
+conns="${CONNS:-1}"
+[[ "$conns" =~ ^[0-9]+$ && "$conns" -ge 1 && "$conns" -le 1000 ]] || { echo "CONNS must be 1..1000" >&2; exit 2; }
 [[ "$count" =~ ^[0-9]+$ && "$count" -ge 1000 && "$rounds" =~ ^[0-9]+$ && "$rounds" -gt 0 ]] ||
   { echo "usage: $0 [round trips >= 1000] [rounds] [sizes]" >&2; exit 2; }
 tag="$$"
@@ -33,11 +40,17 @@ declare -A opts=(
 )
 
 ./jtcp --version >/dev/null # builds the jar if missing
+# shellcheck source=src/bench/lwip.sh
+source src/bench/lwip.sh
+if [[ ${LWIP:-1} != 0 ]] && lwip_build; then
+  keys+=(lwip)
+fi
 
 cleanup() {
   set +e
   if [[ -n "$serve" ]]; then kill "$serve" 2>/dev/null; wait "$serve" 2>/dev/null; fi
   if [[ -n "$kserver" ]]; then kill "$kserver" 2>/dev/null; wait "$kserver" 2>/dev/null; fi
+  lwip_stop "$ns" lw0
   for n in "$ns" "$ns_ka" "$ns_kb"; do
     for pid in $(ip netns pids "$n" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
     ip netns del "$n" 2>/dev/null
@@ -89,51 +102,96 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (
 
 # Prints "p50 p99 p99.9" in µs for COUNT round trips of SIZE bytes to ADDR port PORT.
 client() { # netns addr port size
-  ip netns exec "$1" timeout 300 python3 -c "
-import socket, time
-addr, port, size, count = '$2', $3, $4, $count
-s = socket.create_connection((addr, port), timeout=10)
-s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+  ip netns exec "$1" timeout 600 python3 -c "
+import selectors, socket, time
+addr, port, size, count, warm, conns = '$2', $3, $4, $count, $warm, $conns
 msg = bytes(size)
-buf = bytearray(size)
-view = memoryview(buf)
-def once():
-    s.sendall(msg)
-    got = 0
-    while got < size:
-        n = s.recv_into(view[got:], size - got)
-        if n == 0:
-            raise SystemExit('closed early')
-        got += n
-for _ in range($warm):  # warm-up, untimed: the JIT on jtcp's side, caches
-    once()
-lat = []
 clock = time.perf_counter_ns
-for _ in range(count):
-    t = clock()
-    once()
-    lat.append(clock() - t)
-s.close()
+socks = []
+for _ in range(conns):
+    s = socket.create_connection((addr, port), timeout=10)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    socks.append(s)
+lat = []
+if conns == 1:
+    s = socks[0]
+    buf = bytearray(size)
+    view = memoryview(buf)
+    def once():
+        s.sendall(msg)
+        got = 0
+        while got < size:
+            n = s.recv_into(view[got:], size - got)
+            if n == 0:
+                raise SystemExit('closed early')
+            got += n
+    for _ in range(warm):  # warm-up, untimed: the JIT on jtcp's side, caches
+        once()
+    for _ in range(count):
+        t = clock()
+        once()
+        lat.append(clock() - t)
+else:
+    sel = selectors.DefaultSelector()
+    state = {}
+    for s in socks:
+        sel.register(s, selectors.EVENT_READ)
+        state[s] = [0, clock()]
+        s.sendall(msg)
+    done = 0
+    deadline = time.monotonic() + 500
+    while done < warm + count and time.monotonic() < deadline:
+        for key, _ in sel.select(timeout=5):
+            s = key.fileobj
+            b = s.recv(65536)
+            if not b:
+                raise SystemExit('closed early')
+            st = state[s]
+            st[0] += len(b)
+            if st[0] >= size:
+                now = clock()
+                if done >= warm:
+                    lat.append(now - st[1])
+                done += 1
+                st[0] = 0
+                if done < warm + count:
+                    st[1] = clock()
+                    s.sendall(msg)
+    if done < warm + count:
+        raise SystemExit('timed out')
+for s in socks:
+    s.close()
 lat.sort()
 pick = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] / 1000
 print('%.1f %.1f %.1f' % (pick(0.50), pick(0.99), pick(0.999)))
 "
 }
 
-# The kernel's side: a python3 echo server over veth, one connection at a time.
+# The kernel's side: a python3 echo server over veth (selectors: any number of connections).
 ip netns exec "$ns_ka" python3 -c "
-import socket
+import selectors, socket
+sel = selectors.DefaultSelector()
 l = socket.socket()
 l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-l.bind(('10.7.51.1', 7)); l.listen(8)
+l.bind(('10.7.51.1', 7)); l.listen(1024)
+sel.register(l, selectors.EVENT_READ)
 while True:
-    c, _ = l.accept()
-    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    while True:
-        b = c.recv(65536)
-        if not b: break
+    for key, _ in sel.select():
+        if key.fileobj is l:
+            c, _ = l.accept()
+            c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sel.register(c, selectors.EVENT_READ)
+            continue
+        c = key.fileobj
+        try:
+            b = c.recv(65536)
+        except OSError:  # a client closing with a message in flight resets
+            b = b''
+        if not b:
+            sel.unregister(c)
+            c.close()
+            continue
         c.sendall(b)
-    c.close()
 " &
 kserver=$!
 for _ in $(seq 50); do ip netns exec "$ns_ka" ss -ltnH 'sport = :7' | grep -q LISTEN && break; sleep 0.1; done
@@ -142,7 +200,9 @@ declare -A p50 p99 p999
 for round in $(seq "$rounds"); do
   order=("${keys[@]:$(( (round - 1) % ${#keys[@]} ))}" "${keys[@]:0:$(( (round - 1) % ${#keys[@]} ))}")
   for key in "${order[@]}"; do
-    if [[ "$key" != kernel ]]; then
+    if [[ "$key" == lwip ]]; then
+      lwip_start "$ns" lw0 1500
+    elif [[ "$key" != kernel ]]; then
       # shellcheck disable=SC2086 # the options are words
       start_serve "$key" --echo 7 ${opts[$key]}
     fi
@@ -156,7 +216,9 @@ for round in $(seq "$rounds"); do
       p999[$key,$size]="${p999[$key,$size]:-} $c"
       note "round $round $key size $size: p50 $a p99 $b p99.9 $c µs"
     done
-    if [[ "$key" != kernel ]]; then
+    if [[ "$key" == lwip ]]; then
+      lwip_stop "$ns" lw0
+    elif [[ "$key" != kernel ]]; then
       kill "$serve" 2>/dev/null || true
       wait "$serve" 2>/dev/null || true
       serve=""
@@ -165,7 +227,7 @@ for round in $(seq "$rounds"); do
 done
 
 echo
-echo "echo round trip, one connection, $count round trips per round after $warm untimed, median of $rounds rounds, $(nproc) vCPU," \
+echo "echo round trip, $conns connection(s) at once, $count round trips per round after $warm untimed, median of $rounds rounds, $(nproc) vCPU," \
   "Linux $(uname -r), $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u '+%Y-%m-%d %H:%M UTC') (µs)"
 echo
 echo "| path | size | p50 | p99 | p99.9 | p50 / kernel | p99 / kernel |"
@@ -178,7 +240,8 @@ for size in $sizes; do
     a=$(median <<<"${p50[$key,$size]}")
     b=$(median <<<"${p99[$key,$size]}")
     c=$(median <<<"${p999[$key,$size]}")
-    if [[ "$key" == kernel ]]; then label="kernel over veth (python3 echo)"; else label="jtcp serve ${opts[$key]:-(default)}"; fi
+    if [[ "$key" == kernel ]]; then label="kernel over veth (python3 echo)"
+    elif [[ "$key" == lwip ]]; then label="lwIP 2.1 raw API over TUN (reference)"; else label="jtcp serve ${opts[$key]:-(default)}"; fi
     echo "| $label | $size B | $a | $b | $c | $(ratio "$a" "$k50") | $(ratio "$b" "$k99") |"
   done
 done

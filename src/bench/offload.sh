@@ -7,6 +7,8 @@
 # The configurations take turns round by round, in an order that rotates (a fresh `jtcp serve` each
 # time, warmed up untimed, the kernel's cached TCP metrics off), so drift on a shared machine
 # spreads over all of them; the table gives the median of the rounds.
+# lwIP 2.1 (src/bench/lwip.sh: its raw API over the same kind of TUN device, same clients) takes its
+# turn too when gcc and liblwip-dev are installed (LWIP=0 leaves it out).
 # Usage: src/bench/offload.sh [MiB] [rounds]   (default 1024 MiB, 3 rounds)
 # Prints progress on stderr and a Markdown table on stdout.
 set -euo pipefail
@@ -30,10 +32,17 @@ declare -A opts=(
 )
 
 ./jtcp --version >/dev/null # builds the jar if missing
+# shellcheck source=src/bench/lwip.sh
+source src/bench/lwip.sh
+if [[ ${LWIP:-1} != 0 ]] && lwip_build; then
+  keys+=(lwip)
+  opts[lwip]="(lwIP 2.1 raw API, reference)"
+fi
 
 cleanup() {
   set +e
   if [[ -n "$serve" ]]; then kill "$serve" 2>/dev/null; wait "$serve" 2>/dev/null; fi
+  lwip_stop "$ns" lw0
   for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
   ip netns del "$ns" 2>/dev/null
   rm -f "$log"
@@ -107,10 +116,15 @@ for round in $(seq "$rounds"); do
   # The order rotates round by round, so no configuration always follows the same one.
   order=("${keys[@]:$(( (round - 1) % ${#keys[@]} ))}" "${keys[@]:0:$(( (round - 1) % ${#keys[@]} ))}")
   for key in "${order[@]}"; do
-    # shellcheck disable=SC2086 # the options are words
-    start_serve "$key" --mtu 1500 --http 80 --discard 9 ${opts[$key]}
+    if [[ $key == lwip ]]; then
+      lwip_start "$ns" lw0 1500
+    else
+      # shellcheck disable=SC2086 # the options are words
+      start_serve "$key" --mtu 1500 --http 80 --discard 9 ${opts[$key]}
+    fi
     # What the device really does (a refusal falls back with one line on stderr).
-    if grep -q "running without offloads" "$log"; then mode[$key]="plain (kernel refused offloads)"
+    if [[ $key == lwip ]]; then mode[$key]="plain"
+    elif grep -q "running without offloads" "$log"; then mode[$key]="plain (kernel refused offloads)"
     elif [[ "${opts[$key]}" == *--no-offload* ]]; then mode[$key]="plain"
     else mode[$key]="offloads"; fi
     # Warm-up, untimed: a fresh JVM compiles during its first seconds.
@@ -126,7 +140,7 @@ for round in $(seq "$rounds"); do
     dl[$key]="${dl[$key]:-} $d"
     ul[$key]="${ul[$key]:-} $u"
     note "round $round $key (${opts[$key]:-no options}): download $d, upload $u Gbit/s"
-    stop_serve
+    if [[ $key == lwip ]]; then lwip_stop "$ns" lw0; else stop_serve; fi
   done
 done
 
@@ -146,4 +160,8 @@ for key in "${keys[@]}"; do
 done
 echo
 echo "download = jtcp -> kernel (curl of /bytes/N), upload = kernel -> jtcp (python3 into discard)."
-echo "Target (issue #13): the default >= 0.95 x --offload both ways."
+echo "Target (issue #13): the default >= 0.95 x --offload both ways, and >= 5 x lwIP both ways."
+if [[ -n ${dl[lwip]:-} ]]; then
+  echo "Default / lwIP: download $(ratio "$(median <<<"${dl[default]}")" "$(median <<<"${dl[lwip]}")") x," \
+    "upload $(ratio "$(median <<<"${ul[default]}")" "$(median <<<"${ul[lwip]}")") x."
+fi
