@@ -5,6 +5,7 @@ import io.jtcp.tun.script.ScriptException;
 import io.jtcp.tun.script.ScriptParser;
 import io.jtcp.tun.script.ScriptResult;
 import io.jtcp.tun.script.ScriptRunner;
+import io.jtcp.tun.script.ScriptSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -41,7 +43,7 @@ final class ScriptCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE.pkt", description = "the scripts to run, in order")
+    @Parameters(arity = "0..*", paramLabel = "FILE.pkt", description = "the scripts to run, in order")
     List<Path> files;
 
     @Option(
@@ -55,10 +57,21 @@ final class ScriptCommand implements Callable<Integer> {
             description = "print the history of passing scripts too")
     boolean verbose;
 
+    @Option(names = "--settings", description = "list the settings a script or --config may set, and exit")
+    boolean listSettings;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (listSettings) {
+            ScriptSettings.KEYS.forEach((k, v) -> out.printf("%-26s %s%n", k, v));
+            out.flush();
+            return 0;
+        }
+        if (files == null || files.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "Missing required parameter: 'FILE.pkt'");
+        }
         int exit = 0;
         for (Path f : files) {
             int code = runOne(f, out, err);

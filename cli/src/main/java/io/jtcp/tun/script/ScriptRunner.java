@@ -2,6 +2,7 @@ package io.jtcp.tun.script;
 
 import io.jtcp.stack.DropReason;
 import io.jtcp.stack.NetworkStack;
+import io.jtcp.stack.PacketSink;
 import io.jtcp.stack.StackTracer;
 import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.tcp.TcpState;
@@ -89,7 +90,19 @@ public final class ScriptRunner {
         this.script = script;
         this.settings = settings;
         settings.config.tracer(new Tracer());
-        this.stack = new NetworkStack(settings.config, this::transmit);
+        this.stack = new NetworkStack(settings.config, new PacketSink() {
+            @Override
+            public void transmit(DirectBuffer buffer, int offset, int length) {
+                record(buffer, offset, length);
+            }
+
+            @Override
+            public void transmitOffload(
+                    DirectBuffer buffer, int offset, int length, int segmentBytes, boolean checksumPartial) {
+                // With tso_bytes a super-segment is seen whole, as packetdrill sees Linux's TSO/GSO output.
+                record(buffer, offset, length);
+            }
+        });
         this.sockets = new ScriptSockets(stack, settings, () -> now, this::note, this::connected);
     }
 
@@ -272,6 +285,11 @@ public final class ScriptRunner {
         current = flow(c.localPort(), c.remotePort());
     }
 
+    /** What jtcp's sequence numbers count from on {@code f}: its ISN, or 0 with absolute_seq. */
+    private int base(Flow f) {
+        return settings.absoluteSeq ? 0 : f.localIsn;
+    }
+
     private Flow flow(int localPort, int remotePort) {
         return flows.computeIfAbsent(((long) localPort << 16) | remotePort, k -> new Flow(localPort, remotePort));
     }
@@ -294,7 +312,7 @@ public final class ScriptRunner {
         }
         Flow f = flow(dst, src);
         current = f;
-        final int isn = f.localIsn;
+        final int isn = base(f);
         long ack = s.ack() == null ? 0 : s.ack();
         byte[] options = Segments.optionBytes(s.options(), edge -> edge + isn, this::liveEcr);
         byte[] p = Segments.build(
@@ -406,7 +424,7 @@ public final class ScriptRunner {
         if (s.flags() != a.flags()) {
             wrong.add("flags: expected " + Segments.flags(s.flags()) + " but got " + Segments.flags(a.flags()));
         }
-        long seq = (a.seq() - f.localIsn) & 0xFFFF_FFFFL;
+        long seq = (a.seq() - base(f)) & 0xFFFF_FFFFL;
         if (seq != s.seq()) {
             wrong.add("seq: expected " + s.seq() + " but got " + seq);
         }
@@ -495,7 +513,7 @@ public final class ScriptRunner {
             return "a packet of " + a.notTcp();
         }
         Flow f = flows.get(((long) a.srcPort() << 16) | a.dstPort());
-        int isn = f != null ? f.localIsn : (a.flags() & TcpHeader.SYN) != 0 ? a.seq() : 0;
+        int isn = settings.absoluteSeq ? 0 : f != null ? f.localIsn : (a.flags() & TcpHeader.SYN) != 0 ? a.seq() : 0;
         String ports = Objects.equals(f, current) ? "" : a.srcPort() + ">" + a.dstPort() + " ";
         return "> " + ports
                 + Segments.render(
@@ -515,7 +533,7 @@ public final class ScriptRunner {
 
     // ------------------------------------------------------------------ engine hooks
 
-    private void transmit(DirectBuffer buffer, int offset, int length) {
+    private void record(DirectBuffer buffer, int offset, int length) {
         byte[] copy = new byte[length];
         buffer.getBytes(offset, copy);
         outbox.add(new Out(now, copy));

@@ -31,6 +31,9 @@ public final class ScriptSettings {
             Map.entry("initial_rcvbuf", "initial receive buffer in bytes (default 65536)"),
             Map.entry("sndbuf", "send buffer limit in bytes (default 1048576)"),
             Map.entry("initial_sndbuf", "initial send buffer in bytes (default 16384)"),
+            Map.entry(
+                    "tso_bytes",
+                    "segmentation offload: data segments up to N bytes seen whole, as packetdrill sees Linux's TSO (default 0: off)"),
             Map.entry("msl_ms", "MSL; TIME_WAIT lasts 2 MSL (default 30000)"),
             Map.entry("cc", "congestion control: cubic, newreno, bbr (default cubic)"),
             Map.entry("syn_retries", "SYN retransmissions (default 6)"),
@@ -43,6 +46,9 @@ public final class ScriptSettings {
             Map.entry("bind_port", "the port bind(..., ...) gives (default 8080)"),
             Map.entry("connect_port", "the port connect(..., ...) goes to (default 8080)"),
             Map.entry("remote_port", "the script's port towards a listener (default 40000)"),
+            Map.entry(
+                    "absolute_seq",
+                    "jtcp's sequence numbers (seq of > lines, ack of < lines) written absolute, not from its ISN (default false)"),
             Map.entry("tolerance_usecs", "timing tolerance in microseconds (default 4000, as packetdrill)"),
             Map.entry(
                     "tolerance_percent",
@@ -54,6 +60,7 @@ public final class ScriptSettings {
     int bindPort = 8080;
     int connectPort = 8080;
     int remotePort = 40_000;
+    boolean absoluteSeq;
     long toleranceUs = 4000;
     double tolerancePercent = 12.5;
 
@@ -137,6 +144,9 @@ public final class ScriptSettings {
             case "initial_sndbuf":
                 config.initialSendBufferBytes(positive(v));
                 break;
+            case "tso_bytes":
+                config.tsoSegmentBytes(nonNegative(v));
+                break;
             case "msl_ms":
                 config.mslNs(positive(v) * MS);
                 break;
@@ -176,6 +186,9 @@ public final class ScriptSettings {
                 break;
             case "remote_port":
                 remotePort = port(v);
+                break;
+            case "absolute_seq":
+                absoluteSeq = bool(v);
                 break;
             case "tolerance_usecs":
                 toleranceUs = nonNegative(v);
