@@ -35,6 +35,25 @@ import picocli.CommandLine.Spec;
             "A failing script prints its whole history: each line expected vs actual, the time",
             "and the segment as jtcp's trace prints it. Settings: '// jtcp: key=value' lines in",
             "the script, or --config key=value (which wins)."
+        },
+        footer = {
+            "",
+            "Syntax (a packetdrill subset; one event per line; // and /* */ comments):",
+            "  TIME  0.100 (from the start)  +0.1 (after the previous event)  * (any time)",
+            "        0.1~0.2  +0.1~+0.2 (ranges); *, ranges for > lines only. Tolerance:",
+            "        4 ms or 12.5%% of the gap since the previous event (tolerance_usecs,",
+            "        tolerance_percent).",
+            "  TIME < [P>P] FLAGS START:END(LEN) [ack N] win N [<OPTIONS>]   injected",
+            "  TIME > [P>P] FLAGS START:END(LEN) [ack N] [win N] [<OPTIONS>|<...>]  expected",
+            "        FLAGS S S. . P. F. FP. R R. (U E W too); OPTIONS mss N, wscale N, sackOK,",
+            "        TS val N ecr N, sack L:R..., nop, eol. jtcp's numbers count from its ISN,",
+            "        the script's as written. On > lines an omitted ack or win is not",
+            "        checked; omitted options mean none, <...> any.",
+            "  TIME CALL(ARGS) = RESULT [ERRNO]   socket setsockopt fcntl bind listen accept",
+            "        connect write send read recv shutdown close; '...' for any argument.",
+            "Addresses: jtcp 192.168.0.1, port 8080 for bind and connect; the script",
+            "192.0.2.1, port 40000 towards a listener. A segment jtcp sends that no > line",
+            "takes before the next < line or call fails the script.",
         })
 final class ScriptCommand implements Callable<Integer> {
     /** Larger files are refused: a script is a page of text. */

@@ -81,4 +81,19 @@ class ScriptCommandTest {
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("larger than"), r.err());
     }
+
+    @Test
+    void helpShowsTheSyntaxAndSettingsListsEveryKey() {
+        Run r = run("script", "--help");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("Syntax (a packetdrill subset"), r.out());
+        assertTrue(r.out().contains("12.5% of the gap"), r.out());
+        r = run("script", "--settings");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("min_rto_ms"), r.out());
+        assertTrue(r.out().contains("tolerance_usecs"), r.out());
+        r = run("script");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("Missing required parameter: 'FILE.pkt'"), r.err());
+    }
 }
