@@ -89,6 +89,8 @@ final class ScriptSockets {
     /** The port of the latest listen(), where injected segments go when the script names no ports. */
     int lastListenPort;
 
+    private byte[] io = new byte[4096];
+
     ScriptSockets(
             NetworkStack stack,
             ScriptSettings settings,
@@ -182,9 +184,20 @@ final class ScriptSockets {
         return Result.ok(0);
     }
 
+    /** One buffer for every write and read, so a script of many large calls cannot churn memory. */
+    private byte[] buffer(int len) {
+        if (io.length < len) {
+            io = new byte[Math.max(len, Math.min(2 * io.length, ScriptParser.MAX_IO_BYTES))];
+        }
+        return io;
+    }
+
     private Result listen(Sock s, Call c) {
         if (s.conn != null) {
             return Result.err("EINVAL");
+        }
+        if (s.listening) {
+            return Result.ok(0); // as Linux: listen() again only changes the backlog
         }
         if (s.port == 0) {
             s.port = settings.bindPort;
@@ -278,7 +291,7 @@ final class ScriptSockets {
         if (s.events != null && s.events.closed != null) {
             return ended(s, "EPIPE");
         }
-        byte[] data = new byte[len];
+        byte[] data = buffer(len);
         for (int i = 0; i < len; i++) {
             data[i] = (byte) ('A' + i % 26);
         }
@@ -295,7 +308,7 @@ final class ScriptSockets {
             return Result.err("ENOTCONN");
         }
         try {
-            int n = s.conn.read(new byte[len], 0, len);
+            int n = s.conn.read(buffer(len), 0, len);
             if (n < 0) {
                 // End of data: a FIN gives 0, a reset the error (as Linux reports ECONNRESET).
                 return s.events != null && s.events.closed != null && s.events.closed != CloseReason.NORMAL

@@ -44,6 +44,40 @@ class ScriptsFolderTest {
                 }));
     }
 
+    /**
+     * The folder test can fail: in every script, each expected segment's flags changed to some it
+     * cannot have makes the script fail at that line (done for the first and the last {@code >}).
+     */
+    @TestFactory
+    Stream<DynamicTest> everyScriptFailsWhenAnExpectationIsBroken() throws IOException {
+        return scripts().stream()
+                .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
+                    List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+                    List<Integer> expected = new java.util.ArrayList<>();
+                    for (int i = 0; i < lines.size(); i++) {
+                        if (lines.get(i).matches("\\S+\\s+>\\s.*")) {
+                            expected.add(i);
+                        }
+                    }
+                    assertTrue(!expected.isEmpty(), () -> f + " expects no segment");
+                    for (int at : List.of(expected.get(0), expected.get(expected.size() - 1))) {
+                        List<String> broken = new java.util.ArrayList<>(lines);
+                        // UW. (URG, CWR, ACK): jtcp never sends that combination.
+                        broken.set(at, lines.get(at).replaceFirst(">(\\s+(\\d+>\\d+\\s+)?)\\S+", ">$1UW."));
+                        ScriptResult r = ScriptRunner.run(
+                                ScriptParser.parse("scripts/" + f.getFileName(), String.join("\n", broken)), List.of());
+                        assertTrue(
+                                !r.passed(),
+                                () -> f + " still passes with line " + (at + 1) + " broken: " + broken.get(at));
+                        assertTrue(
+                                r.failure()
+                                        .startsWith("scripts/" + f.getFileName() + ":" + (at + 1)
+                                                + ": flags: expected UW."),
+                                r::failure);
+                    }
+                }));
+    }
+
     @Test
     void everyScriptOpensWithACommentNamingItsRuleAndSection() throws IOException {
         List<Path> all = scripts();
