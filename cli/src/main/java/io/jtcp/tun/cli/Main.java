@@ -27,7 +27,9 @@ public final class Main implements Runnable {
      * #commandLine(String...)}): picocli builds each one's model by reflection over its annotated
      * fields, and doing that for all of them cost about half of a short command's start-up.
      */
-    static final String[] COMMANDS = {"serve", "connect", "get", "demo", "ladder", "tsg", "states", "lab", "tun-bench"};
+    static final String[] COMMANDS = {
+        "serve", "connect", "get", "demo", "ladder", "tsg", "states", "script", "lab", "tun-bench"
+    };
 
     @Spec
     CommandSpec spec;
@@ -36,7 +38,7 @@ public final class Main implements Runnable {
     public void run() {
         throw new ParameterException(
                 spec.commandLine(),
-                "Missing command: serve, connect, get, demo, ladder, tsg, states, lab or tun-bench");
+                "Missing command: serve, connect, get, demo, ladder, tsg, states, script, lab or tun-bench");
     }
 
     public static void main(String[] args) {
@@ -101,6 +103,8 @@ public final class Main implements Runnable {
                 return new TsgCommand();
             case "states":
                 return new StatesCommand();
+            case "script":
+                return new ScriptCommand();
             case "lab":
                 return new LabCommand();
             case "tun-bench":
