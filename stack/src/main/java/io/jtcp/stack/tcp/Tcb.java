@@ -17,7 +17,7 @@ import org.agrona.MutableDirectBuffer;
  * this class feeds with acceptable, trimmed text and asks what the next segment must carry.
  *
  * <p>Input is processed completely before the application hears about it: handler callbacks are
- * queued as event bits and delivered by {@link #deliverEvents()} afterwards, so a handler that
+ * queued as event bits and delivered by {@link FlushList#deliverEvents} afterwards, so a handler that
  * writes or closes from inside a callback never re-enters half-done segment processing. Output is
  * produced by {@link #output()} when the engine flushes.
  */
@@ -71,8 +71,8 @@ final class Tcb implements TcpConnection {
     boolean dirty;
     Tcb nextDirty;
     int events;
-    private CloseReason closeReason;
-    private boolean closeReported;
+    CloseReason closeReason;
+    boolean closeReported;
 
     // ---- ICMP errors and path MTU (RFC 1122 §4.2.3.9, RFC 1191) ----
     private int lastIcmpError = -1;
@@ -405,33 +405,6 @@ final class Tcb implements TcpConnection {
         }
     }
 
-    void deliverEvents() {
-        int ev = events;
-        if (ev == 0 || handler == null) {
-            if (ev != 0 && handler == null && listener == null) {
-                events = 0;
-            }
-            return;
-        }
-        events = 0;
-        if ((ev & EV_CONNECTED) != 0) {
-            handler.onConnected(this);
-        }
-        if ((ev & EV_READABLE) != 0 && !closeReported && readableBytes() > 0) {
-            handler.onReadable(this);
-        }
-        if ((ev & EV_PEER_CLOSED) != 0 && !closeReported) {
-            handler.onPeerClosed(this);
-        }
-        if ((ev & EV_WRITABLE) != 0 && !closeReported) {
-            handler.onWritable(this);
-        }
-        if ((ev & EV_CLOSED) != 0 && !closeReported) {
-            closeReported = true;
-            handler.onClosed(this, closeReason);
-        }
-    }
-
     /** Storage freed up after a write found none: the application may write again. */
     void memoryAvailable() {
         awaitingMemory = false;
@@ -629,7 +602,7 @@ final class Tcb implements TcpConnection {
                 break;
         }
         terminate(CloseReason.ABORTED);
-        deliverEvents();
+        engine.flushList.deliverEvents(this);
     }
 
     @Override

@@ -43,8 +43,8 @@ public final class TcpEngine {
 
     final MemoryGovernor memory;
     private Throwable lastConnectionError;
-    private Tcb dirtyHead;
-    private Tcb dirtyTail;
+    /** Connections with output pending, and the delivery of queued handler events. */
+    final FlushList flushList = new FlushList(this);
 
     private final TcpOptions rxOptions = new TcpOptions();
     private int ephemeralCounter;
@@ -167,6 +167,11 @@ public final class TcpEngine {
         return tcb;
     }
 
+    /** The table's entry for this connection's 4-tuple is this Tcb (not a newer incarnation, not gone). */
+    boolean inTable(Tcb t) {
+        return connections.get(t.key) == t;
+    }
+
     boolean tableFull() {
         return connections.size() >= config.maxConnections();
     }
@@ -182,7 +187,7 @@ public final class TcpEngine {
         if (tcb.listener != null && tcb.handler() == null && tcb.connectedEventPending()) {
             listeners.accept(tcb);
         }
-        tcb.deliverEvents();
+        flushList.deliverEvents(tcb);
         memory.releaseIdleStorage(tcb);
     }
 
@@ -275,7 +280,7 @@ public final class TcpEngine {
         try {
             final DropReason result = t.onIcmpError(type, code, pathMtu);
             rearm(t);
-            t.deliverEvents();
+            flushList.deliverEvents(t);
             return result;
         } catch (Throwable e) {
             failConnection(t, e); // as for a segment: only this connection pays for its handler
@@ -390,7 +395,7 @@ public final class TcpEngine {
             if (t.state != TcpState.TIME_WAIT && t.state != TcpState.CLOSED) {
                 try {
                     t.close();
-                    t.deliverEvents();
+                    flushList.deliverEvents(t);
                 } catch (Throwable e) {
                     failConnection(t, e);
                 }
@@ -472,7 +477,7 @@ public final class TcpEngine {
                 if (t.state != TcpState.CLOSED) {
                     rearm(t);
                 }
-                t.deliverEvents();
+                flushList.deliverEvents(t);
             } catch (Throwable e) {
                 failConnection(t, e);
             }
@@ -482,45 +487,11 @@ public final class TcpEngine {
     public void flush(long now) {
         nowNs = now;
         memory.wakeMemoryWaiters();
-        Tcb t = dirtyHead;
-        dirtyHead = null;
-        dirtyTail = null;
-        while (t != null) {
-            final Tcb next = t.nextDirty;
-            t.nextDirty = null;
-            t.dirty = false;
-            // Each connection on its own: a failure here must not strand the rest of the list
-            // (unlinked, yet still marked dirty, they would never be flushed again).
-            try {
-                if (t.state != TcpState.CLOSED) {
-                    t.output();
-                    rearm(t);
-                }
-                if (t.hasEvents()) {
-                    t.deliverEvents();
-                }
-                memory.releaseIdleStorage(t);
-            } catch (Throwable e) {
-                failConnection(t, e);
-            }
-            if (t.state == TcpState.TIME_WAIT && t.twSlot < 0 && connections.get(t.key) == t) {
-                timeWaits.handOver(t);
-            }
-            t = next;
-        }
+        flushList.flush();
     }
 
     void markDirty(Tcb t) {
-        if (t.dirty || t.twSlot >= 0) {
-            return;
-        }
-        t.dirty = true;
-        if (dirtyTail == null) {
-            dirtyHead = t;
-        } else {
-            dirtyTail.nextDirty = t;
-        }
-        dirtyTail = t;
+        flushList.markDirty(t);
     }
 
     void rearm(Tcb t) {
