@@ -1,8 +1,6 @@
 package io.jtcp.stack.tcp;
 
-import io.jtcp.stack.DropReason;
 import io.jtcp.stack.cc.CongestionControl;
-import io.jtcp.stack.wire.IcmpHeader;
 import io.jtcp.stack.wire.Seq;
 import io.jtcp.stack.wire.TcpHeader;
 import io.jtcp.stack.wire.TcpOptions;
@@ -75,8 +73,8 @@ final class Tcb implements TcpConnection {
     boolean closeReported;
 
     // ---- ICMP errors and path MTU (RFC 1122 §4.2.3.9, RFC 1191) ----
-    private int lastIcmpError = -1;
-    private long icmpErrors;
+    int lastIcmpError = -1;
+    long icmpErrors;
 
     Tcb(TcpEngine engine, long key, int localAddr, int localPort, int remoteAddr, int remotePort, boolean passive) {
         this.engine = engine;
@@ -704,44 +702,6 @@ final class Tcb implements TcpConnection {
     @Override
     public long deliveryRateBytesPerSecond() {
         return tx.lastDeliveryRate;
-    }
-
-    // =====================================================================================
-    // ICMP errors and path MTU
-    // =====================================================================================
-
-    /**
-     * An ICMP error the engine matched to this connection, its quoted sequence number in flight
-     * (RFC 5927 §4.1). {@code pathMtu} is the new path MTU of a fragmentation-needed message.
-     * Returns why it changed nothing, or NONE.
-     */
-    DropReason onIcmpError(int type, int code, int pathMtu) {
-        lastIcmpError = (type << 8) | code;
-        icmpErrors++;
-        if (type == IcmpHeader.TYPE_DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAGMENTATION_NEEDED) {
-            return tx.onPathMtu(pathMtu);
-        }
-        // RFC 1122 §4.2.3.9: unreachable codes 2-4 (and the prohibitions of RFC 1812 §5.2.7.1) are
-        // hard; RFC 5461 §4 (and Linux) end only a connection attempt with them. All else is soft.
-        final boolean hard = type == IcmpHeader.TYPE_DEST_UNREACHABLE
-                && (code == IcmpHeader.CODE_PROTOCOL_UNREACHABLE
-                        || code == IcmpHeader.CODE_PORT_UNREACHABLE
-                        || code == IcmpHeader.CODE_NET_PROHIBITED
-                        || code == IcmpHeader.CODE_HOST_PROHIBITED
-                        || code == IcmpHeader.CODE_ADMIN_PROHIBITED
-                        || code == IcmpHeader.CODE_PRECEDENCE_VIOLATION
-                        || code == IcmpHeader.CODE_PRECEDENCE_CUTOFF);
-        if (hard && (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED)) {
-            engine.counters.icmpHardErrors++;
-            if (passiveOpen) {
-                engine.remove(this); // a half-open passive connection nobody has seen yet
-            } else {
-                terminate(CloseReason.UNREACHABLE);
-            }
-            return DropReason.NONE;
-        }
-        engine.counters.icmpSoftErrors++;
-        return DropReason.NONE;
     }
 
     @Override

@@ -36,7 +36,7 @@ public final class TcpEngine {
 
     private final TimerQueue timers = new TimerQueue();
     final TimeWaits timeWaits;
-    private final PathMtuCache pathMtus = new PathMtuCache(); // RFC 1191 §6.3, per destination
+    private final IcmpErrors icmp = new IcmpErrors(this);
     final BufferPool pool;
     /** Builds, checksums and sends every segment (RFC 9293 §3.1 header, options, IPv4). */
     final SegmentWriter segments;
@@ -270,45 +270,17 @@ public final class TcpEngine {
         if (t == null || t.state == TcpState.TIME_WAIT || t.state == TcpState.CLOSED) {
             return DropReason.ICMP_NO_CONNECTION;
         }
-        if (!t.tx.icmpSeqInFlight(seq)) {
-            return DropReason.ICMP_SEQ_OUT_OF_WINDOW; // RFC 5927 §4.1: likely forged
-        }
-        counters.icmpErrorsAccepted++;
-        if (pathMtu > 0) {
-            pathMtus.reduce(remoteAddr, pathMtu, now, config.pathMtuAgeNs());
-        }
-        try {
-            final DropReason result = t.onIcmpError(type, code, pathMtu);
-            rearm(t);
-            flushList.deliverEvents(t);
-            return result;
-        } catch (Throwable e) {
-            failConnection(t, e); // as for a segment: only this connection pays for its handler
-            return DropReason.NONE;
-        }
-    }
-
-    /**
-     * A path MTU learned from another connection's ICMP applies to this one too (RFC 1191 §6.3:
-     * the estimate belongs to the path), checked when its retransmission timer fires, as Linux's
-     * retransmissions take the route's current MTU: the router may rate-limit the ICMP for it.
-     */
-    private void adoptPathMtu(Tcb t) {
-        final int mtu = pathMtus.get(t.remoteAddr, nowNs);
-        if (mtu != 0 && mtu - 40 < t.tx.sndMss && t.state.isSynchronized()) {
-            t.tx.onPathMtu(mtu);
-        }
+        return icmp.onError(t, remoteAddr, seq, type, code, pathMtu);
     }
 
     /** The MSS the path to {@code remoteAddr} allows (learned path MTU − 40), or MAX_VALUE. */
     int pathMss(int remoteAddr) {
-        final int mtu = pathMtus.get(remoteAddr, nowNs);
-        return mtu == 0 ? Integer.MAX_VALUE : mtu - 40;
+        return icmp.pathMss(remoteAddr);
     }
 
     /** The path MTUs learned from ICMP (shared with the IP layer, which fragments to them). */
     public PathMtuCache pathMtus() {
-        return pathMtus;
+        return icmp.pathMtus();
     }
 
     // =====================================================================================
@@ -471,7 +443,7 @@ public final class TcpEngine {
             timers.remove(t);
             try {
                 if (Deadlines.due(t.timers.rtx, now)) {
-                    adoptPathMtu(t); // the retransmission goes at a size the path takes
+                    icmp.adoptPathMtu(t); // the retransmission goes at a size the path takes
                 }
                 t.onTimer(now);
                 if (t.state != TcpState.CLOSED) {
