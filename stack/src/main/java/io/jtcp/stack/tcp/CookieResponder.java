@@ -44,7 +44,8 @@ final class CookieResponder {
         final boolean ts = config.timestamps() && o.hasTimestamps();
         final int peerWscale = ts && o.windowScale() >= 0 ? Math.min(o.windowScale(), TcpOptions.MAX_WSCALE) : -1;
         final boolean sack = ts && config.sack() && o.sackPermitted();
-        final int tsVal = ts ? SynCookies.encodeTimestamp(Tcb.tsVal(nowNs, Tcb.tsOffsetFor(iss)), peerWscale, sack) : 0;
+        final int tsVal =
+                ts ? SynCookies.encodeTimestamp(Tcb.tsVal(nowNs, Opening.tsOffsetFor(iss)), peerWscale, sack) : 0;
         listener.onOverflow(nowNs);
         engine.counters.tcpSynCookiesSent++;
         engine.segments.emitCookieSynAck(
@@ -96,8 +97,17 @@ final class CookieResponder {
             return true; // valid, but memory or the listener's limit says no: counted, the peer retransmits
         }
         final Tcb tcb = listeners.newPassive(listener, remote, seg.srcPort(), localPort);
-        tcb.openFromCookie(
-                iss, peerIsn, SynCookies.MSS_TABLE[mssIndex], ts, o.tsVal(), peerWscale, rcvWscale, sack, synWindow);
+        Opening.fromCookie(
+                tcb,
+                iss,
+                peerIsn,
+                SynCookies.MSS_TABLE[mssIndex],
+                ts,
+                o.tsVal(),
+                peerWscale,
+                rcvWscale,
+                sack,
+                synWindow);
         tcb.onSegment(seg, o); // the ACK completes the handshake; data on it is taken too
         engine.afterInput(tcb);
         return true;

@@ -131,7 +131,7 @@ final class Listeners {
         if (minIsn != 0 && io.jtcp.stack.wire.Seq.lt(isn, minIsn)) {
             isn = minIsn;
         }
-        tcb.openPassive(isn, seg, rxOptions);
+        Opening.passive(tcb, isn, seg, rxOptions);
         // RFC 9293 §3.10.7.2: data on a SYN may be queued; like Linux without TFO we do not keep
         // it (the peer retransmits it after the handshake). A FIN on a SYN is likewise ignored.
         engine.rearm(tcb);

@@ -49,7 +49,7 @@ final class SegmentArrival {
             return;
         }
         t.rx.onSyn(seg.seq());
-        t.takePeerSynOptions(opts);
+        Opening.takePeerSynOptions(t, opts);
         t.rx.rcvAdvEdge = t.rx.rcvNxt + t.rx.synWindow();
         if (ack) {
             t.tx.onAckOfSyn(segAck, t.now());

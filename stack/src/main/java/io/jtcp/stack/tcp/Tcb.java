@@ -8,16 +8,17 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Transmission control block: one connection's state (RFC 9293 §3.3.1, fields named as there)
- * and its event processing (§3.10): the state machine and the sending half (send buffer,
- * segmentation, retransmission, RTO, congestion control). The receiving half (receive sequence
- * space, reassembly, window, ACK and SACK generation) is {@link TcpReceiver} {@link #rx}, which
- * this class feeds with acceptable, trimmed text and asks what the next segment must carry.
+ * Transmission control block: one connection's state (RFC 9293 §3.3.1, fields named as there),
+ * the dispatch of its events (segment arrival by state, timers, output) and the application's
+ * {@link TcpConnection} calls. The halves and jobs it holds together: {@link TcpSender} {@link #tx}
+ * (send sequence space, segmentation, retransmission, congestion control), {@link TcpReceiver}
+ * {@link #rx} (receive sequence space, reassembly, window, ACK and SACK generation), {@link
+ * SegmentArrival} (the §3.10.7 rules per state), {@link Opening} (the SYNs' negotiation).
  *
  * <p>Input is processed completely before the application hears about it: handler callbacks are
- * queued as event bits and delivered by {@link FlushList#deliverEvents} afterwards, so a handler that
- * writes or closes from inside a callback never re-enters half-done segment processing. Output is
- * produced by {@link #output()} when the engine flushes.
+ * queued as event bits and delivered by {@link FlushList#deliverEvents} afterwards, so a handler
+ * that writes or closes from inside a callback never re-enters half-done segment processing.
+ * Output is produced by {@link #output()} when the engine flushes.
  */
 final class Tcb implements TcpConnection {
     static final int EV_CONNECTED = 1;
@@ -28,7 +29,6 @@ final class Tcb implements TcpConnection {
 
     static final int MAX_SACK_BLOCKS = 4; // 4·8 + 4 = 36 of the 40 option bytes (3 with timestamps)
     static final int TIMESTAMP_OPTION_BYTES = 12; // NOP NOP kind len TSval TSecr
-    private static final int DEFAULT_PEER_MSS = 536; // RFC 9293 §3.7.1
 
     final TcpEngine engine;
     final long key;
@@ -97,100 +97,6 @@ final class Tcb implements TcpConnection {
         }
         if (rx.recvRing == null) {
             rx.recvRing = engine.memory.newRecvRing();
-        }
-    }
-
-    // =====================================================================================
-    // Opening
-    // =====================================================================================
-
-    /** Active open (RFC 9293 §3.10.1): SYN goes out at the next flush. */
-    void openActive(int isn) {
-        tx.open(isn, isn);
-        tsOffset = tsOffsetFor(isn);
-        synPending = true;
-        tx.initCongestionControl(engine.config.mssBytes(), isn);
-        setState(TcpState.SYN_SENT);
-        engine.markDirty(this);
-    }
-
-    /** Passive open from LISTEN on a SYN (RFC 9293 §3.10.7.2, third check). */
-    void openPassive(int isn, TcpHeader seg, TcpOptions opts) {
-        tx.open(isn, isn);
-        tsOffset = tsOffsetFor(isn);
-        rx.onSyn(seg.seq());
-        takePeerSynOptions(opts);
-        // The SYN's window is never scaled (RFC 7323 §2.2).
-        tx.sndWnd = seg.window();
-        tx.maxSndWnd = tx.sndWnd;
-        tx.sndWl1 = seg.seq();
-        tx.sndWl2 = seg.ackNum();
-        tx.initCongestionControl(tx.sndMss, isn);
-        synPending = true;
-        setState(TcpState.SYN_RECEIVED);
-        engine.markDirty(this);
-    }
-
-    /**
-     * A passive open rebuilt from a valid SYN cookie (RFC 4987 §3.6): what openPassive would have
-     * set from the SYN, taken from the cookie instead; the ACK that carried it completes the
-     * handshake when it is processed next.
-     *
-     * @param peerWscale the peer's window scale, -1 when not negotiated
-     */
-    void openFromCookie(
-            int isn,
-            int peerIsn,
-            int peerMss,
-            boolean timestamps,
-            int peerTsVal,
-            int peerWscale,
-            int ourWscale,
-            boolean sack,
-            int synWindow) {
-        tx.open(isn, isn + 1); // the SYN-ACK is out: the cookie
-        tsOffset = tsOffsetFor(isn);
-        rx.onSyn(peerIsn);
-        tx.sndMss = Math.max(Math.min(peerMss, engine.config.mssBytes()), 64);
-        sackOk = sack;
-        rx.sackRanges = sack;
-        tsOk = timestamps;
-        if (tsOk) {
-            rx.tsRecent = peerTsVal;
-        }
-        peerOfferedWscale = peerWscale >= 0;
-        tx.sndWscale = peerOfferedWscale ? peerWscale : 0;
-        rx.rcvWscale = peerOfferedWscale ? ourWscale : 0;
-        rx.rcvAdvEdge = rx.rcvNxt + synWindow;
-        rx.lastAckSent = rx.rcvNxt;
-        tx.sndWl1 = peerIsn;
-        tx.sndWl2 = isn;
-        tx.initCongestionControl(tx.sndMss, isn);
-        setState(TcpState.SYN_RECEIVED);
-    }
-
-    /** RFC 7323 §5.4: our TSval offset, derived from the ISN (so a SYN cookie's ACK finds it again). */
-    static int tsOffsetFor(int isn) {
-        return Integer.rotateLeft(isn, 13) * 0x9E37_79B9;
-    }
-
-    void takePeerSynOptions(TcpOptions opts) {
-        final int peerMss = opts.mss() > 0 ? opts.mss() : DEFAULT_PEER_MSS;
-        tx.sndMss = Math.max(Math.min(Math.min(peerMss, engine.config.mssBytes()), engine.pathMss(remoteAddr)), 64);
-        sackOk = engine.config.sack() && opts.sackPermitted();
-        rx.sackRanges = sackOk;
-        tsOk = engine.config.timestamps() && opts.hasTimestamps();
-        if (tsOk) {
-            rx.tsRecent = opts.tsVal();
-        }
-        if (opts.windowScale() >= 0 && (passiveOpen || state == TcpState.SYN_SENT)) {
-            // RFC 7323 §2.2: scaling is on only when both SYNs carried the option.
-            peerOfferedWscale = true;
-            tx.sndWscale = opts.windowScale();
-        } else {
-            peerOfferedWscale = false;
-            tx.sndWscale = 0;
-            rx.rcvWscale = 0;
         }
     }
 

@@ -337,7 +337,7 @@ public final class TcpEngine {
         tcb.handler(handler);
         pool.connectionOpened();
         counters.tcpConnectionsOpened++;
-        tcb.openActive(isnGenerator.isn(now, localAddr, port, remoteAddr, remotePort));
+        Opening.active(tcb, isnGenerator.isn(now, localAddr, port, remoteAddr, remotePort));
         rearm(tcb);
         return tcb;
     }
