@@ -46,7 +46,6 @@ final class Tcb implements TcpConnection {
 
     boolean synPending; // (re)send SYN or SYN-ACK at the next flush
     final TcpSender tx; // the sending half
-    private final SegmentArrival arrival = new SegmentArrival(this);
     // ---- blind attacks: when this connection last answered an unacceptable segment (AckRateLimiter) ----
     long lastInvalidAckNs;
     boolean invalidAckSent;
@@ -107,20 +106,7 @@ final class Tcb implements TcpConnection {
     /** A segment for this connection; the engine has validated it and parsed its options. */
     void onSegment(TcpHeader seg, TcpOptions opts) {
         tx.onSegmentArrived(now());
-        switch (state) {
-            case SYN_SENT:
-                arrival.onSegmentSynSent(seg, opts);
-                break;
-            case TIME_WAIT:
-                arrival.onSegmentTimeWait(seg);
-                break;
-            case CLOSED:
-            case LISTEN:
-                break;
-            default:
-                arrival.onSegmentSynchronized(seg, opts);
-                break;
-        }
+        engine.arrival.onSegment(this, seg, opts);
         if (rx.ackNow) {
             rx.ackNow = false;
             if (rx.ackPending && state != TcpState.CLOSED && !synPending) {

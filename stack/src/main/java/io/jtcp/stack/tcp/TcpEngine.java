@@ -47,6 +47,9 @@ public final class TcpEngine {
     final FlushList flushList = new FlushList(this);
 
     private final TcpOptions rxOptions = new TcpOptions();
+    /** The §3.10.7 rules for the segment being processed (one at a time, like {@link #rxOptions}). */
+    final SegmentArrival arrival = new SegmentArrival();
+
     private int ephemeralCounter;
     /** Connections per state (status page), kept by {@link #onStateChange}; CLOSED is not counted. */
     private final int[] stateCounts = new int[TcpState.values().length];
