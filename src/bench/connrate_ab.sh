@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Connection rate of two jtcp builds side by side (issue #13 goal 3): `ab -n N -c C` (HTTP/1.0, no
 # keep-alive: one connection per request, jtcp closes first) against `serve --http 80` of each jar
-# in turn, ROUNDS rounds alternating A and B, each serve in a namespace of its own. The absolute
-# rate is noisy on a shared machine; compare the two columns of one run.
+# in turn, ROUNDS rounds alternating A and B, each serve in a namespace of its own; also serve's
+# CPU time per request (user + system, from /proc). The absolute rate is noisy on a shared
+# machine; compare the two columns of one run.
 # Needs root and ab (Debian: apache2-utils).
 # Usage: src/bench/connrate_ab.sh JAR_A JAR_B [REQUESTS] [CONCURRENCY] [ROUNDS]   (20000 50 3)
 set -euo pipefail
@@ -41,8 +42,13 @@ run_one() {
     echo "failed (no ready line)"
   else
     ip netns exec "$ns" timeout 5 ab -q -n 500 -c "$concurrency" http://10.7.0.2/bytes/16 >/dev/null 2>&1 || true # warm-up
-    ip netns exec "$ns" timeout 300 ab -q -r -s 5 -n "$requests" -c "$concurrency" http://10.7.0.2/bytes/16 2>&1 \
-      | awk '/Requests per second/ {rps=$4} /Failed requests/ {failed=$3} END {print (rps ? rps : "failed") " (failed " failed+0 ")"}'
+    local cpu0 cpu1 out
+    cpu0="$(awk '{print $14 + $15}' "/proc/$serve/stat")"
+    out="$(ip netns exec "$ns" timeout 300 ab -q -r -s 5 -n "$requests" -c "$concurrency" http://10.7.0.2/bytes/16 2>&1 \
+      | awk '/Requests per second/ {rps=$4} /Failed requests/ {failed=$3} END {print (rps ? rps : "failed") " req/s, failed " failed+0}')"
+    cpu1="$(awk '{print $14 + $15}' "/proc/$serve/stat")"
+    # serve's own CPU time (user + system) per request: far less noisy than the rate when shared.
+    echo "$out, serve CPU $(( (cpu1 - cpu0) * 1000000 / $(getconf CLK_TCK) / requests )) us/req"
   fi
   kill "$serve" 2>/dev/null; wait "$serve" 2>/dev/null || true
   serve=""
@@ -55,5 +61,5 @@ echo "B = $jar_b"
 for r in $(seq 1 "$rounds"); do
   a="$(run_one "$jar_a")"
   b="$(run_one "$jar_b")"
-  echo "round $r: A $a req/s | B $b req/s"
+  echo "round $r: A $a | B $b"
 done
