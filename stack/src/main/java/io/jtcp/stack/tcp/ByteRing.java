@@ -35,6 +35,21 @@ final class ByteRing {
         this.capacity = capacity;
     }
 
+    /**
+     * As new, for another connection: empty, indices at 0, {@code capacity} bytes. Only a ring that
+     * holds no storage (detached) is reused.
+     */
+    void reset(int capacity) {
+        requirePowerOfTwo(capacity);
+        if (storage != null) {
+            throw new IllegalStateException("a ring is reused only once its storage is given back");
+        }
+        this.capacity = capacity;
+        mask = 0;
+        readIndex = 0;
+        writeIndex = 0;
+    }
+
     private static void requirePowerOfTwo(int capacity) {
         if (Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two: " + capacity);

@@ -13,6 +13,7 @@ import io.jtcp.stack.wire.TcpOptions;
  */
 final class CookieResponder {
     private final TcpEngine engine;
+    private final Listeners listeners;
     private final StackConfig config;
     private final SynCookies cookies;
     /** What a cookie SYN-ACK offers: the window scale and window a new passive Tcb would offer. */
@@ -20,8 +21,9 @@ final class CookieResponder {
 
     private final int synWindow;
 
-    CookieResponder(TcpEngine engine, IsnGenerator hash) {
+    CookieResponder(TcpEngine engine, Listeners listeners, IsnGenerator hash) {
         this.engine = engine;
+        this.listeners = listeners;
         this.config = engine.config;
         this.cookies = new SynCookies(hash);
         final TcpReceiver template = new TcpReceiver(config, null, null, new Deadlines()); // reads only config
@@ -42,7 +44,8 @@ final class CookieResponder {
         final boolean ts = config.timestamps() && o.hasTimestamps();
         final int peerWscale = ts && o.windowScale() >= 0 ? Math.min(o.windowScale(), TcpOptions.MAX_WSCALE) : -1;
         final boolean sack = ts && config.sack() && o.sackPermitted();
-        final int tsVal = ts ? SynCookies.encodeTimestamp(Tcb.tsVal(nowNs, Tcb.tsOffsetFor(iss)), peerWscale, sack) : 0;
+        final int tsVal =
+                ts ? SynCookies.encodeTimestamp(Tcb.tsVal(nowNs, Opening.tsOffsetFor(iss)), peerWscale, sack) : 0;
         listener.onOverflow(nowNs);
         engine.counters.tcpSynCookiesSent++;
         engine.segments.emitCookieSynAck(
@@ -90,12 +93,21 @@ final class CookieResponder {
             engine.drop(DropReason.TCP_TABLE_FULL, seg); // valid, but no room: the peer retransmits
             return true;
         }
-        if (!engine.admitPassive(localPort, seg)) {
+        if (!listeners.admitPassive(localPort, seg)) {
             return true; // valid, but memory or the listener's limit says no: counted, the peer retransmits
         }
-        final Tcb tcb = engine.newPassive(listener, remote, seg.srcPort(), localPort);
-        tcb.openFromCookie(
-                iss, peerIsn, SynCookies.MSS_TABLE[mssIndex], ts, o.tsVal(), peerWscale, rcvWscale, sack, synWindow);
+        final Tcb tcb = listeners.newPassive(listener, remote, seg.srcPort(), localPort);
+        Opening.fromCookie(
+                tcb,
+                iss,
+                peerIsn,
+                SynCookies.MSS_TABLE[mssIndex],
+                ts,
+                o.tsVal(),
+                peerWscale,
+                rcvWscale,
+                sack,
+                synWindow);
         tcb.onSegment(seg, o); // the ACK completes the handshake; data on it is taken too
         engine.afterInput(tcb);
         return true;

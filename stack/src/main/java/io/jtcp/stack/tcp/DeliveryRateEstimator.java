@@ -37,6 +37,9 @@ import io.jtcp.stack.wire.Seq;
  * else needs resetting. {@link #reset} forgets everything, for a connection that starts over.
  */
 final class DeliveryRateEstimator {
+    /** Records a growing ring starts with: an initial window of 10 segments fits. */
+    private static final int FIRST_RECORDS = 16;
+
     // ---- per-record state (the draft's per-packet P.* fields), a ring in sequence order ----
     private final int maxCapacity;
     private int capacity;
@@ -87,8 +90,8 @@ final class DeliveryRateEstimator {
     }
 
     /**
-     * A ring that starts with {@code initialRecords} records and doubles, when a send finds it
-     * full, up to {@code maxRecords}; only then are the oldest records merged. A connection pays
+     * A ring that starts with {@code initialRecords} records (at most {@value #FIRST_RECORDS}) and
+     * doubles, when a send finds it full, up to {@code maxRecords}; only then are the oldest records merged. A connection pays
      * for the flight it really has (58 bytes a segment in flight), and merging, which coarsens the
      * samples enough to starve BBR's bandwidth filter, is kept for flights beyond the maximum.
      */
@@ -98,7 +101,10 @@ final class DeliveryRateEstimator {
                     "records must be at least 2 and at most the maximum: " + initialRecords + ", " + maxRecords);
         }
         maxCapacity = maxRecords;
-        allocate(initialRecords);
+        // Connection churn (issue #13 goal 3): a connection with a few segments in flight (a short
+        // request or response) takes FIRST_RECORDS, not all of initialRecords (≈ 1.2 KB instead of
+        // ≈ 7.6 KB at 128); the ring doubles as the flight grows, so the records are the same.
+        allocate(maxRecords > initialRecords ? Math.min(initialRecords, FIRST_RECORDS) : initialRecords);
     }
 
     private void allocate(int records) {

@@ -15,6 +15,11 @@ final class MemoryGovernor {
     final BufferPool pool;
     private final Int2IntHashMap perListener = new Int2IntHashMap(0); // local port → connections
     private final ArrayDeque<Tcb> memoryWaiters = new ArrayDeque<>();
+    // Connection churn (issue #13 goal 3): ring objects, storage already back in the pool, kept
+    // for the next connections, so a connection's two rings cost no allocation in steady churn.
+    private static final int SPARE_RINGS = 512;
+    private final ByteRing[] spareRings = new ByteRing[SPARE_RINGS];
+    private int spareRingCount;
 
     MemoryGovernor(StackConfig config, BufferPool pool) {
         this.config = config;
@@ -54,11 +59,33 @@ final class MemoryGovernor {
     }
 
     ByteRing newSendRing() {
-        return new ByteRing(pool, config.initialSendBufferBytes());
+        return ring(config.initialSendBufferBytes());
     }
 
     ByteRing newRecvRing() {
-        return new ByteRing(pool, config.initialReceiveBufferBytes());
+        return ring(config.initialReceiveBufferBytes());
+    }
+
+    private ByteRing ring(int capacity) {
+        if (spareRingCount == 0) {
+            return new ByteRing(pool, capacity);
+        }
+        final ByteRing r = spareRings[--spareRingCount];
+        spareRings[spareRingCount] = null;
+        r.reset(capacity);
+        return r;
+    }
+
+    /** A ring its connection let go of (detached, no field points at it any more): kept for reuse. */
+    private void recycle(ByteRing r) {
+        if (spareRingCount < SPARE_RINGS) {
+            spareRings[spareRingCount++] = r;
+        }
+    }
+
+    /** Rings waiting for reuse (tests). */
+    int spareRings() {
+        return spareRingCount;
     }
 
     /**
@@ -109,6 +136,7 @@ final class MemoryGovernor {
     void releaseBuffers(Tcb t) {
         if (t.tx.sendRing != null) {
             t.tx.sendRing.detach();
+            recycle(t.tx.sendRing);
             t.tx.sendRing = null;
         }
         // Data the application has not read yet outlives the connection: it is its data.
@@ -117,6 +145,7 @@ final class MemoryGovernor {
         if (rx.recvRing != null && (rx.recvRing.size() == 0 || rx.appClosed)) {
             rx.recvRing.consume(rx.recvRing.size());
             rx.recvRing.detach();
+            recycle(rx.recvRing);
             rx.recvRing = null;
         }
     }
@@ -126,6 +155,7 @@ final class MemoryGovernor {
         final TcpReceiver rx = t.rx;
         if (rx.recvRing != null && rx.recvRing.size() == 0) {
             rx.recvRing.detach();
+            recycle(rx.recvRing);
             rx.recvRing = null;
         }
     }

@@ -10,9 +10,12 @@ import io.jtcp.stack.wire.TcpOptions;
  * states and TIME_WAIT): the acceptability test and trimming, RST (RFC 5961 §3), SYN, the ACK
  * field (which the sender takes, {@link TcpSender#onAck}), the text (which the receiver takes)
  * and FIN, with the state transitions on {@link Tcb} {@link #t}.
+ *
+ * <p>One per engine, not per connection (a connection costs one object fewer): the engine
+ * processes one segment at a time, and {@link #onSegment} names the connection it is for.
  */
 final class SegmentArrival {
-    private final Tcb t;
+    private Tcb t;
     // The segment being processed, as the steps trim it (one connection, one segment at a time).
     private int seq;
     private int payloadOffset;
@@ -20,8 +23,27 @@ final class SegmentArrival {
     private boolean syn;
     private boolean fin;
 
-    SegmentArrival(Tcb t) {
-        this.t = t;
+    /** A segment for {@code tcb}, by its state; afterwards nothing here refers to the connection. */
+    void onSegment(Tcb tcb, TcpHeader seg, TcpOptions opts) {
+        t = tcb;
+        try {
+            switch (tcb.state) {
+                case SYN_SENT:
+                    onSegmentSynSent(seg, opts);
+                    break;
+                case TIME_WAIT:
+                    onSegmentTimeWait(seg);
+                    break;
+                case CLOSED:
+                case LISTEN:
+                    break;
+                default:
+                    onSegmentSynchronized(seg, opts);
+                    break;
+            }
+        } finally {
+            t = null; // a connection handed to a TIME_WAIT record must be free to go
+        }
     }
 
     /** RFC 9293 §3.10.7.3. */
@@ -49,7 +71,7 @@ final class SegmentArrival {
             return;
         }
         t.rx.onSyn(seg.seq());
-        t.takePeerSynOptions(opts);
+        Opening.takePeerSynOptions(t, opts);
         t.rx.rcvAdvEdge = t.rx.rcvNxt + t.rx.synWindow();
         if (ack) {
             t.tx.onAckOfSyn(segAck, t.now());

@@ -1,8 +1,6 @@
 package io.jtcp.stack.tcp;
 
-import io.jtcp.stack.DropReason;
 import io.jtcp.stack.cc.CongestionControl;
-import io.jtcp.stack.wire.IcmpHeader;
 import io.jtcp.stack.wire.Seq;
 import io.jtcp.stack.wire.TcpHeader;
 import io.jtcp.stack.wire.TcpOptions;
@@ -10,16 +8,17 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Transmission control block: one connection's state (RFC 9293 §3.3.1, fields named as there)
- * and its event processing (§3.10): the state machine and the sending half (send buffer,
- * segmentation, retransmission, RTO, congestion control). The receiving half (receive sequence
- * space, reassembly, window, ACK and SACK generation) is {@link TcpReceiver} {@link #rx}, which
- * this class feeds with acceptable, trimmed text and asks what the next segment must carry.
+ * Transmission control block: one connection's state (RFC 9293 §3.3.1, fields named as there),
+ * the dispatch of its events (segment arrival by state, timers, output) and the application's
+ * {@link TcpConnection} calls. The halves and jobs it holds together: {@link TcpSender} {@link #tx}
+ * (send sequence space, segmentation, retransmission, congestion control), {@link TcpReceiver}
+ * {@link #rx} (receive sequence space, reassembly, window, ACK and SACK generation), {@link
+ * SegmentArrival} (the §3.10.7 rules per state), {@link Opening} (the SYNs' negotiation).
  *
  * <p>Input is processed completely before the application hears about it: handler callbacks are
- * queued as event bits and delivered by {@link #deliverEvents()} afterwards, so a handler that
- * writes or closes from inside a callback never re-enters half-done segment processing. Output is
- * produced by {@link #output()} when the engine flushes.
+ * queued as event bits and delivered by {@link FlushList#deliverEvents} afterwards, so a handler
+ * that writes or closes from inside a callback never re-enters half-done segment processing.
+ * Output is produced by {@link #output()} when the engine flushes.
  */
 final class Tcb implements TcpConnection {
     static final int EV_CONNECTED = 1;
@@ -30,7 +29,6 @@ final class Tcb implements TcpConnection {
 
     static final int MAX_SACK_BLOCKS = 4; // 4·8 + 4 = 36 of the 40 option bytes (3 with timestamps)
     static final int TIMESTAMP_OPTION_BYTES = 12; // NOP NOP kind len TSval TSecr
-    private static final int DEFAULT_PEER_MSS = 536; // RFC 9293 §3.7.1
 
     final TcpEngine engine;
     final long key;
@@ -48,7 +46,6 @@ final class Tcb implements TcpConnection {
 
     boolean synPending; // (re)send SYN or SYN-ACK at the next flush
     final TcpSender tx; // the sending half
-    private final SegmentArrival arrival = new SegmentArrival(this);
     // ---- blind attacks: when this connection last answered an unacceptable segment (AckRateLimiter) ----
     long lastInvalidAckNs;
     boolean invalidAckSent;
@@ -71,12 +68,12 @@ final class Tcb implements TcpConnection {
     boolean dirty;
     Tcb nextDirty;
     int events;
-    private CloseReason closeReason;
-    private boolean closeReported;
+    CloseReason closeReason;
+    boolean closeReported;
 
     // ---- ICMP errors and path MTU (RFC 1122 §4.2.3.9, RFC 1191) ----
-    private int lastIcmpError = -1;
-    private long icmpErrors;
+    int lastIcmpError = -1;
+    long icmpErrors;
 
     Tcb(TcpEngine engine, long key, int localAddr, int localPort, int remoteAddr, int remotePort, boolean passive) {
         this.engine = engine;
@@ -103,120 +100,13 @@ final class Tcb implements TcpConnection {
     }
 
     // =====================================================================================
-    // Opening
-    // =====================================================================================
-
-    /** Active open (RFC 9293 §3.10.1): SYN goes out at the next flush. */
-    void openActive(int isn) {
-        tx.open(isn, isn);
-        tsOffset = tsOffsetFor(isn);
-        synPending = true;
-        tx.initCongestionControl(engine.config.mssBytes(), isn);
-        setState(TcpState.SYN_SENT);
-        engine.markDirty(this);
-    }
-
-    /** Passive open from LISTEN on a SYN (RFC 9293 §3.10.7.2, third check). */
-    void openPassive(int isn, TcpHeader seg, TcpOptions opts) {
-        tx.open(isn, isn);
-        tsOffset = tsOffsetFor(isn);
-        rx.onSyn(seg.seq());
-        takePeerSynOptions(opts);
-        // The SYN's window is never scaled (RFC 7323 §2.2).
-        tx.sndWnd = seg.window();
-        tx.maxSndWnd = tx.sndWnd;
-        tx.sndWl1 = seg.seq();
-        tx.sndWl2 = seg.ackNum();
-        tx.initCongestionControl(tx.sndMss, isn);
-        synPending = true;
-        setState(TcpState.SYN_RECEIVED);
-        engine.markDirty(this);
-    }
-
-    /**
-     * A passive open rebuilt from a valid SYN cookie (RFC 4987 §3.6): what openPassive would have
-     * set from the SYN, taken from the cookie instead; the ACK that carried it completes the
-     * handshake when it is processed next.
-     *
-     * @param peerWscale the peer's window scale, -1 when not negotiated
-     */
-    void openFromCookie(
-            int isn,
-            int peerIsn,
-            int peerMss,
-            boolean timestamps,
-            int peerTsVal,
-            int peerWscale,
-            int ourWscale,
-            boolean sack,
-            int synWindow) {
-        tx.open(isn, isn + 1); // the SYN-ACK is out: the cookie
-        tsOffset = tsOffsetFor(isn);
-        rx.onSyn(peerIsn);
-        tx.sndMss = Math.max(Math.min(peerMss, engine.config.mssBytes()), 64);
-        sackOk = sack;
-        rx.sackRanges = sack;
-        tsOk = timestamps;
-        if (tsOk) {
-            rx.tsRecent = peerTsVal;
-        }
-        peerOfferedWscale = peerWscale >= 0;
-        tx.sndWscale = peerOfferedWscale ? peerWscale : 0;
-        rx.rcvWscale = peerOfferedWscale ? ourWscale : 0;
-        rx.rcvAdvEdge = rx.rcvNxt + synWindow;
-        rx.lastAckSent = rx.rcvNxt;
-        tx.sndWl1 = peerIsn;
-        tx.sndWl2 = isn;
-        tx.initCongestionControl(tx.sndMss, isn);
-        setState(TcpState.SYN_RECEIVED);
-    }
-
-    /** RFC 7323 §5.4: our TSval offset, derived from the ISN (so a SYN cookie's ACK finds it again). */
-    static int tsOffsetFor(int isn) {
-        return Integer.rotateLeft(isn, 13) * 0x9E37_79B9;
-    }
-
-    void takePeerSynOptions(TcpOptions opts) {
-        final int peerMss = opts.mss() > 0 ? opts.mss() : DEFAULT_PEER_MSS;
-        tx.sndMss = Math.max(Math.min(Math.min(peerMss, engine.config.mssBytes()), engine.pathMss(remoteAddr)), 64);
-        sackOk = engine.config.sack() && opts.sackPermitted();
-        rx.sackRanges = sackOk;
-        tsOk = engine.config.timestamps() && opts.hasTimestamps();
-        if (tsOk) {
-            rx.tsRecent = opts.tsVal();
-        }
-        if (opts.windowScale() >= 0 && (passiveOpen || state == TcpState.SYN_SENT)) {
-            // RFC 7323 §2.2: scaling is on only when both SYNs carried the option.
-            peerOfferedWscale = true;
-            tx.sndWscale = opts.windowScale();
-        } else {
-            peerOfferedWscale = false;
-            tx.sndWscale = 0;
-            rx.rcvWscale = 0;
-        }
-    }
-
-    // =====================================================================================
     // Input (RFC 9293 §3.10.7)
     // =====================================================================================
 
     /** A segment for this connection; the engine has validated it and parsed its options. */
     void onSegment(TcpHeader seg, TcpOptions opts) {
         tx.onSegmentArrived(now());
-        switch (state) {
-            case SYN_SENT:
-                arrival.onSegmentSynSent(seg, opts);
-                break;
-            case TIME_WAIT:
-                arrival.onSegmentTimeWait(seg);
-                break;
-            case CLOSED:
-            case LISTEN:
-                break;
-            default:
-                arrival.onSegmentSynchronized(seg, opts);
-                break;
-        }
+        engine.arrival.onSegment(this, seg, opts);
         if (rx.ackNow) {
             rx.ackNow = false;
             if (rx.ackPending && state != TcpState.CLOSED && !synPending) {
@@ -402,33 +292,6 @@ final class Tcb implements TcpConnection {
         if (!closeReported && closeReason == null) {
             closeReason = reason;
             events |= EV_CLOSED;
-        }
-    }
-
-    void deliverEvents() {
-        int ev = events;
-        if (ev == 0 || handler == null) {
-            if (ev != 0 && handler == null && listener == null) {
-                events = 0;
-            }
-            return;
-        }
-        events = 0;
-        if ((ev & EV_CONNECTED) != 0) {
-            handler.onConnected(this);
-        }
-        if ((ev & EV_READABLE) != 0 && !closeReported && readableBytes() > 0) {
-            handler.onReadable(this);
-        }
-        if ((ev & EV_PEER_CLOSED) != 0 && !closeReported) {
-            handler.onPeerClosed(this);
-        }
-        if ((ev & EV_WRITABLE) != 0 && !closeReported) {
-            handler.onWritable(this);
-        }
-        if ((ev & EV_CLOSED) != 0 && !closeReported) {
-            closeReported = true;
-            handler.onClosed(this, closeReason);
         }
     }
 
@@ -629,7 +492,7 @@ final class Tcb implements TcpConnection {
                 break;
         }
         terminate(CloseReason.ABORTED);
-        deliverEvents();
+        engine.flushList.deliverEvents(this);
     }
 
     @Override
@@ -731,44 +594,6 @@ final class Tcb implements TcpConnection {
     @Override
     public long deliveryRateBytesPerSecond() {
         return tx.lastDeliveryRate;
-    }
-
-    // =====================================================================================
-    // ICMP errors and path MTU
-    // =====================================================================================
-
-    /**
-     * An ICMP error the engine matched to this connection, its quoted sequence number in flight
-     * (RFC 5927 §4.1). {@code pathMtu} is the new path MTU of a fragmentation-needed message.
-     * Returns why it changed nothing, or NONE.
-     */
-    DropReason onIcmpError(int type, int code, int pathMtu) {
-        lastIcmpError = (type << 8) | code;
-        icmpErrors++;
-        if (type == IcmpHeader.TYPE_DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAGMENTATION_NEEDED) {
-            return tx.onPathMtu(pathMtu);
-        }
-        // RFC 1122 §4.2.3.9: unreachable codes 2-4 (and the prohibitions of RFC 1812 §5.2.7.1) are
-        // hard; RFC 5461 §4 (and Linux) end only a connection attempt with them. All else is soft.
-        final boolean hard = type == IcmpHeader.TYPE_DEST_UNREACHABLE
-                && (code == IcmpHeader.CODE_PROTOCOL_UNREACHABLE
-                        || code == IcmpHeader.CODE_PORT_UNREACHABLE
-                        || code == IcmpHeader.CODE_NET_PROHIBITED
-                        || code == IcmpHeader.CODE_HOST_PROHIBITED
-                        || code == IcmpHeader.CODE_ADMIN_PROHIBITED
-                        || code == IcmpHeader.CODE_PRECEDENCE_VIOLATION
-                        || code == IcmpHeader.CODE_PRECEDENCE_CUTOFF);
-        if (hard && (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED)) {
-            engine.counters.icmpHardErrors++;
-            if (passiveOpen) {
-                engine.remove(this); // a half-open passive connection nobody has seen yet
-            } else {
-                terminate(CloseReason.UNREACHABLE);
-            }
-            return DropReason.NONE;
-        }
-        engine.counters.icmpSoftErrors++;
-        return DropReason.NONE;
     }
 
     @Override

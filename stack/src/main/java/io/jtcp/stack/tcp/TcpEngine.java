@@ -12,12 +12,12 @@ import io.jtcp.stack.wire.TcpOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 
 /**
- * The TCP layer: demultiplexes validated segments to connections (a primitive-keyed table), runs
- * LISTEN and the closed-port rules, builds every outgoing segment, and drives the timers.
+ * The TCP layer: demultiplexes validated segments to connections (a primitive-keyed table), hands
+ * those that find none to {@link Listeners} (LISTEN and the closed-port rules), and drives the
+ * timers and the flush.
  *
  * <p>Only one local address is served, so a connection's key packs remote address, remote port
  * and local port into one {@code long}.
@@ -27,27 +27,30 @@ public final class TcpEngine {
     final StackCounters counters;
     private final PacketSink sink;
     final StackTracer tracer; // read by TcpSender per ACK (issue #10 §4)
-    private final IsnGenerator isnGenerator;
-    private final CookieResponder cookies;
+    final IsnGenerator isnGenerator;
     final int localAddr;
 
     private final Long2ObjectHashMap<Tcb> connections = new Long2ObjectHashMap<>();
-    private final Int2ObjectHashMap<ListenPort> listeners = new Int2ObjectHashMap<>();
+    /** LISTEN and CLOSED: what a segment gets that finds no connection. */
+    final Listeners listeners;
+
     private final TimerQueue timers = new TimerQueue();
     final TimeWaits timeWaits;
-    private final PathMtuCache pathMtus = new PathMtuCache(); // RFC 1191 §6.3, per destination
+    private final IcmpErrors icmp = new IcmpErrors(this);
     final BufferPool pool;
     /** Builds, checksums and sends every segment (RFC 9293 §3.1 header, options, IPv4). */
     final SegmentWriter segments;
 
     final MemoryGovernor memory;
     private Throwable lastConnectionError;
-    private Tcb dirtyHead;
-    private Tcb dirtyTail;
+    /** Connections with output pending, and the delivery of queued handler events. */
+    final FlushList flushList = new FlushList(this);
 
     private final TcpOptions rxOptions = new TcpOptions();
+    /** The §3.10.7 rules for the segment being processed (one at a time, like {@link #rxOptions}). */
+    final SegmentArrival arrival = new SegmentArrival();
+
     private int ephemeralCounter;
-    private int halfOpen;
     /** Connections per state (status page), kept by {@link #onStateChange}; CLOSED is not counted. */
     private final int[] stateCounts = new int[TcpState.values().length];
 
@@ -69,12 +72,12 @@ public final class TcpEngine {
         }
         this.isnGenerator = new IsnGenerator(config.isnSecret());
         this.localAddr = config.localAddr();
-        this.cookies = new CookieResponder(this, isnGenerator);
         this.timeWaits = new TimeWaits(this, config.maxTimeWait());
         this.ackLimiter = new AckRateLimiter(config, counters);
         this.pool = new BufferPool(config.effectiveMemoryBudgetBytes(), counters);
         this.segments = new SegmentWriter(this, sink, tracer);
         this.memory = new MemoryGovernor(config, pool);
+        this.listeners = new Listeners(this, isnGenerator);
     }
 
     static long key(int remoteAddr, int remotePort, int localPort) {
@@ -121,7 +124,7 @@ public final class TcpEngine {
         }
         if (tcb != null) {
             try {
-                if (tcb.state == TcpState.TIME_WAIT && reopenFromTimeWait(tcb, seg)) {
+                if (tcb.state == TcpState.TIME_WAIT && listeners.reopenFromTimeWait(tcb, seg, rxOptions)) {
                     return; // the SYN was handled as in LISTEN: a second pass would open a second TCB
                 }
                 tcb.onSegment(seg, rxOptions);
@@ -131,16 +134,16 @@ public final class TcpEngine {
             }
             return;
         }
-        final ListenPort listener = listeners.get(dstPort);
+        final ListenPort listener = listeners.listenerOn(dstPort);
         if (listener != null) {
             try {
-                onListen(listener, remote, seg, 0);
+                listeners.onListen(listener, remote, seg, rxOptions, 0);
             } catch (Throwable e) {
                 failOpening(key, e, seg);
             }
             return;
         }
-        onClosedPort(remote, seg);
+        listeners.onClosedPort(remote, seg);
     }
 
     /** A passive open failed before a connection existed (a TCB could not be built, or the tracer threw). */
@@ -154,121 +157,26 @@ public final class TcpEngine {
         }
     }
 
-    /**
-     * RFC 9293 §3.10.7.4 note (and RFC 6191 without timestamps): a SYN with a sequence number
-     * above the old connection's rcv.nxt may start a new incarnation while in TIME_WAIT.
-     */
-    private boolean reopenFromTimeWait(Tcb old, TcpHeader seg) {
-        final int flags = seg.flags();
-        if ((flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST)) != TcpHeader.SYN
-                || !TimeWaits.newIncarnation(seg, rxOptions, old.rx.rcvNxt, old.tsOk, old.rx.tsRecent)
-                || !listeners.containsKey(old.localPort)) {
-            return false;
-        }
-        final int minIsn = old.tx.sndNxt + 65_536 + 2; // as Linux: well above the old incarnation
-        remove(old);
-        onListen(listeners.get(old.localPort), old.remoteAddr, seg, minIsn);
-        return true;
-    }
-
-    /** LISTEN (RFC 9293 §3.10.7.2). */
-    void onListen(ListenPort listener, int remote, TcpHeader seg, int minIsn) {
-        final int flags = seg.flags();
-        if ((flags & TcpHeader.RST) != 0) {
-            drop(DropReason.TCP_NO_CONNECTION_RST, seg);
-            return;
-        }
-        if ((flags & TcpHeader.ACK) != 0) {
-            if ((flags & TcpHeader.SYN) == 0 && config.synCookies() && listener.recentOverflow(nowNs)) {
-                if (cookies.openFromCookie(listener, remote, seg, rxOptions)) {
-                    return;
-                }
-                // Linux answers an ACK whose cookie fails as any stray ACK to a listener: RST.
-                counters.tcpSynCookiesInvalid++;
-                segments.sendRst(localAddr, seg.dstPort(), remote, seg.srcPort(), seg.ackNum(), 0, false);
-                drop(DropReason.TCP_SYN_COOKIE_INVALID, seg);
-                return;
-            }
-            segments.sendRst(localAddr, seg.dstPort(), remote, seg.srcPort(), seg.ackNum(), 0, false);
-            drop(DropReason.TCP_SYN_IN_LISTEN_INVALID, seg);
-            return;
-        }
-        if ((flags & TcpHeader.SYN) == 0) {
-            drop(DropReason.TCP_SYN_IN_LISTEN_INVALID, seg);
-            return;
-        }
-        if (connections.size() >= config.maxConnections()) {
-            // Like a full SYN queue: drop silently, the peer retries.
-            drop(DropReason.TCP_TABLE_FULL, seg);
-            return;
-        }
-        final int localPort = seg.dstPort();
-        if (!admitPassive(localPort, seg)) {
-            return; // before a cookie too: its ACK would find no room either
-        }
-        if (synQueueFull(listener)) {
-            if (config.synCookies()) {
-                cookies.sendCookie(listener, remote, seg, rxOptions);
-            } else {
-                drop(DropReason.TCP_SYN_BACKLOG_FULL, seg);
-            }
-            return;
-        }
-        final Tcb tcb = newPassive(listener, remote, seg.srcPort(), localPort);
-        int isn = isnGenerator.isn(nowNs, localAddr, localPort, remote, seg.srcPort());
-        if (minIsn != 0 && io.jtcp.stack.wire.Seq.lt(isn, minIsn)) {
-            isn = minIsn;
-        }
-        tcb.openPassive(isn, seg, rxOptions);
-        // RFC 9293 §3.10.7.2: data on a SYN may be queued; like Linux without TFO we do not keep
-        // it (the peer retransmits it after the handshake). A FIN on a SYN is likewise ignored.
-        rearm(tcb);
-    }
-
-    /**
-     * How many SYN-ACK retransmissions a half-open connection gets. Under pressure (its listener
-     * sent cookies lately or its queue is at least half full, or the global one is) one at most, so
-     * a burst of spoofed SYNs frees the queue within seconds (1 + 2 s) rather than the 63 s of five
-     * retries: what Linux's {@code inet_csk_reqsk_queue_prune} did with entries under pressure.
-     */
+    /** How many SYN-ACK retransmissions a half-open connection gets (fewer under SYN-queue pressure). */
     int synAckRetries(Tcb t) {
-        final int limit = config.synAckRetries();
-        final ListenPort lp = t.listener instanceof ListenPort ? (ListenPort) t.listener : null;
-        final boolean pressure =
-                2 * halfOpen >= config.maxHalfOpen() || lp != null && (lp.underPressure() || lp.recentOverflow(nowNs));
-        if (pressure && limit > 1) {
-            if (t.tx.consecutiveTimeouts > 1 && t.tx.consecutiveTimeouts <= limit) {
-                counters.tcpSynAckRetriesShortened++;
-            }
-            return 1;
-        }
-        return limit;
+        return listeners.synAckRetries(t);
     }
 
-    /**
-     * No more half-open state for this listener: its own SYN queue or the global one is full. The
-     * one place to add other pressure (memory) that should turn SYNs into cookies.
-     */
-    private boolean synQueueFull(ListenPort listener) {
-        return halfOpen >= config.maxHalfOpen() || listener.halfOpen >= listener.synBacklog;
-    }
-
-    /** A passive open's Tcb, in the table, before its SYN (or cookie) is processed. */
-    Tcb newPassive(ListenPort listener, int remote, int remotePort, int localPort) {
+    /** A new connection's Tcb, put in the table. */
+    Tcb newConnection(int remote, int remotePort, int localPort, boolean passive) {
         final long key = key(remote, remotePort, localPort);
-        final Tcb tcb = new Tcb(this, key, localAddr, localPort, remote, remotePort, true);
-        tcb.listener = listener;
+        final Tcb tcb = new Tcb(this, key, localAddr, localPort, remote, remotePort, passive);
         connections.put(key, tcb);
-        memory.onPassiveOpen(tcb);
         return tcb;
+    }
+
+    /** The table's entry for this connection's 4-tuple is this Tcb (not a newer incarnation, not gone). */
+    boolean inTable(Tcb t) {
+        return connections.get(t.key) == t;
     }
 
     boolean tableFull() {
         return connections.size() >= config.maxConnections();
-    }
-
-    ListenPort listenerOn(int port) {
-        return listeners.get(port);
     }
 
     /** TIME_WAIT entries held as compact records (not in {@link #openConnectionCount()}). */
@@ -276,48 +184,19 @@ public final class TcpEngine {
         return timeWaits.size();
     }
 
-    /** CLOSED: RFC 9293 §3.10.7.1. */
-    private void onClosedPort(int remote, TcpHeader seg) {
-        final int flags = seg.flags();
-        if ((flags & TcpHeader.RST) != 0) {
-            drop(DropReason.TCP_NO_CONNECTION_RST, seg); // never answer a RST
-            return;
-        }
-        drop(DropReason.TCP_NO_LISTENER, seg);
-        if ((flags & TcpHeader.ACK) != 0) {
-            segments.sendRst(localAddr, seg.dstPort(), remote, seg.srcPort(), seg.ackNum(), 0, false);
-        } else {
-            final int segLen = seg.payloadLength()
-                    + ((flags & TcpHeader.SYN) != 0 ? 1 : 0)
-                    + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
-            segments.sendRst(localAddr, seg.dstPort(), remote, seg.srcPort(), 0, seg.seq() + segLen, true);
-        }
-    }
-
     void afterInput(Tcb tcb) {
         // The handshake may complete on a segment that also carries FIN, so the state can already
         // be CLOSE_WAIT here: accept on the pending "connected" event, not on ESTABLISHED.
         if (tcb.listener != null && tcb.handler() == null && tcb.connectedEventPending()) {
-            accept(tcb);
+            listeners.accept(tcb);
         }
-        tcb.deliverEvents();
+        flushList.deliverEvents(tcb);
         memory.releaseIdleStorage(tcb);
     }
 
     // =====================================================================================
     // Memory budget and fault isolation
     // =====================================================================================
-
-    /** A SYN (or a cookie's ACK) for a listener: refused, dropped and counted, under memory pressure or at the listener's limit. */
-    boolean admitPassive(int localPort, TcpHeader seg) {
-        final DropReason refusal = memory.admitPassive(localPort);
-        if (refusal != DropReason.NONE) {
-            // Like a full SYN queue: the peer retries, by when memory may have freed up.
-            drop(refusal, seg);
-            return false;
-        }
-        return true;
-    }
 
     /**
      * One connection's work threw (its handler, the tracer, or the output path): abort it (RST),
@@ -377,18 +256,6 @@ public final class TcpEngine {
         return !pool.admitConnection();
     }
 
-    private void accept(Tcb tcb) {
-        final TcpListener l = tcb.listener;
-        tcb.listener = null;
-        counters.tcpConnectionsAccepted++;
-        final TcpHandler h = l.onAccept(tcb);
-        if (h == null) {
-            tcb.abort();
-            return;
-        }
-        tcb.handler(h);
-    }
-
     // =====================================================================================
     // ICMP errors and path MTU (RFC 1122 §4.2.3.9, RFC 5927, RFC 1191)
     // =====================================================================================
@@ -406,45 +273,17 @@ public final class TcpEngine {
         if (t == null || t.state == TcpState.TIME_WAIT || t.state == TcpState.CLOSED) {
             return DropReason.ICMP_NO_CONNECTION;
         }
-        if (!t.tx.icmpSeqInFlight(seq)) {
-            return DropReason.ICMP_SEQ_OUT_OF_WINDOW; // RFC 5927 §4.1: likely forged
-        }
-        counters.icmpErrorsAccepted++;
-        if (pathMtu > 0) {
-            pathMtus.reduce(remoteAddr, pathMtu, now, config.pathMtuAgeNs());
-        }
-        try {
-            final DropReason result = t.onIcmpError(type, code, pathMtu);
-            rearm(t);
-            t.deliverEvents();
-            return result;
-        } catch (Throwable e) {
-            failConnection(t, e); // as for a segment: only this connection pays for its handler
-            return DropReason.NONE;
-        }
-    }
-
-    /**
-     * A path MTU learned from another connection's ICMP applies to this one too (RFC 1191 §6.3:
-     * the estimate belongs to the path), checked when its retransmission timer fires, as Linux's
-     * retransmissions take the route's current MTU: the router may rate-limit the ICMP for it.
-     */
-    private void adoptPathMtu(Tcb t) {
-        final int mtu = pathMtus.get(t.remoteAddr, nowNs);
-        if (mtu != 0 && mtu - 40 < t.tx.sndMss && t.state.isSynchronized()) {
-            t.tx.onPathMtu(mtu);
-        }
+        return icmp.onError(t, remoteAddr, seq, type, code, pathMtu);
     }
 
     /** The MSS the path to {@code remoteAddr} allows (learned path MTU − 40), or MAX_VALUE. */
     int pathMss(int remoteAddr) {
-        final int mtu = pathMtus.get(remoteAddr, nowNs);
-        return mtu == 0 ? Integer.MAX_VALUE : mtu - 40;
+        return icmp.pathMss(remoteAddr);
     }
 
     /** The path MTUs learned from ICMP (shared with the IP layer, which fragments to them). */
     public PathMtuCache pathMtus() {
-        return pathMtus;
+        return icmp.pathMtus();
     }
 
     // =====================================================================================
@@ -457,20 +296,11 @@ public final class TcpEngine {
 
     /** Listens with a SYN queue of its own size ({@code synBacklog} half-open connections). */
     public void listen(int port, TcpListener listener, int synBacklog) {
-        if (port <= 0 || port > 65_535) {
-            throw new IllegalArgumentException("port out of range: " + port);
-        }
-        if (synBacklog < 1) {
-            throw new IllegalArgumentException("synBacklog must be at least 1: " + synBacklog);
-        }
-        if (listeners.containsKey(port)) {
-            throw new IllegalStateException("port " + port + " is already listening");
-        }
-        listeners.put(port, new ListenPort(port, listener, synBacklog));
+        listeners.listen(port, listener, synBacklog);
     }
 
     public void unlisten(int port) {
-        listeners.remove(port);
+        listeners.unlisten(port);
     }
 
     /** Active open from an ephemeral port chosen per RFC 6056 §3.3.3 (never a live 4-tuple). */
@@ -496,7 +326,7 @@ public final class TcpEngine {
             final long k = key(remoteAddr, remotePort, candidate);
             if (!connections.containsKey(k)
                     && timeWaits.find(k) == TimeWaitTable.NONE
-                    && !listeners.containsKey(candidate)) {
+                    && !listeners.isListening(candidate)) {
                 port = candidate;
                 ephemeralCounter += i + 1;
                 break;
@@ -506,13 +336,11 @@ public final class TcpEngine {
             throw new IllegalStateException(
                     "no free ephemeral port towards " + Ipv4Header.addressToString(remoteAddr) + ":" + remotePort);
         }
-        final long key = key(remoteAddr, remotePort, port);
-        final Tcb tcb = new Tcb(this, key, localAddr, port, remoteAddr, remotePort, false);
+        final Tcb tcb = newConnection(remoteAddr, remotePort, port, false);
         tcb.handler(handler);
-        connections.put(key, tcb);
         pool.connectionOpened();
         counters.tcpConnectionsOpened++;
-        tcb.openActive(isnGenerator.isn(now, localAddr, port, remoteAddr, remotePort));
+        Opening.active(tcb, isnGenerator.isn(now, localAddr, port, remoteAddr, remotePort));
         rearm(tcb);
         return tcb;
     }
@@ -542,7 +370,7 @@ public final class TcpEngine {
             if (t.state != TcpState.TIME_WAIT && t.state != TcpState.CLOSED) {
                 try {
                     t.close();
-                    t.deliverEvents();
+                    flushList.deliverEvents(t);
                 } catch (Throwable e) {
                     failConnection(t, e);
                 }
@@ -618,13 +446,13 @@ public final class TcpEngine {
             timers.remove(t);
             try {
                 if (Deadlines.due(t.timers.rtx, now)) {
-                    adoptPathMtu(t); // the retransmission goes at a size the path takes
+                    icmp.adoptPathMtu(t); // the retransmission goes at a size the path takes
                 }
                 t.onTimer(now);
                 if (t.state != TcpState.CLOSED) {
                     rearm(t);
                 }
-                t.deliverEvents();
+                flushList.deliverEvents(t);
             } catch (Throwable e) {
                 failConnection(t, e);
             }
@@ -634,45 +462,11 @@ public final class TcpEngine {
     public void flush(long now) {
         nowNs = now;
         memory.wakeMemoryWaiters();
-        Tcb t = dirtyHead;
-        dirtyHead = null;
-        dirtyTail = null;
-        while (t != null) {
-            final Tcb next = t.nextDirty;
-            t.nextDirty = null;
-            t.dirty = false;
-            // Each connection on its own: a failure here must not strand the rest of the list
-            // (unlinked, yet still marked dirty, they would never be flushed again).
-            try {
-                if (t.state != TcpState.CLOSED) {
-                    t.output();
-                    rearm(t);
-                }
-                if (t.hasEvents()) {
-                    t.deliverEvents();
-                }
-                memory.releaseIdleStorage(t);
-            } catch (Throwable e) {
-                failConnection(t, e);
-            }
-            if (t.state == TcpState.TIME_WAIT && t.twSlot < 0 && connections.get(t.key) == t) {
-                timeWaits.handOver(t);
-            }
-            t = next;
-        }
+        flushList.flush();
     }
 
     void markDirty(Tcb t) {
-        if (t.dirty || t.twSlot >= 0) {
-            return;
-        }
-        t.dirty = true;
-        if (dirtyTail == null) {
-            dirtyHead = t;
-        } else {
-            dirtyTail.nextDirty = t;
-        }
-        dirtyTail = t;
+        flushList.markDirty(t);
     }
 
     void rearm(Tcb t) {
@@ -739,18 +533,7 @@ public final class TcpEngine {
             memory.onStateChange(t, to);
         }
         if (t != null && t.passiveOpen) {
-            final ListenPort lp = t.listener instanceof ListenPort ? (ListenPort) t.listener : null;
-            if (to == TcpState.SYN_RECEIVED) {
-                halfOpen++;
-                if (lp != null) {
-                    lp.halfOpen++;
-                }
-            } else if (from == TcpState.SYN_RECEIVED) {
-                halfOpen--;
-                if (lp != null) {
-                    lp.halfOpen--;
-                }
-            }
+            listeners.onStateChange(t, from, to);
         }
         if (tracer != null) {
             tracer.onStateChange(nowNs, c, from, to);
@@ -764,7 +547,7 @@ public final class TcpEngine {
 
     /** Passive opens in SYN_RECEIVED (bounded by {@code StackConfig.maxHalfOpen}). */
     public int halfOpenCount() {
-        return halfOpen;
+        return listeners.halfOpenCount();
     }
 
     void drop(DropReason reason, TcpHeader seg) {

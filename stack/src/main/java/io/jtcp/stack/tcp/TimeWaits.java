@@ -58,13 +58,13 @@ final class TimeWaits {
         }
         final int rcvNxt = table.rcvNxt(slot);
         if ((flags & TcpHeader.SYN) != 0) {
-            final ListenPort listener = engine.listenerOn(seg.dstPort());
+            final ListenPort listener = engine.listeners.listenerOn(seg.dstPort());
             if ((flags & TcpHeader.ACK) == 0
                     && listener != null
                     && newIncarnation(seg, opts, rcvNxt, table.timestamps(slot), table.tsRecent(slot))) {
                 final int minIsn = table.sndNxt(slot) + 65_536 + 2; // as Linux: well above the old one
                 end(slot);
-                engine.onListen(listener, remote, seg, minIsn);
+                engine.listeners.onListen(listener, remote, seg, opts, minIsn);
                 return;
             }
             engine.drop(DropReason.TCP_SYN_CHALLENGED, seg);

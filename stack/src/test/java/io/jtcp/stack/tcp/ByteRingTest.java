@@ -63,4 +63,33 @@ class ByteRingTest {
         big.detach(); // pooled: still counted, but taken back first when another size is needed
         assertEquals(10, third.append(bytes(10, 0), 0, 10), "the pool gave up its spare array");
     }
+
+    /** A ring reused for another connection starts as a new one: empty, at index 0, its starting capacity. */
+    @Test
+    void shouldStartEmptyAtIndexZeroWithTheGivenCapacityWhenReset() {
+        BufferPool pool = new BufferPool(64L << 20, new StackCounters());
+        ByteRing ring = new ByteRing(pool, 1024);
+        assertEquals(700, ring.append(bytes(700, 1), 0, 700));
+        assertTrue(ring.resize(4096));
+        ring.consume(700);
+        ring.detach();
+        ring.reset(2048);
+        assertEquals(2048, ring.capacity());
+        assertEquals(0, ring.readIndex());
+        assertEquals(0, ring.writeIndex());
+        assertEquals(0, ring.size());
+        assertFalse(ring.attached());
+        byte[] data = bytes(2048, 9);
+        assertEquals(2048, ring.append(data, 0, 2048), "the whole new capacity is usable");
+        byte[] out = new byte[2048];
+        ring.copyOut(0, out, 0, 2048);
+        assertArrayEquals(data, out);
+    }
+
+    @Test
+    void shouldRefuseToResetARingThatStillHoldsStorage() {
+        ByteRing ring = new ByteRing(new BufferPool(64L << 20, new StackCounters()), 1024);
+        ring.append(bytes(10, 1), 0, 10);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> ring.reset(1024));
+    }
 }

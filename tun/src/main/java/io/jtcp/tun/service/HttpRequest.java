@@ -2,6 +2,7 @@ package io.jtcp.tun.service;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * One parsed HTTP/1.x request head (RFC 9112), or the status that rejects it. Parsing is strict
@@ -10,6 +11,11 @@ import java.util.Locale;
  * Transfer-Encoding this server cannot frame are all 400.
  */
 public final class HttpRequest {
+    // Compiled once: String.split and String.matches with these would compile them per request.
+    private static final Pattern LINE_END = Pattern.compile("\r?\n");
+    private static final Pattern OTHER_VERSION = Pattern.compile("HTTP/\\d\\.\\d");
+    private static final Pattern CONTENT_LENGTH = Pattern.compile("\\d{1,18}");
+
     /** Status to answer instead of serving, 0 when the request is well formed. */
     public final int error;
     /** Bytes of the head, up to and including the empty line. */
@@ -74,7 +80,7 @@ public final class HttpRequest {
             return null;
         }
         String head = new String(b, 0, end, StandardCharsets.ISO_8859_1);
-        String[] lines = head.split("\r?\n", -1);
+        String[] lines = LINE_END.split(head, -1);
         int first = 0;
         while (first < lines.length && lines[first].isEmpty()) {
             first++;
@@ -93,7 +99,7 @@ public final class HttpRequest {
             http11 = true;
         } else if (parts[2].equals("HTTP/1.0")) {
             http11 = false;
-        } else if (parts[2].matches("HTTP/\\d\\.\\d")) {
+        } else if (OTHER_VERSION.matcher(parts[2]).matches()) {
             return reject(505, end);
         } else {
             return reject(400, end);
@@ -135,7 +141,7 @@ public final class HttpRequest {
                     }
                     break;
                 case "content-length":
-                    if (!value.matches("\\d{1,18}")) {
+                    if (!CONTENT_LENGTH.matcher(value).matches()) {
                         return reject(400, end);
                     }
                     long n = Long.parseLong(value);

@@ -5,7 +5,9 @@ import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.tcp.TcpHandler;
 import io.jtcp.stack.tcp.TcpListener;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * A small HTTP/1.1 server (RFC 9110, RFC 9112): {@code GET /} is a live status page, {@code GET
@@ -30,6 +32,10 @@ import java.util.function.Supplier;
  */
 public final class HttpService implements TcpListener {
     public static final int MAX_HEAD_BYTES = 8192;
+    /** What a connection's head buffer starts with (issue #13 goal 3: a typical head fits). */
+    private static final int FIRST_HEAD_BYTES = 512;
+
+    private static final Pattern PATTERN_LENGTH = Pattern.compile("\\d{1,13}");
     public static final long MAX_BODY_BYTES = 1 << 20;
     /** Largest N of /bytes/N: 1 TiB. */
     public static final long MAX_PATTERN_BYTES = 1L << 40;
@@ -109,7 +115,8 @@ public final class HttpService implements TcpListener {
         /** HEAD: a head is due; ACTIVE: answering (or skipping a body); IDLE: between requests. */
         private int phase = HEAD;
 
-        private final byte[] in = new byte[MAX_HEAD_BYTES];
+        // Grows to MAX_HEAD_BYTES only for a head that needs it: a connection costs ~0.5 KB, not 8.
+        private byte[] in = new byte[FIRST_HEAD_BYTES];
         private int inLength;
         private long bodyToSkip;
         private boolean responding;
@@ -210,6 +217,9 @@ public final class HttpService implements TcpListener {
                 }
                 HttpRequest request = HttpRequest.parse(in, inLength, MAX_BODY_BYTES);
                 if (request == null) {
+                    if (inLength == in.length && in.length < MAX_HEAD_BYTES) {
+                        in = Arrays.copyOf(in, Math.min(2 * in.length, MAX_HEAD_BYTES));
+                    }
                     if (inLength == in.length) {
                         phase = ACTIVE; // answering now: the head clock stops
                         arm(idleTimeoutNs);
@@ -309,7 +319,7 @@ public final class HttpService implements TcpListener {
                         !r.keepAlive);
             } else if (path.startsWith("/bytes/")) {
                 String n = path.substring("/bytes/".length());
-                if (!n.matches("\\d{1,13}") || Long.parseLong(n) > MAX_PATTERN_BYTES) {
+                if (!PATTERN_LENGTH.matcher(n).matches() || Long.parseLong(n) > MAX_PATTERN_BYTES) {
                     respond(
                             400,
                             "text/plain",

@@ -118,6 +118,29 @@ class HttpServiceTest {
         assertTrue(c.output().contains("Allow: GET, HEAD\r\n"), c.output());
     }
 
+    /** A head far larger than the buffer a connection starts with, yet within the limit, is served. */
+    @Test
+    void shouldServeAHeadJustUnderTheLimit() {
+        FakeConnection c = connect(1 << 20);
+        String start = "GET /bytes/3 HTTP/1.1\r\nHost: x\r\nX-Long: ";
+        String end = "\r\n\r\n";
+        c.peerSends(start + "a".repeat(HttpService.MAX_HEAD_BYTES - start.length() - end.length()) + end);
+        assertTrue(c.output().startsWith("HTTP/1.1 200 OK\r\n"), c.output());
+        assertTrue(c.output().endsWith("\r\n\r\n" + new String(BytesPattern.BLOCK, 0, 3, StandardCharsets.ISO_8859_1)));
+        assertFalse(c.closeCalled);
+    }
+
+    /** The same head sent in small pieces: the buffer grows as it fills. */
+    @Test
+    void shouldServeALargeHeadArrivingInPieces() {
+        FakeConnection c = connect(1 << 20);
+        String head = "GET /bytes/3 HTTP/1.1\r\nHost: x\r\nX-Long: " + "b".repeat(5000) + "\r\n\r\n";
+        for (int i = 0; i < head.length(); i += 300) {
+            c.peerSends(head.substring(i, Math.min(head.length(), i + 300)));
+        }
+        assertTrue(c.output().startsWith("HTTP/1.1 200 OK\r\n"), c.output());
+    }
+
     @Test
     void shouldRejectOversizedHead() {
         FakeConnection c = connect(1 << 20);

@@ -1,0 +1,149 @@
+package io.jtcp.bench;
+
+import io.jtcp.stack.NetworkStack;
+import io.jtcp.stack.PacketSink;
+import io.jtcp.stack.StackConfig;
+import io.jtcp.stack.tcp.TcpConnection;
+import io.jtcp.stack.tcp.TcpHandler;
+import io.jtcp.tun.service.HttpService;
+import io.jtcp.tun.service.ServiceTimers;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What {@code ab} without keep-alive does to {@code jtcp serve}, in memory: one connection per
+ * operation to the real {@link HttpService} (with its timers, as serve runs it) — handshake,
+ * {@code GET /bytes/16 HTTP/1.0}, the response, the server's close, the client's FIN, and the
+ * server's TIME_WAIT expiring. {@code -prof gc}'s B/op is what one such connection allocates on
+ * both ends (the client end is {@link AcceptCloseBenchmark}'s).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Dagrona.disable.bounds.checks=true"})
+public class HttpChurnBenchmark {
+    private static final int CLIENT = (10 << 24) | (7 << 16) | 1;
+    private static final int SERVER = (10 << 24) | (7 << 16) | 2;
+    private static final int SLOTS = 64;
+    private static final byte[] REQUEST =
+            "GET /bytes/16 HTTP/1.0\r\nHost: 10.7.0.2\r\nUser-Agent: ApacheBench/2.3\r\nAccept: */*\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1);
+
+    /** A fixed ring of packet slots: the in-memory link, allocation-free. */
+    private static final class Link implements PacketSink {
+        final UnsafeBuffer[] slots = new UnsafeBuffer[SLOTS];
+        final int[] lengths = new int[SLOTS];
+        int head;
+        int tail;
+
+        Link() {
+            for (int i = 0; i < SLOTS; i++) {
+                slots[i] = new UnsafeBuffer(new byte[2048]);
+            }
+        }
+
+        @Override
+        public void transmit(DirectBuffer buffer, int offset, int length) {
+            final int i = tail++ & (SLOTS - 1);
+            slots[i].putBytes(0, buffer, offset, length);
+            lengths[i] = length;
+        }
+
+        int drainInto(NetworkStack to, long nowNs) {
+            int n = 0;
+            while (head != tail) {
+                final int i = head++ & (SLOTS - 1);
+                to.onPacket(nowNs, slots[i], 0, lengths[i]);
+                n++;
+            }
+            return n;
+        }
+    }
+
+    private final Link toServer = new Link();
+    private final Link toClient = new Link();
+    private final byte[] readBuf = new byte[4096];
+    private NetworkStack client;
+    private NetworkStack server;
+    private ServiceTimers timers;
+    private long nowNs = 1_000_000_000L;
+    private long responseBytes;
+    private final TcpHandler clientHandler = new TcpHandler() {
+        @Override
+        public void onConnected(TcpConnection c) {
+            c.write(REQUEST, 0, REQUEST.length);
+        }
+
+        @Override
+        public void onReadable(TcpConnection c) {
+            int n;
+            while ((n = c.read(readBuf, 0, readBuf.length)) > 0) {
+                responseBytes += n;
+            }
+        }
+
+        @Override
+        public void onPeerClosed(TcpConnection c) {
+            onReadable(c);
+            c.close();
+        }
+    };
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        final byte[] a = new byte[16];
+        final byte[] b = new byte[16];
+        b[0] = 1;
+        client = new NetworkStack(
+                new StackConfig().localAddr(CLIENT).isnSecret(a).mslNs(1_000_000L), toServer);
+        server = new NetworkStack(
+                new StackConfig().localAddr(SERVER).isnSecret(b).mslNs(1_000_000L), toClient);
+        timers = new ServiceTimers();
+        server.listen(
+                80,
+                new HttpService(
+                        () -> "status",
+                        timers,
+                        HttpService.DEFAULT_HEAD_TIMEOUT_NS,
+                        HttpService.DEFAULT_IDLE_TIMEOUT_NS));
+    }
+
+    @Benchmark
+    public long connectRequestClose() {
+        timers.now(nowNs);
+        final long before = responseBytes;
+        client.connect(nowNs, SERVER, 80, clientHandler);
+        for (int rounds = 0; rounds < 32; rounds++) {
+            client.flush(nowNs);
+            server.flush(nowNs);
+            if (toServer.drainInto(server, nowNs) + toClient.drainInto(client, nowNs) == 0) {
+                break;
+            }
+        }
+        nowNs += 3_000_000L; // past 2·MSL
+        client.onTimeout(nowNs);
+        server.onTimeout(nowNs);
+        if (client.connectionCount() != 0 || server.connectionCount() != 0 || responseBytes - before < 16) {
+            throw new IllegalStateException("connection left over or no response: client " + client.connectionCount()
+                    + ", server " + server.connectionCount() + ", response " + (responseBytes - before) + " B");
+        }
+        return responseBytes;
+    }
+}
