@@ -48,7 +48,8 @@ final class DemoRunner {
         DemoLab lab = DemoLab.open(s, dir, mslNs, out);
         try {
             ns = lab.ns;
-            lab.say("namespace " + ns + ": the kernel at " + DemoLab.KERNEL + " (tun0), jtcp at " + DemoLab.JTCP);
+            lab.say("namespace " + ns + ": the kernel at " + DemoLab.KERNEL + " (tun0), jtcp at " + DemoLab.JTCP
+                    + "; writing to " + dir);
             s.run(lab);
         } finally {
             lab.close();

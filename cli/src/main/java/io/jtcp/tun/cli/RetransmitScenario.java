@@ -137,12 +137,10 @@ final class RetransmitScenario implements DemoScenario {
     @Override
     public List<String> lookAt(DemoLab lab) {
         return List.of(
-                "The pcap holds what jtcp sent, so lost segments show as sent; the copies that got through are marked"
-                        + " [retransmission].",
-                "First flight: the kernel's dup ACKs carry SACK blocks for what arrived past the hole; after three, jtcp"
-                        + " resends the hole at once (fast retransmit, RFC 5681 3.2; SACK recovery, RFC 6675).",
-                "Tail: nothing follows to trigger dup ACKs, so a tail loss probe (RFC 8985 7), then the RTO fires; lost"
-                        + " again, the RTO doubles each time",
-                "(the gap rows: 0.2, 0.4, 0.8 s, each counted from the probe jtcp sends before it; RFC 6298 5.5).");
+                "The pcap holds what jtcp sent, so lost segments show as sent; the copies that got through are [retransmission]s.",
+                "First flight: the kernel's dup ACKs carry SACK blocks for what arrived past the hole; once they show three",
+                "segments beyond it, jtcp resends the hole without waiting for a timer (fast retransmit, RFC 5681 3.2; RFC 6675).",
+                "Tail: nothing follows to make dup ACKs, so a tail loss probe (RFC 8985 7), then the RTO; lost again, the RTO doubles:",
+                "the gap rows 0.2, 0.4, 0.8 s, each counted from the probe jtcp sends before it (RFC 6298 5.5).");
     }
 }

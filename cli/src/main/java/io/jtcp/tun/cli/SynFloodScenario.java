@@ -96,10 +96,8 @@ final class SynFloodScenario implements DemoScenario {
     @Override
     public List<String> lookAt(DemoLab lab) {
         return List.of(
-                "The flood's SYNs each take a SYN queue entry (SYN_RECEIVED) until it is full. The real client's SYN then"
-                        + " gets a cookie SYN-ACK: its ISN encodes",
-                "the MSS and a keyed hash, jtcp keeps no state, and the ACK's ack-1 proves the client saw it: jtcp goes"
-                        + " straight from LISTEN to ESTABLISHED.",
-                "RFC 4987 3.6 (SYN cookies); RFC 9293 3.10.7.2 (a SYN in LISTEN).");
+                "The flood's SYNs each take a SYN queue entry (SYN_RECEIVED) until it is full; the real client's SYN then gets",
+                "a cookie SYN-ACK: its ISN encodes the MSS and a keyed hash, and jtcp keeps no state. The client's ACK (ack-1 is",
+                "the cookie) rebuilds it: jtcp goes from LISTEN straight to ESTABLISHED. RFC 4987 3.6; RFC 9293 3.10.7.2.");
     }
 }

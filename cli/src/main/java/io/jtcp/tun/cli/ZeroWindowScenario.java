@@ -68,9 +68,8 @@ final class ZeroWindowScenario implements DemoScenario {
     @Override
     public List<String> lookAt(DemoLab lab) {
         return List.of(
-                "The kernel's ACKs shrink the window to win 0 ([zero window]); jtcp, with data left, sends one-byte"
-                        + " [zero window probe]s",
-                "with growing gaps (the persist timer backs off like the RTO) until an ACK reopens the window; without"
-                        + " probes a lost window update would deadlock both. RFC 9293 3.8.6.1; RFC 1122 4.2.2.17.");
+                "The kernel's ACKs shrink the window to win=0 ([zero window]); jtcp, with data left, sends one-byte",
+                "[zero window probe]s, the gaps growing (the persist timer backs off like the RTO), until an ACK reopens the",
+                "window. Without probes a lost window update would deadlock both sides. RFC 9293 3.8.6.1; RFC 1122 4.2.2.17.");
     }
 }
