@@ -40,11 +40,20 @@ final class DemoLab implements AutoCloseable {
     private final PrintWriter out;
     private final List<Shown> shown = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
-    private final List<DemoPeer> peers = new ArrayList<>();
+    private final List<DemoPeer> peers;
     private boolean closed;
+    private Thread hook;
 
     private DemoLab(
-            String ns, JtcpHost host, DemoTrace trace, PcapWriter pcap, Path pcapFile, long mslNs, PrintWriter out) {
+            String ns,
+            JtcpHost host,
+            DemoTrace trace,
+            PcapWriter pcap,
+            Path pcapFile,
+            long mslNs,
+            PrintWriter out,
+            List<DemoPeer> peers) {
+        this.peers = peers;
         this.ns = ns;
         this.host = host;
         this.trace = trace;
@@ -61,6 +70,15 @@ final class DemoLab implements AutoCloseable {
             throw new CliFailure(
                     "cannot create network namespace " + ns + " (the demo needs root): " + add.output.strip());
         }
+        // Ctrl-C must not leave the namespace behind: removed by a hook unless close() ran.
+        List<DemoPeer> peers = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread hook = new Thread(() -> {
+            synchronized (peers) {
+                peers.forEach(DemoPeer::close);
+            }
+            DemoCommand.Proc.run(10, null, "ip", "netns", "del", ns);
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
         PcapWriter pcap = null;
         try {
             DemoCommand.Proc.run(10, null, "ip", "-n", ns, "link", "set", "lo", "up");
@@ -76,12 +94,15 @@ final class DemoLab implements AutoCloseable {
                     s.inboundFaults(),
                     s.outboundFaults(),
                     StampedTracer.of(Tracers.of(pcap, trace)));
-            return new DemoLab(ns, host, trace, pcap, file, mslNs, out);
+            DemoLab lab = new DemoLab(ns, host, trace, pcap, file, mslNs, out, peers);
+            lab.hook = hook;
+            return lab;
         } catch (RuntimeException e) {
             if (pcap != null) {
                 pcap.close();
             }
             DemoCommand.Proc.run(10, null, "ip", "netns", "del", ns);
+            removeHook(hook);
             throw e;
         }
     }
@@ -188,12 +209,23 @@ final class DemoLab implements AutoCloseable {
             return;
         }
         closed = true;
-        peers.forEach(DemoPeer::close);
+        synchronized (peers) {
+            peers.forEach(DemoPeer::close);
+        }
         try {
             host.close();
         } finally {
             pcap.close();
             DemoCommand.Proc.run(10, null, "ip", "netns", "del", ns);
+            removeHook(hook);
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook runs, and deleting twice is harmless
         }
     }
 

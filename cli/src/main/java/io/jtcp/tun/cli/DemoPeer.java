@@ -20,7 +20,8 @@ final class DemoPeer implements AutoCloseable {
     /** Helpers every peer script starts with. */
     static final String PRELUDE =
             """
-            import socket, struct, sys, time
+            import signal, socket, struct, sys, time
+            signal.alarm(120)  # never outlive the demo, whatever happens to it
             def say(*a):
                 print(*a, flush=True)
             def wait():
