@@ -277,6 +277,9 @@ class CliKernelTest {
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().contains("demo: all steps passed"), r.output());
         assertTrue(r.output().contains("FIN_WAIT_2 -> TIME_WAIT"), r.output());
+        // Issue #11: TIME_WAIT is kept to its end (2*MSL with the demo's --msl 1), not cut short by the stop.
+        assertTrue(r.output().contains("TIME_WAIT -> CLOSED"), r.output());
+        assertTrue(r.output().contains("TIME_WAIT ended after"), r.output());
         String ns = r.output().replaceAll("(?s).*namespace (jtcp-demo-\\d+) removed.*", "$1");
         assertTrue(
                 !TunTestSupport.run(10, "ip", "netns", "list").output().contains(ns), "namespace " + ns + " removed");

@@ -18,6 +18,7 @@ import io.jtcp.tun.trace.TraceFormatter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,24 +26,85 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Creates its own network namespace with jtcp serving in it, runs the real ping, curl and",
-            "nc against jtcp and jtcp get against a kernel HTTP server (python3), prints every state",
-            "transition of two connections in order, and removes the namespace. Needs root."
+            "Without SCENARIO: creates its own network namespace with jtcp serving in it, runs the real",
+            "ping, curl and nc against jtcp and jtcp get against a kernel HTTP server (python3), prints",
+            "every state transition of three connections in order, and removes the namespace.",
+            "With SCENARIO (see --list): one guided scenario against real kernel peers in its own",
+            "namespace, printing the text ladder of each connection (jtcp's states from its own trace,",
+            "the kernel's inferred), writing its SVG, pcap and state trace to DIR, and saying what to",
+            "look at. Needs root."
         })
 final class DemoCommand implements Callable<Integer> {
     private final List<String> failures = new ArrayList<>();
+    private long mslNs;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "SCENARIO",
+            description = "handshake, teardown, half-close, simultaneous-close, rst, time-wait, retransmit,"
+                    + " zero-window or syn-flood")
+    String scenario;
+
+    @Option(names = "--list", description = "list the scenarios, one a line")
+    boolean list;
+
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "DIR",
+            description = "where a scenario writes its SVG ladders, pcap and state trace (default: a new temporary"
+                    + " directory, printed)")
+    Path outDir;
+
+    @Option(
+            names = "--msl",
+            paramLabel = "SECONDS",
+            defaultValue = "1",
+            description = "MSL; TIME_WAIT lasts 2*MSL (default: ${DEFAULT-VALUE}, shortened for the demo; jtcp's"
+                    + " own default is 30, Linux's TIME_WAIT 60 s)")
+    double mslSeconds;
 
     @Override
     public Integer call() throws Exception {
+        if (!(mslSeconds >= 0.01 && mslSeconds <= 600)) {
+            throw new ParameterException(spec.commandLine(), "--msl must be 0.01 to 600 seconds, not " + mslSeconds);
+        }
+        long mslNs = (long) (mslSeconds * 1e9);
+        PrintWriter out = spec.commandLine().getOut();
+        if (list) {
+            for (DemoScenario s : DemoRunner.SCENARIOS) {
+                out.printf(Locale.ROOT, "%-19s %s%n", s.name(), s.summary());
+            }
+            out.flush();
+            return 0;
+        }
+        if (scenario != null) {
+            DemoScenario s = DemoRunner.find(scenario);
+            if (s == null) {
+                throw new ParameterException(
+                        spec.commandLine(), "unknown scenario '" + scenario + "' (jtcp demo --list shows them)");
+            }
+            return DemoRunner.run(s, outDir != null ? outDir : DemoLab.defaultDir(), mslNs, out);
+        }
+        this.mslNs = mslNs;
         String ns = "jtcp-demo-" + ProcessHandle.current().pid();
         Proc add = Proc.run(10, null, "ip", "netns", "add", ns);
         if (add.exitCode != 0) {
@@ -67,8 +129,7 @@ final class DemoCommand implements Callable<Integer> {
         try {
             Proc.run(10, null, "ip", "-n", ns, "link", "set", "lo", "up");
             JtcpHost host = JtcpHost.start(
-                    new TunConfig().netns(ns),
-                    new StackConfig().mslNs(1_000_000_000L).tracer(states));
+                    new TunConfig().netns(ns), new StackConfig().mslNs(mslNs).tracer(states));
             try {
                 host.run(() -> {
                     host.stack()
@@ -232,6 +293,26 @@ final class DemoCommand implements Callable<Integer> {
             if (!text.equals("hello from jtcp\n") || s != TcpState.TIME_WAIT) {
                 failures.add("jtcp connect");
             }
+            // TIME_WAIT is kept to its end: stopping the stack now would cut it short unseen.
+            System.out.printf(
+                    Locale.ROOT,
+                    "waiting out TIME_WAIT: 2*MSL = %.1f s (this demo's --msl %.1f; jtcp's default MSL is 30 s, so"
+                            + " 60 s as Linux; RFC 9293 suggests MSL 2 min)%n",
+                    2 * mslNs / 1e9,
+                    mslNs / 1e9);
+            long t0 = System.nanoTime();
+            long deadline = System.currentTimeMillis() + 2 * mslNs / 1_000_000 + 5000;
+            while (host.call(() -> host.stack().timeWaitCount()) > 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            int left = host.call(() -> host.stack().timeWaitCount());
+            System.out.printf(
+                    Locale.ROOT,
+                    left == 0 ? "TIME_WAIT ended after %.3f s: CLOSED%n" : "TIME_WAIT still held after %.3f s%n",
+                    (System.nanoTime() - t0) / 1e9);
+            if (left != 0) {
+                failures.add("TIME_WAIT end");
+            }
         } finally {
             nc.destroyForcibly();
         }
@@ -264,8 +345,12 @@ final class DemoCommand implements Callable<Integer> {
         throw new CliFailure("the kernel HTTP server did not start on port " + port);
     }
 
-    private static byte[] sha256(byte[] b) throws Exception {
+    static byte[] sha256(byte[] b) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(b);
+    }
+
+    static String hex(byte[] b) {
+        return java.util.HexFormat.of().formatHex(b);
     }
 
     /** A finished program: exit code and output. */

@@ -61,6 +61,9 @@ class CliUsageTest {
                 "serve --trace --trace-fold -1|jtcp serve: --trace-fold must not be negative, not -1",
                 "get --trace-options http://10.7.0.1/|jtcp get: --trace-options needs --trace",
                 "connect --trace --trace-states 10.7.0.1 5|jtcp connect: --trace-states prints no segments: give it without --trace and its options",
+                "demo bogus|jtcp demo: unknown scenario 'bogus' (jtcp demo --list shows them)",
+                "demo --msl 0|jtcp demo: --msl must be 0.01 to 600 seconds, not 0.0",
+                "demo handshake teardown|jtcp demo: Unmatched argument at index 2: 'teardown'",
             })
     void shouldExitTwoWithOneLineWhenUsageIsWrong(String args, String message) {
         Run r = run(args.split(" "));
@@ -68,6 +71,31 @@ class CliUsageTest {
         String[] lines = r.err().strip().split("\n");
         assertEquals(1, lines.length, r.err());
         assertTrue(lines[0].startsWith(message + " (see: "), lines[0]);
+    }
+
+    /** Issue #11: the guided scenarios, one a line, without opening a device or a namespace. */
+    @Test
+    void shouldListTheDemoScenarios() {
+        Run r = runAsMain("demo", "--list");
+        assertEquals(0, r.exitCode(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(
+                java.util.List.of(
+                        "handshake",
+                        "teardown",
+                        "half-close",
+                        "simultaneous-close",
+                        "rst",
+                        "time-wait",
+                        "retransmit",
+                        "zero-window",
+                        "syn-flood"),
+                java.util.Arrays.stream(lines).map(l -> l.split(" ")[0]).toList(),
+                r.out());
+        for (String l : lines) {
+            assertTrue(l.length() > 30 && l.length() < 130, "a name and a one-line summary: " + l);
+        }
+        assertEquals("", r.err());
     }
 
     @Test
