@@ -2,8 +2,8 @@
 # A consumer project builds against jtcp as a library user would (issue #12; src/test.sh runs this
 # after the build): the artifacts `mvn verify` built (jtcp-parent, jtcp-stack, jtcp-tun, with their
 # sources and Javadoc jars) are installed by maven-install-plugin into a throwaway local repository
-# seeded from the normal one (jars hard-linked, metadata copied: nothing is written into the normal
-# repository); examples/consumer, a project outside the reactor whose only dependency is
+# seeded from the normal one (jars hard-linked, metadata copied: nothing of this is written into the
+# normal repository, which only gets the two plugins this check uses if it lacks them); examples/consumer, a project outside the reactor whose only dependency is
 # io.jtcp:jtcp-tun as README "Use as a library" shows, is built offline (-o) against it with
 # -Werror; its example runs (a blocking echo over JtcpLoopback, SHA-256 checked); and
 # dependency:tree must show none of picocli, JFreeChart/JFreeSVG, Pcap4J, jtcp-lab, jtcp-viz, jtcp-cli.
@@ -20,11 +20,27 @@ seed="${JTCP_M2_REPO:-$HOME/.m2/repository}"
 [[ -d $seed ]] || fail "no local repository at $seed to seed from"
 work="$(mktemp -d /tmp/jtcp-consumer.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
+# The two plugins only this check uses: fetched once into the normal repository if it lacks them
+# (a fresh machine; the one step that may go online), so that everything below runs with -o.
+plugins=(maven-install-plugin:3.1.2 maven-dependency-plugin:3.8.1)
+for p in "${plugins[@]}"; do
+  a=${p%%:*} v=${p##*:}
+  if [[ ! -s $seed/org/apache/maven/plugins/$a/$v/$a-$v.jar ]]; then
+    (cd "$work" && nice -n 10 mvn -B -ntp -q -Dmaven.repo.local="$seed" "org.apache.maven.plugins:$a:$v:help" >/dev/null) ||
+      fail "could not fetch $a $v into $seed"
+  fi
+done
 repo="$work/repo"
 mkdir -p "$repo"
 # jtcp itself is left out of the seed: only what this script installs may satisfy the dependency.
 (cd "$seed" && find . -path ./io/jtcp -prune -o -type f ! -name '*.jar' -print0 | xargs -0 -r cp --parents -p -t "$repo")
-(cd "$seed" && find . -path ./io/jtcp -prune -o -type f -name '*.jar' -print0 | xargs -0 -r cp --parents -l -t "$repo")
+# Hard links where the file system allows (jars are never rewritten in place), else copies.
+link=-l
+some_jar="$(cd "$seed" && find . -path ./io/jtcp -prune -o -type f -name '*.jar' -print -quit)"
+if [[ -n $some_jar ]] && ! ln "$seed/$some_jar" "$work/link-test" 2>/dev/null; then
+  link=
+fi
+(cd "$seed" && find . -path ./io/jtcp -prune -o -type f -name '*.jar' -print0 | xargs -0 -r cp --parents $link -t "$repo")
 log="$work/mvn.log"
 # Maven's output goes to a log, shown when a step fails.
 mvn_() { nice -n 10 mvn -B -ntp -q -o -Dmaven.repo.local="$repo" "$@" >>"$log" 2>&1 || { cat "$log" >&2; return 1; }; }
