@@ -50,7 +50,7 @@ class OffloadKernelTest {
     void shouldOffloadByDefaultWithoutTheSoftwareCut() throws Exception {
         try (JtcpFixture f = JtcpFixture.start("defoff", null, null, new TunConfig())) {
             assertTrue(f.host.device().vnetHeader(), "the default device has virtio-net headers");
-            assertTrue(f.host.call(() -> f.host.stack().config().txChecksumOffload()), "the engine offloads");
+            assertTrue(f.host.call(() -> f.host.stack().device().txChecksumOffload()), "the engine offloads");
             assertNull(f.host.loop().sink().segmenter(), "no fault, pcap or trace: no software cut");
             assertNull(f.host.loop().inboundSegmenter());
             String out = sh(

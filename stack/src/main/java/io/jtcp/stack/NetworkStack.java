@@ -30,6 +30,7 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class NetworkStack {
     private final StackConfig config;
+    private final DeviceCapabilities device;
     private final StackCounters counters = new StackCounters();
     private final PacketSink sink;
     private final StackTracer tracer;
@@ -46,14 +47,30 @@ public final class NetworkStack {
     private final Ipv4Reassembler reassembler;
     private final Ipv4Reassembler.ExpiryListener onReassemblyExpired = this::onReassemblyExpired;
 
+    /** A stack on a plain device ({@link DeviceCapabilities#NONE}); see the three-argument form. */
     public NetworkStack(StackConfig config, PacketSink sink) {
+        this(config, DeviceCapabilities.NONE, sink);
+    }
+
+    /**
+     * A stack with the settings {@code config} holds now: it keeps a {@link StackConfig#snapshot()},
+     * so later edits to {@code config} do not reach it. {@code device} says what the device does for
+     * the stack (offloads); {@code sink} must accept {@link PacketSink#transmitOffload} if it offers
+     * any.
+     *
+     * @throws IllegalArgumentException when the settings do not fit together ({@link
+     *     StackConfig#validate()}, {@link DeviceCapabilities#validateFor})
+     */
+    public NetworkStack(StackConfig config, DeviceCapabilities device, PacketSink sink) {
+        config = config.snapshot();
+        this.device = device.validateFor(config);
         this.config = config;
         this.sink = sink;
         this.tracer = config.tracer();
         this.localAddr = config.localAddr();
         final int prefix = config.localPrefixLength();
         this.hostMask = prefix >= 31 ? 0 : (int) (0xFFFF_FFFFL >>> prefix);
-        this.tcp = new TcpEngine(config, counters, sink);
+        this.tcp = new TcpEngine(config, device, counters, sink);
         this.icmpOut = new IcmpSender(config, counters, sink, tcp.pathMtus());
         this.icmpErrors = new IcmpErrorHandler(config, tcp);
         this.reassembler = new Ipv4Reassembler(config, counters);
@@ -315,6 +332,12 @@ public final class NetworkStack {
         return counters;
     }
 
+    /** What the device does for this stack (offloads), as given at construction. */
+    public DeviceCapabilities device() {
+        return device;
+    }
+
+    /** The settings in force: an immutable {@link StackConfig#snapshot()}. */
     public StackConfig config() {
         return config;
     }

@@ -15,8 +15,8 @@ public interface PacketSink {
      * A packet with offload work left for the device: with {@code segmentBytes > 0} it is a TCP
      * super-segment the device must cut into segments of that payload size (TSO); with {@code
      * checksumPartial} its TCP checksum field holds only the pseudo-header sum, to be completed
-     * over the segment (RFC 1071) by the device. Called only when {@link
-     * StackConfig#tsoSegmentBytes} or {@link StackConfig#txChecksumOffload} enabled it.
+     * over the segment (RFC 1071) by the device. Called only when the {@link DeviceCapabilities} the
+     * stack was built with enabled it.
      */
     default void transmitOffload(
             DirectBuffer buffer, int offset, int length, int segmentBytes, boolean checksumPartial) {

@@ -1,14 +1,30 @@
 package io.jtcp.stack;
 
 import io.jtcp.stack.cc.CongestionControl;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Settings of one {@link NetworkStack}. Fluent setters; defaults follow Linux where the RFCs leave
- * a choice, and say so.
+ * Protocol settings of one {@link NetworkStack}: a builder with fluent setters; defaults follow
+ * Linux where the RFCs leave a choice, and say so.
+ *
+ * <p>A {@code StackConfig} you create is mutable and not thread-safe. A stack never keeps it: its
+ * constructor takes a {@link #snapshot()}, a validated, immutable copy (every setter of a snapshot
+ * throws {@link IllegalStateException}), so later edits to the builder never reach a running stack,
+ * and one builder may configure several stacks. {@link NetworkStack#config()} returns that
+ * snapshot. Setters check their own argument at once; checks across fields (RTO bounds, the ISN
+ * secret, …) run in {@link #validate()}, which {@link #snapshot()} calls. The tracer and the
+ * congestion-control factory are shared by reference, not copied.
+ *
+ * <p>What the device can do (segmentation and checksum offload) is not a protocol setting: see
+ * {@link DeviceCapabilities}.
  */
-public final class StackConfig {
+public final class StackConfig implements Cloneable {
     private static final long MS = 1_000_000L;
+
+    /** Set on snapshots only: every setter refuses then. */
+    private boolean frozen;
 
     private int localAddr = (10 << 24) | (7 << 16) | 2; // 10.7.0.2, the project-wide default
     private int mtuBytes = 1500;
@@ -34,8 +50,6 @@ public final class StackConfig {
     private boolean timestamps = true;
     private boolean nagle;
     private long delayedAckNs;
-    private int tsoSegmentBytes;
-    private boolean txChecksumOffload;
     private byte[] isnSecret;
     private StackTracer tracer;
     // ---- TIME_WAIT records, SYN queues and SYN cookies (issue #9) ----
@@ -65,6 +79,7 @@ public final class StackConfig {
     }
 
     public StackConfig localAddr(int addr) {
+        mutable();
         this.localAddr = addr;
         return this;
     }
@@ -75,6 +90,7 @@ public final class StackConfig {
 
     /** Link MTU; our MSS is MTU − 40 (RFC 9293 §3.7.1). Between 576 and 65535. */
     public StackConfig mtuBytes(int mtu) {
+        mutable();
         if (mtu < 576 || mtu > 65_535) {
             throw new IllegalArgumentException("MTU must be between 576 and 65535, not " + mtu);
         }
@@ -92,6 +108,7 @@ public final class StackConfig {
     }
 
     public StackConfig sendBufferBytes(int bytes) {
+        mutable();
         this.sendBufferBytes = requirePowerOfTwo("send buffer", bytes);
         return this;
     }
@@ -101,6 +118,7 @@ public final class StackConfig {
     }
 
     public StackConfig receiveBufferBytes(int bytes) {
+        mutable();
         this.receiveBufferBytes = requirePowerOfTwo("receive buffer", bytes);
         return this;
     }
@@ -110,6 +128,7 @@ public final class StackConfig {
     }
 
     public StackConfig maxConnections(int max) {
+        mutable();
         this.maxConnections = max;
         return this;
     }
@@ -125,6 +144,7 @@ public final class StackConfig {
      * flood costs no memory beyond this.
      */
     public StackConfig maxHalfOpen(int max) {
+        mutable();
         if (max < 1) {
             throw new IllegalArgumentException("maxHalfOpen must be at least 1: " + max);
         }
@@ -137,6 +157,7 @@ public final class StackConfig {
     }
 
     public StackConfig initialRtoNs(long ns) {
+        mutable();
         this.initialRtoNs = ns;
         return this;
     }
@@ -146,6 +167,7 @@ public final class StackConfig {
     }
 
     public StackConfig minRtoNs(long ns) {
+        mutable();
         this.minRtoNs = ns;
         return this;
     }
@@ -155,6 +177,7 @@ public final class StackConfig {
     }
 
     public StackConfig maxRtoNs(long ns) {
+        mutable();
         this.maxRtoNs = ns;
         return this;
     }
@@ -164,6 +187,7 @@ public final class StackConfig {
     }
 
     public StackConfig synRetries(int n) {
+        mutable();
         this.synRetries = n;
         return this;
     }
@@ -173,6 +197,7 @@ public final class StackConfig {
     }
 
     public StackConfig synAckRetries(int n) {
+        mutable();
         this.synAckRetries = n;
         return this;
     }
@@ -182,6 +207,7 @@ public final class StackConfig {
     }
 
     public StackConfig dataRetries(int n) {
+        mutable();
         this.dataRetries = n;
         return this;
     }
@@ -192,6 +218,7 @@ public final class StackConfig {
 
     /** Maximum segment lifetime; TIME_WAIT lasts twice this. */
     public StackConfig mslNs(long ns) {
+        mutable();
         this.mslNs = ns;
         return this;
     }
@@ -205,6 +232,7 @@ public final class StackConfig {
     }
 
     public StackConfig ephemeralPorts(int low, int high) {
+        mutable();
         if (low < 1 || high > 65_535 || low > high) {
             throw new IllegalArgumentException("bad ephemeral port range " + low + "-" + high);
         }
@@ -225,6 +253,7 @@ public final class StackConfig {
      * only the per-connection {@link #invalidAckIntervalNs}; 0 sends none.
      */
     public StackConfig challengeAcksPerSecond(int n) {
+        mutable();
         if (n < 0) {
             throw new IllegalArgumentException("challengeAcksPerSecond must be ≥ 0: " + n);
         }
@@ -242,6 +271,7 @@ public final class StackConfig {
      * segments without data (Linux {@code tcp_invalid_ratelimit}, 500 ms). 0 turns it off.
      */
     public StackConfig invalidAckIntervalNs(long ns) {
+        mutable();
         if (ns < 0) {
             throw new IllegalArgumentException("invalidAckIntervalNs must be ≥ 0: " + ns);
         }
@@ -259,6 +289,7 @@ public final class StackConfig {
      * default, knows no subnet; /31 has no broadcast address (RFC 3021).
      */
     public StackConfig localPrefixLength(int prefixLength) {
+        mutable();
         if (prefixLength < 0 || prefixLength > 32) {
             throw new IllegalArgumentException("prefix length must be 0..32: " + prefixLength);
         }
@@ -271,6 +302,7 @@ public final class StackConfig {
     }
 
     public StackConfig ttl(int ttl) {
+        mutable();
         this.ttl = ttl;
         return this;
     }
@@ -281,6 +313,7 @@ public final class StackConfig {
 
     /** Negotiate SACK (RFC 2018): report out-of-order data to the peer in SACK blocks. */
     public StackConfig sack(boolean enabled) {
+        mutable();
         this.sack = enabled;
         return this;
     }
@@ -295,6 +328,7 @@ public final class StackConfig {
      * small writes, and Nagle against a delayed-ACK peer stalls request/response traffic.
      */
     public StackConfig nagle(boolean enabled) {
+        mutable();
         this.nagle = enabled;
         return this;
     }
@@ -309,6 +343,7 @@ public final class StackConfig {
      * every flush; RFC 5681 caps the delay at 500 ms.
      */
     public StackConfig delayedAckNs(long ns) {
+        mutable();
         if (ns < 0 || ns > 500_000_000L) {
             throw new IllegalArgumentException("delayed ACK must be 0..500 ms (RFC 5681 §4.2): " + ns + " ns");
         }
@@ -322,42 +357,22 @@ public final class StackConfig {
 
     /** Negotiate TCP timestamps (RFC 7323 §3): echoed on every segment, PAWS on input. */
     public StackConfig timestamps(boolean enabled) {
+        mutable();
         this.timestamps = enabled;
         return this;
     }
 
-    public int tsoSegmentBytes() {
-        return tsoSegmentBytes;
-    }
-
     /**
-     * TCP segmentation offload: emit data segments of up to this many payload bytes and let the
-     * device cut them at the connection's MSS ({@link PacketSink#transmitOffload}). 0 turns it off.
+     * 16 random bytes keying ISNs and ephemeral ports (RFC 9293 §3.4.1, RFC 6528); a copy, null
+     * when unset. Required: a stack cannot be built without one ({@code JtcpHost} draws one from
+     * {@code SecureRandom} for its own snapshot when the caller set none).
      */
-    public StackConfig tsoSegmentBytes(int bytes) {
-        if (bytes != 0 && (bytes < 1024 || bytes > 65_535 - 120)) {
-            throw new IllegalArgumentException("TSO segment size must be 0 or 1024..65415: " + bytes);
-        }
-        this.tsoSegmentBytes = bytes;
-        return this;
-    }
-
-    public boolean txChecksumOffload() {
-        return txChecksumOffload;
-    }
-
-    /** Leave TCP checksums for the device to complete ({@link PacketSink#transmitOffload}). */
-    public StackConfig txChecksumOffload(boolean enabled) {
-        this.txChecksumOffload = enabled;
-        return this;
-    }
-
-    /** 16 random bytes keying ISNs and ephemeral ports (RFC 9293 §3.4.1, RFC 6528). */
     public byte[] isnSecret() {
-        return isnSecret;
+        return isnSecret == null ? null : isnSecret.clone();
     }
 
     public StackConfig isnSecret(byte[] secret) {
+        mutable();
         Objects.requireNonNull(secret, "isnSecret");
         if (secret.length != 16) {
             throw new IllegalArgumentException("the ISN secret must be 16 bytes");
@@ -371,6 +386,7 @@ public final class StackConfig {
     }
 
     public StackConfig tracer(StackTracer tracer) {
+        mutable();
         this.tracer = tracer;
         return this;
     }
@@ -387,6 +403,7 @@ public final class StackConfig {
      * when the cap is reached the oldest is recycled (counted). 0 keeps no TIME_WAIT at all.
      */
     public StackConfig maxTimeWait(int max) {
+        mutable();
         if (max < 0) {
             throw new IllegalArgumentException("maxTimeWait must not be negative: " + max);
         }
@@ -404,6 +421,7 @@ public final class StackConfig {
      * cookies (or dropped when those are off).
      */
     public StackConfig synBacklog(int max) {
+        mutable();
         if (max < 1) {
             throw new IllegalArgumentException("synBacklog must be at least 1: " + max);
         }
@@ -420,6 +438,7 @@ public final class StackConfig {
      * connection needs, so a SYN flood costs no state and cannot lock a port out.
      */
     public StackConfig synCookies(boolean enabled) {
+        mutable();
         this.synCookies = enabled;
         return this;
     }
@@ -435,6 +454,7 @@ public final class StackConfig {
      * min_pmtu is 552, the default). Smaller claims are raised to it.
      */
     public StackConfig minPathMtu(int mtu) {
+        mutable();
         if (mtu < 68 || mtu > 65_535) {
             throw new IllegalArgumentException("minimum path MTU must be 68..65535 (RFC 791): " + mtu);
         }
@@ -451,6 +471,7 @@ public final class StackConfig {
      * MTU is tried again (RFC 1191 §6.3 suggests 10 minutes, the default).
      */
     public StackConfig pathMtuAgeNs(long ns) {
+        mutable();
         if (ns <= 0) {
             throw new IllegalArgumentException("path MTU age must be positive: " + ns);
         }
@@ -472,6 +493,7 @@ public final class StackConfig {
      * {@code perSecond = 0} sends none.
      */
     public StackConfig icmpErrorRate(int perSecond, int burst) {
+        mutable();
         if (perSecond < 0 || burst < 1) {
             throw new IllegalArgumentException("ICMP error rate needs perSecond >= 0 and burst >= 1");
         }
@@ -489,6 +511,7 @@ public final class StackConfig {
      * all are busy. 0 turns reassembly off (fragments are dropped as {@code IP_FRAGMENT}).
      */
     public StackConfig reassemblyMaxDatagrams(int n) {
+        mutable();
         if (n < 0 || n > 65_536) {
             throw new IllegalArgumentException("reassembly datagrams must be 0..65536: " + n);
         }
@@ -506,6 +529,7 @@ public final class StackConfig {
      * more than {@link #reassemblyMaxDatagrams()}. Default 4 MiB.
      */
     public StackConfig reassemblyBytes(int bytes) {
+        mutable();
         if (bytes < 0) {
             throw new IllegalArgumentException("reassembly bytes must be >= 0: " + bytes);
         }
@@ -519,6 +543,7 @@ public final class StackConfig {
 
     /** A datagram not complete this long after its first fragment is dropped (RFC 791; Linux 30 s). */
     public StackConfig reassemblyTimeoutNs(long ns) {
+        mutable();
         if (ns <= 0) {
             throw new IllegalArgumentException("reassembly timeout must be positive: " + ns);
         }
@@ -538,6 +563,7 @@ public final class StackConfig {
     }
 
     public StackConfig initialSendBufferBytes(int bytes) {
+        mutable();
         this.initialSendBufferBytes = requirePowerOfTwo("initial send buffer", bytes);
         return this;
     }
@@ -553,6 +579,7 @@ public final class StackConfig {
     }
 
     public StackConfig initialReceiveBufferBytes(int bytes) {
+        mutable();
         this.initialReceiveBufferBytes = requirePowerOfTwo("initial receive buffer", bytes);
         return this;
     }
@@ -568,6 +595,7 @@ public final class StackConfig {
      * new buffer storage is handed out. 0 means half of {@link Runtime#maxMemory()}.
      */
     public StackConfig memoryBudgetBytes(long bytes) {
+        mutable();
         if (bytes < 0 || bytes > 0 && bytes < (1 << 20)) {
             throw new IllegalArgumentException("memory budget must be 0 (half the heap) or at least 1 MiB: " + bytes);
         }
@@ -590,6 +618,7 @@ public final class StackConfig {
      * #maxConnections()} applies.
      */
     public StackConfig maxConnectionsPerListener(int max) {
+        mutable();
         if (max < 0) {
             throw new IllegalArgumentException("maxConnectionsPerListener must not be negative: " + max);
         }
@@ -607,8 +636,96 @@ public final class StackConfig {
      * restores the default.
      */
     public StackConfig congestionControl(CongestionControl.Factory factory) {
+        mutable();
         this.congestionControl = factory;
         return this;
+    }
+
+    // ---- builder and snapshot (issue #12) ----
+
+    /** A mutable copy with the same settings, to edit without touching this one (a snapshot's copy is mutable). */
+    public StackConfig copy() {
+        StackConfig c = cloned();
+        c.frozen = false;
+        return c;
+    }
+
+    /**
+     * A validated, immutable copy of these settings, the form a stack keeps; a snapshot returns
+     * itself. Later edits to this builder do not change it.
+     *
+     * @throws IllegalArgumentException naming the fields whose values do not fit together (see
+     *     {@link #validate()})
+     */
+    public StackConfig snapshot() {
+        if (frozen) {
+            return this;
+        }
+        validate();
+        StackConfig c = cloned();
+        c.frozen = true;
+        return c;
+    }
+
+    /** Whether this is a {@link #snapshot()} (immutable) rather than a builder. */
+    public boolean isSnapshot() {
+        return frozen;
+    }
+
+    /**
+     * Checks what single setters cannot: the fields together, and the ones a setter accepts
+     * unchecked. Returns this.
+     *
+     * @throws IllegalArgumentException listing every problem, each naming its field(s)
+     */
+    public StackConfig validate() {
+        List<String> problems = new ArrayList<>();
+        if (isnSecret == null) {
+            problems.add("isnSecret is required (16 random bytes, RFC 6528)");
+        }
+        // RFC 6298 §2: the RTO starts at the initial value and stays within [min, max].
+        if (minRtoNs <= 0 || minRtoNs > initialRtoNs || initialRtoNs > maxRtoNs) {
+            problems.add("RTO bounds must satisfy 0 < minRtoNs (" + minRtoNs + ") <= initialRtoNs (" + initialRtoNs
+                    + ") <= maxRtoNs (" + maxRtoNs + ")");
+        }
+        if (minPathMtu > mtuBytes) {
+            problems.add("minPathMtu (" + minPathMtu + ") must not exceed mtuBytes (" + mtuBytes + ")");
+        }
+        if (maxConnections < 1) {
+            problems.add("maxConnections must be at least 1, not " + maxConnections);
+        }
+        if (ttl < 1 || ttl > 255) {
+            problems.add("ttl must be 1..255 (RFC 791), not " + ttl);
+        }
+        if (synRetries < 0 || synAckRetries < 0 || dataRetries < 0) {
+            problems.add("synRetries (" + synRetries + "), synAckRetries (" + synAckRetries + ") and dataRetries ("
+                    + dataRetries + ") must not be negative");
+        }
+        if (mslNs < 0) {
+            problems.add("mslNs must not be negative, not " + mslNs);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("StackConfig: " + String.join("; ", problems));
+        }
+        return this;
+    }
+
+    private void mutable() {
+        if (frozen) {
+            throw new IllegalStateException(
+                    "this StackConfig is a snapshot and immutable: edit a copy() and build a new stack");
+        }
+    }
+
+    private StackConfig cloned() {
+        try {
+            // A field-by-field copy that also covers fields added later; arrays are not shared.
+            StackConfig c = (StackConfig) super.clone();
+            c.isnSecret = isnSecret == null ? null : isnSecret.clone();
+            return c;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static int requirePowerOfTwo(String what, int bytes) {

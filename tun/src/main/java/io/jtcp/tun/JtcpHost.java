@@ -1,5 +1,6 @@
 package io.jtcp.tun;
 
+import io.jtcp.stack.DeviceCapabilities;
 import io.jtcp.stack.NetworkStack;
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.StackTracer;
@@ -35,8 +36,14 @@ public final class JtcpHost implements AutoCloseable {
 
     /**
      * Opens the device, builds the stack for its address and MTU, and starts the loop thread.
-     * {@code stackConfig}'s address, prefix length and MTU are overwritten from {@code tunConfig}; an ISN secret is
-     * drawn from SecureRandom unless one is set (RFC 6528).
+     * Neither argument is changed or kept: the host works on copies, so later edits to them do not
+     * reach it. The stack's settings are a {@link StackConfig#snapshot()} of {@code stackConfig} with
+     * the address, prefix length and MTU taken from {@code tunConfig}, and an ISN secret drawn from
+     * SecureRandom unless {@code stackConfig} sets one (RFC 6528); the device's offloads go to the
+     * stack as {@link DeviceCapabilities}, not as settings.
+     *
+     * @throws IllegalArgumentException when the settings do not fit together ({@link
+     *     StackConfig#validate()}), before any device is opened
      */
     public static JtcpHost start(TunConfig tunConfig, StackConfig stackConfig) {
         return start(tunConfig, stackConfig, null);
@@ -70,43 +77,49 @@ public final class JtcpHost implements AutoCloseable {
      */
     public static JtcpHost start(
             TunConfig tunConfig, StackConfig stackConfig, FaultSpec inbound, FaultSpec outbound, StackTracer packets) {
+        // Copies: the caller's objects stay as they were, and later edits to them do not reach us.
+        TunConfig tun = tunConfig.copy();
         // The prefix of --host lets the stack refuse the subnet's broadcast as a source (RFC 1122 §3.2.1.3).
-        stackConfig
-                .localAddr(tunConfig.localAddr())
-                .mtuBytes(tunConfig.mtuBytes())
-                .localPrefixLength(tunConfig.prefixLength());
-        if (stackConfig.isnSecret() == null) {
+        StackConfig settings = stackConfig
+                .copy()
+                .localAddr(tun.localAddr())
+                .mtuBytes(tun.mtuBytes())
+                .localPrefixLength(tun.prefixLength());
+        if (settings.isnSecret() == null) {
             byte[] secret = new byte[16];
             new SecureRandom().nextBytes(secret);
-            stackConfig.isnSecret(secret);
+            settings.isnSecret(secret);
         }
-        TunDevice device = TunDevice.open(tunConfig);
+        if (packets != null) {
+            settings.tracer(Tracers.of(settings.tracer(), new WithoutOutboundPackets(packets)));
+        }
+        StackConfig snapshot = settings.snapshot(); // validated before the device is opened
+        TunDevice device = TunDevice.open(tun);
         if (device.configWarning() != null) {
             System.err.println("jtcp: warning: " + device.configWarning());
         }
         if (device.offloadRefusal() != null) {
             System.err.println("jtcp: " + device.offloadRefusal() + "; running without offloads (as --no-offload)");
         }
-        if (device.vnetHeader()) {
-            // The device cuts super-segments at the MSS and completes checksums (virtio-net).
-            stackConfig.tsoSegmentBytes(TSO_SEGMENT_BYTES).txChecksumOffload(true);
-        }
-        if (packets != null) {
-            stackConfig.tracer(Tracers.of(stackConfig.tracer(), new WithoutOutboundPackets(packets)));
-        }
+        // With a virtio-net header the device cuts super-segments at the MSS and completes
+        // checksums; TSO only where a super-segment can exceed one segment (MTU below ~64 KiB).
+        DeviceCapabilities capabilities = !device.vnetHeader()
+                ? DeviceCapabilities.NONE
+                : new DeviceCapabilities(TSO_SEGMENT_BYTES > snapshot.mssBytes() ? TSO_SEGMENT_BYTES : 0, true);
         NetworkStack[] stack = new NetworkStack[1];
         ServiceTimers timers = new ServiceTimers();
         StackLoop loop;
         try {
-            loop = new StackLoop(device, sink -> Engine.of(stack[0] = new NetworkStack(stackConfig, sink), timers));
+            loop = new StackLoop(
+                    device, sink -> Engine.of(stack[0] = new NetworkStack(snapshot, capabilities, sink), timers));
         } catch (RuntimeException e) {
             device.close();
             throw e;
         }
         if (inbound != null || outbound != null) {
             loop.faults(
-                    inbound == null ? null : new FaultInjector(inbound, tunConfig.mtuBytes()),
-                    outbound == null ? null : new FaultInjector(outbound, tunConfig.mtuBytes()));
+                    inbound == null ? null : new FaultInjector(inbound, tun.mtuBytes()),
+                    outbound == null ? null : new FaultInjector(outbound, tun.mtuBytes()));
         }
         if (packets != null) {
             loop.segmentInSoftware();
@@ -115,10 +128,8 @@ public final class JtcpHost implements AutoCloseable {
         JtcpHost host = new JtcpHost(device, stack[0], loop, timers);
         // With offloads the writes are few (64 KiB super-segments) and a second thread only
         // competed with the peer for the CPU (measured: upload 10.8 against 11.2-14.7 Gbit/s).
-        if (tunConfig.writerThread() && !device.vnetHeader()) {
-            loop.sink()
-                    .startWriterThread(
-                            "jtcp-" + device.name() + "-writer", tunConfig.writerRingBytes(), tunConfig.mtuBytes());
+        if (tun.writerThread() && !device.vnetHeader()) {
+            loop.sink().startWriterThread("jtcp-" + device.name() + "-writer", tun.writerRingBytes(), tun.mtuBytes());
         }
         loop.start("jtcp-" + device.name());
         return host;

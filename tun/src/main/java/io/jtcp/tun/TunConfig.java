@@ -8,8 +8,11 @@ import io.jtcp.stack.wire.Ipv4Header;
  *
  * <p>Defaults are the project's conventions: {@code tun0}, jtcp at 10.7.0.2, kernel at 10.7.0.1/24,
  * MTU 1500.
+ *
+ * <p>Mutable and not thread-safe; {@link JtcpHost#start} works on a {@link #copy()}, so later edits
+ * do not reach a running host.
  */
-public final class TunConfig {
+public final class TunConfig implements Cloneable {
     /** Linux IFNAMSIZ is 16 including the terminating NUL. */
     public static final int MAX_NAME_LENGTH = 15;
 
@@ -182,6 +185,15 @@ public final class TunConfig {
         }
         this.writerRingBytes = bytes;
         return this;
+    }
+
+    /** An independent copy with the same settings (every field is a value or immutable). */
+    public TunConfig copy() {
+        try {
+            return (TunConfig) super.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /**

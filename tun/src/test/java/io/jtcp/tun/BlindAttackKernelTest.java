@@ -302,7 +302,8 @@ class BlindAttackKernelTest {
     @Test
     void shouldPersistWhileKernelReceiverHoldsWindowAtZero() throws Exception {
         long maxRto = 400_000_000L;
-        try (Host h = new Host("persist", c -> c.maxRtoNs(maxRto).dataRetries(3))) {
+        try (Host h =
+                new Host("persist", c -> c.initialRtoNs(maxRto).maxRtoNs(maxRto).dataRetries(3))) {
             int size = 4 << 20;
             long[] stall = new long[2];
             List<String> lines = python(

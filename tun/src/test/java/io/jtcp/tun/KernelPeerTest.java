@@ -370,7 +370,7 @@ class KernelPeerTest {
             assertTrue(
                     device.offloadRefusal() != null && device.offloadRefusal().contains("refused offloads"),
                     "reason: " + device.offloadRefusal());
-            assertTrue(!f.host.call(() -> f.host.stack().config().txChecksumOffload()), "engine not offloading");
+            assertTrue(!f.host.call(() -> f.host.stack().device().txChecksumOffload()), "engine not offloading");
             downloadAndEcho(f, 10 << 20, 5 << 20, 9);
             long segmentsOut = f.host.call(() -> f.host.stack().counters().tcpSegmentsOut);
             assertTrue(segmentsOut > 7_182, "MSS-sized segments, not super-segments: " + segmentsOut);

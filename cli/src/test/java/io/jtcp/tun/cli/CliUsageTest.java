@@ -46,6 +46,10 @@ class CliUsageTest {
                 "serve --tun abcdefghijklmnopq|jtcp serve: invalid device name 'abcdefghijklmnopq': 1 to 15 characters",
                 "serve --echo 70000|jtcp serve: --echo port must be 1..65535, not 70000",
                 "serve --msl -1|jtcp serve: --msl must not be negative",
+                // Settings in StackConfig's own terms: still one line, exit 2 (issue #12).
+                "serve --syn-backlog 0|jtcp serve: synBacklog must be at least 1: 0",
+                "serve --max-time-wait -1|jtcp serve: maxTimeWait must not be negative: -1",
+                "serve --max-connections 0|jtcp serve: --max-connections must be at least 1",
                 "serve --http-head-timeout -1|jtcp serve: --http-head-timeout must be 0 (never) to 86400 seconds, not -1.0",
                 "serve --http-idle-timeout NaN|jtcp serve: --http-idle-timeout must be 0 (never) to 86400 seconds, not NaN",
                 "serve --idle-timeout 1e9|jtcp serve: --idle-timeout must be 0 (never) to 86400 seconds, not 1.0E9",

@@ -8,7 +8,7 @@ package io.jtcp.stack.tcp;
  *
  * <p>The secret is injected, so tests fix it; production takes it from {@code SecureRandom}.
  */
-public final class IsnGenerator {
+final class IsnGenerator {
     private final long k0;
     private final long k1;
 

@@ -151,7 +151,7 @@ final class SegmentWriter {
 
     /** Checksums (or leaves the checksum to the device), adds the IPv4 header and hands it on. */
     private void finishAndSend(int dst, int tcpLength, int gsoSegmentBytes) {
-        final boolean partial = engine.config.txChecksumOffload();
+        final boolean partial = engine.device.txChecksumOffload();
         if (partial) {
             // The device completes it: the field holds the pseudo-header sum (virtio-net convention).
             txTcp.checksum(Checksum.pseudoHeaderSum(engine.localAddr, dst, Ipv4Header.PROTOCOL_TCP, tcpLength));

@@ -1,5 +1,6 @@
 package io.jtcp.stack.tcp;
 
+import io.jtcp.stack.DeviceCapabilities;
 import io.jtcp.stack.DropReason;
 import io.jtcp.stack.PacketSink;
 import io.jtcp.stack.StackConfig;
@@ -19,11 +20,15 @@ import org.agrona.collections.Long2ObjectHashMap;
  * those that find none to {@link Listeners} (LISTEN and the closed-port rules), and drives the
  * timers and the flush.
  *
+ * <p>Internal, not API: public only because {@link io.jtcp.stack.NetworkStack} and the ICMP layer
+ * in another package drive it; programs use {@code NetworkStack}, which may change how it does.
+ *
  * <p>Only one local address is served, so a connection's key packs remote address, remote port
  * and local port into one {@code long}.
  */
 public final class TcpEngine {
-    final StackConfig config;
+    final StackConfig config; // a snapshot (immutable)
+    final DeviceCapabilities device; // offloads: read by TcpSender and SegmentWriter
     final StackCounters counters;
     private final PacketSink sink;
     final StackTracer tracer; // read by TcpSender per ACK (issue #10 §4)
@@ -62,14 +67,13 @@ public final class TcpEngine {
     /** The time of the call being processed; set at every entry point, never read from a clock. */
     long nowNs;
 
-    public TcpEngine(StackConfig config, StackCounters counters, PacketSink sink) {
+    public TcpEngine(StackConfig config, DeviceCapabilities device, StackCounters counters, PacketSink sink) {
+        config = config.snapshot(); // validated: the ISN secret is set, the RTO bounds are ordered
         this.config = config;
+        this.device = device.validateFor(config);
         this.counters = counters;
         this.sink = sink;
         this.tracer = config.tracer();
-        if (config.isnSecret() == null) {
-            throw new IllegalArgumentException("StackConfig.isnSecret must be set (16 random bytes)");
-        }
         this.isnGenerator = new IsnGenerator(config.isnSecret());
         this.localAddr = config.localAddr();
         this.timeWaits = new TimeWaits(this, config.maxTimeWait());

@@ -474,7 +474,7 @@ final class TcpSender {
      * MSS (as Linux's tcp_tso_autosize), so pacing stays smooth at low rates.
      */
     private int maxPayload(int segmentPayload, long rate) {
-        final int tso = engine.config.tsoSegmentBytes();
+        final int tso = engine.device.tsoSegmentBytes();
         if (tso <= sndMss) {
             return segmentPayload;
         }

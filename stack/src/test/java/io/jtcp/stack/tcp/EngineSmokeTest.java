@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jtcp.stack.DeviceCapabilities;
 import io.jtcp.stack.DropReason;
 import io.jtcp.stack.NetworkStack;
 import io.jtcp.stack.PacketSink;
@@ -131,11 +132,9 @@ class EngineSmokeTest {
                 }
             }
         };
-        StackConfig aConfig = config(A, 1);
-        if (offload != Offload.NONE) {
-            aConfig.tsoSegmentBytes(60_000).txChecksumOffload(true);
-        }
-        NetworkStack a = new NetworkStack(aConfig, aSink);
+        DeviceCapabilities aDevice =
+                offload != Offload.NONE ? new DeviceCapabilities(60_000, true) : DeviceCapabilities.NONE;
+        NetworkStack a = new NetworkStack(config(A, 1), aDevice, aSink);
         NetworkStack b = new NetworkStack(config(B, 2), (buf, off, len) -> {
             if (wire.random.nextDouble() >= wire.loss) {
                 byte[] copy = new byte[len];

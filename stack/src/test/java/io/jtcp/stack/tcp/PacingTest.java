@@ -3,6 +3,7 @@ package io.jtcp.stack.tcp;
 import static io.jtcp.stack.harness.Seg.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.jtcp.stack.DeviceCapabilities;
 import io.jtcp.stack.NetworkStack;
 import io.jtcp.stack.PacketSink;
 import io.jtcp.stack.StackConfig;
@@ -140,11 +141,10 @@ class PacingTest {
         StackConfig ca = new StackConfig()
                 .localAddr(Pair.A_ADDR)
                 .isnSecret(new byte[16])
-                .tsoSegmentBytes(60_000)
                 .timestamps(false) // the whole MSS is payload: 1 ms is exactly ten segments
                 .congestionControl(fixedRate(14_600_000));
         StackConfig cb = new StackConfig().localAddr(Pair.B_ADDR).isnSecret(new byte[16]);
-        NetworkStack a = new NetworkStack(ca, aSink);
+        NetworkStack a = new NetworkStack(ca, new DeviceCapabilities(60_000, false), aSink);
         NetworkStack b = new NetworkStack(cb, (buf, off, len) -> {
             byte[] copy = new byte[len];
             buf.getBytes(off, copy);

@@ -84,8 +84,9 @@ public final class JtcpLoopback implements AutoCloseable {
         Side peer;
         final LoopContext context;
 
-        Side(StackConfig config, int addr) {
+        Side(StackConfig settings, int addr) {
             this.addr = addr;
+            StackConfig config = settings.copy(); // the supplier's object stays as it was
             if (config.isnSecret() == null) {
                 byte[] secret = new byte[16];
                 new java.security.SecureRandom().nextBytes(secret);
