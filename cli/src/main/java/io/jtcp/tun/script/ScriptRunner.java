@@ -1,5 +1,6 @@
 package io.jtcp.tun.script;
 
+import io.jtcp.stack.DeviceCapabilities;
 import io.jtcp.stack.DropReason;
 import io.jtcp.stack.NetworkStack;
 import io.jtcp.stack.PacketSink;
@@ -90,19 +91,20 @@ public final class ScriptRunner {
         this.script = script;
         this.settings = settings;
         settings.config.tracer(new Tracer());
-        this.stack = new NetworkStack(settings.config, new PacketSink() {
-            @Override
-            public void transmit(DirectBuffer buffer, int offset, int length) {
-                record(buffer, offset, length);
-            }
+        this.stack =
+                new NetworkStack(settings.config, new DeviceCapabilities(settings.tsoBytes, false), new PacketSink() {
+                    @Override
+                    public void transmit(DirectBuffer buffer, int offset, int length) {
+                        record(buffer, offset, length);
+                    }
 
-            @Override
-            public void transmitOffload(
-                    DirectBuffer buffer, int offset, int length, int segmentBytes, boolean checksumPartial) {
-                // With tso_bytes a super-segment is seen whole, as packetdrill sees Linux's TSO/GSO output.
-                record(buffer, offset, length);
-            }
-        });
+                    @Override
+                    public void transmitOffload(
+                            DirectBuffer buffer, int offset, int length, int segmentBytes, boolean checksumPartial) {
+                        // With tso_bytes a super-segment is seen whole, as packetdrill sees Linux's TSO/GSO output.
+                        record(buffer, offset, length);
+                    }
+                });
         this.sockets = new ScriptSockets(stack, settings, () -> now, this::note, this::connected);
     }
 

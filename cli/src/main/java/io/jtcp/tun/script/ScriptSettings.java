@@ -60,6 +60,9 @@ public final class ScriptSettings {
     int bindPort = 8080;
     int connectPort = 8080;
     int remotePort = 40_000;
+    /** What the simulated device offers: a TSO size (0 = none), as {@code tso_bytes}. */
+    int tsoBytes;
+
     boolean absoluteSeq;
     long toleranceUs = 4000;
     double tolerancePercent = 12.5;
@@ -145,7 +148,7 @@ public final class ScriptSettings {
                 config.initialSendBufferBytes(positive(v));
                 break;
             case "tso_bytes":
-                config.tsoSegmentBytes(nonNegative(v));
+                tsoBytes = nonNegative(v);
                 break;
             case "msl_ms":
                 config.mslNs(positive(v) * MS);
