@@ -52,6 +52,9 @@ final class DeliveryRateEstimator {
     private long[] recTxInFlight;
     private boolean[] recAppLimited;
     private boolean[] recLost;
+    /** Resent at least once: its ACK's timing is ambiguous (Karn), so it gives no RTT sample. */
+    private boolean[] recRetransmitted;
+
     private int head;
     private int count;
 
@@ -80,6 +83,8 @@ final class DeliveryRateEstimator {
     private boolean rsAppLimited;
     private long rsSentTime;
     private int rsEnd;
+    /** Send time of the newest never-retransmitted record this ACK delivered; MIN_VALUE if none. */
+    private long rsRttSentTime = Long.MIN_VALUE;
 
     /** A ring of {@code maxRecords} per-segment records (at least 2), all taken at once. */
     DeliveryRateEstimator(int maxRecords) {
@@ -113,6 +118,7 @@ final class DeliveryRateEstimator {
         recTxInFlight = new long[records];
         recAppLimited = new boolean[records];
         recLost = new boolean[records];
+        recRetransmitted = new boolean[records];
     }
 
     /** Twice the records, in ring order from index 0 (an allocation only while the flight grows). */
@@ -128,6 +134,7 @@ final class DeliveryRateEstimator {
         final long[] tx = recTxInFlight;
         final boolean[] app = recAppLimited;
         final boolean[] lostFlag = recLost;
+        final boolean[] resent = recRetransmitted;
         final int oldCapacity = capacity;
         final int oldHead = head;
         allocate(Math.min(maxCapacity, oldCapacity * 2));
@@ -146,6 +153,7 @@ final class DeliveryRateEstimator {
             recTxInFlight[i] = tx[from];
             recAppLimited[i] = app[from];
             recLost[i] = lostFlag[from];
+            recRetransmitted[i] = resent[from];
         }
         head = 0;
     }
@@ -162,6 +170,7 @@ final class DeliveryRateEstimator {
         lostAtLastSample = 0;
         started = false;
         rsHasData = false;
+        rsRttSentTime = Long.MIN_VALUE;
     }
 
     /** Bytes delivered (ACKed or SACKed) so far: the draft's {@code C.delivered}. */
@@ -316,6 +325,7 @@ final class DeliveryRateEstimator {
     void onRetransmissionTimeout(int una, int sndMax) {
         onLost(una, sndMax);
         rsHasData = false;
+        rsRttSentTime = Long.MIN_VALUE;
     }
 
     /**
@@ -331,6 +341,10 @@ final class DeliveryRateEstimator {
         }
         s.totalDelivered(delivered).totalLostBytes(lost).newlyLostBytes(lost - lostAtLastSample);
         lostAtLastSample = lost;
+        if (rsRttSentTime != Long.MIN_VALUE) {
+            s.latestRttNs(Math.max(nowNs - rsRttSentTime, 0));
+            rsRttSentTime = Long.MIN_VALUE;
+        }
         if (!rsHasData) {
             s.deliveryRate(0).delivered(0).intervalNs(0).priorDelivered(0).txInFlight(0);
             s.rateAppLimited(appLimitedUntil != 0);
@@ -359,6 +373,9 @@ final class DeliveryRateEstimator {
     /** §3.3 per packet: the most recently sent delivered segment gives the sample. */
     private void takeSampleFrom(int r) {
         long sent = recSentTime[r];
+        if (!recRetransmitted[r] && sent > rsRttSentTime) {
+            rsRttSentTime = sent;
+        }
         if (rsHasData && (sent < rsSentTime || (sent == rsSentTime && Seq.le(recEnd[r], rsEnd)))) {
             return;
         }
@@ -404,6 +421,7 @@ final class DeliveryRateEstimator {
             if (recLeft[r] > 0) {
                 snapshot(r, nowNs, txInFlight);
                 recLost[r] = false; // a lost retransmission counts as lost again
+                recRetransmitted[r] = true;
             }
         }
     }
@@ -416,6 +434,7 @@ final class DeliveryRateEstimator {
         recTxInFlight[r] = txInFlight;
         recAppLimited[r] = appLimitedUntil != 0;
         recLost[r] = false;
+        recRetransmitted[r] = false;
     }
 
     /** Full ring: the oldest record is folded into the next one, which keeps its own snapshot. */
@@ -425,6 +444,7 @@ final class DeliveryRateEstimator {
         recStart[next] = recStart[oldest];
         recLeft[next] += recLeft[oldest];
         recLost[next] &= recLost[oldest];
+        recRetransmitted[next] |= recRetransmitted[oldest];
         head = slot(1);
         count--;
     }
