@@ -31,6 +31,9 @@ final class LossRecovery {
     boolean tlpInFlight; // one probe per episode, until an ACK moves SND.UNA
     private int recoveryProbes; // first-hole resends in this recovery for want of progress
     private boolean lossEpisodeUnacked; // an RTO fired and no ACK has moved SND.UNA since
+    // cubic-real: lost retransmissions (RFC 8985 §6.2's rule, applied to a whole pass of them).
+    long lastRetransmitNs = Long.MIN_VALUE; // when the latest retransmission left
+    long latestRttNs; // the latest per-ACK RTT (AckSample.latestRttNs), RACK.rtt
 
     LossRecovery(TcpSender t) {
         this.t = t;
@@ -237,12 +240,32 @@ final class LossRecovery {
             if (tcb.state.isSynchronized() && t.sendRing != null && t.sndMax != t.sndUna) {
                 recoveryProbes++;
                 t.engine.counters.tcpRecoveryProbes++;
+                if (retransmissionsOverdue(nowNs)) {
+                    // Every retransmission of this pass is older than RACK.rtt + reo_wnd and none
+                    // was acknowledged: all were lost (RFC 8985 §6.2). A new pass from SND.UNA takes
+                    // them out of pipe and lets the flush resend every lost hole, instead of one
+                    // segment per probe while pipe counts the lost ones as in flight for ever.
+                    highRxt = t.sndUna;
+                    t.engine.markDirty(tcb);
+                }
                 retransmitFirst();
                 armProbeTimer(nowNs);
             }
         } else {
             sendTailLossProbe(nowNs);
         }
+    }
+
+    /**
+     * RFC 8985 §6.2 for the newest retransmission, and so for all of them: sent more than RACK.rtt
+     * (the latest RTT, at least SRTT) plus the reordering window (min RTT / 4, §6.2.1) ago.
+     */
+    private boolean retransmissionsOverdue(long nowNs) {
+        if (!tcb.sackOk || lastRetransmitNs == Long.MIN_VALUE || !t.rtt.hasSample()) {
+            return false;
+        }
+        final long rackRtt = Math.max(latestRttNs, t.rtt.srttNs());
+        return nowNs - lastRetransmitNs >= rackRtt + t.rtt.minRttNs() / 4;
     }
 
     /**
