@@ -17,9 +17,17 @@ import io.jtcp.stack.wire.TcpHeader;
  */
 final class LossRecovery {
     static final int DUPACK_THRESHOLD = 3;
-    private static final long MIN_PTO_NS = 2_000_000L; // a floor under 2·SRTT on sub-ms links
+    private static final long MIN_PTO_NS = 2_000_000L; // recovery probes' floor under 2·SRTT on sub-ms links
     private static final int MAX_RECOVERY_PROBES = 2;
     private static final long DELAYED_ACK_ALLOWANCE_NS = 40_000_000L; // Linux's delayed-ACK maximum
+    /**
+     * The tail loss probe's floor under 2·SRTT. Linux adds TCP_TIMEOUT_MIN (2 jiffies, 8 ms at
+     * Debian's HZ = 250) to 2·SRTT; here a floor does it, so paths whose 2·SRTT is above it probe as
+     * before. At the ~100 µs SRTT of a TUN device the old 2 ms floor was shorter than a busy
+     * machine's scheduling stalls, and a lossless download sent spurious probes. A lost tail is
+     * still repaired 20× sooner than by the 200 ms minimum RTO.
+     */
+    private static final long MIN_TLP_PTO_NS = 10_000_000L;
 
     private final TcpSender t;
     private final Tcb tcb;
@@ -202,8 +210,9 @@ final class LossRecovery {
     }
 
     /**
-     * RFC 8985 §7.2: with data in flight and no recovery under way, probe after 2·SRTT (plus the
-     * peer's delayed-ACK allowance when one segment is out) unless the RTO comes first.
+     * RFC 8985 §7.2: with data in flight and no recovery under way, probe after 2·SRTT, at least
+     * {@link #MIN_TLP_PTO_NS} (plus the peer's delayed-ACK allowance when one segment is out), unless
+     * the RTO comes first.
      */
     void armProbeTimer(long nowNs) {
         t.timers.pto = Deadlines.NONE;
@@ -225,7 +234,7 @@ final class LossRecovery {
         if (!tcb.sackOk || tlpInFlight || t.sndMax == t.sndUna || !rtt.hasSample() || !tcb.state.isSynchronized()) {
             return;
         }
-        long pto = Math.max(2 * rtt.srttNs(), MIN_PTO_NS);
+        long pto = Math.max(2 * rtt.srttNs(), MIN_TLP_PTO_NS);
         if (Seq.diff(t.sndMax, t.sndUna) <= t.sndMss) {
             pto += DELAYED_ACK_ALLOWANCE_NS;
         }
