@@ -9,10 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -24,8 +22,12 @@ import java.util.function.Function;
  * algorithms, ServiceLoader providers and class names); tests may pass their own.
  */
 public final class LabRunner {
-    /** The stack's registry of congestion controllers by name. */
-    public static final Function<String, CongestionControl.Factory> BUILT_IN = CongestionControls::byName;
+    /**
+     * The stack's registry of congestion controllers by name; {@code a+b} mixes algorithms within a
+     * cell, flow i running the i-th ({@link MixedFactory}).
+     */
+    public static final Function<String, CongestionControl.Factory> BUILT_IN =
+            name -> MixedFactory.resolve(name, CongestionControls::byName);
 
     /** The default interval of the time series, in virtual time. */
     public static final long DEFAULT_SAMPLE_NS = 10_000_000L;
@@ -57,15 +59,15 @@ public final class LabRunner {
      * in order, printing one line per cell to {@code progress}.
      */
     public List<CellResult> run(Matrix matrix, PrintWriter progress) {
-        Map<String, CongestionControl.Factory> factories = new LinkedHashMap<>();
         for (String cc : matrix.ccs()) {
-            factories.put(cc, resolver.apply(cc));
+            resolver.apply(cc);
         }
         List<Cell> cells = matrix.cells();
         List<CellResult> results = new ArrayList<>();
         for (int i = 0; i < cells.size(); i++) {
             Cell cell = cells.get(i);
-            CellResult r = backend.run(cell, factories.get(cell.cc()), sampleIntervalNs, verifyContent);
+            // Resolved again per cell: a mixed factory's flow count starts at flow 0 in each.
+            CellResult r = backend.run(cell, resolver.apply(cell.cc()), sampleIntervalNs, verifyContent);
             results.add(r);
             if (progress != null) {
                 progress.printf(

@@ -53,7 +53,8 @@ final class LabCommand implements Callable<Integer> {
             names = "--cc",
             paramLabel = "NAMES",
             defaultValue = "newreno",
-            description = "algorithms (default: ${DEFAULT-VALUE})")
+            description = "algorithms; a+b runs them side by side in one cell, flow i the i-th"
+                    + " (default: ${DEFAULT-VALUE})")
     String cc;
 
     @Option(
@@ -192,7 +193,7 @@ final class LabCommand implements Callable<Integer> {
     }
 
     private static String algorithmName(String name) {
-        if (!name.matches("[A-Za-z0-9_.$-]+")) {
+        if (!name.matches("[A-Za-z0-9_.$+-]+")) {
             throw new IllegalArgumentException("--cc: '" + name + "' is not an algorithm name");
         }
         return name;

@@ -34,6 +34,8 @@ public final class AckSample {
     private long totalLostBytes;
     private long txInFlight;
     private boolean rateAppLimited;
+    // cubic-real: one RTT sample per ACK for HyStart++ (RFC 9406 §4.2).
+    private long latestRttNs = -1;
 
     /** Clears every field for the next ACK (the RTT sample becomes "none"). */
     public AckSample reset(long nowNs) {
@@ -59,6 +61,7 @@ public final class AckSample {
         totalLostBytes = 0;
         txInFlight = 0;
         rateAppLimited = false;
+        latestRttNs = -1;
         return this;
     }
 
@@ -289,6 +292,22 @@ public final class AckSample {
 
     public AckSample rateAppLimited(boolean limited) {
         this.rateAppLimited = limited;
+        return this;
+    }
+
+    /**
+     * The RTT of the most recently sent segment this ACK newly delivered (cumulatively or by SACK)
+     * that was never retransmitted, or -1 when it delivered none: a sample on (nearly) every ACK,
+     * as Linux's {@code ca_rtt} and RFC 9406 §4.2 ("for each arriving ACK") use, where {@link
+     * #rttNs()} times one segment a round trip (RFC 6298 with Karn's rule) for the RTO. An engine
+     * without delivery-rate sampling leaves it -1.
+     */
+    public long latestRttNs() {
+        return latestRttNs;
+    }
+
+    public AckSample latestRttNs(long ns) {
+        this.latestRttNs = ns;
         return this;
     }
 

@@ -96,7 +96,10 @@ final class HyStartPlusPlus {
                 return 0;
             }
         }
-        long rtt = ack.rttNs();
+        // RFC 9406 §4.2 takes an RTT on every ACK; the RTO's Karn-timed sample comes once a round
+        // trip and would never reach N_RTT_SAMPLE in a round. It is the fallback for engines that
+        // fill only that one.
+        long rtt = ack.latestRttNs() >= 0 ? ack.latestRttNs() : ack.rttNs();
         if (rtt >= 0) { // 0 is a sample (a simulated link without delay); -1 is none
             currentRoundMinRttNs = Math.min(currentRoundMinRttNs, rtt);
             rttSampleCount++;

@@ -55,6 +55,9 @@ final class DeliveryRateEstimator {
     private long[] recTxInFlight;
     private boolean[] recAppLimited;
     private boolean[] recLost;
+    /** Resent at least once: its ACK's timing is ambiguous (Karn), so it gives no RTT sample. */
+    private boolean[] recRetransmitted;
+
     private int head;
     private int count;
 
@@ -83,6 +86,8 @@ final class DeliveryRateEstimator {
     private boolean rsAppLimited;
     private long rsSentTime;
     private int rsEnd;
+    /** Send time of the newest never-retransmitted record this ACK delivered; MIN_VALUE if none. */
+    private long rsRttSentTime = Long.MIN_VALUE;
 
     /** A ring of {@code maxRecords} per-segment records (at least 2), all taken at once. */
     DeliveryRateEstimator(int maxRecords) {
@@ -119,6 +124,7 @@ final class DeliveryRateEstimator {
         recTxInFlight = new long[records];
         recAppLimited = new boolean[records];
         recLost = new boolean[records];
+        recRetransmitted = new boolean[records];
     }
 
     /** Twice the records, in ring order from index 0 (an allocation only while the flight grows). */
@@ -134,6 +140,7 @@ final class DeliveryRateEstimator {
         final long[] tx = recTxInFlight;
         final boolean[] app = recAppLimited;
         final boolean[] lostFlag = recLost;
+        final boolean[] resent = recRetransmitted;
         final int oldCapacity = capacity;
         final int oldHead = head;
         allocate(Math.min(maxCapacity, oldCapacity * 2));
@@ -152,6 +159,7 @@ final class DeliveryRateEstimator {
             recTxInFlight[i] = tx[from];
             recAppLimited[i] = app[from];
             recLost[i] = lostFlag[from];
+            recRetransmitted[i] = resent[from];
         }
         head = 0;
     }
@@ -168,6 +176,7 @@ final class DeliveryRateEstimator {
         lostAtLastSample = 0;
         started = false;
         rsHasData = false;
+        rsRttSentTime = Long.MIN_VALUE;
     }
 
     /** Bytes delivered (ACKed or SACKed) so far: the draft's {@code C.delivered}. */
@@ -322,6 +331,7 @@ final class DeliveryRateEstimator {
     void onRetransmissionTimeout(int una, int sndMax) {
         onLost(una, sndMax);
         rsHasData = false;
+        rsRttSentTime = Long.MIN_VALUE;
     }
 
     /**
@@ -337,6 +347,10 @@ final class DeliveryRateEstimator {
         }
         s.totalDelivered(delivered).totalLostBytes(lost).newlyLostBytes(lost - lostAtLastSample);
         lostAtLastSample = lost;
+        if (rsRttSentTime != Long.MIN_VALUE) {
+            s.latestRttNs(Math.max(nowNs - rsRttSentTime, 0));
+            rsRttSentTime = Long.MIN_VALUE;
+        }
         if (!rsHasData) {
             s.deliveryRate(0).delivered(0).intervalNs(0).priorDelivered(0).txInFlight(0);
             s.rateAppLimited(appLimitedUntil != 0);
@@ -365,6 +379,9 @@ final class DeliveryRateEstimator {
     /** §3.3 per packet: the most recently sent delivered segment gives the sample. */
     private void takeSampleFrom(int r) {
         long sent = recSentTime[r];
+        if (!recRetransmitted[r] && sent > rsRttSentTime) {
+            rsRttSentTime = sent;
+        }
         if (rsHasData && (sent < rsSentTime || (sent == rsSentTime && Seq.le(recEnd[r], rsEnd)))) {
             return;
         }
@@ -410,6 +427,7 @@ final class DeliveryRateEstimator {
             if (recLeft[r] > 0) {
                 snapshot(r, nowNs, txInFlight);
                 recLost[r] = false; // a lost retransmission counts as lost again
+                recRetransmitted[r] = true;
             }
         }
     }
@@ -422,6 +440,7 @@ final class DeliveryRateEstimator {
         recTxInFlight[r] = txInFlight;
         recAppLimited[r] = appLimitedUntil != 0;
         recLost[r] = false;
+        recRetransmitted[r] = false;
     }
 
     /** Full ring: the oldest record is folded into the next one, which keeps its own snapshot. */
@@ -431,6 +450,7 @@ final class DeliveryRateEstimator {
         recStart[next] = recStart[oldest];
         recLeft[next] += recLeft[oldest];
         recLost[next] &= recLost[oldest];
+        recRetransmitted[next] |= recRetransmitted[oldest];
         head = slot(1);
         count--;
     }

@@ -17,9 +17,17 @@ import io.jtcp.stack.wire.TcpHeader;
  */
 final class LossRecovery {
     static final int DUPACK_THRESHOLD = 3;
-    private static final long MIN_PTO_NS = 2_000_000L; // a floor under 2·SRTT on sub-ms links
+    private static final long MIN_PTO_NS = 2_000_000L; // recovery probes' floor under 2·SRTT on sub-ms links
     private static final int MAX_RECOVERY_PROBES = 2;
     private static final long DELAYED_ACK_ALLOWANCE_NS = 40_000_000L; // Linux's delayed-ACK maximum
+    /**
+     * The tail loss probe's floor under 2·SRTT. Linux adds TCP_TIMEOUT_MIN (2 jiffies, 8 ms at
+     * Debian's HZ = 250) to 2·SRTT; here a floor does it, so paths whose 2·SRTT is above it probe as
+     * before. At the ~100 µs SRTT of a TUN device the old 2 ms floor was shorter than a busy
+     * machine's scheduling stalls, and a lossless download sent spurious probes. A lost tail is
+     * still repaired 20× sooner than by the 200 ms minimum RTO.
+     */
+    private static final long MIN_TLP_PTO_NS = 10_000_000L;
 
     private final TcpSender t;
     private final Tcb tcb;
@@ -31,6 +39,9 @@ final class LossRecovery {
     boolean tlpInFlight; // one probe per episode, until an ACK moves SND.UNA
     private int recoveryProbes; // first-hole resends in this recovery for want of progress
     private boolean lossEpisodeUnacked; // an RTO fired and no ACK has moved SND.UNA since
+    // cubic-real: lost retransmissions (RFC 8985 §6.2's rule, applied to a whole pass of them).
+    long lastRetransmitNs = Long.MIN_VALUE; // when the latest retransmission left
+    long latestRttNs; // the latest per-ACK RTT (AckSample.latestRttNs), RACK.rtt
 
     LossRecovery(TcpSender t) {
         this.t = t;
@@ -199,8 +210,9 @@ final class LossRecovery {
     }
 
     /**
-     * RFC 8985 §7.2: with data in flight and no recovery under way, probe after 2·SRTT (plus the
-     * peer's delayed-ACK allowance when one segment is out) unless the RTO comes first.
+     * RFC 8985 §7.2: with data in flight and no recovery under way, probe after 2·SRTT, at least
+     * {@link #MIN_TLP_PTO_NS} (plus the peer's delayed-ACK allowance when one segment is out), unless
+     * the RTO comes first.
      */
     void armProbeTimer(long nowNs) {
         t.timers.pto = Deadlines.NONE;
@@ -222,7 +234,7 @@ final class LossRecovery {
         if (!tcb.sackOk || tlpInFlight || t.sndMax == t.sndUna || !rtt.hasSample() || !tcb.state.isSynchronized()) {
             return;
         }
-        long pto = Math.max(2 * rtt.srttNs(), MIN_PTO_NS);
+        long pto = Math.max(2 * rtt.srttNs(), MIN_TLP_PTO_NS);
         if (Seq.diff(t.sndMax, t.sndUna) <= t.sndMss) {
             pto += DELAYED_ACK_ALLOWANCE_NS;
         }
@@ -237,12 +249,32 @@ final class LossRecovery {
             if (tcb.state.isSynchronized() && t.sendRing != null && t.sndMax != t.sndUna) {
                 recoveryProbes++;
                 t.engine.counters.tcpRecoveryProbes++;
+                if (retransmissionsOverdue(nowNs)) {
+                    // Every retransmission of this pass is older than RACK.rtt + reo_wnd and none
+                    // was acknowledged: all were lost (RFC 8985 §6.2). A new pass from SND.UNA takes
+                    // them out of pipe and lets the flush resend every lost hole, instead of one
+                    // segment per probe while pipe counts the lost ones as in flight for ever.
+                    highRxt = t.sndUna;
+                    t.engine.markDirty(tcb);
+                }
                 retransmitFirst();
                 armProbeTimer(nowNs);
             }
         } else {
             sendTailLossProbe(nowNs);
         }
+    }
+
+    /**
+     * RFC 8985 §6.2 for the newest retransmission, and so for all of them: sent more than RACK.rtt
+     * (the latest RTT, at least SRTT) plus the reordering window (min RTT / 4, §6.2.1) ago.
+     */
+    private boolean retransmissionsOverdue(long nowNs) {
+        if (!tcb.sackOk || lastRetransmitNs == Long.MIN_VALUE || !t.rtt.hasSample()) {
+            return false;
+        }
+        final long rackRtt = Math.max(latestRttNs, t.rtt.srttNs());
+        return nowNs - lastRetransmitNs >= rackRtt + t.rtt.minRttNs() / 4;
     }
 
     /**

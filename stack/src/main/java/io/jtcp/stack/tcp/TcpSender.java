@@ -293,6 +293,9 @@ final class TcpSender {
                 lastDeliveryRate = s.deliveryRate();
             }
         }
+        if (s.latestRttNs() >= 0) {
+            loss.latestRttNs = s.latestRttNs();
+        }
         cc.onAck(s);
         final StackTracer tracer = engine.tracer;
         if (tracer != null) {
@@ -536,6 +539,7 @@ final class TcpSender {
         if (retransmission) {
             retransmits++;
             engine.counters.tcpRetransmits++;
+            loss.lastRetransmitNs = nowNs;
             if (rttTiming && Seq.gt(rttSeq, seq)) {
                 rttTiming = false; // Karn: the timed segment may be this one
             }

@@ -35,6 +35,13 @@ public final class Pair {
         public double duplicateRate;
         /** Extra random delay in [0, jitterNs): packets sent close together may overtake. */
         public long jitterNs;
+        /**
+         * A share of packets held for {@link #stallNs} on top of the delay, and every later one in
+         * the same direction behind it (a stalled event loop or device queue: late, not reordered).
+         */
+        public double stallRate;
+
+        public long stallNs;
 
         public long delayNs = 5 * MS;
         public long seed = 1;
@@ -62,6 +69,13 @@ public final class Pair {
 
         public Link delay(long ns) {
             this.delayNs = ns;
+            return this;
+        }
+
+        /** Holds {@code rate} of the packets (and those behind them) {@code ns} longer. */
+        public Link stall(double rate, long ns) {
+            this.stallRate = rate;
+            this.stallNs = ns;
             return this;
         }
 
@@ -169,6 +183,8 @@ public final class Pair {
         }
     }
 
+    private final long[] lastArrivalNs = new long[2];
+
     private void enqueue(boolean toA, byte[] bytes) {
         long jitter = linkConfig.jitterNs > 0 ? random.nextLong(linkConfig.jitterNs) : 0;
         long departs = now;
@@ -185,7 +201,16 @@ public final class Pair {
             linkFreeAtNs[dir] = start + serializeNs;
             departs = linkFreeAtNs[dir];
         }
-        link.add(new InFlight(departs + linkConfig.delayNs + jitter, order++, toA, bytes));
+        long arrives = departs + linkConfig.delayNs + jitter;
+        if (linkConfig.stallRate > 0) {
+            int dir = toA ? 0 : 1;
+            if (random.nextDouble() < linkConfig.stallRate) {
+                arrives += linkConfig.stallNs;
+            }
+            arrives = Math.max(arrives, lastArrivalNs[dir]);
+            lastArrivalNs[dir] = arrives;
+        }
+        link.add(new InFlight(arrives, order++, toA, bytes));
     }
 
     public long now() {

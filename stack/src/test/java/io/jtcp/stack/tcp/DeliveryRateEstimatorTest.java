@@ -53,6 +53,32 @@ class DeliveryRateEstimatorTest {
         return lastRate;
     }
 
+    /**
+     * The per-ACK RTT HyStart++ takes (RFC 9406 §4.2): the newest segment an ACK delivered, SACKed
+     * or cumulatively, timed from its send; a resent segment times nothing (Karn), and an ACK that
+     * delivers nothing new gives no sample.
+     */
+    @Test
+    void everyAckShouldTimeItsNewestDeliveredSegmentButNeverAResentOne() {
+        DeliveryRateEstimator e = new DeliveryRateEstimator(16);
+        for (int i = 0; i < 4; i++) {
+            e.onSend(seg(0, i), MSS, i * MS, i * MSS);
+        }
+        e.onDelivered(seg(0, 0), seg(0, 2), 30 * MS);
+        e.fillSample(s.reset(30 * MS), 30 * MS, 0);
+        assertEquals(29 * MS, s.latestRttNs(), "segment 1, sent at 1 ms, is the newest delivered");
+        e.onDelivered(seg(0, 0), seg(0, 2), 31 * MS);
+        e.fillSample(s.reset(31 * MS), 31 * MS, 0);
+        assertEquals(-1, s.latestRttNs(), "nothing newly delivered: no sample");
+        e.onSend(seg(0, 2), MSS, 40 * MS, 2 * MSS); // segment 2 resent
+        e.onDelivered(seg(0, 3), seg(0, 4), 50 * MS); // segment 3 SACKed
+        e.fillSample(s.reset(50 * MS), 50 * MS, 0);
+        assertEquals(47 * MS, s.latestRttNs(), "a SACKed segment is timed too");
+        e.onDelivered(seg(0, 2), seg(0, 3), 60 * MS);
+        e.fillSample(s.reset(60 * MS), 60 * MS, 0);
+        assertEquals(-1, s.latestRttNs(), "the resent segment is ambiguous (Karn): no sample");
+    }
+
     @Test
     void aSteadyFlowShouldMeasureTheBottleneckRate() {
         DeliveryRateEstimator e = new DeliveryRateEstimator(256);
