@@ -48,6 +48,7 @@ public final class HttpService implements TcpListener {
     private static final int IDLE = 2;
 
     private final Supplier<String> statusPage;
+    private final HttpRoutes routes;
     private final ServiceTimers timers;
     private final long headTimeoutNs;
     private final long idleTimeoutNs;
@@ -65,10 +66,24 @@ public final class HttpService implements TcpListener {
      * @param idleTimeoutNs idle time allowed between requests and in a stalled response (0: none)
      */
     public HttpService(Supplier<String> statusPage, ServiceTimers timers, long headTimeoutNs, long idleTimeoutNs) {
+        this(statusPage, null, timers, headTimeoutNs, idleTimeoutNs);
+    }
+
+    /**
+     * As above, with {@code routes} answering paths beside {@code /} and {@code /bytes/N} (null:
+     * none).
+     */
+    public HttpService(
+            Supplier<String> statusPage,
+            HttpRoutes routes,
+            ServiceTimers timers,
+            long headTimeoutNs,
+            long idleTimeoutNs) {
         if (headTimeoutNs < 0 || idleTimeoutNs < 0) {
             throw new IllegalArgumentException("timeouts must not be negative");
         }
         this.statusPage = statusPage;
+        this.routes = routes;
         this.timers = timers;
         this.headTimeoutNs = headTimeoutNs;
         this.idleTimeoutNs = idleTimeoutNs;
@@ -97,6 +112,8 @@ public final class HttpService implements TcpListener {
                 return "Content Too Large";
             case 431:
                 return "Request Header Fields Too Large";
+            case 500:
+                return "Internal Server Error";
             case 505:
                 return "HTTP Version Not Supported";
             default:
@@ -321,7 +338,22 @@ public final class HttpService implements TcpListener {
                     respond(200, "application/octet-stream", new byte[0], Long.parseLong(n), head, !r.keepAlive);
                 }
             } else {
-                respond(404, "text/plain", text("not found: " + path + "\n"), 0, head, !r.keepAlive);
+                HttpRoutes.Page page = null;
+                boolean failed = false;
+                if (routes != null) {
+                    try {
+                        page = routes.get(path);
+                    } catch (RuntimeException e) {
+                        failed = true; // a page that cannot be drawn must not end the loop
+                    }
+                }
+                if (page != null) {
+                    respond(200, page.contentType(), page.body(), 0, head, !r.keepAlive);
+                } else if (failed) {
+                    respond(500, "text/plain", text("cannot render " + path + "\n"), 0, head, true);
+                } else {
+                    respond(404, "text/plain", text("not found: " + path + "\n"), 0, head, !r.keepAlive);
+                }
             }
         }
 
