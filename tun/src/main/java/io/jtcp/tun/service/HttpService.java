@@ -114,6 +114,8 @@ public final class HttpService implements TcpListener {
                 return "Request Header Fields Too Large";
             case 500:
                 return "Internal Server Error";
+            case 503:
+                return "Service Unavailable";
             case 505:
                 return "HTTP Version Not Supported";
             default:
@@ -137,6 +139,8 @@ public final class HttpService implements TcpListener {
         private boolean closeAfter;
         private boolean announceKeepAlive;
         private boolean done;
+        /** A route is making the page: nothing is read or written until it answers. */
+        private boolean waiting;
 
         Exchange(TcpConnection connection) {
             this.connection = connection;
@@ -206,7 +210,7 @@ public final class HttpService implements TcpListener {
         }
 
         private void run(TcpConnection c) {
-            while (!done) {
+            while (!done && !waiting) {
                 if (responding) {
                     if (!pump(c)) {
                         return;
@@ -337,24 +341,47 @@ public final class HttpService implements TcpListener {
                 } else {
                     respond(200, "application/octet-stream", new byte[0], Long.parseLong(n), head, !r.keepAlive);
                 }
+            } else if (routes != null) {
+                route(path, head, r.keepAlive);
             } else {
-                HttpRoutes.Page page = null;
-                boolean failed = false;
-                if (routes != null) {
-                    try {
-                        page = routes.get(path);
-                    } catch (RuntimeException e) {
-                        failed = true; // a page that cannot be drawn must not end the loop
+                respond(404, "text/plain", text("not found: " + path + "\n"), 0, head, !r.keepAlive);
+            }
+        }
+
+        /**
+         * Asks {@link #routes} for the page; reading stops until it answers (as while a response
+         * is written), which may be at once or from a later loop task.
+         */
+        private void route(String path, boolean head, boolean keepAlive) {
+            waiting = true;
+            boolean[] inside = {true};
+            try {
+                routes.get(path, page -> {
+                    if (!waiting) {
+                        return; // answered twice
                     }
-                }
-                if (page != null) {
-                    respond(200, page.contentType(), page.body(), 0, head, !r.keepAlive);
-                } else if (failed) {
-                    respond(500, "text/plain", text("cannot render " + path + "\n"), 0, head, true);
-                } else {
-                    respond(404, "text/plain", text("not found: " + path + "\n"), 0, head, !r.keepAlive);
+                    waiting = false;
+                    if (done) {
+                        return; // the connection went away meanwhile
+                    }
+                    if (page == null) {
+                        respond(404, "text/plain", text("not found: " + path + "\n"), 0, head, !keepAlive);
+                    } else {
+                        boolean close = !keepAlive || page.status() >= 500;
+                        respond(page.status(), page.contentType(), page.body(), 0, head, close);
+                    }
+                    if (!inside[0]) {
+                        run(connection);
+                    }
+                });
+            } catch (RuntimeException e) {
+                // A page that cannot be made must not end the loop.
+                if (waiting) {
+                    waiting = false;
+                    respond(500, "text/plain", text("cannot make " + path + "\n"), 0, head, true);
                 }
             }
+            inside[0] = false;
         }
 
         private void respond(int status, String type, byte[] body, long patternBytes, boolean head, boolean close) {

@@ -3,6 +3,7 @@ package io.jtcp.viz.live;
 import io.jtcp.stack.StackTracer;
 import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.tcp.TcpState;
+import io.jtcp.viz.capture.Endpoint;
 import io.jtcp.viz.capture.TcpOptionsSeen;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -231,20 +232,27 @@ public final class LiveRecorder implements StackTracer {
         }
     }
 
-    /** Copies of the connections being recorded, oldest first, at most {@code max}. */
-    public List<Recording> live(int max) {
-        List<ConnectionRecord> rs = new ArrayList<>(live.values());
-        rs.sort((x, y) -> Long.compare(x.id, y.id));
-        List<Recording> out = new ArrayList<>(Math.min(max, rs.size()));
-        for (ConnectionRecord r : rs) {
-            if (out.size() >= max) {
-                break;
-            }
+    /**
+     * One line of a list of connections: the recorder's id, jtcp's and the peer's endpoint, jtcp's
+     * state (null before it reported one), segments seen.
+     */
+    public record Entry(long id, Endpoint local, Endpoint remote, TcpState state, long segments) {}
+
+    /** The connections being recorded (jtcp reported a state for), oldest first, at most {@code max}. */
+    public List<Entry> live(int max) {
+        List<Entry> out = new ArrayList<>(Math.min(max, live.size()));
+        for (ConnectionRecord r : live.values()) {
             if (r.confirmed) {
-                out.add(r.snapshot(epochOffsetNs, r.closingGeneration >= 0));
+                out.add(new Entry(
+                        r.id,
+                        new Endpoint(r.localAddr, r.localPort),
+                        new Endpoint(r.remoteAddr, r.remotePort),
+                        r.state,
+                        r.total));
             }
         }
-        return out;
+        out.sort((x, y) -> Long.compare(x.id(), y.id()));
+        return out.size() > max ? List.copyOf(out.subList(0, max)) : out;
     }
 
     /** The live connection with this id, copied, or null. */

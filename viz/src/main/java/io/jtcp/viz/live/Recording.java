@@ -134,6 +134,11 @@ public final class Recording {
         return states;
     }
 
+    /** This connection as a line of a list. */
+    public LiveRecorder.Entry entry() {
+        return new LiveRecorder.Entry(id, local, remote, state, total);
+    }
+
     /** The kept segments as a connection of a capture (side a is the opener). */
     public Connection connection() {
         List<TcpSegment> segs = new ArrayList<>(time.length);
