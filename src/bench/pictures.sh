@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Issue #11, live pictures: what the in-memory record costs a bulk download, side by side in one
 # run (needs root; one network namespace this script creates and deletes, 10.7.0.0/24). Each round
-# starts a fresh `jtcp serve` per configuration, in an order that rotates - the record on (the
-# default), --no-pictures, and --ladder DIR (record plus one SVG file per connection) - and times a
+# starts a fresh `jtcp serve` per configuration, in an order that rotates - without the record (the
+# default), --pictures, and --ladder DIR (record plus one SVG file per connection) - and times a
 # curl of /bytes/N from jtcp's HTTP service after a 256 MiB warm-up, and the CPU time jtcp's process
 # spent on it (less disturbed by other load than the rate). Prints the medians of the rounds.
 # Usage: src/bench/pictures.sh [MiB] [rounds]   (default 1024 MiB, 3 rounds)
@@ -17,7 +17,7 @@ ns="jtcp-bpic-$$"
 dir="$(mktemp -d /tmp/jtcp-bpic-XXXXXX)"
 serve=""
 keys=(pictures no-pictures ladder)
-declare -A opts=([pictures]="" [no-pictures]="--no-pictures" [ladder]="--ladder $dir")
+declare -A opts=([pictures]="--pictures" [no-pictures]="" [ladder]="--ladder $dir")
 declare -A results=()
 declare -A cpu=()
 

@@ -10,7 +10,6 @@ import io.jtcp.tun.service.EchoService;
 import io.jtcp.tun.service.HttpService;
 import io.jtcp.tun.service.ServiceTimers;
 import io.jtcp.tun.service.StatusPage;
-import io.jtcp.tun.trace.StampedTracer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -197,7 +196,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         pictures.check(spec);
         // Live pictures (issue #11): the record is on the stack's own tracer, so the device keeps
-        // its offloads (no software cut, unlike --pcap); StampedTracer gives each event its own time.
+        // its offloads (no software cut, unlike --pcap); it stamps each event with its own time.
         LiveConnections live = pictures.enabled() ? new LiveConnections(pictures, System.err) : null;
         Session session = Session.open(
                 dev,
@@ -205,7 +204,7 @@ final class ServeCommand implements Callable<Integer> {
                 tunConfig,
                 stackConfig,
                 System.out,
-                live == null ? null : StampedTracer.of(live.recorder),
+                live == null ? null : live.recorder,
                 faults);
         if (live != null) {
             live.start(session.host.loop());

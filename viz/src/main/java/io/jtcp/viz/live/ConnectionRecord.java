@@ -45,6 +45,8 @@ final class ConnectionRecord {
     /** Segments seen in all (also those dropped from the middle). */
     long total;
 
+    private int ringNext;
+
     final long[] elidedBytes = new long[2];
     final long[] elidedSegments = new long[2];
 
@@ -96,7 +98,10 @@ final class ConnectionRecord {
         if (n < head) {
             slot = (int) n;
         } else {
-            slot = head + (int) ((n - head) % tail);
+            slot = head + ringNext; // (n - head) % tail, without a division per segment
+            if (++ringNext == tail) {
+                ringNext = 0;
+            }
             if (n >= head + tail) {
                 int side = (meta[slot] & INBOUND) != 0 ? 1 : 0;
                 elidedSegments[side]++;

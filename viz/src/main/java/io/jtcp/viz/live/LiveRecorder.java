@@ -48,6 +48,8 @@ public final class LiveRecorder implements StackTracer {
     private final List<ConnectionRecord> due = new ArrayList<>();
     private long nextId = 1;
     private long generation;
+    private boolean ownClock;
+    private long lastStamp = Long.MIN_VALUE;
 
     /** Connections recorded (records started). */
     public long recordedConnections;
@@ -76,6 +78,31 @@ public final class LiveRecorder implements StackTracer {
         this.maxConnections = maxConnections;
         this.finished = finished;
         this.epochOffsetNs = epochBaseNs - nanoTimeBase;
+    }
+
+    /**
+     * Whether each segment is stamped with its own {@link System#nanoTime} rather than the loop's
+     * {@code nowNs}, which one loop cycle shares (a SYN and its SYN-ACK then show one time; their
+     * order is kept either way). Stamps never go backwards. Off by default: on a machine whose
+     * clock source is slow a clock read per packet more than doubles the record's cost (measured
+     * 100 ns to 245 ns per packet).
+     */
+    public LiveRecorder ownClock(boolean on) {
+        this.ownClock = on;
+        return this;
+    }
+
+    /** The event's time: its own clock reading, never before the loop's and after the last one. */
+    private long stamp(long nowNs) {
+        if (!ownClock) {
+            return nowNs;
+        }
+        long t = Math.max(nowNs, System.nanoTime());
+        if (t <= lastStamp) {
+            t = lastStamp + 1;
+        }
+        lastStamp = t;
+        return t;
     }
 
     private static long key(int remoteAddr, int remotePort, int localPort) {
@@ -137,7 +164,7 @@ public final class LiveRecorder implements StackTracer {
             r.localOpened = !inbound && bareSyn;
         }
         boolean text = r.messageStart(inbound, payload);
-        r.add(nowNs, inbound, seq, ack, flags, window, payload);
+        r.add(stamp(nowNs), inbound, seq, ack, flags, window, payload);
         if (syn) {
             if (inbound && r.synIsnIn < 0) {
                 r.synIsnIn = seq;

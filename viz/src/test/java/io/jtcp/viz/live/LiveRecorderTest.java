@@ -26,7 +26,7 @@ class LiveRecorderTest {
     final UnsafeBuffer buf = new UnsafeBuffer(new byte[2048]);
 
     LiveRecorder recorder(int maxSegments, int maxConnections) {
-        return new LiveRecorder(maxSegments, maxConnections, 0, 1_700_000_000_000_000_000L, done::add);
+        return new LiveRecorder(maxSegments, maxConnections, 0, 1_700_000_000_000_000_000L, done::add).ownClock(false);
     }
 
     /** An IPv4/TCP packet into {@link #buf}; SYNs carry mss 1460, sackOK, wscale 7. */
