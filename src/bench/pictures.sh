@@ -6,6 +6,8 @@
 # curl of /bytes/N from jtcp's HTTP service after a 256 MiB warm-up, and the CPU time jtcp's process
 # spent on it (less disturbed by other load than the rate). Prints the medians of the rounds.
 # Usage: src/bench/pictures.sh [MiB] [rounds]   (default 1024 MiB, 3 rounds)
+# JTCP_BENCH_OPTS adds options to every serve (e.g. --no-offload: one packet per MSS, where the
+# record's cost per packet shows).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mib="${1:-1024}"
@@ -41,10 +43,11 @@ run_one() { # key -> "Mbit/s cpu-seconds" on stdout
   local key="$1" log
   log="$dir/serve.log"
   # shellcheck disable=SC2086
-  ./jtcp serve --netns "$ns" --http 8080 ${opts[$key]} >"$log" 2>&1 &
+  ./jtcp serve --netns "$ns" --http 8080 ${opts[$key]} ${JTCP_BENCH_OPTS:-} >"$log" 2>&1 &
   serve=$!
-  for _ in $(seq 300); do grep -q '^jtcp: ready' "$log" && break; sleep 0.1; done
-  grep -q '^jtcp: ready' "$log" || { cat "$log" >&2; exit 1; }
+  for _ in $(seq 900); do grep -q '^jtcp: ready' "$log" && break; sleep 0.1; done
+  # (a subshell: the caller does not see $serve, so a serve that is not ready is ended here)
+  grep -q '^jtcp: ready' "$log" || { cat "$log" >&2; kill "$serve"; wait "$serve" 2>/dev/null; exit 1; }
   ip netns exec "$ns" curl -sS -o /dev/null -m 120 "http://10.7.0.2:8080/bytes/$((256 << 20))"
   local secs t0 t1
   t0=$(cpu_ticks "$serve")
@@ -57,7 +60,8 @@ run_one() { # key -> "Mbit/s cpu-seconds" on stdout
 for r in $(seq "$rounds"); do
   for i in 0 1 2; do
     key="${keys[$(( (i + r) % 3 ))]}"
-    read -r v c <<<"$(run_one "$key")"
+    out="$(run_one "$key")" || { echo "round $r $key: serve did not start" >&2; exit 1; }
+    read -r v c <<<"$out"
     echo "round $r $key: $v Mbit/s, jtcp CPU $c s" >&2
     results[$key]="${results[$key]:-} $v"
     cpu[$key]="${cpu[$key]:-} $c"
