@@ -211,4 +211,32 @@ class SvgChromiumTest {
         BufferedImage h = screenshot(svg("states-simultaneous-close.svg", lit));
         assertTrue(pixels(h, 0xd9480f) > 2_000, "highlighted arrows: " + pixels(h, 0xd9480f));
     }
+
+    /** serve's live pictures (a record capped in the middle): the ladder, Figure 5 and the graph. */
+    @Test
+    void shouldDrawLivePicturesOfRecordedConnection() throws Exception {
+        io.jtcp.viz.live.Recording r = io.jtcp.viz.live.LiveRecordings.exchange(3000, 256);
+        String ladder = io.jtcp.viz.live.LivePictures.ladder(r);
+        for (String label : List.of(
+                ">SYN seq=0 (ISN 1000)",
+                "GET /bytes/5000 HTTP/1.1",
+                "SYN_RECEIVED",
+                "LAST_ACK",
+                "states from its own state trace",
+                "record capped at 256 segments")) {
+            assertTrue(ladder.contains(label), label);
+        }
+        int[] ink = ink(screenshot(svg("live-ladder.svg", ladder)));
+        assertTrue(ink[0] > 20_000, "ink: " + ink[0] + " pixels");
+        assertTrue(ink[1] > 500, "blue SYN/FIN arrows: " + ink[1] + " pixels");
+        String states = io.jtcp.viz.live.LivePictures.states(r);
+        assertTrue(states.contains("the states jtcp went through"), states);
+        BufferedImage h = screenshot(svg("live-states.svg", states));
+        assertTrue(pixels(h, 0xd9480f) > 2_000, "highlighted arrows: " + pixels(h, 0xd9480f));
+        String tsg = io.jtcp.viz.live.LivePictures.tsg(r);
+        assertTrue(tsg.contains("class=\"in-flight\""), "bytes in flight");
+        BufferedImage g = screenshot(svg("live-tsg.svg", tsg));
+        assertTrue(ink(g)[0] > 20_000, "ink: " + ink(g)[0] + " pixels");
+        assertTrue(pixels(g, 0x2e7d32) > 200, "green ACK line: " + pixels(g, 0x2e7d32));
+    }
 }

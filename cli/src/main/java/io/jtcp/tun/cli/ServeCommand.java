@@ -38,6 +38,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     TraceOptions trace;
 
+    @Mixin
+    PictureOptions pictures;
+
     @Option(names = "--echo", paramLabel = "PORT", description = "echo service (RFC 862)")
     Integer echo;
 
@@ -191,14 +194,30 @@ final class ServeCommand implements Callable<Integer> {
             }
             stackConfig.maxConnectionsPerListener(maxPerListener);
         }
-        Session session =
-                Session.open(dev, trace.style(spec, dev.trace), tunConfig, stackConfig, System.out, null, faults);
+        pictures.check(spec);
+        // Live pictures (issue #11): the record is on the stack's own tracer, so the device keeps
+        // its offloads (no software cut, unlike --pcap); it stamps each event with its own time.
+        LiveConnections live = pictures.enabled() ? new LiveConnections(pictures, System.err) : null;
+        Session session = Session.open(
+                dev,
+                trace.style(spec, dev.trace),
+                tunConfig,
+                stackConfig,
+                System.out,
+                live == null ? null : live.recorder,
+                faults);
+        if (live != null) {
+            live.start(session.host.loop());
+        }
         boolean[] reported = {false};
         // One lock for closing and reporting: the shutdown hook must not return (and the JVM halt)
         // while the main thread, woken by the same stop, is still printing the report.
         Runnable stop = () -> {
             synchronized (reported) {
                 session.close();
+                if (live != null) {
+                    live.close(); // the loop has stopped: the records still open, the queued files
+                }
                 if (!reported[0]) {
                     reported[0] = true;
                     // The loop thread has ended: reading its counters is safe now.
@@ -207,7 +226,7 @@ final class ServeCommand implements Callable<Integer> {
                             + session.host.stack().counters().describe()
                             + "service timeouts: http.head=" + t.httpHeadTimeouts + " http.idle="
                             + t.httpIdleTimeouts + " http.send=" + t.httpSendTimeouts + " idle=" + t.idleTimeouts
-                            + "\n");
+                            + "\n" + (live == null ? "" : "jtcp: " + live.describe() + "\n"));
                     System.err.flush();
                 }
             }
@@ -228,7 +247,8 @@ final class ServeCommand implements Callable<Integer> {
                 stack.listen(chargen, new ChargenService(timers, idleNs));
             }
             if (http != null) {
-                stack.listen(http, new HttpService(StatusPage.of(stack, timers), timers, headNs, httpIdleNs));
+                stack.listen(
+                        http, new HttpService(StatusPage.of(stack, timers, live), live, timers, headNs, httpIdleNs));
             }
         });
         System.out.println("jtcp: ready on " + Ipv4Header.addressToString(tunConfig.localAddr()) + " via "

@@ -72,13 +72,21 @@ final class TsgCommand implements Callable<Integer> {
     @Option(names = "--absolute", description = "raw sequence numbers instead of relative to the sender's ISN")
     boolean absolute;
 
-    @Option(names = "--in-flight", description = "add a panel with bytes in flight (highest seq sent - ACK), SVG only")
+    @Option(
+            names = "--in-flight",
+            description = {
+                "add a panel with bytes in flight (highest seq sent - ACK); with xpl a second graph,",
+                "OUT's name with _owin before .xpl (as tcptrace's a2b_owin.xpl), which needs -o"
+            })
     boolean inFlight;
 
     @Option(
             names = "--cc-log",
             paramLabel = "CSV",
-            description = "the sender's congestion log (a CSV with t_s and cwnd columns): cwnd in the lower panel")
+            description = {
+                "the sender's congestion log (a CSV with t_s and cwnd columns): cwnd in the lower panel;",
+                "of jtcp's --cc-log (a conn column) only the chosen connection's rows"
+            })
     Path ccLog;
 
     @Option(
@@ -121,13 +129,9 @@ final class TsgCommand implements Callable<Integer> {
         }
         Format fmt = format != null ? format : fromExtension(out);
         PrintWriter err = spec.commandLine().getErr();
-        List<CcLog.Point> cc = List.of();
-        if (ccLog != null) {
-            try {
-                cc = CcLog.read(ccLog);
-            } catch (IOException e) {
-                throw new CliFailure("cannot read " + ccLog + ": " + e.getMessage());
-            }
+        if (fmt == Format.xpl && inFlight && out == null) {
+            throw new ParameterException(
+                    spec.commandLine(), "--in-flight with xpl writes a second graph beside OUT: give -o OUT.xpl");
         }
         List<Connection> conns = CaptureChoice.read(file, "tsg", err);
         if (list) {
@@ -138,6 +142,14 @@ final class TsgCommand implements Callable<Integer> {
             return 0;
         }
         Connection chosen = CaptureChoice.choose(conns, select, file, "tsg", err);
+        List<CcLog.Point> cc = List.of();
+        if (ccLog != null) {
+            try {
+                cc = CcLog.read(ccLog, ccNames(chosen));
+            } catch (IOException e) {
+                throw new CliFailure("cannot read " + ccLog + ": " + e.getMessage());
+            }
+        }
         boolean fromA = dir == null ? TsgBuilder.busierIsA(chosen) : CaptureChoice.isSideA(chosen, dir, "--dir");
         int cols = columns != null ? columns : fmt == Format.svg ? TsgSvgRenderer.PLOT_WIDTH : 4000;
         TimeSequence g = new TsgBuilder(absolute, cols, inFlight)
@@ -160,9 +172,35 @@ final class TsgCommand implements Callable<Integer> {
             }
             err.println("jtcp tsg: wrote " + out + " (" + g.sender() + " -> " + g.receiver() + ", "
                     + g.stats().dataSegments() + " segments as " + g.bars().size() + " bars)");
+            String owin = fmt == Format.xpl && inFlight ? XplRenderer.renderOutstanding(g) : null;
+            if (owin != null) {
+                Path second = owinPath(out);
+                try {
+                    Files.writeString(second, owin, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new CliFailure("cannot write " + second + ": " + e.getMessage());
+                }
+                err.println("jtcp tsg: wrote " + second + " (bytes in flight"
+                        + (g.cwnd().isEmpty() ? "" : " and cwnd") + ")");
+            }
         }
         err.flush();
         return 0;
+    }
+
+    /** {@code a.xpl} -> {@code a_owin.xpl}, {@code a} -> {@code a_owin.xpl}, beside it. */
+    static Path owinPath(Path out) {
+        String name = out.getFileName().toString();
+        String stem = name.toLowerCase(Locale.ROOT).endsWith(".xpl") ? name.substring(0, name.length() - 4) : name;
+        return out.resolveSibling(stem + "_owin.xpl");
+    }
+
+    /**
+     * The names jtcp's --cc-log gives this connection ({@code localport-remoteaddr:remoteport}),
+     * for either side being jtcp.
+     */
+    static java.util.Set<String> ccNames(Connection c) {
+        return java.util.Set.of(c.a().port() + "-" + c.b(), c.b().port() + "-" + c.a());
     }
 
     private static Format fromExtension(Path out) {

@@ -72,6 +72,48 @@ class TsgStatesCommandTest {
         assertTrue(other.out().contains("\n10.7.0.2:80_==>_10.7.0.1:40312"), other.out());
     }
 
+    /** tcptrace's a2b_owin.xpl beside the graph: the SVG's lower panel for xplot. */
+    @Test
+    void shouldWriteInFlightGraphBesideXpl() throws Exception {
+        String own = ownPcap().toString();
+        Path xpl = dir.resolve("g.xpl");
+        Path cc = dir.resolve("cc.csv");
+        Files.writeString(cc, "t_s,cwnd\n0.001,14480\n");
+        Run x = run("tsg", own, "-o", xpl.toString(), "--in-flight", "--cc-log", cc.toString());
+        assertEquals(0, x.exitCode(), x.err());
+        Path owin = dir.resolve("g_owin.xpl");
+        assertTrue(x.err().contains("jtcp tsg: wrote " + owin + " (bytes in flight and cwnd)"), x.err());
+        String text = Files.readString(owin);
+        assertTrue(text.startsWith("timeval double\ntitle\n10.7.0.2:80_==>_10.7.0.1:40312 (outstanding data)\n"), text);
+        assertTrue(text.contains("\nred\ndot ") && text.contains("\nyellow\ndot ") && text.endsWith("go\n"), text);
+        assertTrue(text.contains(" 100\n"), "100 bytes in flight: " + text);
+        assertTrue(text.contains(" 14480\n"), "cwnd: " + text);
+        Run stdout = run("tsg", own, "--format", "xpl", "--in-flight");
+        assertEquals(2, stdout.exitCode(), stdout.err());
+        assertTrue(stdout.err().contains("give -o OUT.xpl"), stdout.err());
+    }
+
+    /** jtcp's --cc-log holds every connection's rows: only the chosen connection's cwnd is drawn. */
+    @Test
+    void shouldTakeOnlyTheChosenConnectionsRowsOfCcLog() throws Exception {
+        String own = ownPcap().toString();
+        Path cc = dir.resolve("cc.csv");
+        Files.writeString(
+                cc,
+                "t_s,conn,cwnd\n0.001,80-10.7.0.9:5555,99999\n0.002,80-10.7.0.1:40312,14480\n"
+                        + "0.0025,80-10.7.0.9:5555,77777\n");
+        Path xpl = dir.resolve("x.xpl");
+        Run r = run("tsg", own, "--in-flight", "--cc-log", cc.toString(), "-o", xpl.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        String text = Files.readString(dir.resolve("x_owin.xpl"));
+        assertTrue(text.contains(" 14480\n"), text);
+        assertTrue(!text.contains("99999") && !text.contains("77777"), "another connection's cwnd: " + text);
+        Files.writeString(cc, "t_s,conn,cwnd\n0.001,80-10.7.0.9:5555,99999\n");
+        Run none = run("tsg", own, "--cc-log", cc.toString());
+        assertEquals(0, none.exitCode(), none.err());
+        assertTrue(none.err().contains("warning: no line of"), none.err());
+    }
+
     @Test
     void shouldDrawStatesBlankAndOfOneSide() throws Exception {
         Run blank = run("states", "--blank");

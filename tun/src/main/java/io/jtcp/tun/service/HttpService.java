@@ -54,6 +54,7 @@ public final class HttpService implements TcpListener {
     private static final int IDLE = 2;
 
     private final Supplier<String> statusPage;
+    private final HttpRoutes routes;
     private final ServiceTimers timers;
     private final long headTimeoutNs;
     private final long idleTimeoutNs;
@@ -71,10 +72,24 @@ public final class HttpService implements TcpListener {
      * @param idleTimeoutNs idle time allowed between requests and in a stalled response (0: none)
      */
     public HttpService(Supplier<String> statusPage, ServiceTimers timers, long headTimeoutNs, long idleTimeoutNs) {
+        this(statusPage, null, timers, headTimeoutNs, idleTimeoutNs);
+    }
+
+    /**
+     * As above, with {@code routes} answering paths beside {@code /} and {@code /bytes/N} (null:
+     * none).
+     */
+    public HttpService(
+            Supplier<String> statusPage,
+            HttpRoutes routes,
+            ServiceTimers timers,
+            long headTimeoutNs,
+            long idleTimeoutNs) {
         if (headTimeoutNs < 0 || idleTimeoutNs < 0) {
             throw new IllegalArgumentException("timeouts must not be negative");
         }
         this.statusPage = statusPage;
+        this.routes = routes;
         this.timers = timers;
         this.headTimeoutNs = headTimeoutNs;
         this.idleTimeoutNs = idleTimeoutNs;
@@ -103,6 +118,10 @@ public final class HttpService implements TcpListener {
                 return "Content Too Large";
             case 431:
                 return "Request Header Fields Too Large";
+            case 500:
+                return "Internal Server Error";
+            case 503:
+                return "Service Unavailable";
             case 505:
                 return "HTTP Version Not Supported";
             default:
@@ -127,6 +146,8 @@ public final class HttpService implements TcpListener {
         private boolean closeAfter;
         private boolean announceKeepAlive;
         private boolean done;
+        /** A route is making the page: nothing is read or written until it answers. */
+        private boolean waiting;
 
         Exchange(TcpConnection connection) {
             this.connection = connection;
@@ -196,7 +217,7 @@ public final class HttpService implements TcpListener {
         }
 
         private void run(TcpConnection c) {
-            while (!done) {
+            while (!done && !waiting) {
                 if (responding) {
                     if (!pump(c)) {
                         return;
@@ -330,9 +351,47 @@ public final class HttpService implements TcpListener {
                 } else {
                     respond(200, "application/octet-stream", new byte[0], Long.parseLong(n), head, !r.keepAlive);
                 }
+            } else if (routes != null) {
+                route(path, head, r.keepAlive);
             } else {
                 respond(404, "text/plain", text("not found: " + path + "\n"), 0, head, !r.keepAlive);
             }
+        }
+
+        /**
+         * Asks {@link #routes} for the page; reading stops until it answers (as while a response
+         * is written), which may be at once or from a later loop task.
+         */
+        private void route(String path, boolean head, boolean keepAlive) {
+            waiting = true;
+            boolean[] inside = {true};
+            try {
+                routes.get(path, page -> {
+                    if (!waiting) {
+                        return; // answered twice
+                    }
+                    waiting = false;
+                    if (done) {
+                        return; // the connection went away meanwhile
+                    }
+                    if (page == null) {
+                        respond(404, "text/plain", text("not found: " + path + "\n"), 0, head, !keepAlive);
+                    } else {
+                        boolean close = !keepAlive || page.status() >= 500;
+                        respond(page.status(), page.contentType(), page.body(), 0, head, close);
+                    }
+                    if (!inside[0]) {
+                        run(connection);
+                    }
+                });
+            } catch (RuntimeException e) {
+                // A page that cannot be made must not end the loop.
+                if (waiting) {
+                    waiting = false;
+                    respond(500, "text/plain", text("cannot make " + path + "\n"), 0, head, true);
+                }
+            }
+            inside[0] = false;
         }
 
         private void respond(int status, String type, byte[] body, long patternBytes, boolean head, boolean close) {

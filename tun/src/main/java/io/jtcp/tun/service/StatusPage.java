@@ -57,8 +57,18 @@ public final class StatusPage {
         return () -> render(stack, timers, MAX_ROWS);
     }
 
+    /** With {@code routes}' section (links to its pages) after the connection table; null: none. */
+    public static Supplier<String> of(NetworkStack stack, ServiceTimers timers, HttpRoutes routes) {
+        return () -> render(stack, timers, MAX_ROWS, routes);
+    }
+
     /** The page, listing at most {@code maxRows} connections. Loop thread only. */
     public static String render(NetworkStack stack, ServiceTimers timers, int maxRows) {
+        return render(stack, timers, maxRows, null);
+    }
+
+    /** As above, with {@code routes}' section (null: none). */
+    public static String render(NetworkStack stack, ServiceTimers timers, int maxRows, HttpRoutes routes) {
         int timeWait = stack.connectionCount(TcpState.TIME_WAIT);
         int open = 0;
         for (TcpState s : STATES) {
@@ -96,6 +106,9 @@ public final class StatusPage {
                     .append(" listed at most ")
                     .append(maxRows)
                     .append(")</p>\n");
+        }
+        if (routes != null) {
+            routes.statusSection(sb);
         }
         StackCounters counters = stack.counters();
         sb.append("<h2>Counters</h2>\n<table border=\"1\">\n");
@@ -173,8 +186,9 @@ public final class StatusPage {
         return escape(s.length() > MAX_NAME ? s.substring(0, MAX_NAME) : s);
     }
 
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    /** HTML-escapes {@code s} for text and attribute values. */
+    public static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     private static void row(StringBuilder sb, String name, String value) {

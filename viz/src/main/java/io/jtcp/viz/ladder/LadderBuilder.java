@@ -80,7 +80,15 @@ public final class LadderBuilder {
                 sideNote(right, an.isnB(), an.synB() == null ? null : an.synB().compact()));
         notes.add((absolute ? "raw sequence numbers" : "seq/ack relative to each side's ISN (--absolute for raw)")
                 + (an.windowScaling() ? "; windows scaled (RFC 7323)" : "; windows as sent"));
-        notes.add("states inferred from the segments by the RFC 9293 state machine (3.3.2), not read from a stack");
+        notes.add(
+                switch (an.stateSource()) {
+                    case INFERRED -> "states inferred from the segments by the RFC 9293 state machine (3.3.2),"
+                            + " not read from a stack";
+                    case TRACED_A -> left + "'s states from its own state trace; " + right
+                            + "'s inferred by the RFC 9293 state machine (3.3.2)";
+                    case TRACED_B -> right + "'s states from its own state trace; " + left
+                            + "'s inferred by the RFC 9293 state machine (3.3.2)";
+                });
         List<String> foot = new ArrayList<>();
         if (an.finalA() == TcpState.TIME_WAIT || an.finalB() == TcpState.TIME_WAIT) {
             foot.add("TIME_WAIT lasts 2*MSL after the last ACK (RFC 9293 3.10.7.4: MSL 2 min; Linux: 60 s in all);"

@@ -8,12 +8,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * A sender's congestion log: a CSV file whose header names at least the columns {@code t_s}
  * (seconds: Unix time on the capture's clock, or seconds since the connection's first segment
  * when below 10^6) and {@code cwnd} (bytes); other columns are ignored. Lines starting with
- * {@code #} and empty lines are skipped.
+ * {@code #} and empty lines are skipped. jtcp's {@code --cc-log} has a {@code conn} column
+ * ({@code localport-remoteaddr:remoteport}) with the rows of all its connections; {@link
+ * #read(Path, Set)} keeps one connection's.
  */
 public final class CcLog {
     /** One line of the log. */
@@ -32,7 +35,19 @@ public final class CcLog {
      * @throws IOException when the file cannot be read
      */
     public static List<Point> read(Path file) throws IOException {
+        return read(file, null);
+    }
+
+    /**
+     * Reads the rows of {@code file} whose {@code conn} column is one of {@code conns}; all rows
+     * when {@code conns} is null or the file has no {@code conn} column.
+     *
+     * @throws IllegalArgumentException as {@link #read(Path)}
+     * @throws IOException when the file cannot be read
+     */
+    public static List<Point> read(Path file, Set<String> conns) throws IOException {
         List<Point> out = new ArrayList<>();
+        int connCol = -1;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = null;
             int lineNo = 0;
@@ -54,6 +69,8 @@ public final class CcLog {
                             tCol = i;
                         } else if (name.equals("cwnd")) {
                             cwndCol = i;
+                        } else if (name.equals("conn") && conns != null) {
+                            connCol = i;
                         }
                     }
                     if (tCol < 0 || cwndCol < 0) {
@@ -64,6 +81,9 @@ public final class CcLog {
                 }
                 if (cells.length <= Math.max(tCol, cwndCol)) {
                     throw new IllegalArgumentException(file + " line " + lineNo + ": too few columns");
+                }
+                if (connCol >= 0 && (cells.length <= connCol || !conns.contains(cells[connCol].strip()))) {
+                    continue;
                 }
                 try {
                     double t = Double.parseDouble(cells[tCol].strip());

@@ -18,7 +18,9 @@ import java.util.Locale;
  * draws on black), retransmissions red, the ACK line green, the window edge yellow, SACK blocks
  * purple; a bar is a {@code line} with a {@code darrow} at its start and an {@code uarrow} at its
  * end; duplicate ACKs are {@code diamond}s and zero windows {@code box}es on the ACK line; SYN and
- * FIN carry a {@code utext} label. Bytes in flight and cwnd are drawn only in the SVG.
+ * FIN carry a {@code utext} label. Bytes in flight and cwnd, the SVG's lower panel, are a graph
+ * of their own ({@link #renderOutstanding}), as tcptrace's {@code a2b_owin.xpl}: xplot draws one
+ * graph per file.
  */
 public final class XplRenderer {
     private XplRenderer() {}
@@ -90,6 +92,55 @@ public final class XplRenderer {
                     .append(' ')
                     .append(m.y() + off)
                     .append('\n');
+        }
+        sb.append("go\n");
+        return sb.toString();
+    }
+
+    /**
+     * The SVG's lower panel as an xplot graph of its own, like tcptrace's outstanding-data graph
+     * ({@code a2b_owin.xpl}): bytes in flight (red) and the sender's cwnd from its congestion log
+     * (yellow), each a step line over time, with a {@code dot} at each sample. Null when the graph
+     * has neither.
+     */
+    public static String renderOutstanding(TimeSequence g) {
+        if (g.inFlight().isEmpty() && g.cwnd().isEmpty()) {
+            return null;
+        }
+        StringBuilder sb =
+                new StringBuilder(64 + (g.inFlight().size() + g.cwnd().size()) * 90);
+        sb.append("timeval double\n");
+        sb.append("title\n")
+                .append(g.sender())
+                .append("_==>_")
+                .append(g.receiver())
+                .append(" (outstanding data)\n");
+        sb.append("xlabel\ntime (s since the first segment)\n");
+        sb.append("ylabel\nbytes\n");
+        String current = null;
+        for (int pass = 0; pass < 2; pass++) {
+            List<TimeSequence.Sample> samples = pass == 0 ? g.inFlight() : g.cwnd();
+            if (samples.isEmpty()) {
+                continue;
+            }
+            current = colour(sb, current, pass == 0 ? "red" : "yellow");
+            for (int i = 0; i < samples.size(); i++) {
+                TimeSequence.Sample a = samples.get(i);
+                String t = t(a.t());
+                long v = a.value();
+                sb.append("dot ").append(t).append(' ').append(v).append('\n');
+                if (i + 1 < samples.size()) {
+                    TimeSequence.Sample n = samples.get(i + 1);
+                    String tn = t(n.t());
+                    long nv = n.value();
+                    sb.append("line ").append(t).append(' ').append(v).append(' ');
+                    sb.append(tn).append(' ').append(v).append('\n');
+                    if (nv != v) {
+                        sb.append("line ").append(tn).append(' ').append(v).append(' ');
+                        sb.append(tn).append(' ').append(nv).append('\n');
+                    }
+                }
+            }
         }
         sb.append("go\n");
         return sb.toString();
