@@ -114,7 +114,8 @@ final class TracedLadder {
                 jtcpIsA ? an.initialB() : init,
                 jtcpIsA ? fin : an.finalA(),
                 jtcpIsA ? an.finalB() : fin,
-                List.copyOf(views));
+                List.copyOf(views),
+                jtcpIsA ? ConnectionAnalysis.StateSource.TRACED_A : ConnectionAnalysis.StateSource.TRACED_B);
         Ladder l = new LadderBuilder(absolute, 300).build(traced, all.size());
         List<String> notes = new ArrayList<>();
         for (String n : l.notes()) {
