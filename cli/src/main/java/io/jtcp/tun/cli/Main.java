@@ -27,7 +27,9 @@ public final class Main implements Runnable {
      * #commandLine(String...)}): picocli builds each one's model by reflection over its annotated
      * fields, and doing that for all of them cost about half of a short command's start-up.
      */
-    static final String[] COMMANDS = {"serve", "connect", "get", "demo", "ladder", "tsg", "states", "lab", "tun-bench"};
+    static final String[] COMMANDS = {
+        "serve", "connect", "get", "demo", "ladder", "tsg", "states", "lab", "tun-bench", "replay"
+    };
 
     @Spec
     CommandSpec spec;
@@ -105,6 +107,8 @@ public final class Main implements Runnable {
                 return new LabCommand();
             case "tun-bench":
                 return new TunBenchCommand();
+            case "replay":
+                return new ReplayCommand();
             default:
                 return null;
         }
