@@ -3,6 +3,7 @@ package io.jtcp.tun.cli;
 import io.jtcp.tun.replay.CapturedPacket;
 import io.jtcp.tun.replay.Comparison;
 import io.jtcp.tun.replay.DivergenceLadder;
+import io.jtcp.tun.replay.ForeignReplay;
 import io.jtcp.tun.replay.Journal;
 import io.jtcp.tun.replay.OwnReplay;
 import io.jtcp.tun.replay.ReplayException;
@@ -72,8 +73,7 @@ final class ReplayCommand implements Callable<Integer> {
         Path jf = journalFile != null ? journalFile : EngineJournal.sidecarOf(file);
         try {
             if (journalFile == null && !Files.exists(jf)) {
-                throw new CliFailure("no replay journal " + jf + " beside the capture (replaying another stack's "
-                        + "capture is not supported by this jtcp)");
+                return foreign(out, err);
             }
             return own(Journal.read(jf), jf, out, err);
         } catch (ReplayException e) {
@@ -108,18 +108,46 @@ final class ReplayCommand implements Callable<Integer> {
             ReplayReport one = new ReplayReport(r.recordedOut(), r.sent(), shown, r.clockOffsetNs(), Comparison::bytes);
             boolean jtcpIsA = shown.a().addr() == r.localAddr();
             Connection answer = DivergenceLadder.replayed(shown, jtcpIsA, one.replayedSegments());
-            String text =
-                    ladder.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".svg")
-                            ? DivergenceLadder.svg(shown, answer, conns.size())
-                            : DivergenceLadder.text(shown, answer, conns.size());
-            try {
-                Files.writeString(ladder, text, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new CliFailure("cannot write " + ladder + ": " + e.getMessage());
-            }
-            err.println("jtcp replay: wrote " + ladder + " (" + shown.summary() + ")");
+            writeLadder(shown, answer, conns.size(), err);
         }
         return report.identical() ? 0 : DIVERGED;
+    }
+
+    /** Another stack's capture: jtcp in the server's place of one connection. */
+    private int foreign(PrintWriter out, PrintWriter err) {
+        List<String> warnings = new ArrayList<>();
+        List<Connection> conns = CaptureChoice.read(file, "replay", err);
+        Connection conn = CaptureChoice.choose(conns, select, file, "replay", err);
+        List<CapturedPacket> capture = CapturedPacket.read(file, warnings);
+        ForeignReplay.Result r = ForeignReplay.run(conn, capture, warnings);
+        for (String w : r.warnings()) {
+            err.println("jtcp replay: warning: " + w);
+        }
+        out.println("jtcp replay: " + file + " has no journal: another stack's capture; jtcp takes the server's"
+                + " place in connection " + conn.summary());
+        out.println("compared: flags, seq/ack (jtcp's ISN and timestamps mapped to the recorded ones), length,"
+                + " window, SYN options");
+        long start = capture.isEmpty() ? 0 : capture.get(0).timeNs();
+        ReplayReport report = new ReplayReport(r.serverSide(), r.jtcp(), null, 0, Comparison::fields);
+        out.print(report.describe(start, "the server's side"));
+        if (ladder != null) {
+            boolean jtcpIsA = conn.a().addr() == r.serverAddr();
+            Connection answer = DivergenceLadder.replayed(conn, jtcpIsA, report.replayedSegments());
+            writeLadder(conn, answer, conns.size(), err);
+        }
+        return report.identical() ? 0 : DIVERGED;
+    }
+
+    private void writeLadder(Connection shown, Connection answer, int connections, PrintWriter err) {
+        String text = ladder.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".svg")
+                ? DivergenceLadder.svg(shown, answer, connections)
+                : DivergenceLadder.text(shown, answer, connections);
+        try {
+            Files.writeString(ladder, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CliFailure("cannot write " + ladder + ": " + e.getMessage());
+        }
+        err.println("jtcp replay: wrote " + ladder + " (" + shown.summary() + ")");
     }
 
     /** The first connection with a divergence, else the first. */

@@ -23,6 +23,15 @@ public record CapturedPacket(int frame, long timeNs, byte[] ip) {
         return ip.length >= 20 ? Replays.s32(ip, 12) : 0;
     }
 
+    /** TCP (or UDP) source port, or -1 when the packet is too short or another protocol. */
+    public int sourcePort() {
+        int ihl = ip.length > 0 ? (ip[0] & 0xF) * 4 : 0;
+        if (ip.length < ihl + 4 || ((ip[9] & 0xFF) != 6 && (ip[9] & 0xFF) != 17)) {
+            return -1;
+        }
+        return ((ip[ihl] & 0xFF) << 8) | (ip[ihl + 1] & 0xFF);
+    }
+
     /** The TCP header decoded, or null for anything else. */
     public TcpSegment tcp() {
         return PacketDecoder.decode(PacketDecoder.RAW, new Frame(frame, timeNs, ip));

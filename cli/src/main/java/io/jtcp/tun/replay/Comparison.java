@@ -49,6 +49,65 @@ public final class Comparison {
         return "first differing byte " + d + " (" + Replays.field(recorded, d) + ")";
     }
 
+    /**
+     * As a teacher reads a ladder: flags (PSH aside: stacks push differently), sequence and
+     * acknowledgment numbers, payload length, the window field and a SYN's options; not IPv4
+     * identification, checksums or timestamp values, which differ between any two stacks.
+     */
+    public static String fields(byte[] recorded, byte[] replayed) {
+        io.jtcp.viz.capture.TcpSegment a = decode(recorded);
+        io.jtcp.viz.capture.TcpSegment b = decode(replayed);
+        if (a == null || b == null) {
+            return a == null && b == null ? bytes(recorded, replayed) : "not both TCP";
+        }
+        StringBuilder d = new StringBuilder();
+        int mask = ~io.jtcp.viz.capture.TcpSegment.PSH & 0xFF;
+        if ((a.flags() & mask) != (b.flags() & mask)) {
+            d.append("flags [")
+                    .append(Replays.flags(a))
+                    .append("] vs [")
+                    .append(Replays.flags(b))
+                    .append("]; ");
+        }
+        if (a.seq() != b.seq()) {
+            d.append("seq ").append(a.seq()).append(" vs ").append(b.seq()).append("; ");
+        }
+        if (a.ack() != b.ack()
+                && (a.has(io.jtcp.viz.capture.TcpSegment.ACK) || b.has(io.jtcp.viz.capture.TcpSegment.ACK))) {
+            d.append("ack ").append(a.ack()).append(" vs ").append(b.ack()).append("; ");
+        }
+        if (a.length() != b.length()) {
+            d.append("len ")
+                    .append(a.length())
+                    .append(" vs ")
+                    .append(b.length())
+                    .append("; ");
+        }
+        if (a.window() != b.window()) {
+            d.append("win ")
+                    .append(a.window())
+                    .append(" vs ")
+                    .append(b.window())
+                    .append("; ");
+        }
+        if (a.has(io.jtcp.viz.capture.TcpSegment.SYN)
+                && a.options() != null
+                && b.options() != null
+                && !a.options().compact().equals(b.options().compact())) {
+            d.append("options <")
+                    .append(a.options().compact())
+                    .append("> vs <")
+                    .append(b.options().compact())
+                    .append(">; ");
+        }
+        return d.length() == 0 ? null : d.substring(0, d.length() - 2) + " (recorded vs jtcp)";
+    }
+
+    private static io.jtcp.viz.capture.TcpSegment decode(byte[] ip) {
+        return io.jtcp.viz.capture.PacketDecoder.decode(
+                io.jtcp.viz.capture.PacketDecoder.RAW, new io.jtcp.viz.capture.Frame(0, 0, ip));
+    }
+
     public static List<Divergence> compare(List<byte[]> recorded, List<byte[]> replayed, Judge judge) {
         List<Divergence> out = new ArrayList<>();
         int i = 0;
