@@ -53,7 +53,23 @@ public final class OwnReplay {
 
     private OwnReplay() {}
 
+    /**
+     * Runs the replay.
+     *
+     * @throws ReplayException when the journal's configuration cannot be restored, or the engine
+     *     built from it fails (a damaged journal: the engine itself never throws for wire input)
+     */
     public static Result run(Journal journal, List<CapturedPacket> capture, List<String> warnings) {
+        try {
+            return replay(journal, capture, warnings);
+        } catch (ReplayException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ReplayException("the replayed engine failed (is the journal damaged?): " + e);
+        }
+    }
+
+    private static Result replay(Journal journal, List<CapturedPacket> capture, List<String> warnings) {
         if (journal.truncation() != null) {
             warnings.add(journal.truncation());
         }
