@@ -81,13 +81,18 @@ class ReplayForeignKernelTest {
                     .start();
             try {
                 TunTestSupport.awaitListening(server, 8000);
-                Thread.sleep(500); // tcpdump opens its socket
+                // tcpdump says so on stderr once its socket is open (slow on a loaded machine).
+                Path log = dir.resolve("tcpdump.log");
+                for (int i = 0; i < 200 && !Files.readString(log).contains("listening on"); i++) {
+                    Thread.sleep(50);
+                }
+                assertTrue(Files.readString(log).contains("listening on"), "tcpdump started: " + Files.readString(log));
                 String got = client.exec(
                                 30, "sh", "-c", "curl -sS --fail -m 20 http://10.7.51.2:8000/f.bin | sha256sum")
                         .expectSuccess()
                         .output();
                 assertTrue(got.startsWith(sha), got);
-                Thread.sleep(300);
+                Thread.sleep(500); // the FINs, through tcpdump's buffer
             } finally {
                 TunTestSupport.run(5, "kill", "-INT", String.valueOf(dump.pid()));
                 dump.waitFor(5, TimeUnit.SECONDS);
@@ -97,7 +102,10 @@ class ReplayForeignKernelTest {
                 http.destroyForcibly();
             }
         }
-        assertTrue(Files.size(pcap) > 100_000, "the capture holds the download");
+        assertTrue(
+                Files.size(pcap) > 100_000,
+                "the capture holds the download: " + Files.size(pcap) + " bytes, "
+                        + Files.readString(dir.resolve("tcpdump.log")));
 
         CommandLine cl = MainAccess.commandLine();
         StringWriter out = new StringWriter();

@@ -173,6 +173,10 @@ public final class OwnReplay {
                 default -> throw new ReplayException("unexpected journal record " + e.type());
             }
         }
+        if (journal.entries().stream().noneMatch(e -> e.type() == EngineJournal.NOTE)) {
+            warnings.add("the journal names no application: only jtcp serve's built-in services are replayed, so"
+                    + " what another command's application did (connect, get, a program of your own) is missing");
+        }
         if (lengthMismatches > 1) {
             warnings.add(lengthMismatches + " inbound packets in all differ in length from the journal");
         }
