@@ -151,7 +151,7 @@ class ReplayCommandTest {
     }
 
     @Test
-    void shouldReplayAnInMemorySessionIdentically() {
+    void shouldReplayAnInMemorySessionIdentically() throws Exception {
         Path pcap = record();
         Run r = run("replay", pcap.toString());
         assertEquals(0, r.exitCode(), r.out() + r.err());
@@ -165,6 +165,10 @@ class ReplayCommandTest {
                 dir.resolve("l.svg").toString());
         assertEquals(0, conn.exitCode(), conn.out() + conn.err());
         assertTrue(conn.out().contains("connection #1 10.7.0.1:"), conn.out());
+        String svg = Files.readString(dir.resolve("l.svg"));
+        assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""), svg);
+        assertTrue(svg.contains(">recorded</text>") && svg.contains("jtcp's answer (replayed)"), svg);
+        assertEquals(3, svg.split("<svg ", -1).length - 1, "the outer drawing and the two ladders");
     }
 
     @Test
