@@ -74,8 +74,24 @@ class ReplayForeignKernelTest {
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("http.log").toFile())
                     .start();
-            Process dump = new ProcessBuilder(
-                            client.command("tcpdump", "-i", a, "-U", "-w", pcap.toString(), "tcp", "port", "8000"))
+            Process dump = new ProcessBuilder(client.command(
+                            // Immediate mode: no ring-buffer block left unwritten at the interrupt;
+                            // -Z root: tcpdump keeps the rights to the test's directory; -B: a
+                            // 16 MiB buffer, so that a loaded machine drops nothing.
+                            "tcpdump",
+                            "--immediate-mode",
+                            "-B",
+                            "16384",
+                            "-Z",
+                            "root",
+                            "-i",
+                            a,
+                            "-U",
+                            "-w",
+                            pcap.toString(),
+                            "tcp",
+                            "port",
+                            "8000"))
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("tcpdump.log").toFile())
                     .start();
@@ -88,14 +104,17 @@ class ReplayForeignKernelTest {
                 }
                 assertTrue(Files.readString(log).contains("listening on"), "tcpdump started: " + Files.readString(log));
                 String got = client.exec(
-                                30, "sh", "-c", "curl -sS --fail -m 20 http://10.7.51.2:8000/f.bin | sha256sum")
+                                30,
+                                "sh",
+                                "-c",
+                                "curl -sS --fail -m 20 --limit-rate 1M http://10.7.51.2:8000/f.bin | sha256sum")
                         .expectSuccess()
                         .output();
                 assertTrue(got.startsWith(sha), got);
                 Thread.sleep(500); // the FINs, through tcpdump's buffer
             } finally {
                 TunTestSupport.run(5, "kill", "-INT", String.valueOf(dump.pid()));
-                dump.waitFor(5, TimeUnit.SECONDS);
+                dump.waitFor(10, TimeUnit.SECONDS);
                 http.destroy();
                 http.waitFor(5, TimeUnit.SECONDS);
                 dump.destroyForcibly();
