@@ -9,6 +9,8 @@ import io.jtcp.stack.fault.FaultSpec;
 import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.tcp.TcpState;
 import io.jtcp.tun.service.ServiceTimers;
+import io.jtcp.tun.trace.EngineJournal;
+import io.jtcp.tun.trace.StackConfigSnapshot;
 import io.jtcp.tun.trace.Tracers;
 import java.security.SecureRandom;
 import java.util.function.Supplier;
@@ -77,6 +79,22 @@ public final class JtcpHost implements AutoCloseable {
      */
     public static JtcpHost start(
             TunConfig tunConfig, StackConfig stackConfig, FaultSpec inbound, FaultSpec outbound, StackTracer packets) {
+        return start(tunConfig, stackConfig, inbound, outbound, packets, null);
+    }
+
+    /**
+     * As {@link #start(TunConfig, StackConfig, FaultSpec, FaultSpec, StackTracer)}, with every
+     * driving call of the engine and the final configuration recorded in {@code journal} (null:
+     * none) for {@code jtcp replay}; {@code packets} should then include a pcap, which holds the
+     * inbound packets the journal refers to.
+     */
+    public static JtcpHost start(
+            TunConfig tunConfig,
+            StackConfig stackConfig,
+            FaultSpec inbound,
+            FaultSpec outbound,
+            StackTracer packets,
+            EngineJournal journal) {
         // Copies: the caller's objects stay as they were, and later edits to them do not reach us.
         TunConfig tun = tunConfig.copy();
         // The prefix of --host lets the stack refuse the subnet's broadcast as a source (RFC 1122 §3.2.1.3).
@@ -106,12 +124,22 @@ public final class JtcpHost implements AutoCloseable {
         DeviceCapabilities capabilities = !device.vnetHeader()
                 ? DeviceCapabilities.NONE
                 : new DeviceCapabilities(TSO_SEGMENT_BYTES > snapshot.mssBytes() ? TSO_SEGMENT_BYTES : 0, true);
+        if (journal != null) {
+            journal.header("version=1\n" + "device.vnet=" + device.vnetHeader() + "\n"
+                    + "device.tso=" + capabilities.tsoSegmentBytes() + "\n"
+                    + "device.txChecksumOffload=" + capabilities.txChecksumOffload() + "\n"
+                    + (inbound != null ? "faults.inbound=" + inbound + "\n" : "")
+                    + (outbound != null ? "faults.outbound=" + outbound + "\n" : "")
+                    + StackConfigSnapshot.write(snapshot));
+        }
         NetworkStack[] stack = new NetworkStack[1];
         ServiceTimers timers = new ServiceTimers();
         StackLoop loop;
         try {
-            loop = new StackLoop(
-                    device, sink -> Engine.of(stack[0] = new NetworkStack(snapshot, capabilities, sink), timers));
+            loop = new StackLoop(device, sink -> {
+                Engine engine = Engine.of(stack[0] = new NetworkStack(snapshot, capabilities, sink), timers);
+                return journal == null ? engine : new JournalingEngine(engine, journal);
+            });
         } catch (RuntimeException e) {
             device.close();
             throw e;

@@ -28,7 +28,7 @@ public final class Main implements Runnable {
      * fields, and doing that for all of them cost about half of a short command's start-up.
      */
     static final String[] COMMANDS = {
-        "serve", "connect", "get", "demo", "ladder", "tsg", "states", "script", "lab", "tun-bench"
+        "serve", "connect", "get", "demo", "ladder", "tsg", "states", "script", "replay", "lab", "tun-bench"
     };
 
     @Spec
@@ -38,7 +38,7 @@ public final class Main implements Runnable {
     public void run() {
         throw new ParameterException(
                 spec.commandLine(),
-                "Missing command: serve, connect, get, demo, ladder, tsg, states, script, lab or tun-bench");
+                "Missing command: serve, connect, get, demo, ladder, tsg, states, script, replay, lab or tun-bench");
     }
 
     public static void main(String[] args) {
@@ -109,6 +109,8 @@ public final class Main implements Runnable {
                 return new LabCommand();
             case "tun-bench":
                 return new TunBenchCommand();
+            case "replay":
+                return new ReplayCommand();
             default:
                 return null;
         }

@@ -4,12 +4,9 @@ import io.jtcp.stack.NetworkStack;
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.wire.Ipv4Header;
 import io.jtcp.tun.TunConfig;
-import io.jtcp.tun.service.ChargenService;
-import io.jtcp.tun.service.DiscardService;
-import io.jtcp.tun.service.EchoService;
+import io.jtcp.tun.replay.BuiltinServices;
 import io.jtcp.tun.service.HttpService;
 import io.jtcp.tun.service.ServiceTimers;
-import io.jtcp.tun.service.StatusPage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -237,18 +234,12 @@ final class ServeCommand implements Callable<Integer> {
         ServiceTimers timers = session.host.serviceTimers();
         session.host.run(() -> {
             NetworkStack stack = session.host.stack();
-            if (echo != null) {
-                stack.listen(echo, new EchoService(timers, idleNs));
-            }
-            if (discard != null) {
-                stack.listen(discard, new DiscardService(timers, idleNs));
-            }
-            if (chargen != null) {
-                stack.listen(chargen, new ChargenService(timers, idleNs));
-            }
-            if (http != null) {
-                stack.listen(
-                        http, new HttpService(StatusPage.of(stack, timers, live), live, timers, headNs, httpIdleNs));
+            // Each service also goes into the replay journal (with --pcap), which jtcp replay reads
+            // to rebuild the same applications: BuiltinServices keeps the two in step.
+            for (String service : BuiltinServices.notes(echo, discard, chargen, http, idleNs, headNs, httpIdleNs)) {
+                BuiltinServices.listen(stack, timers, service, live);
+                session.journalNote(
+                        live != null && service.startsWith("listen http") ? service + " pictures=1" : service);
             }
         });
         System.out.println("jtcp: ready on " + Ipv4Header.addressToString(tunConfig.localAddr()) + " via "

@@ -5,6 +5,7 @@ import io.jtcp.stack.StackTracer;
 import io.jtcp.tun.JtcpHost;
 import io.jtcp.tun.TunConfig;
 import io.jtcp.tun.trace.CcLogWriter;
+import io.jtcp.tun.trace.EngineJournal;
 import io.jtcp.tun.trace.PcapWriter;
 import io.jtcp.tun.trace.StampedTracer;
 import io.jtcp.tun.trace.TextTracer;
@@ -18,13 +19,26 @@ final class Session implements AutoCloseable {
     private final PcapWriter pcap;
     private final TextTracer text;
     private final CcLogWriter ccLog;
+    private final EngineJournal journal;
     private boolean closed;
 
-    private Session(JtcpHost host, PcapWriter pcap, TextTracer text, CcLogWriter ccLog) {
+    private Session(JtcpHost host, PcapWriter pcap, TextTracer text, CcLogWriter ccLog, EngineJournal journal) {
         this.host = host;
         this.pcap = pcap;
         this.text = text;
         this.ccLog = ccLog;
+        this.journal = journal;
+    }
+
+    /**
+     * Notes an application action for {@code jtcp replay} (a service listening, with its
+     * settings) in the replay journal beside the pcap; nothing without {@code --pcap}. Call on the
+     * loop thread, where its place among the engine's calls is exact.
+     */
+    void journalNote(String text) {
+        if (journal != null) {
+            journal.note(System.nanoTime(), text);
+        }
     }
 
     static Session open(
@@ -54,8 +68,11 @@ final class Session implements AutoCloseable {
         long startNs = System.nanoTime();
         CcLogWriter ccLog = dev.cc.openLog(startNs); // --cc-log (issue #10 §4), on the pcap's clock
         PcapWriter pcap;
+        EngineJournal journal = null;
         try {
             pcap = dev.pcap == null ? null : new PcapWriter(dev.pcap, startNs);
+            // The replay journal (FILE.pcap.jtcp) goes with every pcap: jtcp replay needs both.
+            journal = dev.pcap == null ? null : new EngineJournal(EngineJournal.sidecarOf(dev.pcap));
         } catch (RuntimeException e) {
             if (ccLog != null) {
                 ccLog.close();
@@ -77,10 +94,20 @@ final class Session implements AutoCloseable {
             // Packets are recorded as the wire carries them (with offloads, cut at the MSS), with
             // one time per event shared by the text trace and the pcap (StampedTracer says why).
             StackTracer packets = StampedTracer.of(Tracers.of(text, pcap));
-            return new Session(JtcpHost.start(tunConfig, stackConfig, faults, packets), pcap, text, ccLog);
+            JtcpHost host = JtcpHost.start(
+                    tunConfig,
+                    stackConfig,
+                    faults,
+                    faults == null ? null : faults.withSeed(faults.seed() + 1),
+                    packets,
+                    journal);
+            return new Session(host, pcap, text, ccLog, journal);
         } catch (RuntimeException e) {
             if (pcap != null) {
                 pcap.close();
+            }
+            if (journal != null) {
+                journal.close();
             }
             if (ccLog != null) {
                 ccLog.close();
@@ -101,6 +128,9 @@ final class Session implements AutoCloseable {
         }
         if (pcap != null) {
             pcap.close();
+        }
+        if (journal != null) {
+            journal.close();
         }
         if (ccLog != null) {
             ccLog.close();

@@ -85,7 +85,8 @@ public final class PacketDecoder {
                 text);
     }
 
-    private static int ipOffset(int linkType, byte[] b) {
+    /** Where the IPv4 header starts in a frame of {@code linkType}, or -1 when it holds no IPv4 packet. */
+    public static int ipOffset(int linkType, byte[] b) {
         switch (linkType) {
             case RAW, IPV4, RAW_BSD_12, RAW_BSD_14:
                 return 0;
