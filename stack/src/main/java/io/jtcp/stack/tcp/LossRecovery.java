@@ -187,7 +187,13 @@ final class LossRecovery {
         dupAcks = 0;
         recover = t.sndMax; // RFC 6582 §4: avoid a spurious fast retransmit after the timeout
         tlpInFlight = false;
-        sacked.clear(); // RFC 2018 §8: after a timeout, SACKed data is resent too (the peer may renege)
+        // RFC 6675 §5.1: the SACK information survives the timeout, so the go-back resends only
+        // what the peer lacks (clearing it resent a whole 1-BDP flight per RTO, most of it held).
+        // RFC 2018 §8's reneging is detected as Linux's tcp_timeout_mark_lost does: the peer
+        // SACKed SND.UNA's own segment yet did not acknowledge it; then everything is resent.
+        if (t.sendRing == null || sacked.startsAt(t.sendRing.readIndex())) {
+            sacked.clear();
+        }
         highRxt = t.sndUna;
     }
 
@@ -301,6 +307,11 @@ final class LossRecovery {
         t.transmit(t.now(), seq, len, TcpHeader.ACK);
         highRxt = seq + len;
         return len;
+    }
+
+    /** Whether the go-back after a timeout is under way with SACK information kept (RFC 6675 §5.1). */
+    boolean goBackSkipsSacked() {
+        return state == RecoveryState.LOSS && !sacked.isEmpty();
     }
 
     /** Whether the sender runs RFC 6675 §5's pipe-limited recovery now: in recovery with SACK. */

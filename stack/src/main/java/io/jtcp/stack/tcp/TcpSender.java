@@ -411,14 +411,24 @@ final class TcpSender {
                 pace(nowNs, len, rate);
             }
         }
+        final boolean skipSacked = loss.goBackSkipsSacked();
         for (int guard = 0; guard < 1 << 16; guard++) {
             final int dataEnd = sndBufSeq + sendRing.size();
+            int goBackRoom = Integer.MAX_VALUE;
+            long heldBelow = 0;
+            if (skipSacked && Seq.lt(sndNxt, sndMax)) {
+                final long index = sendRing.readIndex() + Seq.diff(sndNxt, sndBufSeq);
+                final long skipTo = loss.sacked.skipSacked(index);
+                sndNxt += (int) (skipTo - index);
+                goBackRoom = (int) Math.min(loss.sacked.nextSackedStart() - skipTo, Integer.MAX_VALUE);
+                heldBelow = loss.sacked.sackedBelow(skipTo); // not in flight: the peer has them
+            }
             final int unsent = Seq.diff(dataEnd, sndNxt); // -1 once the FIN is out
             final long usable = pipeLimited
                     ? Math.min(cc.cwnd() - inPipe, sndWnd - (long) Seq.diff(sndNxt, sndUna))
-                    : window - Seq.diff(sndNxt, sndUna);
+                    : Math.min(window - Seq.diff(sndNxt, sndUna) + heldBelow, sndWnd - (long) Seq.diff(sndNxt, sndUna));
             if (unsent > 0) {
-                int len = (int) Math.min(Math.min(unsent, maxPayload), Math.max(usable, 0));
+                int len = (int) Math.min(Math.min(Math.min(unsent, maxPayload), goBackRoom), Math.max(usable, 0));
                 if (len <= 0) {
                     break;
                 }
