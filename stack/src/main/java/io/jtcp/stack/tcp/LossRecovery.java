@@ -31,6 +31,7 @@ final class LossRecovery {
     boolean tlpInFlight; // one probe per episode, until an ACK moves SND.UNA
     private int recoveryProbes; // first-hole resends in this recovery for want of progress
     private boolean lossEpisodeUnacked; // an RTO fired and no ACK has moved SND.UNA since
+    private boolean unaResentBefore; // at the episode's start, HighRxt lay above SND.UNA
 
     LossRecovery(TcpSender t) {
         this.t = t;
@@ -39,6 +40,12 @@ final class LossRecovery {
 
     void init(int iss) {
         recover = iss;
+        highRxt = iss;
+    }
+
+    /** Whether this or the previous episode resent data above SND.UNA that is still unacknowledged. */
+    private boolean resentAboveUna() {
+        return Seq.gt(highRxt, t.sndUna) && Seq.le(highRxt, t.sndMax);
     }
 
     RecoveryState state() {
@@ -71,7 +78,7 @@ final class LossRecovery {
             if (enterRecovery(isLost ? CongestionEvent.FAST_RECOVERY : CongestionEvent.TAIL_LOSS_PROBE, 0, true)) {
                 t.engine.counters.tcpSackRecoveries++;
                 dupAcks = 0;
-                retransmitFirst();
+                retransmitFirstUnlessResent();
                 armProbeTimer(t.now());
                 t.engine.markDirty(tcb);
             }
@@ -93,7 +100,11 @@ final class LossRecovery {
         }
         if (dupAcks == DUPACK_THRESHOLD && enterRecovery(CongestionEvent.FAST_RECOVERY, DUPACK_THRESHOLD, sack)) {
             t.engine.counters.tcpFastRetransmits++;
-            retransmitFirst();
+            if (sack) {
+                retransmitFirstUnlessResent();
+            } else {
+                retransmitFirst();
+            }
             armProbeTimer(t.now());
         }
         return 0;
@@ -112,6 +123,9 @@ final class LossRecovery {
         t.cc.onCongestionEvent(kind, t.now(), Seq.diff(t.sndMax, t.sndUna), segmentsLeft);
         state = RecoveryState.RECOVERY;
         recover = t.sndMax;
+        // RFC 6675 §5 step 2 resets HighRxt; the episode before may have resent SND.UNA's
+        // segment already (new data lost during it): the fast retransmit then skips it.
+        unaResentBefore = sack && resentAboveUna();
         highRxt = t.sndUna;
         recoveryProbes = 0;
         return true;
@@ -215,10 +229,12 @@ final class LossRecovery {
         }
         final RttEstimator rtt = t.rtt;
         if (state == RecoveryState.RECOVERY) {
-            // RACK's idea (RFC 8985 §6.2) in its simplest form: a retransmission that 2·SRTT did not
-            // turn into progress was lost too; resend it then, not after a 200 ms RTO (twice at most).
+            // RACK's idea (RFC 8985 §6.2) in its simplest form: a retransmission that SRTT plus a
+            // reordering window of SRTT/4 did not turn into progress was lost too; resend it then,
+            // not after the RTO (twice at most). 2·SRTT was never shorter than a 200 ms RTO at a
+            // 100 ms RTT, so every lost resend of SND.UNA cost a timeout and a go-back.
             if (tcb.sackOk && recoveryProbes < MAX_RECOVERY_PROBES && rtt.hasSample() && t.sndMax != t.sndUna) {
-                final long pto = Math.max(2 * rtt.srttNs(), MIN_PTO_NS);
+                final long pto = Math.max(rtt.srttNs() + rtt.srttNs() / 4, MIN_PTO_NS);
                 if (nowNs + pto - t.timers.rtx < 0) {
                     t.timers.pto = nowNs + pto;
                 }
@@ -243,8 +259,13 @@ final class LossRecovery {
             if (tcb.state.isSynchronized() && t.sendRing != null && t.sndMax != t.sndUna) {
                 recoveryProbes++;
                 t.engine.counters.tcpRecoveryProbes++;
+                // The resends of this recovery did not all get through: NextSeg starts again at
+                // SND.UNA, so every hole still unSACKed is resent as cwnd − pipe allows, not one
+                // per probe (a recovery that overflowed the queue loses many of its resends).
+                highRxt = t.sndUna;
                 retransmitFirst();
                 armProbeTimer(nowNs);
+                t.engine.markDirty(tcb);
             }
         } else {
             sendTailLossProbe(nowNs);
@@ -350,7 +371,37 @@ final class LossRecovery {
         t.markLost(seq, seq + len, false);
         t.transmit(t.now(), seq, len, TcpHeader.ACK);
         highRxt = seq + len;
+        if (seq == t.sndUna) {
+            restartTimerForHead();
+        }
         return len;
+    }
+
+    /**
+     * SND.UNA's segment was just resent: the timer restarts, as Linux's tcp_xmit_retransmit_queue
+     * does for the head of its queue. Else a timer armed at the last new ACK fires before the
+     * resend can be acknowledged (a queue makes that take longer than the 200 ms minimum RTO)
+     * and the go-back resends a flight that is mostly still in the network.
+     */
+    private void restartTimerForHead() {
+        if (t.timers.persist == Deadlines.NONE) {
+            t.timers.rtx = t.now() + t.rtt.rtoNs();
+        }
+    }
+
+    /**
+     * The fast retransmit with SACK: SND.UNA's segment, unless HighRxt above it says the episode
+     * before resent it already (that resend is still in flight; the recovery probe repairs it if
+     * it is lost as well).
+     */
+    private void retransmitFirstUnlessResent() {
+        if (!unaResentBefore) {
+            retransmitFirst();
+        } else {
+            // NextSeg starts above that segment, so it is not sent twice either.
+            final int end = t.sndUna + Math.min(Seq.diff(t.sndMax, t.sndUna), t.sndMss - tcb.sackOptionBytes());
+            highRxt = Seq.max(highRxt, end);
+        }
     }
 
     /** Fast retransmit / NewReno partial ACK: the first unacknowledged segment, once. */
@@ -368,6 +419,7 @@ final class LossRecovery {
             final boolean withFin = finSent && len == Seq.diff(dataEnd, sndUna);
             t.markLost(sndUna, sndUna + len, false);
             t.transmit(t.now(), sndUna, len, TcpHeader.ACK | (withFin ? TcpHeader.FIN : 0));
+            restartTimerForHead();
             if (Seq.gt(sndUna + len, highRxt)) {
                 highRxt = sndUna + len;
             }
