@@ -5,6 +5,7 @@ import io.jtcp.stack.cc.CongestionEvent;
 import io.jtcp.stack.cc.RecoveryState;
 import io.jtcp.stack.wire.Seq;
 import io.jtcp.stack.wire.TcpHeader;
+import io.jtcp.stack.wire.TcpOptions;
 
 /**
  * The engine's loss recovery for one connection: duplicate-ACK counting (RFC 5681 §3.2), the
@@ -29,6 +30,9 @@ final class LossRecovery {
     private int recover; // RFC 6582 "recover": highest sequence sent when the episode began
     int highRxt; // RFC 6675 HighRxt: highest sequence number retransmitted in this recovery
     boolean tlpInFlight; // one probe per episode, until an ACK moves SND.UNA
+    private boolean
+            tlpRetransmitted; // RFC 8985 §7.4: the probe resent data; its ACK decides whether it repaired a loss
+    private int tlpHighSeq; // SND.MAX when that probe went out
     private int recoveryProbes; // first-hole resends in this recovery for want of progress
     private boolean lossEpisodeUnacked; // an RTO fired and no ACK has moved SND.UNA since
     private boolean unaResentBefore; // at the episode's start, HighRxt lay above SND.UNA
@@ -61,6 +65,45 @@ final class LossRecovery {
     }
 
     // ---- ACK processing ----
+
+    /**
+     * RFC 2883 §4 at the sender: the first SACK block reports a duplicate (D-SACK) when it lies at
+     * or below the cumulative ACK, or inside the second block.
+     */
+    static boolean isDsack(TcpOptions opts, int segAck) {
+        if (opts.sackBlockCount() == 0) {
+            return false;
+        }
+        final int left = opts.sackLeft(0);
+        final int right = opts.sackRight(0);
+        if (!Seq.lt(left, right)) {
+            return false;
+        }
+        return Seq.le(right, segAck)
+                || opts.sackBlockCount() > 1 && Seq.ge(left, opts.sackLeft(1)) && Seq.le(right, opts.sackRight(1));
+    }
+
+    /**
+     * RFC 8985 §7.4.2, before the ACK moves SND.UNA: a probe that resent data and whose ACK covers
+     * it without a D-SACK repaired a loss nothing else would have reported (the ACK is new, no
+     * recovery starts), so the controller hears one congestion event and its end. A D-SACK says
+     * both copies arrived: no loss.
+     */
+    void onAckForTailLossProbe(int segAck, boolean dsack) {
+        if (!tlpRetransmitted) {
+            return;
+        }
+        if (dsack) {
+            tlpRetransmitted = false;
+        } else if (Seq.gt(segAck, t.sndUna) && Seq.ge(segAck, tlpHighSeq)) {
+            tlpRetransmitted = false;
+            if (state != RecoveryState.RECOVERY && state != RecoveryState.LOSS) {
+                final long now = t.now();
+                t.cc.onCongestionEvent(CongestionEvent.TAIL_LOSS_PROBE, now, Seq.diff(t.sndMax, t.sndUna), 0);
+                t.cc.onRecoveryEnd(now);
+            }
+        }
+    }
 
     /**
      * RFC 6675 §5 (IsLost: more than DupThresh−1 segments' worth SACKed above SND.UNA) and RFC 8985
@@ -201,6 +244,7 @@ final class LossRecovery {
         dupAcks = 0;
         recover = t.sndMax; // RFC 6582 §4: avoid a spurious fast retransmit after the timeout
         tlpInFlight = false;
+        tlpRetransmitted = false; // the timeout reports the episode itself
         // RFC 6675 §5.1: the SACK information survives the timeout, so the go-back resends only
         // what the peer lacks (clearing it resent a whole 1-BDP flight per RTO, most of it held).
         // RFC 2018 §8's reneging is detected as Linux's tcp_timeout_mark_lost does: the peer
@@ -284,6 +328,7 @@ final class LossRecovery {
         final int unsent = Seq.diff(dataEnd, t.sndNxt);
         final int maxPayload = t.sndMss - tcb.sackOptionBytes();
         tlpInFlight = true;
+        tlpRetransmitted = false;
         t.engine.counters.tcpTailLossProbes++;
         if (unsent > 0
                 && t.sndNxt == t.sndMax
@@ -303,6 +348,8 @@ final class LossRecovery {
             final int len = Math.min(dataSent, maxPayload);
             final int seq = t.sndMax - finBit - len;
             t.transmit(nowNs, seq, len, TcpHeader.ACK | (finBit == 1 ? TcpHeader.FIN : 0));
+            tlpRetransmitted = true;
+            tlpHighSeq = t.sndMax;
         }
         t.timers.rtx = nowNs + t.rtt.rtoNs(); // RFC 8985 §7.3: the RTO restarts after the probe
     }

@@ -697,6 +697,9 @@ final class TcpSender {
         final long sackedBefore = loss.sacked.isEmpty() ? 0 : loss.sacked.sackedBytes();
         final long flightBefore = Math.max(Seq.diff(sndMax, sndUna) - sackedBefore, 0);
         final long dataAckedBefore = bytesAcked;
+        if (t.sackOk) {
+            loss.onAckForTailLossProbe(segAck, LossRecovery.isDsack(opts, segAck));
+        }
         final boolean newSack = recordSack(opts);
         final long newlySacked = Math.max(loss.sacked.sackedBytes() - sackedBefore, 0);
         if (newSack && deliveryRate != null) {
