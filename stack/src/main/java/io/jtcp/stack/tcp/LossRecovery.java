@@ -33,6 +33,8 @@ final class LossRecovery {
     private boolean
             tlpRetransmitted; // RFC 8985 §7.4: the probe resent data; its ACK decides whether it repaired a loss
     private int tlpHighSeq; // SND.MAX when that probe went out
+    private boolean undoArmed; // the last episode's congestion event may still prove spurious
+    private int undoRetrans; // its retransmissions not yet reported as duplicates (Linux's undo_retrans)
     private int recoveryProbes; // first-hole resends in this recovery for want of progress
     private boolean lossEpisodeUnacked; // an RTO fired and no ACK has moved SND.UNA since
     private boolean unaResentBefore; // at the episode's start, HighRxt lay above SND.UNA
@@ -84,6 +86,41 @@ final class LossRecovery {
     }
 
     /**
+     * A retransmission left. Within an episode it counts toward the undo: if a D-SACK reports every
+     * one of them as a duplicate, nothing was lost (RFC 2883 §5, RFC 3708).
+     */
+    void onRetransmitted() {
+        if (undoArmed && (state == RecoveryState.RECOVERY || state == RecoveryState.LOSS)) {
+            undoRetrans++;
+        }
+    }
+
+    /**
+     * A D-SACK reported [left, right) as received twice (RFC 2883 §4). When the D-SACKs of an
+     * episode have covered all its retransmissions, the episode was spurious: the controller's
+     * {@link CongestionControl#onSpuriousCongestion} restores its state, once per episode (RFC
+     * 3522 §3 / RFC 4015 response, as Linux's tcp_try_undo_dsack).
+     */
+    void onDsack(int left, int right) {
+        if (!undoArmed || undoRetrans <= 0) {
+            return;
+        }
+        final int mss = Math.max(t.sndMss - tcb.sackOptionBytes(), 1);
+        undoRetrans -= Math.max(1, (Seq.diff(right, left) + mss - 1) / mss);
+        if (undoRetrans <= 0) {
+            undoArmed = false;
+            t.engine.counters.tcpSpuriousRecoveries++;
+            t.cc.onSpuriousCongestion(t.now());
+        }
+    }
+
+    /** A congestion event was reported: it can be undone until a D-SACK or a new episode decides. */
+    private void armUndo() {
+        undoArmed = true;
+        undoRetrans = 0;
+    }
+
+    /**
      * RFC 8985 §7.4.2, before the ACK moves SND.UNA: a probe that resent data and whose ACK covers
      * it without a D-SACK repaired a loss nothing else would have reported (the ACK is new, no
      * recovery starts), so the controller hears one congestion event and its end. A D-SACK says
@@ -100,6 +137,7 @@ final class LossRecovery {
             if (state != RecoveryState.RECOVERY && state != RecoveryState.LOSS) {
                 final long now = t.now();
                 t.cc.onCongestionEvent(CongestionEvent.TAIL_LOSS_PROBE, now, Seq.diff(t.sndMax, t.sndUna), 0);
+                undoArmed = false; // the D-SACK that would undo it is the one that did not come
                 t.cc.onRecoveryEnd(now);
             }
         }
@@ -164,6 +202,7 @@ final class LossRecovery {
             return false;
         }
         t.cc.onCongestionEvent(kind, t.now(), Seq.diff(t.sndMax, t.sndUna), segmentsLeft);
+        armUndo();
         state = RecoveryState.RECOVERY;
         recover = t.sndMax;
         // RFC 6675 §5 step 2 resets HighRxt; the episode before may have resent SND.UNA's
@@ -237,6 +276,7 @@ final class LossRecovery {
     void onRetransmissionTimeout(long nowNs) {
         if (!lossEpisodeUnacked) {
             t.cc.onCongestionEvent(CongestionEvent.RTO, nowNs, Seq.diff(t.sndMax, t.sndUna), 0);
+            armUndo();
             lossEpisodeUnacked = true;
         }
         state = RecoveryState.LOSS;

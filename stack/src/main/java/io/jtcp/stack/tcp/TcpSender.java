@@ -546,6 +546,7 @@ final class TcpSender {
         if (retransmission) {
             retransmits++;
             engine.counters.tcpRetransmits++;
+            loss.onRetransmitted();
             if (rttTiming && Seq.gt(rttSeq, seq)) {
                 rttTiming = false; // Karn: the timed segment may be this one
             }
@@ -698,7 +699,11 @@ final class TcpSender {
         final long flightBefore = Math.max(Seq.diff(sndMax, sndUna) - sackedBefore, 0);
         final long dataAckedBefore = bytesAcked;
         if (t.sackOk) {
-            loss.onAckForTailLossProbe(segAck, LossRecovery.isDsack(opts, segAck));
+            final boolean dsack = LossRecovery.isDsack(opts, segAck);
+            loss.onAckForTailLossProbe(segAck, dsack);
+            if (dsack) {
+                loss.onDsack(opts.sackLeft(0), opts.sackRight(0));
+            }
         }
         final boolean newSack = recordSack(opts);
         final long newlySacked = Math.max(loss.sacked.sackedBytes() - sackedBefore, 0);
