@@ -35,6 +35,8 @@ final class LossRecovery {
     private int tlpHighSeq; // SND.MAX when that probe went out
     private boolean undoArmed; // the last episode's congestion event may still prove spurious
     private int undoRetrans; // its retransmissions not yet reported as duplicates (Linux's undo_retrans)
+    private int undoLow; // the episode's flight, [SND.UNA, SND.MAX) at its start: what it may resend
+    private int undoHigh;
     private int recoveryProbes; // first-hole resends in this recovery for want of progress
     private boolean lossEpisodeUnacked; // an RTO fired and no ACK has moved SND.UNA since
     private boolean unaResentBefore; // at the episode's start, HighRxt lay above SND.UNA
@@ -102,8 +104,8 @@ final class LossRecovery {
      * 3522 §3 / RFC 4015 response, as Linux's tcp_try_undo_dsack).
      */
     void onDsack(int left, int right) {
-        if (!undoArmed || undoRetrans <= 0) {
-            return;
+        if (!undoArmed || undoRetrans <= 0 || Seq.lt(left, undoLow) || Seq.gt(right, undoHigh)) {
+            return; // a duplicate outside the episode's flight was no resend of it (network duplication)
         }
         final int mss = Math.max(t.sndMss - tcb.sackOptionBytes(), 1);
         undoRetrans -= Math.max(1, (Seq.diff(right, left) + mss - 1) / mss);
@@ -118,6 +120,8 @@ final class LossRecovery {
     private void armUndo() {
         undoArmed = true;
         undoRetrans = 0;
+        undoLow = t.sndUna;
+        undoHigh = t.sndMax;
     }
 
     /**
