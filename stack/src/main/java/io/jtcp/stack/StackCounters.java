@@ -24,8 +24,12 @@ public final class StackCounters {
     public long tcpSackRecoveries;
     /** Tail loss probes sent (RFC 8985 §7). */
     public long tcpTailLossProbes;
-    /** Retransmissions resent in recovery because SND.UNA stood still for 2·SRTT (lost again). */
+    /** Retransmissions resent in recovery because SND.UNA stood still for 1.25·SRTT (lost again). */
     public long tcpRecoveryProbes;
+
+    // ---- spurious-retransmission detection (issue #10, bbr-loss) ----
+    /** Congestion events undone: D-SACKs (RFC 2883) reported every retransmission of the episode. */
+    public long tcpSpuriousRecoveries;
 
     public long tcpRstsSent;
     public long tcpConnectionsOpened;

@@ -29,6 +29,9 @@ public final class NewReno implements CongestionControl {
     private long ssthresh = Long.MAX_VALUE;
     private long bytesAckedInCa;
     private boolean inRecovery;
+    private long priorCwnd; // saved by a congestion event for onSpuriousCongestion
+    private long priorSsthresh;
+    private boolean undoValid;
     /** The ACK that starts an episode was counted in {@code segmentsLeft} already. */
     private boolean entryAckCounted;
     /** The ACK that ended recovery set cwnd = ssthresh; it does not grow the window too. */
@@ -94,6 +97,9 @@ public final class NewReno implements CongestionControl {
 
     @Override
     public void onCongestionEvent(CongestionEvent kind, long nowNs, long bytesInFlight, int segmentsLeft) {
+        priorCwnd = cwnd;
+        priorSsthresh = ssthresh;
+        undoValid = true;
         // RFC 5681 §3.1 eqn. 4 (and §3.2 step 2): half the flight, at least two segments.
         ssthresh = Math.max(bytesInFlight / 2, 2L * mss);
         if (kind == CongestionEvent.RTO) {
@@ -121,6 +127,23 @@ public final class NewReno implements CongestionControl {
         inRecovery = false;
         recoveryJustEnded = true;
         cwnd = Math.max(ssthresh, mss);
+    }
+
+    /**
+     * The last congestion event proved spurious (RFC 3522 / RFC 4015's response, as Linux's
+     * tcp_undo_cwnd_reduction): the window and threshold saved at the event come back, never
+     * lower than they are now, and recovery's deflation is over.
+     */
+    @Override
+    public void onSpuriousCongestion(long nowNs) {
+        if (!undoValid) {
+            return;
+        }
+        undoValid = false;
+        cwnd = Math.max(cwnd, priorCwnd);
+        ssthresh = Math.max(ssthresh, priorSsthresh);
+        inRecovery = false;
+        entryAckCounted = false;
     }
 
     @Override

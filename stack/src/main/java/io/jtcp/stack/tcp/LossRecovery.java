@@ -5,6 +5,7 @@ import io.jtcp.stack.cc.CongestionEvent;
 import io.jtcp.stack.cc.RecoveryState;
 import io.jtcp.stack.wire.Seq;
 import io.jtcp.stack.wire.TcpHeader;
+import io.jtcp.stack.wire.TcpOptions;
 
 /**
  * The engine's loss recovery for one connection: duplicate-ACK counting (RFC 5681 §3.2), the
@@ -37,10 +38,18 @@ final class LossRecovery {
     private int recover; // RFC 6582 "recover": highest sequence sent when the episode began
     int highRxt; // RFC 6675 HighRxt: highest sequence number retransmitted in this recovery
     boolean tlpInFlight; // one probe per episode, until an ACK moves SND.UNA
+    private boolean
+            tlpRetransmitted; // RFC 8985 §7.4: the probe resent data; its ACK decides whether it repaired a loss
+    private int tlpHighSeq; // SND.MAX when that probe went out
+    private boolean undoArmed; // the last episode's congestion event may still prove spurious
+    private int undoRetrans; // its retransmissions not yet reported as duplicates (Linux's undo_retrans)
+    private int undoLow; // the episode's flight, [SND.UNA, SND.MAX) at its start: what it may resend
+    private int undoHigh;
     private int recoveryProbes; // first-hole resends in this recovery for want of progress
     private boolean lossEpisodeUnacked; // an RTO fired and no ACK has moved SND.UNA since
-    // cubic-real: lost retransmissions (RFC 8985 §6.2's rule, applied to a whole pass of them).
-    long lastRetransmitNs = Long.MIN_VALUE; // when the latest retransmission left
+    private boolean unaResentBefore; // at the episode's start, HighRxt lay above SND.UNA
+    // Lost retransmissions (RFC 8985 §6.2's rule, applied to a whole pass of them).
+    private long lastRetransmitNs = Long.MIN_VALUE; // when the latest retransmission left
     long latestRttNs; // the latest per-ACK RTT (AckSample.latestRttNs), RACK.rtt
 
     LossRecovery(TcpSender t) {
@@ -50,6 +59,12 @@ final class LossRecovery {
 
     void init(int iss) {
         recover = iss;
+        highRxt = iss;
+    }
+
+    /** Whether this or the previous episode resent data above SND.UNA that is still unacknowledged. */
+    private boolean resentAboveUna() {
+        return Seq.gt(highRxt, t.sndUna) && Seq.le(highRxt, t.sndMax);
     }
 
     RecoveryState state() {
@@ -67,6 +82,84 @@ final class LossRecovery {
     // ---- ACK processing ----
 
     /**
+     * RFC 2883 §4 at the sender: the first SACK block reports a duplicate (D-SACK) when it lies at
+     * or below the cumulative ACK, or inside the second block.
+     */
+    static boolean isDsack(TcpOptions opts, int segAck) {
+        if (opts.sackBlockCount() == 0) {
+            return false;
+        }
+        final int left = opts.sackLeft(0);
+        final int right = opts.sackRight(0);
+        if (!Seq.lt(left, right)) {
+            return false;
+        }
+        return Seq.le(right, segAck)
+                || opts.sackBlockCount() > 1 && Seq.ge(left, opts.sackLeft(1)) && Seq.le(right, opts.sackRight(1));
+    }
+
+    /**
+     * A retransmission left. Within an episode it counts toward the undo: if a D-SACK reports every
+     * one of them as a duplicate, nothing was lost (RFC 2883 §5, RFC 3708).
+     */
+    void onRetransmitted(long nowNs) {
+        lastRetransmitNs = nowNs;
+        if (undoArmed && (state == RecoveryState.RECOVERY || state == RecoveryState.LOSS)) {
+            undoRetrans++;
+        }
+    }
+
+    /**
+     * A D-SACK reported [left, right) as received twice (RFC 2883 §4). When the D-SACKs of an
+     * episode have covered all its retransmissions, the episode was spurious: the controller's
+     * {@link CongestionControl#onSpuriousCongestion} restores its state, once per episode (RFC
+     * 3522 §3 / RFC 4015 response, as Linux's tcp_try_undo_dsack).
+     */
+    void onDsack(int left, int right) {
+        if (!undoArmed || undoRetrans <= 0 || Seq.lt(left, undoLow) || Seq.gt(right, undoHigh)) {
+            return; // a duplicate outside the episode's flight was no resend of it (network duplication)
+        }
+        final int mss = Math.max(t.sndMss - tcb.sackOptionBytes(), 1);
+        undoRetrans -= Math.max(1, (Seq.diff(right, left) + mss - 1) / mss);
+        if (undoRetrans <= 0) {
+            undoArmed = false;
+            t.engine.counters.tcpSpuriousRecoveries++;
+            t.cc.onSpuriousCongestion(t.now());
+        }
+    }
+
+    /** A congestion event was reported: it can be undone until a D-SACK or a new episode decides. */
+    private void armUndo() {
+        undoArmed = true;
+        undoRetrans = 0;
+        undoLow = t.sndUna;
+        undoHigh = t.sndMax;
+    }
+
+    /**
+     * RFC 8985 §7.4.2, before the ACK moves SND.UNA: a probe that resent data and whose ACK covers
+     * it without a D-SACK repaired a loss nothing else would have reported (the ACK is new, no
+     * recovery starts), so the controller hears one congestion event and its end. A D-SACK says
+     * both copies arrived: no loss.
+     */
+    void onAckForTailLossProbe(int segAck, boolean dsack) {
+        if (!tlpRetransmitted) {
+            return;
+        }
+        if (dsack) {
+            tlpRetransmitted = false;
+        } else if (Seq.gt(segAck, t.sndUna) && Seq.ge(segAck, tlpHighSeq)) {
+            tlpRetransmitted = false;
+            if (state != RecoveryState.RECOVERY && state != RecoveryState.LOSS) {
+                final long now = t.now();
+                t.cc.onCongestionEvent(CongestionEvent.TAIL_LOSS_PROBE, now, Seq.diff(t.sndMax, t.sndUna), 0);
+                undoArmed = false; // the D-SACK that would undo it is the one that did not come
+                t.cc.onRecoveryEnd(now);
+            }
+        }
+    }
+
+    /**
      * RFC 6675 §5 (IsLost: more than DupThresh−1 segments' worth SACKed above SND.UNA) and RFC 8985
      * §7.4 (the probe got through, what was sent before it did not): recover now, without waiting
      * for a third duplicate ACK that a small window never produces.
@@ -82,7 +175,7 @@ final class LossRecovery {
             if (enterRecovery(isLost ? CongestionEvent.FAST_RECOVERY : CongestionEvent.TAIL_LOSS_PROBE, 0, true)) {
                 t.engine.counters.tcpSackRecoveries++;
                 dupAcks = 0;
-                retransmitFirst();
+                retransmitFirstUnlessResent();
                 armProbeTimer(t.now());
                 t.engine.markDirty(tcb);
             }
@@ -104,7 +197,11 @@ final class LossRecovery {
         }
         if (dupAcks == DUPACK_THRESHOLD && enterRecovery(CongestionEvent.FAST_RECOVERY, DUPACK_THRESHOLD, sack)) {
             t.engine.counters.tcpFastRetransmits++;
-            retransmitFirst();
+            if (sack) {
+                retransmitFirstUnlessResent();
+            } else {
+                retransmitFirst();
+            }
             armProbeTimer(t.now());
         }
         return 0;
@@ -121,8 +218,12 @@ final class LossRecovery {
             return false;
         }
         t.cc.onCongestionEvent(kind, t.now(), Seq.diff(t.sndMax, t.sndUna), segmentsLeft);
+        armUndo();
         state = RecoveryState.RECOVERY;
         recover = t.sndMax;
+        // RFC 6675 §5 step 2 resets HighRxt; the episode before may have resent SND.UNA's
+        // segment already (new data lost during it): the fast retransmit then skips it.
+        unaResentBefore = sack && resentAboveUna();
         highRxt = t.sndUna;
         recoveryProbes = 0;
         return true;
@@ -191,6 +292,7 @@ final class LossRecovery {
     void onRetransmissionTimeout(long nowNs) {
         if (!lossEpisodeUnacked) {
             t.cc.onCongestionEvent(CongestionEvent.RTO, nowNs, Seq.diff(t.sndMax, t.sndUna), 0);
+            armUndo();
             lossEpisodeUnacked = true;
         }
         state = RecoveryState.LOSS;
@@ -198,7 +300,14 @@ final class LossRecovery {
         dupAcks = 0;
         recover = t.sndMax; // RFC 6582 §4: avoid a spurious fast retransmit after the timeout
         tlpInFlight = false;
-        sacked.clear(); // RFC 2018 §8: after a timeout, SACKed data is resent too (the peer may renege)
+        tlpRetransmitted = false; // the timeout reports the episode itself
+        // RFC 6675 §5.1: the SACK information survives the timeout, so the go-back resends only
+        // what the peer lacks (clearing it resent a whole 1-BDP flight per RTO, most of it held).
+        // RFC 2018 §8's reneging is detected as Linux's tcp_timeout_mark_lost does: the peer
+        // SACKed SND.UNA's own segment yet did not acknowledge it; then everything is resent.
+        if (t.sendRing == null || sacked.startsAt(t.sendRing.readIndex())) {
+            sacked.clear();
+        }
         highRxt = t.sndUna;
     }
 
@@ -221,10 +330,12 @@ final class LossRecovery {
         }
         final RttEstimator rtt = t.rtt;
         if (state == RecoveryState.RECOVERY) {
-            // RACK's idea (RFC 8985 §6.2) in its simplest form: a retransmission that 2·SRTT did not
-            // turn into progress was lost too; resend it then, not after a 200 ms RTO (twice at most).
+            // RACK's idea (RFC 8985 §6.2) in its simplest form: a retransmission that SRTT plus a
+            // reordering window of SRTT/4 did not turn into progress was lost too; resend it then,
+            // not after the RTO (twice at most). 2·SRTT was never shorter than a 200 ms RTO at a
+            // 100 ms RTT, so every lost resend of SND.UNA cost a timeout and a go-back.
             if (tcb.sackOk && recoveryProbes < MAX_RECOVERY_PROBES && rtt.hasSample() && t.sndMax != t.sndUna) {
-                final long pto = Math.max(2 * rtt.srttNs(), MIN_PTO_NS);
+                final long pto = Math.max(rtt.srttNs() + rtt.srttNs() / 4, MIN_PTO_NS);
                 if (nowNs + pto - t.timers.rtx < 0) {
                     t.timers.pto = nowNs + pto;
                 }
@@ -251,14 +362,15 @@ final class LossRecovery {
                 t.engine.counters.tcpRecoveryProbes++;
                 if (retransmissionsOverdue(nowNs)) {
                     // Every retransmission of this pass is older than RACK.rtt + reo_wnd and none
-                    // was acknowledged: all were lost (RFC 8985 §6.2). A new pass from SND.UNA takes
-                    // them out of pipe and lets the flush resend every lost hole, instead of one
-                    // segment per probe while pipe counts the lost ones as in flight for ever.
+                    // was acknowledged: all were lost (RFC 8985 §6.2). NextSeg starts again at
+                    // SND.UNA, so every hole still unSACKed is resent as cwnd − pipe allows, not
+                    // one per probe while pipe counts the lost resends as in flight for ever (a
+                    // recovery that overflowed the queue loses many of its resends).
                     highRxt = t.sndUna;
-                    t.engine.markDirty(tcb);
                 }
                 retransmitFirst();
                 armProbeTimer(nowNs);
+                t.engine.markDirty(tcb);
             }
         } else {
             sendTailLossProbe(nowNs);
@@ -289,6 +401,7 @@ final class LossRecovery {
         final int unsent = Seq.diff(dataEnd, t.sndNxt);
         final int maxPayload = t.sndMss - tcb.sackOptionBytes();
         tlpInFlight = true;
+        tlpRetransmitted = false;
         t.engine.counters.tcpTailLossProbes++;
         if (unsent > 0
                 && t.sndNxt == t.sndMax
@@ -308,6 +421,8 @@ final class LossRecovery {
             final int len = Math.min(dataSent, maxPayload);
             final int seq = t.sndMax - finBit - len;
             t.transmit(nowNs, seq, len, TcpHeader.ACK | (finBit == 1 ? TcpHeader.FIN : 0));
+            tlpRetransmitted = true;
+            tlpHighSeq = t.sndMax;
         }
         t.timers.rtx = nowNs + t.rtt.rtoNs(); // RFC 8985 §7.3: the RTO restarts after the probe
     }
@@ -333,6 +448,11 @@ final class LossRecovery {
         t.transmit(t.now(), seq, len, TcpHeader.ACK);
         highRxt = seq + len;
         return len;
+    }
+
+    /** Whether the go-back after a timeout is under way with SACK information kept (RFC 6675 §5.1). */
+    boolean goBackSkipsSacked() {
+        return state == RecoveryState.LOSS && !sacked.isEmpty();
     }
 
     /** Whether the sender runs RFC 6675 §5's pipe-limited recovery now: in recovery with SACK. */
@@ -371,7 +491,37 @@ final class LossRecovery {
         t.markLost(seq, seq + len, false);
         t.transmit(t.now(), seq, len, TcpHeader.ACK);
         highRxt = seq + len;
+        if (seq == t.sndUna) {
+            restartTimerForHead();
+        }
         return len;
+    }
+
+    /**
+     * SND.UNA's segment was just resent: the timer restarts, as Linux's tcp_xmit_retransmit_queue
+     * does for the head of its queue. Else a timer armed at the last new ACK fires before the
+     * resend can be acknowledged (a queue makes that take longer than the 200 ms minimum RTO)
+     * and the go-back resends a flight that is mostly still in the network.
+     */
+    private void restartTimerForHead() {
+        if (t.timers.persist == Deadlines.NONE) {
+            t.timers.rtx = t.now() + t.rtt.rtoNs();
+        }
+    }
+
+    /**
+     * The fast retransmit with SACK: SND.UNA's segment, unless HighRxt above it says the episode
+     * before resent it already (that resend is still in flight; the recovery probe repairs it if
+     * it is lost as well).
+     */
+    private void retransmitFirstUnlessResent() {
+        if (!unaResentBefore) {
+            retransmitFirst();
+        } else {
+            // NextSeg starts above that segment, so it is not sent twice either.
+            final int end = t.sndUna + Math.min(Seq.diff(t.sndMax, t.sndUna), t.sndMss - tcb.sackOptionBytes());
+            highRxt = Seq.max(highRxt, end);
+        }
     }
 
     /** Fast retransmit / NewReno partial ACK: the first unacknowledged segment, once. */
@@ -389,6 +539,7 @@ final class LossRecovery {
             final boolean withFin = finSent && len == Seq.diff(dataEnd, sndUna);
             t.markLost(sndUna, sndUna + len, false);
             t.transmit(t.now(), sndUna, len, TcpHeader.ACK | (withFin ? TcpHeader.FIN : 0));
+            restartTimerForHead();
             if (Seq.gt(sndUna + len, highRxt)) {
                 highRxt = sndUna + len;
             }

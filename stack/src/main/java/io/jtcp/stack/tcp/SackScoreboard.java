@@ -137,6 +137,48 @@ final class SackScoreboard {
         return -1;
     }
 
+    /**
+     * The go-back after a timeout skips what the peer holds (RFC 6675 §5.1: "utilize all SACK
+     * information"): the end of the SACKed range holding ring index {@code index}, or {@code
+     * index} itself when it is not SACKed; {@link #nextSackedStart} is then where the next SACKed
+     * range starts (the resend stops short of it).
+     */
+    long skipSacked(long index) {
+        nextSackedStart = Long.MAX_VALUE;
+        for (int i = 0; i < ranges.rangeCount(); i++) {
+            final long start = ranges.start(i);
+            if (index < start) {
+                nextSackedStart = start;
+                return index;
+            }
+            if (index < ranges.end(i)) {
+                index = ranges.end(i);
+            }
+        }
+        return index;
+    }
+
+    private long nextSackedStart;
+
+    /** Start of the first SACKed range above the index {@link #skipSacked} last returned. */
+    long nextSackedStart() {
+        return nextSackedStart;
+    }
+
+    /** SACKed bytes below ring index {@code index}: with the go-back they are not in flight. */
+    long sackedBelow(long index) {
+        long total = 0;
+        for (int i = 0; i < ranges.rangeCount() && ranges.start(i) < index; i++) {
+            total += Math.min(ranges.end(i), index) - ranges.start(i);
+        }
+        return total;
+    }
+
+    /** Whether ring index {@code index} (SND.UNA's) is SACKed: a peer that has reneged. */
+    boolean startsAt(long index) {
+        return !ranges.isEmpty() && ranges.start(0) <= index;
+    }
+
     private long holeEnd;
 
     /** End (exclusive ring index) of the hole {@link #nextHole} last found. */

@@ -207,6 +207,9 @@ final class SegmentArrival {
             return false;
         }
         final boolean dataWithoutSyn = (payloadLength > 0 || fin) && !syn; // Linux: SEQ != END_SEQ
+        if (payloadLength > 0 && !syn && Seq.le(seq + payloadLength, rcvNxt)) {
+            t.rx.onDuplicateText(seq, seq + payloadLength); // RFC 2883 §4.1.1: an old duplicate
+        }
         oowAck(dataWithoutSyn);
         t.engine.drop(DropReason.TCP_OUT_OF_WINDOW, seg);
         if (rcvWnd == 0 && Seq.ge(seq, rcvNxt) && Seq.diff(seq, rcvNxt) <= 65_535) {
@@ -232,6 +235,9 @@ final class SegmentArrival {
                 seq++;
             }
             final int cut = Math.min(front, payloadLength);
+            if (cut > 0) {
+                t.rx.onDuplicateText(seq, seq + cut); // RFC 2883 §4.1.1: the duplicated front
+            }
             payloadOffset += cut;
             payloadLength -= cut;
             seq += cut;

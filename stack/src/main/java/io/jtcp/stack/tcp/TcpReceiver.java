@@ -52,6 +52,9 @@ final class TcpReceiver {
     final Reassembler reassembler = new Reassembler(MAX_OOO_RANGES);
     boolean sackRanges; // SACK is in use: the reassembler may grow (MAX_SACK_OOO_RANGES)
     long lastOooIndex; // ring index of the most recent out-of-order segment (first SACK block)
+    private boolean dsackPending; // RFC 2883: the next ACK reports [dsackLeft, dsackRight) first
+    private int dsackLeft;
+    private int dsackRight;
     boolean peerFinPending; // FIN seen beyond a hole
     int peerFinSeq;
     boolean peerClosed;
@@ -193,7 +196,21 @@ final class TcpReceiver {
     // =====================================================================================
 
     /** Every segment we send carries the ACK field: nothing is owed after it. */
+    /**
+     * RFC 2883 §4: text at or below RCV.NXT arrived again; the next ACK reports it as the first
+     * SACK block (a D-SACK), which tells the sender its retransmission was unnecessary. Only the
+     * latest duplicate is kept: a D-SACK is reported once, and losing one costs only an undo.
+     */
+    void onDuplicateText(int left, int right) {
+        if (sackRanges && Seq.lt(left, right)) {
+            dsackPending = true;
+            dsackLeft = left;
+            dsackRight = right;
+        }
+    }
+
     void onAckSent() {
+        dsackPending = false;
         lastAckSent = rcvNxt;
         delayedAckPending = false;
         unackedBytes = 0;
@@ -260,7 +277,8 @@ final class TcpReceiver {
 
     /** SACK blocks the next segment would carry, at most {@code maxBlocks}. */
     int sackBlockCount(int maxBlocks) {
-        return recvRing != null ? Math.min(reassembler.rangeCount(), maxBlocks) : 0;
+        final int ranges = recvRing != null ? reassembler.rangeCount() : 0;
+        return Math.min(ranges + (dsackPending ? 1 : 0), maxBlocks);
     }
 
     /**
@@ -269,9 +287,15 @@ final class TcpReceiver {
      * received segment; the others follow in ascending order.
      */
     int sackBlocks(int[] edges, int maxBlocks) {
-        final int ranges = reassembler.rangeCount();
-        if (recvRing == null || ranges == 0) {
-            return 0;
+        int n = 0;
+        if (dsackPending && maxBlocks > 0) {
+            edges[0] = dsackLeft; // RFC 2883 §4 (1): the D-SACK block comes first
+            edges[1] = dsackRight;
+            n++;
+        }
+        final int ranges = recvRing != null ? reassembler.rangeCount() : 0;
+        if (ranges == 0 || n >= maxBlocks) {
+            return n;
         }
         final long base = recvRing.writeIndex();
         int first = 0;
@@ -281,9 +305,8 @@ final class TcpReceiver {
                 break;
             }
         }
-        int n = 0;
-        edges[0] = rcvNxt + (int) (reassembler.start(first) - base);
-        edges[1] = rcvNxt + (int) (reassembler.end(first) - base);
+        edges[2 * n] = rcvNxt + (int) (reassembler.start(first) - base);
+        edges[2 * n + 1] = rcvNxt + (int) (reassembler.end(first) - base);
         n++;
         for (int i = 0; i < ranges && n < maxBlocks; i++) {
             if (i != first) {

@@ -414,14 +414,24 @@ final class TcpSender {
                 pace(nowNs, len, rate);
             }
         }
+        final boolean skipSacked = loss.goBackSkipsSacked();
         for (int guard = 0; guard < 1 << 16; guard++) {
             final int dataEnd = sndBufSeq + sendRing.size();
+            int goBackRoom = Integer.MAX_VALUE;
+            long heldBelow = 0;
+            if (skipSacked && Seq.lt(sndNxt, sndMax)) {
+                final long index = sendRing.readIndex() + Seq.diff(sndNxt, sndBufSeq);
+                final long skipTo = loss.sacked.skipSacked(index);
+                sndNxt += (int) (skipTo - index);
+                goBackRoom = (int) Math.min(loss.sacked.nextSackedStart() - skipTo, Integer.MAX_VALUE);
+                heldBelow = loss.sacked.sackedBelow(skipTo); // not in flight: the peer has them
+            }
             final int unsent = Seq.diff(dataEnd, sndNxt); // -1 once the FIN is out
             final long usable = pipeLimited
                     ? Math.min(cc.cwnd() - inPipe, sndWnd - (long) Seq.diff(sndNxt, sndUna))
-                    : window - Seq.diff(sndNxt, sndUna);
+                    : Math.min(window - Seq.diff(sndNxt, sndUna) + heldBelow, sndWnd - (long) Seq.diff(sndNxt, sndUna));
             if (unsent > 0) {
-                int len = (int) Math.min(Math.min(unsent, maxPayload), Math.max(usable, 0));
+                int len = (int) Math.min(Math.min(Math.min(unsent, maxPayload), goBackRoom), Math.max(usable, 0));
                 if (len <= 0) {
                     break;
                 }
@@ -539,7 +549,7 @@ final class TcpSender {
         if (retransmission) {
             retransmits++;
             engine.counters.tcpRetransmits++;
-            loss.lastRetransmitNs = nowNs;
+            loss.onRetransmitted(nowNs);
             if (rttTiming && Seq.gt(rttSeq, seq)) {
                 rttTiming = false; // Karn: the timed segment may be this one
             }
@@ -691,6 +701,13 @@ final class TcpSender {
         final long sackedBefore = loss.sacked.isEmpty() ? 0 : loss.sacked.sackedBytes();
         final long flightBefore = Math.max(Seq.diff(sndMax, sndUna) - sackedBefore, 0);
         final long dataAckedBefore = bytesAcked;
+        if (t.sackOk) {
+            final boolean dsack = LossRecovery.isDsack(opts, segAck);
+            loss.onAckForTailLossProbe(segAck, dsack);
+            if (dsack) {
+                loss.onDsack(opts.sackLeft(0), opts.sackRight(0));
+            }
+        }
         final boolean newSack = recordSack(opts);
         final long newlySacked = Math.max(loss.sacked.sackedBytes() - sackedBefore, 0);
         if (newSack && deliveryRate != null) {

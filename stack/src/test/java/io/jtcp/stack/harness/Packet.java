@@ -39,6 +39,9 @@ public final class Packet {
     public final int tsVal;
     public final int tsEcr;
     public final int sackBlocks;
+    /** SACK block edges, left and right in turn (sequence numbers as on the wire). */
+    public final int[] sackEdges;
+
     public final byte[] payload;
 
     // ICMP (protocol 1)
@@ -71,6 +74,7 @@ public final class Packet {
         ttl = bytes.length >= 20 ? ip.ttl() : -1;
         boolean tcpOk = false;
         int sp = -1, dp = -1, sq = 0, ak = 0, fl = 0, win = -1, m = -1, ws = -1, tv = 0, te = 0, sb = 0;
+        int[] edges = new int[0];
         boolean sackOk = false, ts = false;
         byte[] pl = new byte[0];
         boolean icmpOk = false;
@@ -94,6 +98,11 @@ public final class Packet {
                     tv = opts.tsVal();
                     te = opts.tsEcr();
                     sb = opts.sackBlockCount();
+                    edges = new int[2 * sb];
+                    for (int b = 0; b < sb; b++) {
+                        edges[2 * b] = opts.sackLeft(b);
+                        edges[2 * b + 1] = opts.sackRight(b);
+                    }
                 }
                 pl = Arrays.copyOfRange(bytes, tcp.payloadOffset(), tcp.payloadOffset() + tcp.payloadLength());
             }
@@ -122,6 +131,7 @@ public final class Packet {
         tsVal = tv;
         tsEcr = te;
         sackBlocks = sb;
+        sackEdges = edges;
         payload = pl;
         icmpChecksumOk = icmpOk;
         icmpType = it;
