@@ -593,7 +593,7 @@ final class Tcb implements TcpConnection {
 
     @Override
     public long deliveryRateBytesPerSecond() {
-        return tx.lastDeliveryRate;
+        return tx.sampler.lastDeliveryRate;
     }
 
     @Override
