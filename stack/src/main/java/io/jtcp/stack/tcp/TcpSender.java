@@ -11,13 +11,14 @@ import org.agrona.DirectBuffer;
 /**
  * The sending half of a connection (as {@link TcpReceiver} is the receiving half): the send
  * sequence space (RFC 9293 §3.3.1), the send ring, segmentation with sender SWS avoidance and
- * Nagle (§3.8.6.2.1, §3.7.4) and TSO sizing, the ACK field's effect on the sender, RTT timing
- * (RFC 6298, Karn, RFC 7323 §4.2), the retransmission timeout, the persist timer (§3.8.6.1) and
- * keep-alive (§3.8.4). Its {@link LossRecovery} decides what is lost; its {@link AckSampler}
- * measures each ACK (and keeps the delivery-rate records); its {@link CongestionControl} decides
- * the window. It reads the state machine's state and options from
- * {@link Tcb} {@link #t} and reports back through return values (the application may write; a
- * timer gave up).
+ * Nagle (§3.8.6.2.1, §3.7.4), TSO sizing and pacing, {@code transmit}, the ACK field's effect on
+ * the sender and the send window (§3.10.7.4), RTT timing (RFC 6298, Karn, RFC 7323 §4.2), the
+ * retransmission timeout and its backoff (RFC 6298 §5) and the path-MTU reaction (RFC 1191 §6.3).
+ * Its {@link LossRecovery} decides what is lost; its {@link AckSampler} measures each ACK (and
+ * keeps the delivery-rate records); its {@link CongestionControl} decides the window; its {@link
+ * PersistKeepAlive} probes a zero window (§3.8.6.1) and an idle connection (§3.8.4). It reads the
+ * state machine's state and options from {@link Tcb} {@link #t} and reports back through return
+ * values (the application may write; a timer gave up).
  */
 final class TcpSender {
     final Tcb t;
@@ -46,20 +47,13 @@ final class TcpSender {
     CongestionControl cc;
     final LossRecovery loss;
     final AckSampler sampler; // the controller's per-ACK sample and the delivery-rate records
+    final PersistKeepAlive probes; // zero-window probes and keep-alives
     boolean rttTiming;
     int rttSeq;
     long rttStartNs;
     int consecutiveTimeouts;
     private long lastSendNs = Long.MIN_VALUE; // when a data segment last left: idle restarts
     private long pacingNextNs = Long.MIN_VALUE; // when the next paced segment may leave
-
-    // ---- persist and keep-alive ----
-    long persistBackoffNs; // 0 outside a zero-window episode; within one it only grows
-    int persistProbesUnanswered; // reset by every acceptable ACK (RFC 1122 §4.2.2.17)
-    long keepAliveIdleNs; // 0: off
-    long keepAliveIntervalNs;
-    int keepAliveProbes;
-    int keepAliveSent;
 
     // ---- statistics ----
     long bytesAcked;
@@ -75,6 +69,7 @@ final class TcpSender {
         this.cc = newCongestionControl(engine.config.congestionControl());
         this.loss = new LossRecovery(this);
         this.sampler = new AckSampler(this);
+        this.probes = new PersistKeepAlive(this);
     }
 
     /** The send sequence space at an open: ISS chosen, {@code sndNxt} past a SYN already sent. */
@@ -155,14 +150,6 @@ final class TcpSender {
             engine.markDirty(t);
         }
         return DropReason.NONE;
-    }
-
-    /** Any segment arrived: the connection is not idle (RFC 9293 §3.8.4 keep-alive restarts). */
-    void onSegmentArrived(long nowNs) {
-        if (keepAliveIdleNs > 0) {
-            keepAliveSent = 0;
-            timers.keepAlive = nowNs + keepAliveIdleNs;
-        }
     }
 
     /** The configured controller, or CUBIC (RFC 9438, with HyStart++), the default as in Linux. */
@@ -419,7 +406,7 @@ final class TcpSender {
             loss.armProbeTimer(nowNs); // after sndMax moved: a lone new segment is a tail too
         }
         sampler.afterSendData();
-        armPersistOnZeroWindow(nowNs);
+        probes.armPersistOnZeroWindow(nowNs);
     }
 
     /**
@@ -463,20 +450,6 @@ final class TcpSender {
     void onPacingTimer() {
         timers.pacing = Deadlines.NONE;
         engine.markDirty(t);
-    }
-
-    private void armPersistOnZeroWindow(long nowNs) {
-        final int unsent = Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
-        if (sndWnd == 0 && unsent > 0 && sndNxt == sndUna && timers.rtx == Deadlines.NONE) {
-            // RFC 9293 §3.8.6.1: zero window with data waiting → persist timer. The backoff of an
-            // episode under way is kept: it never shrinks until the window opens.
-            if (timers.persist == Deadlines.NONE) {
-                if (persistBackoffNs == 0) {
-                    persistBackoffNs = rtt.rtoNs();
-                }
-                timers.persist = nowNs + persistBackoffNs;
-            }
-        }
     }
 
     boolean hasUnsent() {
@@ -529,63 +502,6 @@ final class TcpSender {
         return loss.sacked.record(opts, sndUna, sndMax, sndBufSeq + sendRing.size(), sendRing.readIndex(), sndBufSeq);
     }
 
-    /**
-     * RFC 9293 §3.8.4: an idle connection is probed with SEG.SEQ = SND.NXT − 1 and no data, which
-     * the peer must answer with an ACK; unanswered probes end the connection (returns true: a RST
-     * went out, the connection times out).
-     */
-    boolean onKeepAliveTimer(long nowNs) {
-        if (keepAliveIdleNs == 0 || !(t.state == TcpState.ESTABLISHED || t.state == TcpState.CLOSE_WAIT)) {
-            return false;
-        }
-        if (keepAliveSent >= keepAliveProbes) {
-            engine.segments.sendRst(t.localAddr, t.localPort, t.remoteAddr, t.remotePort, sndMax, 0, false);
-            return true;
-        }
-        keepAliveSent++;
-        engine.segments.emit(t, TcpHeader.ACK, sndMax - 1, 0, 0);
-        timers.keepAlive = nowNs + keepAliveIntervalNs;
-        return false;
-    }
-
-    /**
-     * RFC 9293 §3.8.6.1: probe a zero window with one octet, the first the peer lacks (new data,
-     * or the first unacknowledged octet when the window shrank under data in flight), backing off
-     * exponentially up to the maximum RTO (SHLD-29, SHLD-30). Only this timer probes, so one probe
-     * leaves at a time. An ACK resets the count of unanswered probes; more than {@code
-     * dataRetries} unanswered end the connection as the retransmission timeout would (returns true).
-     */
-    boolean sendZeroWindowProbe(long nowNs) {
-        if (!(t.state.isSynchronized()
-                && sendRing != null
-                && sndWnd == 0
-                && Seq.diff(sndBufSeq + sendRing.size(), sndUna) > 0)) {
-            persistBackoffNs = 0; // the episode is over: the window opened or nothing is left to send
-            return false;
-        }
-        if (persistProbesUnanswered > engine.config.dataRetries()) {
-            // RFC 5961 §3.2: the peer's RCV.NXT is SND.UNA, as its last ACK said.
-            engine.segments.sendRst(t.localAddr, t.localPort, t.remoteAddr, t.remotePort, sndUna, 0, false);
-            return true;
-        }
-        persistProbesUnanswered++;
-        engine.counters.tcpZeroWindowProbes++;
-        sndNxt = sndUna; // anything sent beyond the probe is resent once the window opens
-        rttTiming = false; // Karn: a probe's ACK times nothing
-        engine.segments.emit(t, TcpHeader.ACK, sndUna, 1, Seq.diff(sndUna, sndBufSeq));
-        if (Seq.gt(sndUna + 1, sndMax)) {
-            sndMax = sndUna + 1; // the probe's octet may be accepted; its ACK must be acceptable
-        }
-        timers.rtx = Deadlines.NONE;
-        timers.pto = Deadlines.NONE;
-        if (persistBackoffNs <= 0) {
-            persistBackoffNs = rtt.rtoNs();
-        }
-        persistBackoffNs = Math.min(persistBackoffNs * 2, Math.max(engine.config.maxRtoNs(), persistBackoffNs));
-        timers.persist = nowNs + persistBackoffNs;
-        return false;
-    }
-
     /** Whether an ICMP error quoting {@code seq} is about a segment in flight (RFC 5927 §4.1). */
     boolean icmpSeqInFlight(int seq) {
         return Seq.le(sndUna, seq) && Seq.lt(seq, sndMax);
@@ -598,7 +514,7 @@ final class TcpSender {
      * again.
      */
     boolean onAck(TcpHeader seg, TcpOptions opts, int seq, int segAck, int payloadLength, boolean fin) {
-        persistProbesUnanswered = 0; // the peer is alive: a zero window may stay closed for ever
+        probes.persistProbesUnanswered = 0; // the peer is alive: a zero window may stay closed for ever
         final long nowNs = now();
         final int newWnd = seg.window() << sndWscale;
         final long sackedBefore = loss.sacked.isEmpty() ? 0 : loss.sacked.sackedBytes();
@@ -652,7 +568,7 @@ final class TcpSender {
             maxSndWnd = Math.max(maxSndWnd, sndWnd);
             if (opened) {
                 timers.persist = Deadlines.NONE;
-                persistBackoffNs = 0;
+                probes.persistBackoffNs = 0;
                 engine.markDirty(t);
             } else if (sndWnd == 0) {
                 timers.pto = Deadlines.NONE; // no tail loss probe into a closed window
@@ -700,8 +616,8 @@ final class TcpSender {
             engine.counters.tcpTimeouts++;
             loss.onRetransmissionTimeout(nowNs);
             sndNxt = sndUna;
-            persistBackoffNs = Math.max(persistBackoffNs, rtt.rtoNs());
-            return sendZeroWindowProbe(nowNs);
+            probes.persistBackoffNs = Math.max(probes.persistBackoffNs, rtt.rtoNs());
+            return probes.sendZeroWindowProbe(nowNs);
         }
         if (consecutiveTimeouts > engine.config.dataRetries()) {
             // RFC 5961 §3.2: only SEQ = the peer's RCV.NXT resets it; that is sndMax if all arrived.
