@@ -105,7 +105,7 @@ final class Tcb implements TcpConnection {
 
     /** A segment for this connection; the engine has validated it and parsed its options. */
     void onSegment(TcpHeader seg, TcpOptions opts) {
-        tx.onSegmentArrived(now());
+        tx.probes.onSegmentArrived(now());
         engine.arrival.onSegment(this, seg, opts);
         if (rx.ackNow) {
             rx.ackNow = false;
@@ -233,7 +233,7 @@ final class Tcb implements TcpConnection {
         }
         if (Deadlines.due(timers.persist, nowNs)) {
             timers.persist = Deadlines.NONE;
-            if (tx.sendZeroWindowProbe(nowNs)) {
+            if (tx.probes.sendZeroWindowProbe(nowNs)) {
                 terminate(CloseReason.TIMED_OUT);
                 return;
             }
@@ -246,7 +246,7 @@ final class Tcb implements TcpConnection {
         }
         if (Deadlines.due(timers.keepAlive, nowNs)) {
             timers.keepAlive = Deadlines.NONE;
-            if (tx.onKeepAliveTimer(nowNs)) {
+            if (tx.probes.onKeepAliveTimer(nowNs)) {
                 terminate(CloseReason.TIMED_OUT);
             }
         }
@@ -568,10 +568,10 @@ final class Tcb implements TcpConnection {
         if (idleNs < 0 || intervalNs <= 0 && idleNs > 0 || probes < 1 && idleNs > 0) {
             throw new IllegalArgumentException("keepAlive needs idle ≥ 0, and interval > 0 and probes ≥ 1 when on");
         }
-        tx.keepAliveIdleNs = idleNs;
-        tx.keepAliveIntervalNs = intervalNs;
-        tx.keepAliveProbes = probes;
-        tx.keepAliveSent = 0;
+        tx.probes.keepAliveIdleNs = idleNs;
+        tx.probes.keepAliveIntervalNs = intervalNs;
+        tx.probes.keepAliveProbes = probes;
+        tx.probes.keepAliveSent = 0;
         timers.keepAlive = idleNs == 0 ? Deadlines.NONE : now() + idleNs;
         engine.rearm(this);
     }
@@ -593,7 +593,7 @@ final class Tcb implements TcpConnection {
 
     @Override
     public long deliveryRateBytesPerSecond() {
-        return tx.lastDeliveryRate;
+        return tx.sampler.lastDeliveryRate;
     }
 
     @Override

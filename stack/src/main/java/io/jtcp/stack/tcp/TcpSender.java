@@ -1,8 +1,6 @@
 package io.jtcp.stack.tcp;
 
 import io.jtcp.stack.DropReason;
-import io.jtcp.stack.StackTracer;
-import io.jtcp.stack.cc.AckSample;
 import io.jtcp.stack.cc.CongestionControl;
 import io.jtcp.stack.cc.Cubic;
 import io.jtcp.stack.wire.Seq;
@@ -13,24 +11,16 @@ import org.agrona.DirectBuffer;
 /**
  * The sending half of a connection (as {@link TcpReceiver} is the receiving half): the send
  * sequence space (RFC 9293 §3.3.1), the send ring, segmentation with sender SWS avoidance and
- * Nagle (§3.8.6.2.1, §3.7.4) and TSO sizing, the ACK field's effect on the sender, RTT timing
- * (RFC 6298, Karn, RFC 7323 §4.2), the retransmission timeout, the persist timer (§3.8.6.1) and
- * keep-alive (§3.8.4). Its {@link LossRecovery} decides what is lost; its {@link
- * CongestionControl} decides the window. It reads the state machine's state and options from
- * {@link Tcb} {@link #t} and reports back through return values (the application may write; a
- * timer gave up).
+ * Nagle (§3.8.6.2.1, §3.7.4), TSO sizing and pacing, {@code transmit}, the ACK field's effect on
+ * the sender and the send window (§3.10.7.4), RTT timing (RFC 6298, Karn, RFC 7323 §4.2), the
+ * retransmission timeout and its backoff (RFC 6298 §5) and the path-MTU reaction (RFC 1191 §6.3).
+ * Its {@link LossRecovery} decides what is lost; its {@link AckSampler} measures each ACK (and
+ * keeps the delivery-rate records); its {@link CongestionControl} decides the window; its {@link
+ * PersistKeepAlive} probes a zero window (§3.8.6.1) and an idle connection (§3.8.4). It reads the
+ * state machine's state and options from {@link Tcb} {@link #t} and reports back through return
+ * values (the application may write; a timer gave up).
  */
 final class TcpSender {
-    /**
-     * Delivery-rate records per connection: 128 (about 7 KB) at first, doubling with the flight up
-     * to 8192 (a flight of 8192 segments, about 12 MB, costs 475 KB of records; beyond it the
-     * oldest merge). With a fixed 128, a 1,000-segment flight merged so often that BBR's bandwidth
-     * samples came out a third of the truth (31 of 100 Mbit/s in the lab).
-     */
-    static final int DELIVERY_RECORDS = 128;
-
-    static final int DELIVERY_RECORDS_MAX = 8192;
-
     final Tcb t;
     final TcpEngine engine;
     final Deadlines timers;
@@ -56,23 +46,14 @@ final class TcpSender {
     final RttEstimator rtt;
     CongestionControl cc;
     final LossRecovery loss;
-    private final AckSample ackSample = new AckSample(); // reused for every ACK: no allocation
-    long lastDeliveryRate; // bytes/s of the latest valid sample, for status pages and logs
-    private DeliveryRateEstimator deliveryRate; // taken with the first data sent: idle connections pay nothing
+    final AckSampler sampler; // the controller's per-ACK sample and the delivery-rate records
+    final PersistKeepAlive probes; // zero-window probes and keep-alives
     boolean rttTiming;
     int rttSeq;
     long rttStartNs;
     int consecutiveTimeouts;
     private long lastSendNs = Long.MIN_VALUE; // when a data segment last left: idle restarts
     private long pacingNextNs = Long.MIN_VALUE; // when the next paced segment may leave
-
-    // ---- persist and keep-alive ----
-    long persistBackoffNs; // 0 outside a zero-window episode; within one it only grows
-    int persistProbesUnanswered; // reset by every acceptable ACK (RFC 1122 §4.2.2.17)
-    long keepAliveIdleNs; // 0: off
-    long keepAliveIntervalNs;
-    int keepAliveProbes;
-    int keepAliveSent;
 
     // ---- statistics ----
     long bytesAcked;
@@ -87,6 +68,8 @@ final class TcpSender {
         this.rtt = new RttEstimator(engine.config.initialRtoNs(), engine.config.minRtoNs(), engine.config.maxRtoNs());
         this.cc = newCongestionControl(engine.config.congestionControl());
         this.loss = new LossRecovery(this);
+        this.sampler = new AckSampler(this);
+        this.probes = new PersistKeepAlive(this);
     }
 
     /** The send sequence space at an open: ISS chosen, {@code sndNxt} past a SYN already sent. */
@@ -167,14 +150,6 @@ final class TcpSender {
             engine.markDirty(t);
         }
         return DropReason.NONE;
-    }
-
-    /** Any segment arrived: the connection is not idle (RFC 9293 §3.8.4 keep-alive restarts). */
-    void onSegmentArrived(long nowNs) {
-        if (keepAliveIdleNs > 0) {
-            keepAliveSent = 0;
-            timers.keepAlive = nowNs + keepAliveIdleNs;
-        }
     }
 
     /** The configured controller, or CUBIC (RFC 9438, with HyStart++), the default as in Linux. */
@@ -260,47 +235,6 @@ final class TcpSender {
         timers.rtx = sndUna == sndMax || timers.persist != Deadlines.NONE ? Deadlines.NONE : nowNs + rtt.rtoNs();
         loss.afterNewAck(nowNs);
         return sample;
-    }
-
-    /**
-     * Fills the per-ACK sample and hands it to the congestion controller: the one place every ACK
-     * reaches the controller, after loss recovery has acted on it.
-     */
-    private void onAckProcessed(
-            long nowNs, int acked, long newlySacked, boolean duplicate, long rttNs, long flightBefore, int holeBytes) {
-        final AckSample s = ackSample.reset(nowNs);
-        final long sackedNow = loss.sacked.isEmpty() ? 0 : loss.sacked.sackedBytes();
-        final long flightAfter = Math.max(Seq.diff(sndMax, sndUna) - sackedNow, 0);
-        final int unsent = sendRing == null ? 0 : Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
-        s.ackedBytes(acked)
-                .sackedBytes(newlySacked)
-                .duplicate(duplicate)
-                .rttNs(rttNs)
-                .srttNs(rtt.srttNs())
-                .minRttNs(rtt.minRttNs())
-                .bytesInFlightBefore(flightBefore)
-                .bytesInFlightAfter(flightAfter)
-                // RFC 7661: nothing waited to be sent and the windows were not full.
-                .appLimited(unsent <= 0 && flightBefore < Math.min(cc.cwnd(), (long) sndWnd))
-                .recoveryState(loss.state())
-                .recoveryRetransmittedBytes(holeBytes)
-                .sackRecovery(t.sackOk);
-        if (deliveryRate != null) {
-            if (acked > 0) {
-                deliveryRate.onDelivered(sndUna - acked, sndUna, nowNs);
-            }
-            if (deliveryRate.fillSample(s, nowNs, rtt.minRttNs())) {
-                lastDeliveryRate = s.deliveryRate();
-            }
-        }
-        if (s.latestRttNs() >= 0) {
-            loss.latestRttNs = s.latestRttNs();
-        }
-        cc.onAck(s);
-        final StackTracer tracer = engine.tracer;
-        if (tracer != null) {
-            tracer.onAck(nowNs, t, s, cc);
-        }
     }
 
     /** After the controller saw a new ACK: the send buffer may grow; true when the application may write. */
@@ -471,14 +405,8 @@ final class TcpSender {
         if (timers.pto == Deadlines.NONE) {
             loss.armProbeTimer(nowNs); // after sndMax moved: a lone new segment is a tail too
         }
-        if (deliveryRate != null && !hasUnsent()) {
-            final long pipe = loss.pipe();
-            if (pipe < cc.cwnd()) {
-                // draft-cheng-iccrg-delivery-rate-estimation §3.3: the window was not the limit.
-                deliveryRate.markAppLimited(pipe);
-            }
-        }
-        armPersistOnZeroWindow(nowNs);
+        sampler.afterSendData();
+        probes.armPersistOnZeroWindow(nowNs);
     }
 
     /**
@@ -524,21 +452,7 @@ final class TcpSender {
         engine.markDirty(t);
     }
 
-    private void armPersistOnZeroWindow(long nowNs) {
-        final int unsent = Seq.diff(sndBufSeq + sendRing.size(), sndNxt);
-        if (sndWnd == 0 && unsent > 0 && sndNxt == sndUna && timers.rtx == Deadlines.NONE) {
-            // RFC 9293 §3.8.6.1: zero window with data waiting → persist timer. The backoff of an
-            // episode under way is kept: it never shrinks until the window opens.
-            if (timers.persist == Deadlines.NONE) {
-                if (persistBackoffNs == 0) {
-                    persistBackoffNs = rtt.rtoNs();
-                }
-                timers.persist = nowNs + persistBackoffNs;
-            }
-        }
-    }
-
-    private boolean hasUnsent() {
+    boolean hasUnsent() {
         return Seq.diff(sndBufSeq + sendRing.size(), sndNxt) > 0
                 || finQueued && Seq.diff(sndBufSeq + sendRing.size(), sndNxt) == 0;
     }
@@ -560,7 +474,7 @@ final class TcpSender {
         }
         if (len > 0) {
             // Before it leaves: the record snapshots the delivered count and the flight without it.
-            deliveryRate().onSend(seq, len, nowNs, loss.pipe()); // RFC 6675's pipe
+            sampler.deliveryRate().onSend(seq, len, nowNs, loss.pipe()); // RFC 6675's pipe
         }
         engine.segments.emit(t, flags, seq, len, Seq.diff(seq, sndBufSeq));
         t.rx.ackPending = false;
@@ -572,33 +486,9 @@ final class TcpSender {
         cc.onPacketSent(nowNs, seqLen, Seq.diff(Seq.max(sndMax, seq + seqLen), sndUna), retransmission);
     }
 
-    /**
-     * The delivery-rate estimator (draft-cheng-iccrg-delivery-rate-estimation), created on first
-     * use. Its ring holds a record per (super-)segment in flight, growing from {@link
-     * #DELIVERY_RECORDS} to {@link #DELIVERY_RECORDS_MAX}; a larger flight merges the oldest, which
-     * coarsens samples but never miscounts delivered bytes.
-     */
-    private DeliveryRateEstimator deliveryRate() {
-        if (deliveryRate == null) {
-            deliveryRate = new DeliveryRateEstimator(DELIVERY_RECORDS, DELIVERY_RECORDS_MAX);
-        }
-        return deliveryRate;
-    }
-
-    /**
-     * Loss recovery marked [start, end) lost (a hole about to be resent, or with {@code all} the
-     * whole flight after a timeout): the delivery-rate records learn it (their lost bytes feed
-     * BBR's loss rate).
-     */
+    /** Loss recovery marked [start, end) lost: {@link AckSampler#markLost}. */
     void markLost(int start, int end, boolean all) {
-        if (deliveryRate == null) {
-            return;
-        }
-        if (all) {
-            deliveryRate.onRetransmissionTimeout(start, end);
-        } else {
-            deliveryRate.onLost(start, end);
-        }
+        sampler.markLost(start, end, all);
     }
 
     /**
@@ -610,77 +500,6 @@ final class TcpSender {
             return false;
         }
         return loss.sacked.record(opts, sndUna, sndMax, sndBufSeq + sendRing.size(), sendRing.readIndex(), sndBufSeq);
-    }
-
-    /**
-     * The ACK's SACK blocks within the flight reach the delivery-rate records; bytes they already
-     * counted are not counted again, so a block repeated by later ACKs is harmless.
-     */
-    private void sackDelivered(TcpOptions opts, long nowNs) {
-        for (int b = 0; b < opts.sackBlockCount(); b++) {
-            final int left = Seq.max(opts.sackLeft(b), sndUna);
-            final int right = Seq.min(opts.sackRight(b), sndMax);
-            if (Seq.lt(left, right)) {
-                deliveryRate.onDelivered(left, right, nowNs);
-            }
-        }
-    }
-
-    /**
-     * RFC 9293 §3.8.4: an idle connection is probed with SEG.SEQ = SND.NXT − 1 and no data, which
-     * the peer must answer with an ACK; unanswered probes end the connection (returns true: a RST
-     * went out, the connection times out).
-     */
-    boolean onKeepAliveTimer(long nowNs) {
-        if (keepAliveIdleNs == 0 || !(t.state == TcpState.ESTABLISHED || t.state == TcpState.CLOSE_WAIT)) {
-            return false;
-        }
-        if (keepAliveSent >= keepAliveProbes) {
-            engine.segments.sendRst(t.localAddr, t.localPort, t.remoteAddr, t.remotePort, sndMax, 0, false);
-            return true;
-        }
-        keepAliveSent++;
-        engine.segments.emit(t, TcpHeader.ACK, sndMax - 1, 0, 0);
-        timers.keepAlive = nowNs + keepAliveIntervalNs;
-        return false;
-    }
-
-    /**
-     * RFC 9293 §3.8.6.1: probe a zero window with one octet, the first the peer lacks (new data,
-     * or the first unacknowledged octet when the window shrank under data in flight), backing off
-     * exponentially up to the maximum RTO (SHLD-29, SHLD-30). Only this timer probes, so one probe
-     * leaves at a time. An ACK resets the count of unanswered probes; more than {@code
-     * dataRetries} unanswered end the connection as the retransmission timeout would (returns true).
-     */
-    boolean sendZeroWindowProbe(long nowNs) {
-        if (!(t.state.isSynchronized()
-                && sendRing != null
-                && sndWnd == 0
-                && Seq.diff(sndBufSeq + sendRing.size(), sndUna) > 0)) {
-            persistBackoffNs = 0; // the episode is over: the window opened or nothing is left to send
-            return false;
-        }
-        if (persistProbesUnanswered > engine.config.dataRetries()) {
-            // RFC 5961 §3.2: the peer's RCV.NXT is SND.UNA, as its last ACK said.
-            engine.segments.sendRst(t.localAddr, t.localPort, t.remoteAddr, t.remotePort, sndUna, 0, false);
-            return true;
-        }
-        persistProbesUnanswered++;
-        engine.counters.tcpZeroWindowProbes++;
-        sndNxt = sndUna; // anything sent beyond the probe is resent once the window opens
-        rttTiming = false; // Karn: a probe's ACK times nothing
-        engine.segments.emit(t, TcpHeader.ACK, sndUna, 1, Seq.diff(sndUna, sndBufSeq));
-        if (Seq.gt(sndUna + 1, sndMax)) {
-            sndMax = sndUna + 1; // the probe's octet may be accepted; its ACK must be acceptable
-        }
-        timers.rtx = Deadlines.NONE;
-        timers.pto = Deadlines.NONE;
-        if (persistBackoffNs <= 0) {
-            persistBackoffNs = rtt.rtoNs();
-        }
-        persistBackoffNs = Math.min(persistBackoffNs * 2, Math.max(engine.config.maxRtoNs(), persistBackoffNs));
-        timers.persist = nowNs + persistBackoffNs;
-        return false;
     }
 
     /** Whether an ICMP error quoting {@code seq} is about a segment in flight (RFC 5927 §4.1). */
@@ -695,7 +514,7 @@ final class TcpSender {
      * again.
      */
     boolean onAck(TcpHeader seg, TcpOptions opts, int seq, int segAck, int payloadLength, boolean fin) {
-        persistProbesUnanswered = 0; // the peer is alive: a zero window may stay closed for ever
+        probes.persistProbesUnanswered = 0; // the peer is alive: a zero window may stay closed for ever
         final long nowNs = now();
         final int newWnd = seg.window() << sndWscale;
         final long sackedBefore = loss.sacked.isEmpty() ? 0 : loss.sacked.sackedBytes();
@@ -710,8 +529,8 @@ final class TcpSender {
         }
         final boolean newSack = recordSack(opts);
         final long newlySacked = Math.max(loss.sacked.sackedBytes() - sackedBefore, 0);
-        if (newSack && deliveryRate != null) {
-            sackDelivered(opts, nowNs);
+        if (newSack && sampler.deliveryRate != null) {
+            sampler.sackDelivered(opts, nowNs);
         }
         loss.onSackEvidence(segAck, newSack, newWnd);
         int acked = 0;
@@ -737,7 +556,7 @@ final class TcpSender {
         if (acked > 0 || duplicate || sndMax != sndUna) {
             // With nothing in flight and nothing acknowledged an ACK tells the controller nothing
             // (Linux's tcp_ack skips congestion control there too): the receive path stays lean.
-            onAckProcessed(nowNs, acked, newlySacked, duplicate, rttSample, flightBefore, holeBytes);
+            sampler.onAckProcessed(nowNs, acked, newlySacked, duplicate, rttSample, flightBefore, holeBytes);
         }
         final boolean writable = acked > 0 && afterNewAck(bytesAcked != dataAckedBefore);
         // RFC 9293 §3.10.7.4: update the send window from the newest segment only.
@@ -749,7 +568,7 @@ final class TcpSender {
             maxSndWnd = Math.max(maxSndWnd, sndWnd);
             if (opened) {
                 timers.persist = Deadlines.NONE;
-                persistBackoffNs = 0;
+                probes.persistBackoffNs = 0;
                 engine.markDirty(t);
             } else if (sndWnd == 0) {
                 timers.pto = Deadlines.NONE; // no tail loss probe into a closed window
@@ -797,8 +616,8 @@ final class TcpSender {
             engine.counters.tcpTimeouts++;
             loss.onRetransmissionTimeout(nowNs);
             sndNxt = sndUna;
-            persistBackoffNs = Math.max(persistBackoffNs, rtt.rtoNs());
-            return sendZeroWindowProbe(nowNs);
+            probes.persistBackoffNs = Math.max(probes.persistBackoffNs, rtt.rtoNs());
+            return probes.sendZeroWindowProbe(nowNs);
         }
         if (consecutiveTimeouts > engine.config.dataRetries()) {
             // RFC 5961 §3.2: only SEQ = the peer's RCV.NXT resets it; that is sndMax if all arrived.
