@@ -14,6 +14,7 @@ import io.jtcp.tun.service.ServiceTimers;
 import io.jtcp.tun.trace.EngineJournal;
 import io.jtcp.tun.trace.PcapWriter;
 import io.jtcp.tun.trace.StackConfigSnapshot;
+import io.jtcp.viz.Chromium;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -169,6 +170,18 @@ class ReplayCommandTest {
         assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""), svg);
         assertTrue(svg.contains(">recorded</text>") && svg.contains("jtcp's answer (replayed)"), svg);
         assertEquals(3, svg.split("<svg ", -1).length - 1, "the outer drawing and the two ladders");
+        // What a person sees: Chromium draws both nested ladders, the recorded one at x = 0 and
+        // jtcp's answer to its right (ink in each of their columns), in a window as wide as both.
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<svg [^>]*?width=\"([0-9.]+)\"")
+                .matcher(svg);
+        double[] widths = new double[3];
+        for (int i = 0; i < 3 && m.find(); i++) {
+            widths[i] = Double.parseDouble(m.group(1));
+        }
+        java.awt.image.BufferedImage img = Chromium.screenshot(dir.resolve("l.svg"), dir, (int) widths[0] + 40, 2000);
+        int half = (int) widths[1] + 10; // where the second ladder starts (the first one's width + 20)
+        assertTrue(Chromium.ink(img, 0, half) > 2000, "the recorded ladder is drawn");
+        assertTrue(Chromium.ink(img, half, (int) widths[0]) > 2000, "jtcp's answer is drawn");
     }
 
     @Test

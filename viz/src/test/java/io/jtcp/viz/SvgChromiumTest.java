@@ -5,75 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtcp.viz.ladder.SvgRenderer;
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a person sees: each SVG is well-formed XML holding the labels a student looks for, and
- * headless Chromium (Debian's {@code chromium}) draws it into a PNG that is not blank. Skipped
- * without chromium, unless JTCP_REQUIRE_TUN=1 (CI) makes that a failure. The SVGs and PNGs stay in
+ * headless Chromium ({@link Chromium}) draws it into a PNG that is not blank. Skipped without
+ * chromium, unless JTCP_REQUIRE_TUN=1 (CI) makes that a failure. The SVGs and PNGs stay in
  * {@code viz/target/ladder-pictures/}.
  */
 class SvgChromiumTest {
     @TempDir
     static Path dir;
 
-    private static String chromium;
-
-    @BeforeAll
-    static void findChromium() {
-        for (String p : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-            for (String name : new String[] {"chromium", "chromium-browser", "google-chrome"}) {
-                if (Files.isExecutable(Path.of(p, name))) {
-                    chromium = Path.of(p, name).toString();
-                    return;
-                }
-            }
-        }
-        if ("1".equals(System.getenv("JTCP_REQUIRE_TUN"))) {
-            throw new AssertionError("no chromium on PATH (apt-get install chromium)");
-        }
-    }
-
     /** Renders {@code svg} at 1200x2000 and returns the screenshot. */
     private static BufferedImage screenshot(Path svg) throws Exception {
-        Assumptions.assumeTrue(chromium != null, "no chromium");
-        Path png = svg.resolveSibling(svg.getFileName() + ".png");
-        Path profile = Files.createTempDirectory(dir, "chromium");
-        List<String> cmd = new ArrayList<>(List.of(
-                chromium,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--user-data-dir=" + profile,
-                "--screenshot=" + png,
-                "--window-size=1200,2000",
-                svg.toUri().toString()));
-        Process p = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("chromium.log").toFile())
-                .start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("chromium did not finish in 60 s");
-        }
-        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("chromium.log")));
-        return ImageIO.read(png.toFile());
+        return Chromium.screenshot(svg, dir);
     }
 
     private static Path svg(String name, String content) throws Exception {
