@@ -63,8 +63,9 @@ public final class CpuTimeRunner {
             b.setUp();
             return b::receive;
         }
-        if (name.equals("send")) {
+        if (name.equals("send") || name.startsWith("send-")) {
             final SendPathBenchmark b = new SendPathBenchmark();
+            b.cc = name.equals("send") ? "default" : name.substring("send-".length());
             b.setUp();
             return b::send;
         }

@@ -1,6 +1,7 @@
 package io.jtcp.bench;
 
 import io.jtcp.stack.NetworkStack;
+import io.jtcp.stack.cc.CongestionControls;
 import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.wire.TcpHeader;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -34,6 +36,10 @@ public class SendPathBenchmark {
     private static final int PORT = 5001;
     private static final int MSS = 1460;
 
+    /** The controller: the stack's default (CUBIC), or one named (newreno, bbr) to cost it apart. */
+    @Param({"default", "newreno"})
+    public String cc = "default";
+
     private final ScriptedPeer peer = new ScriptedPeer();
     private final byte[] appData = new byte[MSS];
     private NetworkStack stack;
@@ -46,6 +52,9 @@ public class SendPathBenchmark {
     public void setUp() {
         stack = new NetworkStack(ScriptedPeer.config(), peer::onTransmit);
         connection = peer.establish(stack, PORT, nowNs);
+        if (!cc.equals("default")) {
+            connection.congestionControl(CongestionControls.byName(cc));
+        }
         seq = peer.peerSeq;
         ackLength = peer.build(PORT, TcpHeader.ACK, seq, peer.peerAck, 65_535, 0, false);
     }
