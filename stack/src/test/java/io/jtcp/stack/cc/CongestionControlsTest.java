@@ -27,8 +27,8 @@ class CongestionControlsTest {
     @Test
     void shouldFindServiceLoaderProvidersByName() {
         CongestionControl.Factory f = CongestionControls.byName("test-fixed");
-        assertInstanceOf(ProviderFactoryForTest.class, f);
-        assertInstanceOf(FixedWindowForTest.class, f.create());
+        assertInstanceOf(ServiceProviderFactory.class, f);
+        assertInstanceOf(FixedWindowController.class, f.create());
         assertTrue(
                 CongestionControls.names().contains("test-fixed"),
                 CongestionControls.names().toString());
@@ -36,10 +36,10 @@ class CongestionControlsTest {
 
     @Test
     void shouldLoadAControllerClassByName() {
-        CongestionControl.Factory f = CongestionControls.byName(FixedWindowForTest.class.getName());
+        CongestionControl.Factory f = CongestionControls.byName(FixedWindowController.class.getName());
         assertEquals("fixed", f.name());
         CongestionControl a = f.create();
-        assertInstanceOf(FixedWindowForTest.class, a);
+        assertInstanceOf(FixedWindowController.class, a);
         assertNotSame(a, f.create());
         a.init(1000, 0);
         assertEquals(64_000, a.cwnd());
@@ -47,9 +47,9 @@ class CongestionControlsTest {
 
     @Test
     void shouldLoadAFactoryClassByName() {
-        CongestionControl.Factory f = CongestionControls.byName(ProviderFactoryForTest.class.getName());
+        CongestionControl.Factory f = CongestionControls.byName(ServiceProviderFactory.class.getName());
         assertEquals("test-fixed", f.name());
-        assertInstanceOf(FixedWindowForTest.class, f.create());
+        assertInstanceOf(FixedWindowController.class, f.create());
     }
 
     @Test
@@ -74,7 +74,7 @@ class CongestionControlsTest {
                 e.getMessage());
         e = assertThrows(
                 IllegalArgumentException.class,
-                () -> CongestionControls.byName(NoDefaultConstructorForTest.class.getName()));
+                () -> CongestionControls.byName(NoDefaultConstructorFactory.class.getName()));
         assertTrue(e.getMessage().endsWith("has no public no-argument constructor"), e.getMessage());
     }
 }

@@ -1,7 +1,7 @@
 package io.jtcp.stack.cc;
 
 /** A {@link java.util.ServiceLoader} provider (see the test resources' META-INF/services). */
-public final class ProviderFactoryForTest implements CongestionControl.Factory {
+public final class ServiceProviderFactory implements CongestionControl.Factory {
     @Override
     public String name() {
         return "test-fixed";
@@ -9,6 +9,6 @@ public final class ProviderFactoryForTest implements CongestionControl.Factory {
 
     @Override
     public CongestionControl create() {
-        return new FixedWindowForTest();
+        return new FixedWindowController();
     }
 }

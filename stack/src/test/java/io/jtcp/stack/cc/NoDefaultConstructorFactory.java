@@ -1,10 +1,10 @@
 package io.jtcp.stack.cc;
 
 /** A factory that cannot be loaded by name: no public no-argument constructor. */
-public final class NoDefaultConstructorForTest implements CongestionControl.Factory {
+public final class NoDefaultConstructorFactory implements CongestionControl.Factory {
     private final String name;
 
-    public NoDefaultConstructorForTest(String name) {
+    public NoDefaultConstructorFactory(String name) {
         this.name = name;
     }
 
@@ -15,6 +15,6 @@ public final class NoDefaultConstructorForTest implements CongestionControl.Fact
 
     @Override
     public CongestionControl create() {
-        return new FixedWindowForTest();
+        return new FixedWindowController();
     }
 }

@@ -1,7 +1,7 @@
 package io.jtcp.stack.cc;
 
 /** A researcher's controller, loaded by class name in {@link CongestionControlsTest}. */
-public final class FixedWindowForTest implements CongestionControl {
+public final class FixedWindowController implements CongestionControl {
     private long cwnd;
 
     @Override
