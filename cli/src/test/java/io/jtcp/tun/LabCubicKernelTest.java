@@ -10,11 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -30,11 +30,14 @@ import picocli.CommandLine;
  *
  * <p>It measures the machine as much as the algorithm: 200 Mbit/s through a user-space loop needs
  * a core, and on a loaded CI host the same build gave 112 Mbit/s with 33 retransmits (p99 RTT
- * 109 ms: the loop starved, not the window). So it runs only with {@code JTCP_LAB_REAL=1};
+ * 109 ms: the loop starved, not the window). So it runs in CI only on a machine that other work
+ * does not already keep busy (1-minute load average below twice the number of CPUs: the build's
+ * own tests run one at a time and leave it below that; unrelated parallel builds took it to 20),
+ * and always with {@code JTCP_LAB_REAL=1}. On a quiet 2-core machine it gives 189 Mbit/s
+ * (95 %) over 10 s, under Maven as from the command line;
  * {@code JTCP_LAB_SECONDS} runs it longer (the issue's 20 s).
  */
 @Tag("tun")
-@EnabledIfEnvironmentVariable(named = "JTCP_LAB_REAL", matches = "1")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class LabCubicKernelTest {
     private static final double RATE_MBIT = 200;
@@ -43,8 +46,16 @@ class LabCubicKernelTest {
     Path dir;
 
     @BeforeEach
-    void requireTun() {
+    void requireTunAndAQuietMachine() throws Exception {
         TunTestSupport.requireTun();
+        if (!"1".equals(System.getenv("JTCP_LAB_REAL"))) {
+            double load = Double.parseDouble(
+                    Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+            int cpus = Runtime.getRuntime().availableProcessors();
+            Assumptions.assumeTrue(
+                    load < 2 * cpus,
+                    "load average " + load + " on " + cpus + " CPUs: the rate would measure the machine");
+        }
     }
 
     @Test
