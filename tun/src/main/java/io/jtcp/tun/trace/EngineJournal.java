@@ -1,16 +1,9 @@
 package io.jtcp.tun.trace;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The replay journal written beside {@code --pcap FILE} as {@code FILE.jtcp}: what the engine's
@@ -62,28 +55,19 @@ public final class EngineJournal implements AutoCloseable {
 
     private static final long FLUSH_PERIOD_MS = 1000;
 
-    private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-    private final ScheduledExecutorService flusher;
+    private final FlushedFile file;
+    private final ByteBuffer buffer;
     private long records;
-    private boolean closed;
 
     public EngineJournal(Path file) {
-        try {
-            this.channel = FileChannel.open(
-                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write replay journal " + file + ": " + e.getMessage(), e);
-        }
+        this.file = new FlushedFile(this, file, 1 << 16, "replay journal");
+        this.buffer = this.file.buffer;
         ownerOnly(file);
-        buffer.put(MAGIC);
-        flush();
-        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "jtcp-journal-flush");
-            t.setDaemon(true);
-            return t;
-        });
-        flusher.scheduleAtFixedRate(this::flushPending, FLUSH_PERIOD_MS, FLUSH_PERIOD_MS, TimeUnit.MILLISECONDS);
+        synchronized (this) {
+            buffer.put(MAGIC);
+            this.file.flush();
+        }
+        this.file.start(FLUSH_PERIOD_MS);
     }
 
     private static void ownerOnly(Path file) {
@@ -142,50 +126,21 @@ public final class EngineJournal implements AutoCloseable {
 
     /** False once closed: the loop's last calls after {@link #close} are not recorded, never thrown at. */
     private boolean room(int bytes) {
-        if (closed) {
+        if (!file.room(bytes)) {
             return false;
         }
         if (buffer.remaining() < bytes) {
-            flush();
-            if (buffer.remaining() < bytes) {
-                throw new IllegalArgumentException("journal record too large: " + bytes + " bytes");
-            }
+            throw new IllegalArgumentException("journal record too large: " + bytes + " bytes");
         }
         return true;
     }
 
-    private synchronized void flushPending() {
-        if (closed || buffer.position() == 0) {
-            return;
-        }
-        flush();
-    }
-
     public synchronized void flush() {
-        buffer.flip();
-        try {
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing the replay journal failed: " + e.getMessage(), e);
-        } finally {
-            buffer.clear();
-        }
+        file.flush();
     }
 
     @Override
     public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        flusher.shutdownNow();
-        flush();
-        closed = true;
-        try {
-            channel.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        file.close();
     }
 }
