@@ -1,7 +1,6 @@
 package io.jtcp.bench;
 
 import io.jtcp.stack.NetworkStack;
-import io.jtcp.stack.PacketSink;
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.tcp.TcpHandler;
@@ -9,8 +8,6 @@ import io.jtcp.tun.service.HttpService;
 import io.jtcp.tun.service.ServiceTimers;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -41,44 +38,12 @@ import org.openjdk.jmh.annotations.Warmup;
 public class HttpChurnBenchmark {
     private static final int CLIENT = (10 << 24) | (7 << 16) | 1;
     private static final int SERVER = (10 << 24) | (7 << 16) | 2;
-    private static final int SLOTS = 64;
     private static final byte[] REQUEST =
             "GET /bytes/16 HTTP/1.0\r\nHost: 10.7.0.2\r\nUser-Agent: ApacheBench/2.3\r\nAccept: */*\r\n\r\n"
                     .getBytes(StandardCharsets.ISO_8859_1);
 
-    /** A fixed ring of packet slots: the in-memory link, allocation-free. */
-    private static final class Link implements PacketSink {
-        final UnsafeBuffer[] slots = new UnsafeBuffer[SLOTS];
-        final int[] lengths = new int[SLOTS];
-        int head;
-        int tail;
-
-        Link() {
-            for (int i = 0; i < SLOTS; i++) {
-                slots[i] = new UnsafeBuffer(new byte[2048]);
-            }
-        }
-
-        @Override
-        public void transmit(DirectBuffer buffer, int offset, int length) {
-            final int i = tail++ & (SLOTS - 1);
-            slots[i].putBytes(0, buffer, offset, length);
-            lengths[i] = length;
-        }
-
-        int drainInto(NetworkStack to, long nowNs) {
-            int n = 0;
-            while (head != tail) {
-                final int i = head++ & (SLOTS - 1);
-                to.onPacket(nowNs, slots[i], 0, lengths[i]);
-                n++;
-            }
-            return n;
-        }
-    }
-
-    private final Link toServer = new Link();
-    private final Link toClient = new Link();
+    private final MemoryLink toServer = new MemoryLink();
+    private final MemoryLink toClient = new MemoryLink();
     private final byte[] readBuf = new byte[4096];
     private NetworkStack client;
     private NetworkStack server;
