@@ -18,8 +18,9 @@ package io.jtcp.stack.cc;
  * off, see {@link #Bbr(long, boolean)}); cwnd save and restore around recovery and ProbeRTT. The
  * model's parts live in small package-private classes ({@code BbrMaxBwFilter},
  * {@code BbrMinRttFilter}, {@code BbrFullPipe}, {@code BbrLossSignals}, {@code BbrAckAggregation},
- * {@code BbrInflightHiProbe}, {@code BbrProbeWait}, {@code BbrMode}) and the ProbeBW cycle in
- * {@code BbrProbeBw}; this class is the state machine that ties them together.
+ * {@code BbrInflightHiProbe}, {@code BbrProbeWait}, {@code BbrMode}), the ProbeBW cycle in
+ * {@code BbrProbeBw} and ProbeRTT in {@code BbrProbeRtt}; this class is the state machine that
+ * ties them together.
  *
  * <p>Left out: ECN (no {@code alpha}, an {@link CongestionEvent#ECN} is treated as loss); the
  * per-lost-packet {@code inflight_hi} check ({@code BBRHandleLostPacket}): the loss rate of a
@@ -62,13 +63,13 @@ public final class Bbr implements CongestionControl {
     private double cwndGain;
     long cwnd;
     private long pacingRate;
-    private long priorCwnd;
+    long priorCwnd;
     private boolean inRecovery;
     private boolean packetConservation;
     private long recoveryRoundEndDelivered;
 
     // round counting (§4.5.1)
-    private long delivered; // C.delivered as the samples report it
+    long delivered; // C.delivered as the samples report it
     private long nextRoundDelivered;
     private long roundCount;
     boolean roundStart;
@@ -79,25 +80,18 @@ public final class Bbr implements CongestionControl {
     private long bwLo = INFINITE;
     private long bw;
     // min RTT model
-    private final BbrMinRttFilter minRtt = new BbrMinRttFilter();
+    final BbrMinRttFilter minRtt = new BbrMinRttFilter();
     private long minRttNs = INFINITE;
     // full pipe
     final BbrFullPipe fullPipe = new BbrFullPipe();
     // ProbeBW
-    private final BbrProbeBw probeBw = new BbrProbeBw(this);
+    final BbrProbeBw probeBw = new BbrProbeBw(this);
     long inflightHi = INFINITE;
     private long inflightLo = INFINITE;
     // latest delivery signals and loss (§4.5.10)
     final BbrLossSignals loss = new BbrLossSignals();
     // ProbeRTT
-    private long probeRttDoneStampNs;
-    private boolean probeRttRoundDone;
-    private boolean idleRestart;
-    /**
-     * §4.3.4.3 MarkConnectionAppLimited during ProbeRTT, kept here rather than in the sender's
-     * estimator: samples of segments sent before delivered passes this are app-limited.
-     */
-    private long probeRttAppLimitedUntil;
+    private final BbrProbeRtt probeRtt = new BbrProbeRtt(this);
 
     boolean sampleAppLimited;
     // ACK aggregation (§4.5.6)
@@ -181,11 +175,8 @@ public final class Bbr implements CongestionControl {
         inflight = ack.bytesInFlightAfter();
         long newlyAcked = ack.ackedBytes() + ack.sackedBytes();
         delivered = Math.max(delivered, ack.totalDelivered());
-        sampleAppLimited = ack.rateAppLimited()
-                || (probeRttAppLimitedUntil != 0 && ack.priorDelivered() <= probeRttAppLimitedUntil);
-        if (probeRttAppLimitedUntil != 0 && delivered > probeRttAppLimitedUntil) {
-            probeRttAppLimitedUntil = 0;
-        }
+        sampleAppLimited = ack.rateAppLimited() || probeRtt.appLimited(ack.priorDelivered());
+        probeRtt.expireAppLimited(delivered);
         loss.updateLatest(ack, delivered);
         updateCongestionSignals(ack);
         aggregation.update(now, newlyAcked, bw, cwnd, roundStart, roundCount);
@@ -194,7 +185,7 @@ public final class Bbr implements CongestionControl {
         checkDrainDone(now);
         probeBw.updateProbeBwCyclePhase(ack, now);
         updateMinRtt(ack, now);
-        checkProbeRtt(ack, now);
+        probeRtt.checkProbeRtt(ack, now);
         loss.advance(ack);
         bw = Math.min(maxBw, bwLo);
         setPacingRate(pacingGain);
@@ -287,61 +278,6 @@ public final class Bbr implements CongestionControl {
         minRttNs = minRtt.minRttNs();
     }
 
-    private void checkProbeRtt(AckSample ack, long now) {
-        if (mode != BbrMode.PROBE_RTT && minRtt.probeRttExpired() && !idleRestart) {
-            enter(BbrMode.PROBE_RTT);
-            priorCwnd = saveCwnd();
-            probeRttDoneStampNs = 0;
-            probeBw.stopProbing();
-            startRound();
-        }
-        if (mode == BbrMode.PROBE_RTT) {
-            handleProbeRtt(now);
-        }
-        if (ack.delivered() > 0) {
-            idleRestart = false;
-        }
-    }
-
-    private void handleProbeRtt(long now) {
-        // Ignore the low rate samples ProbeRTT's small window gives.
-        probeRttAppLimitedUntil = Math.max(delivered + inflight, 1);
-        if (probeRttDoneStampNs == 0 && inflight <= probeRttCwnd()) {
-            probeRttDoneStampNs = now + PROBE_RTT_DURATION_NS;
-            probeRttRoundDone = false;
-            startRound();
-        } else if (probeRttDoneStampNs != 0) {
-            if (roundStart) {
-                probeRttRoundDone = true;
-            }
-            if (probeRttRoundDone) {
-                checkProbeRttDone(now);
-            }
-        }
-    }
-
-    private void checkProbeRttDone(long now) {
-        if (probeRttDoneStampNs != 0 && now - probeRttDoneStampNs > 0) {
-            minRtt.probeRttDone(now);
-            restoreCwnd();
-            exitProbeRtt(now);
-        }
-    }
-
-    private void exitProbeRtt(long now) {
-        resetLowerBounds();
-        if (fullPipe.reached()) {
-            probeBw.startProbeBwDown(now);
-            enter(BbrMode.PROBE_BW_CRUISE);
-        } else {
-            enter(BbrMode.STARTUP);
-        }
-    }
-
-    private long probeRttCwnd() {
-        return Math.max(bdpMultiple(BbrMode.PROBE_RTT.cwndGain), minPipeCwnd());
-    }
-
     // ---- state entry ----
 
     void enter(BbrMode next) {
@@ -376,7 +312,7 @@ public final class Bbr implements CongestionControl {
             cwnd = Math.max(cwnd, minPipeCwnd());
         }
         if (mode == BbrMode.PROBE_RTT) {
-            cwnd = Math.min(cwnd, probeRttCwnd());
+            cwnd = Math.min(cwnd, probeRtt.probeRttCwnd());
         }
         boundCwndForModel();
     }
@@ -423,7 +359,7 @@ public final class Bbr implements CongestionControl {
         return Math.max(Math.min(pacingRate / 1_000, 65_536), floor);
     }
 
-    private long bdpMultiple(double gain) {
+    long bdpMultiple(double gain) {
         return bdpMultiple(bw, gain);
     }
 
@@ -452,7 +388,7 @@ public final class Bbr implements CongestionControl {
         return Math.min(bdpMultiple(1.0), cwnd);
     }
 
-    private long minPipeCwnd() {
+    long minPipeCwnd() {
         return (long) MIN_PIPE_SEGMENTS * mss;
     }
 
@@ -519,17 +455,17 @@ public final class Bbr implements CongestionControl {
     @Override
     public void onRestartAfterIdle(long nowNs, long idleNs) {
         // §4.3.4.4 BBRHandleRestartFromIdle.
-        idleRestart = true;
+        probeRtt.restartFromIdle();
         aggregation.restart(nowNs);
         if (inProbeBw()) {
             setPacingRate(1.0);
         } else if (mode == BbrMode.PROBE_RTT) {
-            checkProbeRttDone(nowNs);
+            probeRtt.checkProbeRttDone(nowNs);
         }
     }
 
     /** §4.6.4.4 BBRSaveCwnd. */
-    private long saveCwnd() {
+    long saveCwnd() {
         if (!inRecovery && mode != BbrMode.PROBE_RTT) {
             return cwnd;
         }
@@ -537,7 +473,7 @@ public final class Bbr implements CongestionControl {
     }
 
     /** §4.6.4.4 BBRRestoreCwnd. */
-    private void restoreCwnd() {
+    void restoreCwnd() {
         cwnd = Math.max(cwnd, priorCwnd);
     }
 
