@@ -18,8 +18,9 @@ package io.jtcp.stack.cc;
  * off, see {@link #Bbr(long, boolean)}); cwnd save and restore around recovery and ProbeRTT. The
  * model's parts live in small package-private classes ({@code BbrMaxBwFilter},
  * {@code BbrMinRttFilter}, {@code BbrFullPipe}, {@code BbrLossSignals}, {@code BbrAckAggregation},
- * {@code BbrInflightHiProbe}, {@code BbrProbeWait}, {@code BbrMode}); this class is the state
- * machine that ties them together.
+ * {@code BbrInflightHiProbe}, {@code BbrProbeWait}, {@code BbrMode}), the ProbeBW cycle in
+ * {@code BbrProbeBw} and ProbeRTT in {@code BbrProbeRtt}; this class is the state machine that
+ * ties them together.
  *
  * <p>Left out: ECN (no {@code alpha}, an {@link CongestionEvent#ECN} is treated as loss); the
  * per-lost-packet {@code inflight_hi} check ({@code BBRHandleLostPacket}): the loss rate of a
@@ -52,70 +53,50 @@ public final class Bbr implements CongestionControl {
     static final int EXTRA_ACKED_WINDOW_ROUNDS = 5; // two slots of 5: a 10-round window
     static final long INFINITE = Long.MAX_VALUE;
 
-    private enum AckPhase {
-        INIT,
-        PROBE_STARTING,
-        PROBE_FEEDBACK,
-        PROBE_STOPPING,
-        REFILLING
-    }
-
     private final long seed;
     private final boolean fastRecoveryConservation;
-    private final BbrProbeWait probeWait = new BbrProbeWait();
-    private int mss = 1; // until init: keeps every division defined
+    int mss = 1; // until init: keeps every division defined
     private long initialCwnd;
 
-    private BbrMode mode = BbrMode.STARTUP;
+    BbrMode mode = BbrMode.STARTUP;
     private double pacingGain;
     private double cwndGain;
-    private long cwnd;
+    long cwnd;
     private long pacingRate;
-    private long priorCwnd;
+    long priorCwnd;
     private boolean inRecovery;
     private boolean packetConservation;
     private long recoveryRoundEndDelivered;
 
     // round counting (§4.5.1)
-    private long delivered; // C.delivered as the samples report it
+    long delivered; // C.delivered as the samples report it
     private long nextRoundDelivered;
     private long roundCount;
-    private boolean roundStart;
+    boolean roundStart;
 
     // bandwidth model
-    private final BbrMaxBwFilter maxBwFilter = new BbrMaxBwFilter();
-    private long maxBw;
+    final BbrMaxBwFilter maxBwFilter = new BbrMaxBwFilter();
+    long maxBw;
     private long bwLo = INFINITE;
     private long bw;
     // min RTT model
-    private final BbrMinRttFilter minRtt = new BbrMinRttFilter();
+    final BbrMinRttFilter minRtt = new BbrMinRttFilter();
     private long minRttNs = INFINITE;
     // full pipe
-    private final BbrFullPipe fullPipe = new BbrFullPipe();
+    final BbrFullPipe fullPipe = new BbrFullPipe();
     // ProbeBW
-    private AckPhase ackPhase = AckPhase.INIT;
-    private long cycleStampNs;
-    private long roundsSinceBwProbe;
-    private final BbrInflightHiProbe hiProbe = new BbrInflightHiProbe();
-    private boolean bwProbeSamples;
-    private long inflightHi = INFINITE;
+    final BbrProbeBw probeBw = new BbrProbeBw(this);
+    long inflightHi = INFINITE;
     private long inflightLo = INFINITE;
     // latest delivery signals and loss (§4.5.10)
-    private final BbrLossSignals loss = new BbrLossSignals();
+    final BbrLossSignals loss = new BbrLossSignals();
     // ProbeRTT
-    private long probeRttDoneStampNs;
-    private boolean probeRttRoundDone;
-    private boolean idleRestart;
-    /**
-     * §4.3.4.3 MarkConnectionAppLimited during ProbeRTT, kept here rather than in the sender's
-     * estimator: samples of segments sent before delivered passes this are app-limited.
-     */
-    private long probeRttAppLimitedUntil;
+    private final BbrProbeRtt probeRtt = new BbrProbeRtt(this);
 
-    private boolean sampleAppLimited;
+    boolean sampleAppLimited;
     // ACK aggregation (§4.5.6)
     private final BbrAckAggregation aggregation = new BbrAckAggregation();
-    private long inflight;
+    long inflight;
 
     /** BBR with the default probe-wait seed. */
     public Bbr() {
@@ -164,7 +145,7 @@ public final class Bbr implements CongestionControl {
     @Override
     public void init(int mss, long nowNs) {
         this.mss = Math.max(mss, 1);
-        probeWait.seed(seed);
+        probeBw.seed(seed);
         // RFC 6928 §2, as the other algorithms.
         initialCwnd = Math.min(10L * this.mss, Math.max(2L * this.mss, 14_600));
         cwnd = initialCwnd;
@@ -172,7 +153,7 @@ public final class Bbr implements CongestionControl {
         minRtt.init(nowNs);
         minRttNs = INFINITE;
         aggregation.restart(nowNs);
-        cycleStampNs = nowNs;
+        probeBw.init(nowNs);
         // §4.6.2 BBRInitPacingRate: nominal bandwidth = InitialCwnd / 1 ms before any RTT sample.
         pacingRate = (long) (BbrMode.STARTUP.pacingGain * initialCwnd * 1_000L);
         enter(BbrMode.STARTUP);
@@ -194,20 +175,17 @@ public final class Bbr implements CongestionControl {
         inflight = ack.bytesInFlightAfter();
         long newlyAcked = ack.ackedBytes() + ack.sackedBytes();
         delivered = Math.max(delivered, ack.totalDelivered());
-        sampleAppLimited = ack.rateAppLimited()
-                || (probeRttAppLimitedUntil != 0 && ack.priorDelivered() <= probeRttAppLimitedUntil);
-        if (probeRttAppLimitedUntil != 0 && delivered > probeRttAppLimitedUntil) {
-            probeRttAppLimitedUntil = 0;
-        }
+        sampleAppLimited = ack.rateAppLimited() || probeRtt.appLimited(ack.priorDelivered());
+        probeRtt.expireAppLimited(delivered);
         loss.updateLatest(ack, delivered);
         updateCongestionSignals(ack);
         aggregation.update(now, newlyAcked, bw, cwnd, roundStart, roundCount);
         fullPipe.check(maxBw, roundStart, sampleAppLimited);
         checkStartupDone();
         checkDrainDone(now);
-        updateProbeBwCyclePhase(ack, now);
+        probeBw.updateProbeBwCyclePhase(ack, now);
         updateMinRtt(ack, now);
-        checkProbeRtt(ack, now);
+        probeRtt.checkProbeRtt(ack, now);
         loss.advance(ack);
         bw = Math.min(maxBw, bwLo);
         setPacingRate(pacingGain);
@@ -220,7 +198,7 @@ public final class Bbr implements CongestionControl {
         if (ack.delivered() > 0 && ack.priorDelivered() >= nextRoundDelivered) {
             nextRoundDelivered = delivered;
             roundCount++;
-            roundsSinceBwProbe++;
+            probeBw.countRound();
             roundStart = true;
             if (packetConservation && delivered >= recoveryRoundEndDelivered) {
                 packetConservation = false; // §4.6.4.4: conservation lasts the first round only
@@ -228,7 +206,7 @@ public final class Bbr implements CongestionControl {
         }
     }
 
-    private void startRound() {
+    void startRound() {
         nextRoundDelivered = delivered;
     }
 
@@ -266,165 +244,8 @@ public final class Bbr implements CongestionControl {
     private void checkDrainDone(long now) {
         // §4.3.2: drained when the flight is one BDP at max_bw (not at the bw_lo-bounded bw).
         if (mode == BbrMode.DRAIN && inflight <= inflightFor(maxBw, 1.0)) {
-            startProbeBwDown(now);
+            probeBw.startProbeBwDown(now);
         }
-    }
-
-    // ---- ProbeBW (§4.3.3) ----
-
-    private void updateProbeBwCyclePhase(AckSample ack, long now) {
-        if (!fullPipe.reached()) {
-            return;
-        }
-        adaptUpperBounds(ack);
-        if (!inProbeBw()) {
-            return;
-        }
-        switch (mode) {
-            case PROBE_BW_DOWN:
-                if (checkTimeToProbeBw(now)) {
-                    return;
-                }
-                if (checkTimeToCruise()) {
-                    enter(BbrMode.PROBE_BW_CRUISE);
-                }
-                break;
-            case PROBE_BW_CRUISE:
-                checkTimeToProbeBw(now);
-                break;
-            case PROBE_BW_REFILL:
-                if (roundStart) {
-                    bwProbeSamples = true;
-                    startProbeBwUp(ack);
-                }
-                break;
-            case PROBE_BW_UP:
-                if (checkTimeToGoDown(ack)) {
-                    startProbeBwDown(now);
-                }
-                break;
-            default:
-                break;
-        }
-    }
-
-    /** §4.3.3.6 BBRAdaptUpperBounds. */
-    private void adaptUpperBounds(AckSample ack) {
-        if (ackPhase == AckPhase.PROBE_STARTING && roundStart) {
-            ackPhase = AckPhase.PROBE_FEEDBACK;
-        }
-        if (ackPhase == AckPhase.PROBE_STOPPING && roundStart) {
-            // The probe's samples are in: forget the previous cycle's (once per cycle).
-            bwProbeSamples = false;
-            ackPhase = AckPhase.INIT;
-            if (inProbeBw() && !sampleAppLimited) {
-                maxBwFilter.advance();
-                maxBw = maxBwFilter.max();
-            }
-        }
-        if (!checkInflightTooHigh(ack)) {
-            if (inflightHi == INFINITE) {
-                return;
-            }
-            if (ack.txInFlight() > inflightHi) {
-                inflightHi = ack.txInFlight();
-            }
-            if (mode == BbrMode.PROBE_BW_UP) {
-                probeInflightHiUpward(ack);
-            }
-        }
-    }
-
-    private boolean checkInflightTooHigh(AckSample ack) {
-        if (loss.tooHigh(ack.txInFlight())) {
-            if (bwProbeSamples) {
-                handleInflightTooHigh(ack);
-            }
-            return true;
-        }
-        return false;
-    }
-
-    private void handleInflightTooHigh(AckSample ack) {
-        bwProbeSamples = false;
-        if (!sampleAppLimited) {
-            inflightHi = Math.max(ack.txInFlight(), (long) (targetInflight() * BETA));
-        }
-        if (mode == BbrMode.PROBE_BW_UP) {
-            startProbeBwDown(ack.nowNs());
-        }
-    }
-
-    private void probeInflightHiUpward(AckSample ack) {
-        if (!cwndLimited(ack) || cwnd < inflightHi) {
-            return;
-        }
-        inflightHi = hiProbe.grow(inflightHi, ack.ackedBytes() + ack.sackedBytes(), mss);
-        if (roundStart) {
-            hiProbe.raiseSlope(cwnd, mss);
-        }
-    }
-
-    private boolean checkTimeToProbeBw(long now) {
-        if (hasElapsedInPhase(now, probeWait.waitNs()) || isRenoCoexistenceProbeTime()) {
-            startProbeBwRefill();
-            return true;
-        }
-        return false;
-    }
-
-    private boolean isRenoCoexistenceProbeTime() {
-        long renoRounds = targetInflight() / mss;
-        return roundsSinceBwProbe >= Math.min(renoRounds, 63);
-    }
-
-    private boolean checkTimeToCruise() {
-        if (inflight > inflightWithHeadroom()) {
-            return false;
-        }
-        // §4.3.3.6 BBRCheckTimeToCruise: the BDP at max_bw. With the bw_lo-bounded bw the
-        // target would shrink with every lossy round and DOWN (0.9) would never end.
-        return inflight <= inflightFor(maxBw, 1.0);
-    }
-
-    private boolean checkTimeToGoDown(AckSample ack) {
-        if (cwndLimited(ack) && cwnd >= inflightHi) {
-            fullPipe.restart(ack.deliveryRate());
-        } else if (fullPipe.now()) {
-            return true;
-        }
-        return false;
-    }
-
-    private boolean hasElapsedInPhase(long now, long intervalNs) {
-        return now - cycleStampNs > intervalNs;
-    }
-
-    private void startProbeBwDown(long now) {
-        loss.reset();
-        hiProbe.stop();
-        probeWait.pick();
-        roundsSinceBwProbe = probeWait.rounds();
-        cycleStampNs = now;
-        ackPhase = AckPhase.PROBE_STOPPING;
-        startRound();
-        enter(BbrMode.PROBE_BW_DOWN);
-    }
-
-    private void startProbeBwRefill() {
-        resetLowerBounds();
-        hiProbe.reset();
-        ackPhase = AckPhase.REFILLING;
-        startRound();
-        enter(BbrMode.PROBE_BW_REFILL);
-    }
-
-    private void startProbeBwUp(AckSample ack) {
-        ackPhase = AckPhase.PROBE_STARTING;
-        startRound();
-        fullPipe.restart(ack.deliveryRate());
-        enter(BbrMode.PROBE_BW_UP);
-        hiProbe.raiseSlope(cwnd, mss);
     }
 
     // ---- lower bounds (§4.5.10) ----
@@ -445,7 +266,7 @@ public final class Bbr implements CongestionControl {
         }
     }
 
-    private void resetLowerBounds() {
+    void resetLowerBounds() {
         bwLo = INFINITE;
         inflightLo = INFINITE;
     }
@@ -457,64 +278,9 @@ public final class Bbr implements CongestionControl {
         minRttNs = minRtt.minRttNs();
     }
 
-    private void checkProbeRtt(AckSample ack, long now) {
-        if (mode != BbrMode.PROBE_RTT && minRtt.probeRttExpired() && !idleRestart) {
-            enter(BbrMode.PROBE_RTT);
-            priorCwnd = saveCwnd();
-            probeRttDoneStampNs = 0;
-            ackPhase = AckPhase.PROBE_STOPPING;
-            startRound();
-        }
-        if (mode == BbrMode.PROBE_RTT) {
-            handleProbeRtt(now);
-        }
-        if (ack.delivered() > 0) {
-            idleRestart = false;
-        }
-    }
-
-    private void handleProbeRtt(long now) {
-        // Ignore the low rate samples ProbeRTT's small window gives.
-        probeRttAppLimitedUntil = Math.max(delivered + inflight, 1);
-        if (probeRttDoneStampNs == 0 && inflight <= probeRttCwnd()) {
-            probeRttDoneStampNs = now + PROBE_RTT_DURATION_NS;
-            probeRttRoundDone = false;
-            startRound();
-        } else if (probeRttDoneStampNs != 0) {
-            if (roundStart) {
-                probeRttRoundDone = true;
-            }
-            if (probeRttRoundDone) {
-                checkProbeRttDone(now);
-            }
-        }
-    }
-
-    private void checkProbeRttDone(long now) {
-        if (probeRttDoneStampNs != 0 && now - probeRttDoneStampNs > 0) {
-            minRtt.probeRttDone(now);
-            restoreCwnd();
-            exitProbeRtt(now);
-        }
-    }
-
-    private void exitProbeRtt(long now) {
-        resetLowerBounds();
-        if (fullPipe.reached()) {
-            startProbeBwDown(now);
-            enter(BbrMode.PROBE_BW_CRUISE);
-        } else {
-            enter(BbrMode.STARTUP);
-        }
-    }
-
-    private long probeRttCwnd() {
-        return Math.max(bdpMultiple(BbrMode.PROBE_RTT.cwndGain), minPipeCwnd());
-    }
-
     // ---- state entry ----
 
-    private void enter(BbrMode next) {
+    void enter(BbrMode next) {
         mode = next;
         pacingGain = next.pacingGain;
         cwndGain = next.cwndGain;
@@ -546,7 +312,7 @@ public final class Bbr implements CongestionControl {
             cwnd = Math.max(cwnd, minPipeCwnd());
         }
         if (mode == BbrMode.PROBE_RTT) {
-            cwnd = Math.min(cwnd, probeRttCwnd());
+            cwnd = Math.min(cwnd, probeRtt.probeRttCwnd());
         }
         boundCwndForModel();
     }
@@ -593,7 +359,7 @@ public final class Bbr implements CongestionControl {
         return Math.max(Math.min(pacingRate / 1_000, 65_536), floor);
     }
 
-    private long bdpMultiple(double gain) {
+    long bdpMultiple(double gain) {
         return bdpMultiple(bw, gain);
     }
 
@@ -606,11 +372,11 @@ public final class Bbr implements CongestionControl {
     }
 
     /** §4.6.4.2 BBRInflight(bw, gain): the BDP multiple with the quantization budget. */
-    private long inflightFor(long bandwidth, double gain) {
+    long inflightFor(long bandwidth, double gain) {
         return quantizationBudget(bdpMultiple(bandwidth, gain));
     }
 
-    private long inflightWithHeadroom() {
+    long inflightWithHeadroom() {
         if (inflightHi == INFINITE) {
             return INFINITE;
         }
@@ -618,19 +384,19 @@ public final class Bbr implements CongestionControl {
         return Math.max(inflightHi - headroom, minPipeCwnd());
     }
 
-    private long targetInflight() {
+    long targetInflight() {
         return Math.min(bdpMultiple(1.0), cwnd);
     }
 
-    private long minPipeCwnd() {
+    long minPipeCwnd() {
         return (long) MIN_PIPE_SEGMENTS * mss;
     }
 
-    private boolean cwndLimited(AckSample ack) {
+    boolean cwndLimited(AckSample ack) {
         return !ack.appLimited() && ack.bytesInFlightBefore() + mss > cwnd;
     }
 
-    private boolean inProbeBw() {
+    boolean inProbeBw() {
         return mode.probeBw;
     }
 
@@ -689,17 +455,17 @@ public final class Bbr implements CongestionControl {
     @Override
     public void onRestartAfterIdle(long nowNs, long idleNs) {
         // §4.3.4.4 BBRHandleRestartFromIdle.
-        idleRestart = true;
+        probeRtt.restartFromIdle();
         aggregation.restart(nowNs);
         if (inProbeBw()) {
             setPacingRate(1.0);
         } else if (mode == BbrMode.PROBE_RTT) {
-            checkProbeRttDone(nowNs);
+            probeRtt.checkProbeRttDone(nowNs);
         }
     }
 
     /** §4.6.4.4 BBRSaveCwnd. */
-    private long saveCwnd() {
+    long saveCwnd() {
         if (!inRecovery && mode != BbrMode.PROBE_RTT) {
             return cwnd;
         }
@@ -707,7 +473,7 @@ public final class Bbr implements CongestionControl {
     }
 
     /** §4.6.4.4 BBRRestoreCwnd. */
-    private void restoreCwnd() {
+    void restoreCwnd() {
         cwnd = Math.max(cwnd, priorCwnd);
     }
 
