@@ -152,7 +152,9 @@ final class TracedLadder {
                 rows,
                 l.finalLeft(),
                 l.finalRight(),
-                foot);
+                foot,
+                l.tracedLeft(),
+                l.tracedRight());
     }
 
     private static boolean sentRst(SegmentView v, boolean jtcpIsA) {
