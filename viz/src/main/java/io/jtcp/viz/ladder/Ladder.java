@@ -10,6 +10,9 @@ import java.util.List;
  * @param notes lines under the title (ISNs, options, how numbers and states are meant)
  * @param left the left lifeline's heading (the active opener)
  * @param right the right lifeline's heading
+ * @param tracedLeft whether the left side's states come from a stack's own state trace (facts)
+ *     rather than inferred from the segments
+ * @param tracedRight the same for the right side
  */
 public record Ladder(
         String title,
@@ -21,7 +24,14 @@ public record Ladder(
         List<Row> rows,
         String finalLeft,
         String finalRight,
-        List<String> footnotes) {
+        List<String> footnotes,
+        boolean tracedLeft,
+        boolean tracedRight) {
+
+    /** Whether the states of the left side ({@code left}) or the right side are traced. */
+    public boolean traced(boolean leftSide) {
+        return leftSide ? tracedLeft : tracedRight;
+    }
 
     /** One row of the diagram. */
     public sealed interface Row permits Arrow, Fold, Gap {}

@@ -104,7 +104,9 @@ public final class LadderBuilder {
                 rows,
                 an.finalA().name(),
                 an.finalB().name(),
-                foot);
+                foot,
+                an.stateSource() == ConnectionAnalysis.StateSource.TRACED_A,
+                an.stateSource() == ConnectionAnalysis.StateSource.TRACED_B);
     }
 
     private static String sideNote(String who, long isn, String options) {

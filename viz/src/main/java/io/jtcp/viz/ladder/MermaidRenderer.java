@@ -3,7 +3,9 @@ package io.jtcp.viz.ladder;
 /**
  * A ladder as a Mermaid {@code sequenceDiagram}, to paste into Markdown (GitHub, GitLab and most
  * wikis draw it). States become notes beside the lifelines; resets end in a cross, anomalies are
- * dotted.
+ * dotted. Mermaid has no italics, so when one side's states are traced (facts), the other side's
+ * inferred states say so in their notes; when neither is traced the notes stay bare (the comment
+ * lines above the diagram say the states are inferred).
  */
 public final class MermaidRenderer {
     private MermaidRenderer() {}
@@ -16,8 +18,8 @@ public final class MermaidRenderer {
         }
         sb.append("    participant A as ").append(text(l.left())).append('\n');
         sb.append("    participant B as ").append(text(l.right())).append('\n');
-        sb.append("    Note left of A: ").append(l.initialLeft()).append('\n');
-        sb.append("    Note right of B: ").append(l.initialRight()).append('\n');
+        note(sb, "A", l.initialLeft(), l);
+        note(sb, "B", l.initialRight(), l);
         for (Ladder.Row r : l.rows()) {
             if (r instanceof Ladder.Arrow a) {
                 String from = a.leftToRight() ? "A" : "B";
@@ -40,10 +42,10 @@ public final class MermaidRenderer {
                         .append(text(label.toString()))
                         .append('\n');
                 if (a.senderState() != null) {
-                    note(sb, from, a.senderState());
+                    note(sb, from, a.senderState(), l);
                 }
                 if (a.receiverState() != null) {
-                    note(sb, to, a.receiverState());
+                    note(sb, to, a.receiverState(), l);
                 }
             } else if (r instanceof Ladder.Fold f) {
                 sb.append("    Note over A,B: ").append(text(f.text())).append('\n');
@@ -53,19 +55,22 @@ public final class MermaidRenderer {
                         .append('\n');
             }
         }
-        sb.append("    Note left of A: ").append(l.finalLeft()).append('\n');
-        sb.append("    Note right of B: ").append(l.finalRight()).append('\n');
+        note(sb, "A", l.finalLeft(), l);
+        note(sb, "B", l.finalRight(), l);
         for (String f : l.footnotes()) {
             sb.append("    %% ").append(comment(f)).append('\n');
         }
         return sb.toString();
     }
 
-    private static void note(StringBuilder sb, String who, String state) {
+    private static void note(StringBuilder sb, String who, String state, Ladder l) {
+        boolean left = who.equals("A");
+        boolean marked = (l.tracedLeft() || l.tracedRight()) && !l.traced(left);
         sb.append("    Note ")
-                .append(who.equals("A") ? "left of A" : "right of B")
+                .append(left ? "left of A" : "right of B")
                 .append(": ")
                 .append(state)
+                .append(marked ? " (inferred)" : "")
                 .append('\n');
     }
 

@@ -7,8 +7,9 @@ import java.util.Locale;
 /**
  * A ladder as one self-contained SVG file (no script, no external font or stylesheet): lifelines
  * with the endpoints at the top, slanted arrows (a segment takes time to cross), labels above the
- * arrows, states in italic boxes beside the lifelines where they change, folds as grey bands and
- * pauses as broken lifelines. Text widths are estimated for a monospace font, so nothing needs
+ * arrows, states in boxes beside the lifelines where they change (upright on solid blue where they
+ * come from the stack's own state trace, italic in a dashed outline where they are inferred from
+ * the segments), folds as grey bands and pauses as broken lifelines. Text widths are estimated for a monospace font, so nothing needs
  * measuring.
  */
 public final class SvgRenderer {
@@ -51,8 +52,9 @@ public final class SvgRenderer {
             width = Math.max(width, PAD * 2 + n.length() * SMALL_CHAR);
         }
         width = Math.max(width, PAD * 2 + l.title().length() * CHAR);
+        List<String[]> legend = legend(l);
         int legendChars = 0;
-        for (String[] item : LEGEND) {
+        for (String[] item : legend) {
             legendChars += item[0].length() + 7;
         }
         width = Math.max(width, PAD * 2 + legendChars * SMALL_CHAR);
@@ -73,13 +75,13 @@ public final class SvgRenderer {
         box(body, xb, y, l.right());
         text(body, PAD, top + 4, "time (s)", "font-size=\"11\" fill=\"#777\"");
         y = top + 22;
-        state(body, xa, y, l.initialLeft(), true);
-        state(body, xb, y, l.initialRight(), false);
+        state(body, xa, y, l.initialLeft(), true, l.tracedLeft());
+        state(body, xb, y, l.initialRight(), false, l.tracedRight());
         List<double[]> gaps = new ArrayList<>();
         y += ROW;
         for (Ladder.Row r : l.rows()) {
             if (r instanceof Ladder.Arrow a) {
-                arrow(body, xa, xb, y, a);
+                arrow(body, xa, xb, y, a, l);
                 y += ROW;
             } else if (r instanceof Ladder.Fold f) {
                 text(body, PAD, y + 4, f.time(), "font-size=\"11\" fill=\"#777\"");
@@ -106,11 +108,11 @@ public final class SvgRenderer {
         }
         double bottom = y - ROW / 2.0;
         y += 10;
-        state(body, xa, y, l.finalLeft(), true);
-        state(body, xb, y, l.finalRight(), false);
+        state(body, xa, y, l.finalLeft(), true, l.tracedLeft());
+        state(body, xb, y, l.finalRight(), false, l.tracedRight());
         text(body, PAD, y + 4, "end", "font-size=\"11\" fill=\"#777\"");
         y += 34;
-        legend(body, y);
+        legend(body, y, legend);
         for (String f : l.footnotes()) {
             y += 16;
             text(body, PAD, y, f, "font-size=\"11\" fill=\"#555\"");
@@ -149,24 +151,40 @@ public final class SvgRenderer {
         return svg.toString();
     }
 
-    private static final String[][] LEGEND = {
+    private static final String STATE_INK = "#1c3d6e";
+    private static final String[][] ARROWS = {
         {"SYN/FIN", "#1f4e9c"},
         {"data", "#2e7d32"},
         {"ACK", "#555555"},
         {"retransmission, dup ACK, out of order, zero window (dashed)", "#d9480f"},
-        {"RST", "#b00020"},
-        {"inferred state", "#1c3d6e"}
+        {"RST", "#b00020"}
     };
 
-    private static void legend(StringBuilder sb, double y) {
+    /**
+     * The legend's entries: the arrow colours, then one entry per kind of state the ladder draws,
+     * so a reader can tell a stack's own trace (a fact) from what the segments suggest.
+     */
+    private static List<String[]> legend(Ladder l) {
+        List<String[]> items = new ArrayList<>(List.of(ARROWS));
+        if (l.tracedLeft() || l.tracedRight()) {
+            items.add(new String[] {"traced state (jtcp's own trace)", STATE_INK, ""});
+        }
+        if (!l.tracedLeft() || !l.tracedRight()) {
+            items.add(new String[] {"inferred state", STATE_INK, " font-style=\"italic\""});
+        }
+        return items;
+    }
+
+    private static void legend(StringBuilder sb, double y, List<String[]> items) {
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\">", PAD, y));
-        for (int i = 0; i < LEGEND.length; i++) {
+        for (int i = 0; i < items.size(); i++) {
+            String[] item = items.get(i);
             sb.append(i == 0 ? "" : "  ·  ")
                     .append("<tspan fill=\"")
-                    .append(LEGEND[i][1])
+                    .append(item[1])
                     .append('"');
-            sb.append(i == LEGEND.length - 1 ? " font-style=\"italic\"" : "").append(">■ ");
-            sb.append(esc(LEGEND[i][0])).append("</tspan>");
+            sb.append(item.length > 2 ? item[2] : "").append(">■ ");
+            sb.append(esc(item[0])).append("</tspan>");
         }
         sb.append("</text>\n");
     }
@@ -191,7 +209,7 @@ public final class SvgRenderer {
         line(sb, x, from, x, bottom, "stroke=\"#333\" stroke-width=\"1.5\"");
     }
 
-    private static void arrow(StringBuilder sb, double xa, double xb, double y, Ladder.Arrow a) {
+    private static void arrow(StringBuilder sb, double xa, double xb, double y, Ladder.Arrow a, Ladder l) {
         String c = color(a.kind());
         double x1 = a.leftToRight() ? xa : xb;
         double x2 = a.leftToRight() ? xb : xa;
@@ -215,29 +233,44 @@ public final class SvgRenderer {
         }
         sb.append("</text>\n");
         if (a.senderState() != null) {
-            state(sb, a.leftToRight() ? xa : xb, y, a.senderState(), a.leftToRight());
+            state(sb, a.leftToRight() ? xa : xb, y, a.senderState(), a.leftToRight(), l.traced(a.leftToRight()));
         }
         if (a.receiverState() != null) {
-            state(sb, a.leftToRight() ? xb : xa, y + SLANT, a.receiverState(), !a.leftToRight());
+            state(
+                    sb,
+                    a.leftToRight() ? xb : xa,
+                    y + SLANT,
+                    a.receiverState(),
+                    !a.leftToRight(),
+                    l.traced(!a.leftToRight()));
         }
     }
 
-    /** A state in an italic box beside a lifeline: to its left for the left one, else to its right. */
-    private static void state(StringBuilder sb, double x, double y, String name, boolean leftSide) {
+    /**
+     * A state in a box beside a lifeline: to its left for the left one, else to its right. A traced
+     * state is a fact and looks like one (upright, white on solid blue); an inferred one is italic in
+     * a pale box with a dashed outline.
+     */
+    private static void state(StringBuilder sb, double x, double y, String name, boolean leftSide, boolean traced) {
         double w = name.length() * SMALL_CHAR + 12;
         double bx = leftSide ? x - 8 - w : x + 8;
         sb.append(String.format(
                 Locale.ROOT,
-                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"18\" rx=\"5\" fill=\"#e7f0fd\" stroke=\"#4a6fa5\"/>\n",
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"18\" rx=\"5\" %s/>\n",
                 bx,
                 y - 9,
-                w));
+                w,
+                traced
+                        ? "fill=\"" + STATE_INK + "\" stroke=\"" + STATE_INK + "\""
+                        : "fill=\"#e7f0fd\" stroke=\"#4a6fa5\" stroke-dasharray=\"3 2\""));
         text(
                 sb,
                 bx + w / 2,
                 y + 4,
                 name,
-                "font-size=\"11\" font-style=\"italic\" fill=\"#1c3d6e\" text-anchor=\"middle\"");
+                traced
+                        ? "font-size=\"11\" fill=\"#ffffff\" text-anchor=\"middle\""
+                        : "font-size=\"11\" font-style=\"italic\" fill=\"" + STATE_INK + "\" text-anchor=\"middle\"");
     }
 
     /** An endpoint's heading: a box centred on its lifeline. */

@@ -46,7 +46,9 @@ public final class LivePictures {
                 l.rows(),
                 l.finalLeft(),
                 l.finalRight(),
-                l.footnotes()));
+                l.footnotes(),
+                l.tracedLeft(),
+                l.tracedRight()));
     }
 
     /** RFC 9293 Figure 5 with the transitions jtcp's side took. */

@@ -109,10 +109,9 @@ public record ConnectionAnalysis(
 
     /**
      * This analysis with one side's states replaced by what that side reported itself (jtcp's
-     * state trace), the other side's still inferred. A change caused by sending (SYN_SENT,
-     * FIN_WAIT_1, LAST_ACK) goes on the segment the side sent next to it; any other on the segment
-     * it had just received (or, failing that, the nearest one). Several changes on one segment
-     * keep the last, as the inference does (FIN_WAIT_1 to TIME_WAIT on a FIN-ACK).
+     * state trace), the other side's still inferred, placed by {@link TracedPlacement}'s rules;
+     * changes no segment caused (the 2·MSL timer) are left off the segments but still set the
+     * final state.
      *
      * @param sideA whose states {@code changes} are: side a (the opener) or b
      * @param changes in the order they happened; none leaves the analysis as it is
@@ -121,71 +120,7 @@ public record ConnectionAnalysis(
         if (changes.isEmpty() || segments.isEmpty()) {
             return this;
         }
-        int n = segments.size();
-        TcpState[] snd = new TcpState[n];
-        TcpState[] rcv = new TcpState[n];
-        for (int i = 0; i < n; i++) {
-            SegmentView v = segments.get(i);
-            boolean sentBySide = v.fromA() == sideA;
-            snd[i] = sentBySide ? null : v.senderState();
-            rcv[i] = sentBySide ? v.receiverState() : null;
-        }
-        for (TracedState c : changes) {
-            int k = Math.max(0, Math.min(c.before(), n));
-            boolean bySending =
-                    c.to() == TcpState.SYN_SENT || c.to() == TcpState.FIN_WAIT_1 || c.to() == TcpState.LAST_ACK;
-            if (bySending && k < n && sentBy(k, sideA)) {
-                snd[k] = c.to();
-            } else if (bySending && k > 0 && sentBy(k - 1, sideA)) {
-                snd[k - 1] = c.to();
-            } else if (k > 0 && !sentBy(k - 1, sideA)) {
-                rcv[k - 1] = c.to();
-            } else if (k < n) {
-                if (sentBy(k, sideA)) {
-                    snd[k] = c.to();
-                } else {
-                    rcv[k] = c.to();
-                }
-            } else {
-                snd[k - 1] = c.to();
-            }
-        }
-        List<SegmentView> views = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            SegmentView v = segments.get(i);
-            boolean sentBySide = v.fromA() == sideA;
-            TcpState sender = sentBySide ? snd[i] : v.senderState();
-            TcpState receiver = sentBySide ? v.receiverState() : rcv[i];
-            views.add(new SegmentView(
-                    v.segment(),
-                    v.fromA(),
-                    v.relSeq(),
-                    v.relAck(),
-                    v.window(),
-                    v.marks(),
-                    v.dupAckNumber(),
-                    sender,
-                    receiver));
-        }
-        TcpState first = changes.get(0).from();
-        TcpState last = changes.get(changes.size() - 1).to();
-        return new ConnectionAnalysis(
-                connection,
-                isnA,
-                isnB,
-                synA,
-                synB,
-                windowScaling,
-                sideA ? first : initialA,
-                sideA ? initialB : first,
-                sideA ? last : finalA,
-                sideA ? finalB : last,
-                List.copyOf(views),
-                sideA ? StateSource.TRACED_A : StateSource.TRACED_B);
-    }
-
-    private boolean sentBy(int index, boolean sideA) {
-        return segments.get(index).fromA() == sideA;
+        return TracedPlacement.of(this, sideA, changes).analysis();
     }
 
     private static EnumSet<Mark> sequenceMarks(TcpSegment s, Side snd, Side rcv, long seq) {
