@@ -57,14 +57,8 @@ final class TracedLadder {
             }
         }
         Ladder l = new LadderBuilder(absolute, 300).build(traced, all.size());
-        List<String> notes = new ArrayList<>();
-        for (String note : l.notes()) {
-            notes.add(
-                    note.startsWith("states inferred")
-                            ? "jtcp's states (" + jtcp + ") from its own trace; the kernel's (" + peer
-                                    + ") inferred from the segments by the RFC 9293 state machine (3.3.2)"
-                            : note);
-        }
+        // LadderBuilder's notes already say whose states are traced (the analysis's StateSource).
+        List<String> notes = l.notes();
         List<Ladder.Row> rows = new ArrayList<>(l.rows());
         List<String> foot = new ArrayList<>(l.footnotes());
         long lastPacketNs = trace.packetTime(key, offset + n - 1);
