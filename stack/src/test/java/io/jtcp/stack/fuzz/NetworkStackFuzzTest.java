@@ -1,5 +1,7 @@
 package io.jtcp.stack.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
@@ -13,6 +15,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 class NetworkStackFuzzTest {
     @FuzzTest(maxDuration = "18s")
     void onPacket(FuzzedDataProvider data) {
-        StackFuzzer.run(data);
+        StackFuzzer.Result r = StackFuzzer.run(data);
+        // Each violation fails inside the run; this guards the driver itself: no step goes unchecked.
+        assertEquals(r.steps() + 1, r.checks(), "RFC 9293 invariants checked after every step and at the end");
     }
 }

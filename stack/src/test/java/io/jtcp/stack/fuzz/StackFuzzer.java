@@ -73,6 +73,7 @@ final class StackFuzzer {
     private final int localIsn;
     private long now;
     private int step;
+    private int checks; // invariant checks run: one per step and one after the timers drain
     private String lastStep = "setup";
 
     private StackFuzzer(FuzzedDataProvider data) {
@@ -90,9 +91,14 @@ final class StackFuzzer {
     }
 
     /** Runs one fuzz input; throws (AssertionError or whatever escaped the engine) on a finding. */
-    static void run(FuzzedDataProvider data) {
+    /** What one run did: its steps, and how many times the invariants were checked. */
+    record Result(int steps, int checks) {}
+
+    static Result run(FuzzedDataProvider data) {
         MemoryLog.count();
-        new StackFuzzer(data).run();
+        StackFuzzer f = new StackFuzzer(data);
+        f.run();
+        return new Result(f.step, f.checks);
     }
 
     private void run() {
@@ -535,6 +541,7 @@ final class StackFuzzer {
     // ------------------------------------------------------------------ invariants
 
     private void checkInvariants() {
+        checks++;
         output.check(where());
         // TIME_WAIT records live outside the table, with a cap of their own.
         int timeWaits = stack.timeWaitCount();
