@@ -7,9 +7,6 @@ import io.jtcp.tun.TunTestSupport.Result;
 import io.jtcp.tun.TunTestSupport.TestNetns;
 import io.jtcp.tun.service.BytesPattern;
 import io.jtcp.tun.trace.CcLogWriter;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,19 +65,7 @@ class CcLogKernelTest {
                 .start();
         List<String> output = new ArrayList<>();
         try {
-            BufferedReader out =
-                    new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = out.readLine()) != null && !line.startsWith("jtcp: ready")) {
-                output.add(line);
-            }
-            assertTrue(line != null, "no ready line: " + output);
-            Thread drain = new Thread(() -> out.lines().forEach(l -> {
-                synchronized (output) {
-                    output.add(l);
-                }
-            }));
-            drain.start();
+            ServeOutput drain = ServeOutput.awaitReady(serve, output);
             String got = ns.exec(
                             60,
                             "sh",

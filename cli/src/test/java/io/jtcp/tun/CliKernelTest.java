@@ -220,23 +220,11 @@ class CliKernelTest {
                     .start();
             List<String> lines = new ArrayList<>();
             try {
-                BufferedReader out =
-                        new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
-                String line;
-                while ((line = out.readLine()) != null && !line.startsWith("jtcp: ready")) {
-                    lines.add(line);
-                }
-                assertTrue(line != null, "no ready line: " + lines);
+                ServeOutput reader = ServeOutput.awaitReady(serve, lines);
                 assertEquals(
                         "jtcp: ready on 10.7.0.2 via tun0 (kernel side 10.7.0.1/24, MTU 1500, netns " + ns.name()
                                 + "): http 8080",
-                        line);
-                Thread reader = new Thread(() -> out.lines().forEach(l -> {
-                    synchronized (lines) {
-                        lines.add(l);
-                    }
-                }));
-                reader.start();
+                        reader.readyLine());
                 String got = ns.exec(
                                 30, "sh", "-c", "curl -sS --fail -m 20 http://10.7.0.2:8080/bytes/100000 | sha256sum")
                         .expectSuccess()

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtcp.tun.TunTestSupport.Result;
 import io.jtcp.tun.TunTestSupport.TestNetns;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,20 +60,7 @@ class MemoryKernelTest {
             Process serve = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             List<String> lines = new ArrayList<>();
             try {
-                BufferedReader out =
-                        new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
-                String line;
-                while ((line = out.readLine()) != null && !line.startsWith("jtcp: ready")) {
-                    lines.add(line);
-                }
-                assertTrue(line != null, "no ready line: " + lines);
-                Thread reader = new Thread(() -> out.lines().forEach(l -> {
-                    synchronized (lines) {
-                        lines.add(l);
-                    }
-                }));
-                reader.setDaemon(true);
-                reader.start();
+                ServeOutput reader = ServeOutput.awaitReady(serve, lines);
                 Result r = ns.exec(
                         90,
                         "python3",
@@ -143,20 +127,7 @@ class MemoryKernelTest {
             Process serve = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             List<String> lines = new ArrayList<>();
             try {
-                BufferedReader out =
-                        new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
-                String line;
-                while ((line = out.readLine()) != null && !line.startsWith("jtcp: ready")) {
-                    lines.add(line);
-                }
-                assertTrue(line != null, "no ready line: " + lines);
-                Thread reader = new Thread(() -> out.lines().forEach(l -> {
-                    synchronized (lines) {
-                        lines.add(l);
-                    }
-                }));
-                reader.setDaemon(true);
-                reader.start();
+                ServeOutput reader = ServeOutput.awaitReady(serve, lines);
                 // 2 MiB: refusals from 1.5 MiB on, at about 760 connections of 2 KiB each.
                 Result r = ns.exec(
                         60,

@@ -7,12 +7,9 @@ import io.jtcp.tun.TunTestSupport.TestNetns;
 import io.jtcp.tun.cli.MainAccess;
 import io.jtcp.tun.service.BytesPattern;
 import io.jtcp.tun.trace.EngineJournal;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,19 +105,7 @@ class ReplayKernelTest {
                     .start();
             List<String> lines = new ArrayList<>();
             try {
-                BufferedReader out =
-                        new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
-                String line;
-                while ((line = out.readLine()) != null && !line.startsWith("jtcp: ready")) {
-                    lines.add(line);
-                }
-                assertTrue(line != null, "no ready line: " + lines);
-                Thread reader = new Thread(() -> out.lines().forEach(l -> {
-                    synchronized (lines) {
-                        lines.add(l);
-                    }
-                }));
-                reader.start();
+                ServeOutput reader = ServeOutput.awaitReady(serve, lines);
                 String got = ns.exec(
                                 60,
                                 "sh",

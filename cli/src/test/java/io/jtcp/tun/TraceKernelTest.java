@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtcp.tun.TunTestSupport.TestNetns;
 import io.jtcp.tun.service.BytesPattern;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,19 +37,7 @@ class TraceKernelTest {
                 .start();
         List<String> lines = new ArrayList<>();
         try {
-            BufferedReader out =
-                    new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = out.readLine()) != null && !line.startsWith("jtcp: ready")) {
-                lines.add(line);
-            }
-            assertTrue(line != null, "no ready line: " + lines);
-            Thread reader = new Thread(() -> out.lines().forEach(l -> {
-                synchronized (lines) {
-                    lines.add(l);
-                }
-            }));
-            reader.start();
+            ServeOutput reader = ServeOutput.awaitReady(serve, lines);
             String got = ns.exec(
                             60,
                             "sh",
