@@ -41,6 +41,7 @@ final class BufferPool {
     private final ArrayDeque<byte[]>[] free = new ArrayDeque[MAX_SHIFT + 1];
 
     private long ceiling; // the budget, or lower after an OutOfMemoryError
+    private long pressureBytes; // PRESSURE_PERCENT of the ceiling: asked per segment, so not divided each time
     private long ringBytes; // storage allocated: in use + pooled
     private long pooledBytes;
     private long connections;
@@ -49,6 +50,7 @@ final class BufferPool {
         this.counters = counters;
         this.budget = budgetBytes;
         this.ceiling = budgetBytes;
+        this.pressureBytes = pressureBytes(budgetBytes);
         // Enough to recycle the rings of a busy moment without a fresh allocation, small enough
         // that an idle stack does not sit on its budget.
         this.poolLimit = Math.max(1L << 20, Math.min(budgetBytes / 16, 64L << 20));
@@ -73,12 +75,12 @@ final class BufferPool {
 
     /** Pressure: refuse new connections, grow nothing, shrink drained buffers and new windows. */
     boolean underPressure() {
-        return usedBytes() >= ceiling / 100 * PRESSURE_PERCENT;
+        return usedBytes() >= pressureBytes;
     }
 
     /** Whether one more connection fits (it must leave the stack below pressure). */
     boolean admitConnection() {
-        return usedBytes() + CONNECTION_BYTES < ceiling / 100 * PRESSURE_PERCENT;
+        return usedBytes() + CONNECTION_BYTES < pressureBytes;
     }
 
     void connectionOpened() {
@@ -93,7 +95,7 @@ final class BufferPool {
 
     /** Whether a buffer may grow by {@code extraBytes} now. */
     boolean allowGrowth(int extraBytes) {
-        if (usedBytes() + extraBytes >= ceiling / 100 * PRESSURE_PERCENT) {
+        if (usedBytes() + extraBytes >= pressureBytes) {
             counters.memGrowthsRefused++;
             return false;
         }
@@ -158,6 +160,11 @@ final class BufferPool {
     void onOutOfMemory() {
         evictPool();
         ceiling = Math.min(ceiling, Math.max(usedBytes(), budget / 4));
+        pressureBytes = pressureBytes(ceiling);
+    }
+
+    private static long pressureBytes(long ceiling) {
+        return ceiling / 100 * PRESSURE_PERCENT;
     }
 
     private void evictPool() {

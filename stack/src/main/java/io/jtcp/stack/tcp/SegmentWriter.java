@@ -156,7 +156,7 @@ final class SegmentWriter {
             // The device completes it: the field holds the pseudo-header sum (virtio-net convention).
             txTcp.checksum(Checksum.pseudoHeaderSum(engine.localAddr, dst, Ipv4Header.PROTOCOL_TCP, tcpLength));
         } else {
-            txTcp.computeChecksum(engine.localAddr, dst);
+            txTcp.computeChecksumOfWritten(engine.localAddr, dst); // every caller used writeFixed
         }
         final int total = Ipv4Header.MIN_HEADER_LENGTH + tcpLength;
         txIp.wrap(tx, 0, total)

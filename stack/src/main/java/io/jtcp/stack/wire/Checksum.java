@@ -21,6 +21,9 @@ import org.agrona.UnsafeAccess;
 public final class Checksum {
     private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
+    /** Ranges up to this many bytes (any IPv4 or TCP header) take {@link #shortHeapSum}. */
+    static final int SHORT_RANGE = 60;
+
     private Checksum() {}
 
     /**
@@ -33,6 +36,16 @@ public final class Checksum {
         // into network order happen once at the end, so the network-order initial value is
         // swapped into native order first (a byte swap of each 16-bit half of it).
         long acc = (NATIVE_LITTLE_ENDIAN ? Integer.reverseBytes(initial) : initial) & 0xFFFF_FFFFL;
+        if (length <= SHORT_RANGE) {
+            // Headers (IPv4 in and out, a bare ACK's TCP header): too short for the vector loop
+            // below to pay for its set-up, summed in straight-line code instead.
+            buffer.boundsCheck(offset, length);
+            final byte[] array = buffer.byteArray();
+            final long address = buffer.addressOffset() + offset;
+            acc += array != null ? shortHeapSum(array, address, length) : shortOffHeapSum(address, length);
+            final int folded = fold(acc);
+            return NATIVE_LITTLE_ENDIAN ? ((folded & 0xFF) << 8) | (folded >>> 8) : folded;
+        }
         final int words = length & ~7;
         // Off-heap memory (what the device reads into) is read with Unsafe directly, after one
         // bounds check for the whole range. Through UnsafeBuffer.getLong the loop shares that
@@ -53,6 +66,66 @@ public final class Checksum {
         }
         final int folded = fold(acc);
         return NATIVE_LITTLE_ENDIAN ? ((folded & 0xFF) << 8) | (folded >>> 8) : folded;
+    }
+
+    /**
+     * The native-order 32-bit words of a range of at most {@link #SHORT_RANGE} bytes of {@code
+     * array} at Unsafe offset {@code address} added up in two independent accumulators, the last
+     * {@code length % 4} bytes as {@link #nativeTailSum} does. Heap and off-heap memory take
+     * separate methods: an Unsafe read whose base may or may not be null is one C2 orders
+     * conservatively, and it measured slower than either.
+     */
+    private static long shortHeapSum(byte[] array, long address, int length) {
+        long a0 = 0;
+        long a1 = 0;
+        final long end = address + length;
+        long p = address;
+        for (; p <= end - 8; p += 8) {
+            a0 += UnsafeAccess.UNSAFE.getInt(array, p) & 0xFFFF_FFFFL;
+            a1 += UnsafeAccess.UNSAFE.getInt(array, p + 4) & 0xFFFF_FFFFL;
+        }
+        if (p <= end - 4) {
+            a0 += UnsafeAccess.UNSAFE.getInt(array, p) & 0xFFFF_FFFFL;
+            p += 4;
+        }
+        if (p <= end - 2) {
+            a1 += UnsafeAccess.UNSAFE.getShort(array, p) & 0xFFFF;
+            p += 2;
+        }
+        if (p < end) {
+            a0 += padded(UnsafeAccess.UNSAFE.getByte(array, p));
+        }
+        return a0 + a1;
+    }
+
+    /** {@link #shortHeapSum} over off-heap memory at {@code address}. */
+    private static long shortOffHeapSum(long address, int length) {
+        long a0 = 0;
+        long a1 = 0;
+        final long end = address + length;
+        long p = address;
+        for (; p <= end - 8; p += 8) {
+            a0 += UnsafeAccess.UNSAFE.getInt(p) & 0xFFFF_FFFFL;
+            a1 += UnsafeAccess.UNSAFE.getInt(p + 4) & 0xFFFF_FFFFL;
+        }
+        if (p <= end - 4) {
+            a0 += UnsafeAccess.UNSAFE.getInt(p) & 0xFFFF_FFFFL;
+            p += 4;
+        }
+        if (p <= end - 2) {
+            a1 += UnsafeAccess.UNSAFE.getShort(p) & 0xFFFF;
+            p += 2;
+        }
+        if (p < end) {
+            a0 += padded(UnsafeAccess.UNSAFE.getByte(p));
+        }
+        return a0 + a1;
+    }
+
+    /** An odd final byte as a native-order 16-bit word padded with a zero byte on the right (RFC 1071 §1). */
+    private static int padded(byte last) {
+        final int b = last & 0xFF;
+        return NATIVE_LITTLE_ENDIAN ? b : b << 8;
     }
 
     /** The 32-bit halves of the native-order 64-bit words at [from, to) of {@code buffer} added up. */

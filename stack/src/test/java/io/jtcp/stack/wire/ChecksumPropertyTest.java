@@ -66,9 +66,41 @@ class ChecksumPropertyTest {
     }
 
     @Test
+    void shouldMatchTheReferenceOverEveryShortRangeInHeapAndDirectMemory() {
+        // Ranges up to Checksum.SHORT_RANGE (headers) take their own straight-line code: every
+        // length across that boundary, every offset and alignment 0..7, heap and direct.
+        final Random random = new Random(SEED + 1);
+        final byte[] data = new byte[256];
+        final ByteBuffer direct = ByteBuffer.allocateDirect(256 + 16);
+        final long base = BufferUtil.address(direct);
+        for (int trial = 0; trial < 40; trial++) {
+            fill(random, data, trial % 4);
+            final int align = trial % 8;
+            final UnsafeBuffer offHeap = new UnsafeBuffer(((base + 7) & ~7L) + align, 256);
+            offHeap.putBytes(0, data, 0, 256);
+            final UnsafeBuffer heap = new UnsafeBuffer(data);
+            for (int length = 0; length <= Checksum.SHORT_RANGE + 9; length++) {
+                for (int offset = 0; offset < 8; offset++) {
+                    final int initial = random.nextInt(0x10000);
+                    final int expected = naiveSum(data, offset, length, initial);
+                    final String where = "trial=" + trial + " length=" + length + " offset=" + offset + " align="
+                            + align + " initial=" + initial;
+                    assertEquals(expected, Checksum.sum(heap, offset, length, initial), where + " (heap)");
+                    assertEquals(expected, Checksum.sum(offHeap, offset, length, initial), where + " (direct)");
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseARangeBeyondADirectBufferInsteadOfReadingPastIt() {
         // The off-heap loop reads with Unsafe: one bounds check covers the range, bounds checks on or off.
         final UnsafeBuffer offHeap = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IndexOutOfBoundsException.class, () -> Checksum.sum(offHeap, 40, 40, 0)); // a short range
+        final UnsafeBuffer heap = new UnsafeBuffer(new byte[64]);
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IndexOutOfBoundsException.class, () -> Checksum.sum(heap, 40, 40, 0));
         org.junit.jupiter.api.Assertions.assertThrows(
                 IndexOutOfBoundsException.class, () -> Checksum.sum(offHeap, 8, 64, 0));
         org.junit.jupiter.api.Assertions.assertThrows(
