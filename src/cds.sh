@@ -33,7 +33,8 @@ trap 'rm -rf "$tmp"; [[ -z "$trainns" ]] || ip netns del "$trainns" 2>/dev/null 
 nons="jtcp-cds-training-absent-$$"
 train() {
   # Exit codes are those of failures on purpose (no such namespace); only the class list counts.
-  java -Dagrona.disable.bounds.checks=true -Xshare:auto -XX:DumpLoadedClassList="$tmp/run$1.lst" \
+  # (Bounded: a run that hangs costs the archive its list, never the launcher its start.)
+  timeout 60 java -Dagrona.disable.bounds.checks=true -Xshare:auto -XX:DumpLoadedClassList="$tmp/run$1.lst" \
     -jar "$jar" "${@:2}" >/dev/null 2>&1 </dev/null || true
 }
 train 1 --help
