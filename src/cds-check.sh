@@ -16,6 +16,15 @@ grep -q 'io.jtcp.tun.cli.Main source: shared objects file' /tmp/jtcp-cds-check.$
   fail "the JVM did not take jtcp's classes from the archive"
 grep -q 'picocli.CommandLine source: shared objects file' /tmp/jtcp-cds-check.$$ ||
   fail "the JVM did not take picocli's classes from the archive"
+# JNA's native library beside the archive (where src/cds.sh knows JNA's name for the machine):
+# with it, a get reaches the namespace without JNA unpacking anything (no temporary file).
+if [[ "$(uname -m)" == x86_64 || "$(uname -m)" == aarch64 ]]; then
+  [[ -s cli/target/jna/libjnidispatch.so ]] || fail "no cli/target/jna/libjnidispatch.so after src/cds.sh"
+  JTCP_JAVA_OPTS="-Xlog:class+load=info:file=/tmp/jtcp-cds-check.$$" \
+    ./jtcp get --netns "jtcp-cds-check-absent-$$" http://10.7.0.1:9/ >/dev/null 2>&1 || true
+  ! grep -q 'java.io.File$TempDirectory ' /tmp/jtcp-cds-check.$$ ||
+    fail "JNA unpacked its library although ./jtcp points it at cli/target/jna"
+fi
 cp "$jsa" "$jsa.bak.$$"
 chmod u+w "$jsa"
 printf 'not an archive' >"$jsa"

@@ -11,8 +11,15 @@
 # so the slowest part of start-up stayed out of it.
 #
 # The class list is the JDK's default list, plus what short training runs load (the top-level
-# usage, and `get`/`serve` failing at once on a namespace that does not exist: no device, no
-# root, no traffic), plus every class of jtcp, picocli, JNA and Agrona in the jar.
+# usage, `get`'s usage, and `get`/`serve` failing at once on a namespace that does not exist: no
+# device, no root, no traffic), plus every class of jtcp, picocli, JNA and Agrona in the jar. As
+# root, one more run opens a real device: `get` in a namespace of its own (created and deleted
+# here) from a port nothing listens on, which the kernel refuses with a RST; that archives the JDK
+# classes (and lambdas) that JNA, the device and the event loop load, a few tens of ms of a `get`.
+#
+# Beside the archive goes jna/libjnidispatch.so, JNA's native library taken out of the jar once:
+# ./jtcp points jna.boot.library.path at it, so that JNA does not unpack it into a temporary file
+# on every start.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/cli/target/jtcp.jar"
@@ -21,16 +28,25 @@ jsa="${1:-$root/cli/target/jtcp.jsa}"
 java_bin="$(readlink -f "$(command -v java)")"
 java_home="$(dirname "$(dirname "$java_bin")")"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/jtcp-cds.XXXXXX")"
-trap 'rm -rf "$tmp"' EXIT
+trainns=""
+trap 'rm -rf "$tmp"; [[ -z "$trainns" ]] || ip netns del "$trainns" 2>/dev/null || true' EXIT
 nons="jtcp-cds-training-absent-$$"
 train() {
   # Exit codes are those of failures on purpose (no such namespace); only the class list counts.
-  java -Dagrona.disable.bounds.checks=true -Xshare:auto -XX:DumpLoadedClassList="$tmp/run$1.lst" \
+  # (Bounded: a run that hangs costs the archive its list, never the launcher its start.)
+  timeout 60 java -Dagrona.disable.bounds.checks=true -Xshare:auto -XX:DumpLoadedClassList="$tmp/run$1.lst" \
     -jar "$jar" "${@:2}" >/dev/null 2>&1 </dev/null || true
 }
 train 1 --help
 train 2 get --netns "$nons" http://10.7.0.1:1/
 train 3 serve --netns "$nons"
+train 4 get --help
+if [[ $(id -u) -eq 0 ]] && command -v ip >/dev/null && ip netns add "jtcp-cds-training-$$" 2>/dev/null; then
+  trainns="jtcp-cds-training-$$"
+  train 5 get --netns "$trainns" --timeout 10 http://10.7.0.1:9/
+  ip netns del "$trainns" 2>/dev/null || true
+  trainns=""
+fi
 {
   [[ -f "$java_home/lib/classlist" ]] && grep -v '^#' "$java_home/lib/classlist"
   cat "$tmp"/run*.lst | grep -v '^#'
@@ -43,3 +59,16 @@ java -Xshare:dump -XX:SharedClassListFile="$tmp/classes.lst" -XX:SharedArchiveFi
   exit 1
 }
 mv -f "$tmp/jtcp.jsa" "$jsa"
+# JNA's resource directory for this machine (its Platform.RESOURCE_PREFIX); elsewhere JNA unpacks.
+case "$(uname -m)" in
+  x86_64) jna_res=com/sun/jna/linux-x86-64/libjnidispatch.so ;;
+  aarch64) jna_res=com/sun/jna/linux-aarch64/libjnidispatch.so ;;
+  *) jna_res="" ;;
+esac
+if [[ -n "$jna_res" ]] && (cd "$tmp" && "$java_home/bin/jar" xf "$jar" "$jna_res") && [[ -f "$tmp/$jna_res" ]]; then
+  jna_dir="$(dirname "$jsa")/jna"
+  mkdir -p "$jna_dir"
+  mv -f "$tmp/$jna_res" "$jna_dir/libjnidispatch.so.$$"
+  touch "$jna_dir/libjnidispatch.so.$$" # jar xf kept the entry's date; ./jtcp wants it newer than the jar
+  mv -f "$jna_dir/libjnidispatch.so.$$" "$jna_dir/libjnidispatch.so"
+fi

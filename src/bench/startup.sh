@@ -13,7 +13,9 @@
 # of the wall-clock time, and the median CPU time (user + system, all processes of the command: on a
 # shared machine the steadier figure).
 # Usage: src/bench/startup.sh [rounds]   (default 11)
-# BASE_JAR=path/to/old/jtcp.jar adds rows for another build run as `java -jar` (before/after).
+# BASE_DIR=path/to/another/checkout adds rows for that build run through its own ./jtcp launcher,
+# with its own archive (before/after, each as users run it); it must have been built already.
+# BASE_JAR=path/to/old/jtcp.jar adds rows for another build run as `java -jar`, without an archive.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds="${1:-11}"
@@ -70,6 +72,13 @@ declare -A cmd=(
 declare -A expect=(
   [version-cds]="jtcp " [version-nocds]="jtcp " [get-cds]="0123456789" [get-nocds]="0123456789" [curl-veth]="0123456789"
 )
+if [[ -n ${BASE_DIR:-} ]]; then
+  keys+=(version-basedir get-basedir)
+  cmd[version-basedir]="$BASE_DIR/jtcp --version"
+  cmd[get-basedir]="$BASE_DIR/jtcp get --netns $ns http://10.7.0.1:8000/f10"
+  expect[version-basedir]="jtcp "
+  expect[get-basedir]="0123456789"
+fi
 if [[ -n ${BASE_JAR:-} ]]; then
   keys+=(version-base get-base)
   cmd[version-base]="java -Dagrona.disable.bounds.checks=true -jar $BASE_JAR --version"
@@ -109,6 +118,8 @@ names = {
     "get-cds": "jtcp get 10 B (archive)",
     "get-nocds": "jtcp get 10 B (no archive)",
     "curl-veth": "curl 10 B over veth",
+    "version-basedir": "BASE_DIR jtcp --version",
+    "get-basedir": "BASE_DIR jtcp get 10 B",
     "version-base": "BASE_JAR --version",
     "get-base": "BASE_JAR get 10 B",
 }

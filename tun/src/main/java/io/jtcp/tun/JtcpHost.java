@@ -12,7 +12,6 @@ import io.jtcp.tun.service.ServiceTimers;
 import io.jtcp.tun.trace.EngineJournal;
 import io.jtcp.tun.trace.StackConfigSnapshot;
 import io.jtcp.tun.trace.Tracers;
-import java.security.SecureRandom;
 import java.util.function.Supplier;
 
 /**
@@ -41,8 +40,8 @@ public final class JtcpHost implements AutoCloseable {
      * Neither argument is changed or kept: the host works on copies, so later edits to them do not
      * reach it. The stack's settings are a {@link StackConfig#snapshot()} of {@code stackConfig} with
      * the address, prefix length and MTU taken from {@code tunConfig}, and an ISN secret drawn from
-     * SecureRandom unless {@code stackConfig} sets one (RFC 6528); the device's offloads go to the
-     * stack as {@link DeviceCapabilities}, not as settings.
+     * the kernel's random source ({@link IsnSecret}) unless {@code stackConfig} sets one (RFC 6528);
+     * the device's offloads go to the stack as {@link DeviceCapabilities}, not as settings.
      *
      * @throws IllegalArgumentException when the settings do not fit together ({@link
      *     StackConfig#validate()}), before any device is opened
@@ -104,9 +103,7 @@ public final class JtcpHost implements AutoCloseable {
                 .mtuBytes(tun.mtuBytes())
                 .localPrefixLength(tun.prefixLength());
         if (settings.isnSecret() == null) {
-            byte[] secret = new byte[16];
-            new SecureRandom().nextBytes(secret);
-            settings.isnSecret(secret);
+            settings.isnSecret(IsnSecret.fresh());
         }
         if (packets != null) {
             settings.tracer(Tracers.of(settings.tracer(), new WithoutOutboundPackets(packets)));

@@ -74,9 +74,22 @@ final class DeviceOptions {
 
     /** The device settings, or a usage error (exit 2) naming what is wrong. */
     TunConfig tunConfig(CommandSpec spec) {
-        if (offload && noOffload) {
-            throw new ParameterException(spec.commandLine(), "--offload and --no-offload contradict each other");
+        try {
+            return tunConfig();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        return link.tunConfig(spec, !noOffload).writerThread(!singleThread);
+    }
+
+    /**
+     * The device settings without picocli (for {@link GetFastPath}).
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    TunConfig tunConfig() {
+        if (offload && noOffload) {
+            throw new IllegalArgumentException("--offload and --no-offload contradict each other");
+        }
+        return link.tunConfig(!noOffload).writerThread(!singleThread);
     }
 }

@@ -5,6 +5,7 @@ import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.tun.Terminal;
 import io.jtcp.tun.TunConfig;
 import io.jtcp.tun.client.HttpGetClient;
+import io.jtcp.tun.trace.TraceStyle;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -62,10 +63,20 @@ final class GetCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        return fetch(tunConfig, trace.style(spec, dev.trace), faults, target);
+    }
+
+    /**
+     * The GET itself, once the options are checked (here or by {@link GetFastPath}).
+     *
+     * @param style the text trace's style, or null for none
+     * @param faults the fault injector's spec, or null for none
+     */
+    Integer fetch(TunConfig tunConfig, TraceStyle style, io.jtcp.stack.fault.FaultSpec faults, HttpGetClient.Url target)
+            throws Exception {
         try (OutputStream out =
                         new BufferedOutputStream(output == null ? System.out : Files.newOutputStream(output), 1 << 16);
-                Session session = Session.open(
-                        dev, trace.style(spec, dev.trace), tunConfig, new StackConfig(), System.err, null, faults)) {
+                Session session = Session.open(dev, style, tunConfig, new StackConfig(), System.err, null, faults)) {
             HttpGetClient client = new HttpGetClient(target, out);
             TcpConnection c = Clients.connect(session.host, target.addr(), target.port(), client);
             HttpGetClient.Result r = null;

@@ -48,16 +48,25 @@ final class LinkOptions {
     /** The device configuration; a usage error when invalid. */
     TunConfig tunConfig(CommandSpec spec, boolean vnetHeader) {
         try {
-            return new TunConfig()
-                    .name(tun)
-                    .localAddr(addr)
-                    .host(host)
-                    .mtuBytes(mtu)
-                    .netns(netns)
-                    .vnetHeader(vnetHeader)
-                    .validate();
+            return tunConfig(vnetHeader);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    /**
+     * The device configuration without picocli.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    TunConfig tunConfig(boolean vnetHeader) {
+        return new TunConfig()
+                .name(tun)
+                .localAddr(addr)
+                .host(host)
+                .mtuBytes(mtu)
+                .netns(netns)
+                .vnetHeader(vnetHeader)
+                .validate();
     }
 }

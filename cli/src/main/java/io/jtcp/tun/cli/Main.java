@@ -1,6 +1,7 @@
 package io.jtcp.tun.cli;
 
 import io.jtcp.tun.TunException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,7 +49,9 @@ public final class Main implements Runnable {
             System.out.println(VERSION);
             System.exit(0);
         }
-        System.exit(execute(args));
+        // A plain `jtcp get [--netns NS] [-o FILE] URL` skips picocli too (see GetFastPath).
+        final Integer fast = GetFastPath.run(args);
+        System.exit(fast != null ? fast : execute(args));
     }
 
     public static int execute(String... args) {
@@ -125,17 +128,23 @@ public final class Main implements Runnable {
             cmd.getErr().flush();
             return cmd.getCommandSpec().exitCodeOnInvalidInput();
         });
-        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            if (ex instanceof TunException
-                    || ex instanceof CliFailure
-                    || ex instanceof UncheckedIOException
-                    || ex instanceof IllegalArgumentException) {
-                cmd.getErr().println("jtcp: error: " + ex.getMessage());
-                cmd.getErr().flush();
-                return 1;
-            }
-            throw ex;
-        });
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> failure(ex, cmd.getErr()));
         return cl;
+    }
+
+    /**
+     * A command's failure: one line on {@code err} and exit 1 for those the user can act on; any
+     * other exception is rethrown (a bug: its stack trace is what helps).
+     */
+    static int failure(Exception ex, PrintWriter err) throws Exception {
+        if (ex instanceof TunException
+                || ex instanceof CliFailure
+                || ex instanceof UncheckedIOException
+                || ex instanceof IllegalArgumentException) {
+            err.println("jtcp: error: " + ex.getMessage());
+            err.flush();
+            return 1;
+        }
+        throw ex;
     }
 }
