@@ -41,6 +41,7 @@ public final class StackConfig implements Cloneable {
     private long mslNs = 30_000 * MS; // TIME_WAIT = 2 MSL = 60 s as Linux; RFC 9293 §3.4.2 says MSL 2 min
     private int ephemeralPortLow = 49_152; // RFC 6335 §6 dynamic range
     private int ephemeralPortHigh = 65_535;
+    private EphemeralPortFilter ephemeralPortFilter; // null: every free port
     // ---- blind attacks (RFC 5961, RFC 7323) and martian sources (RFC 1122 §3.2.1.3) ----
     private int challengeAcksPerSecond = 1000; // RFC 5961 §7; Linux tcp_challenge_ack_limit, randomised
     private long invalidAckIntervalNs = 500 * MS; // Linux tcp_invalid_ratelimit
@@ -238,6 +239,22 @@ public final class StackConfig implements Cloneable {
         }
         this.ephemeralPortLow = low;
         this.ephemeralPortHigh = high;
+        return this;
+    }
+
+    /** Which free ephemeral ports an active open may take; null (the default): any. */
+    public EphemeralPortFilter ephemeralPortFilter() {
+        return ephemeralPortFilter;
+    }
+
+    /**
+     * Restricts active opens to the ephemeral ports {@code filter} permits, for a device layer that
+     * shares connections among several stacks by 4-tuple: each stack then opens only connections it
+     * owns. The RFC 6056 §3.3.3 search order is kept; the filter only skips candidates. Null: any.
+     */
+    public StackConfig ephemeralPortFilter(EphemeralPortFilter filter) {
+        mutable();
+        this.ephemeralPortFilter = filter;
         return this;
     }
 

@@ -98,6 +98,30 @@ public final class StackCounters {
     /** OutOfMemoryErrors seen, in one connection's work or the driver's (each empties the buffer pool). */
     public long tcpOutOfMemoryErrors;
 
+    /**
+     * Adds every counter and drop of {@code other} to these, for one view of several stacks (one
+     * per device queue). Gauges add up too; the peak becomes the sum of the peaks, an upper bound.
+     * Reading {@code other} while its thread runs sees each value as of some recent moment.
+     */
+    public StackCounters add(StackCounters other) {
+        try {
+            for (java.lang.reflect.Field f : LONGS) {
+                f.setLong(this, f.getLong(this) + f.getLong(other));
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e); // our own public fields
+        }
+        for (int i = 0; i < drops.length; i++) {
+            drops[i] += other.drops[i];
+        }
+        return this;
+    }
+
+    /** Every public long counter, found once so that counters added later are summed too. */
+    private static final java.lang.reflect.Field[] LONGS = java.util.Arrays.stream(StackCounters.class.getFields())
+            .filter(f -> f.getType() == long.class && !java.lang.reflect.Modifier.isStatic(f.getModifiers()))
+            .toArray(java.lang.reflect.Field[]::new);
+
     /** Counts one drop; {@link DropReason#NONE} is not a drop and is ignored. */
     public void drop(DropReason reason) {
         if (reason != DropReason.NONE) {

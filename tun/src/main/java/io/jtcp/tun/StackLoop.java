@@ -63,6 +63,9 @@ public final class StackLoop implements AutoCloseable {
     private long cycleNowNs;
     private final PacketSink toEngine = this::deliverToEngine;
     private final PacketSink toInbound = this::deliverInbound;
+    private final org.agrona.concurrent.MessageHandler fromOtherShard =
+            (type, buffer, index, length) -> onRead(cycleNowNs, buffer, index, length);
+    private ShardLink shard;
     private long cycles;
     private long packetsIn;
     private long errors;
@@ -178,6 +181,11 @@ public final class StackLoop implements AutoCloseable {
                 boolean busy = false;
                 try {
                     busy = runTasks() > 0;
+                    if (shard != null) {
+                        // Before the device: what other shards read for us came first, and a flow
+                        // the kernel has just moved to our queue keeps its order.
+                        busy |= shard.drain(fromOtherShard, READ_BUDGET) == READ_BUDGET;
+                    }
                     int packets = 0;
                     while (packets < READ_BUDGET) {
                         int n = device.read(rx.addressOffset(), rxCapacity);
@@ -185,24 +193,12 @@ public final class StackLoop implements AutoCloseable {
                             break;
                         }
                         packets++;
-                        if (vnet && inboundCut != null) {
-                            if (n > VnetHeader.LENGTH) {
-                                cutInbound(n);
-                            }
-                        } else if (vnet) {
-                            if (n > VnetHeader.LENGTH) {
-                                engine.onPacket(
-                                        nowNs,
-                                        rx,
-                                        VnetHeader.LENGTH,
-                                        n - VnetHeader.LENGTH,
-                                        VnetHeader.checksumTrusted(rx, 0));
-                            }
-                        } else if (inboundFaults == null) {
-                            engine.onPacket(nowNs, rx, 0, n);
-                        } else {
-                            offerInbound(nowNs, rx, 0, n);
+                        if (shard == null || !shard.handOff(rx, 0, n)) {
+                            onRead(nowNs, rx, 0, n);
                         }
+                    }
+                    if (shard != null) {
+                        shard.wakeOwners();
                     }
                     if (inboundFaults != null) {
                         inboundFaults.poll(nowNs, toEngine);
@@ -242,7 +238,7 @@ public final class StackLoop implements AutoCloseable {
                 }
                 // A drain whose last close finished in this cycle stops now, not at the grace deadline.
                 busy |= draining && engine.openConnections() == 0;
-                if (!busy && tasks.isEmpty() && (running || draining)) {
+                if (!busy && tasks.isEmpty() && (shard == null || !shard.pending()) && (running || draining)) {
                     sink.endOfCycle();
                     sleep(draining ? Math.min(nextDeadlineNs(), graceDeadlineNs) : nextDeadlineNs());
                 }
@@ -303,20 +299,61 @@ public final class StackLoop implements AutoCloseable {
     }
 
     /**
+     * Joins this loop to the other shards of a multi-queue device: packets it reads for a
+     * connection another shard owns go to that shard, and it takes those handed to it. Call before
+     * {@link #start}.
+     */
+    StackLoop shard(ShardLink link) {
+        this.shard = link;
+        return this;
+    }
+
+    /** This loop's end of the hand-off between shards, or null with one queue. */
+    public ShardLink shardLink() {
+        return shard;
+    }
+
+    /**
+     * One packet of {@code n} bytes as read from the device (with its virtio-net header, if any),
+     * from the receive buffer or another shard's hand-off.
+     */
+    private void onRead(long nowNs, MutableDirectBuffer buffer, int offset, int n) {
+        if (vnet && inboundCut != null) {
+            if (n > VnetHeader.LENGTH) {
+                cutInbound(buffer, offset, n);
+            }
+        } else if (vnet) {
+            if (n > VnetHeader.LENGTH) {
+                engine.onPacket(
+                        nowNs,
+                        buffer,
+                        offset + VnetHeader.LENGTH,
+                        n - VnetHeader.LENGTH,
+                        VnetHeader.checksumTrusted(buffer, offset));
+            }
+        } else if (inboundFaults == null) {
+            engine.onPacket(nowNs, buffer, offset, n);
+        } else {
+            offerInbound(nowNs, buffer, offset, n);
+        }
+    }
+
+    /**
      * One packet read with a virtio-net header, cut into wire packets (a GRO'd super-segment) or
      * with its partial checksum completed, each then checked by the engine like any plain packet:
      * a fault may have corrupted it since.
      */
-    private void cutInbound(int n) {
-        final int flags = rx.getByte(VnetHeader.FLAGS_OFFSET);
-        final int gsoType = rx.getByte(VnetHeader.GSO_TYPE_OFFSET) & 0xFF & ~VnetHeader.GSO_ECN;
+    private void cutInbound(MutableDirectBuffer buffer, int offset, int n) {
+        final int flags = buffer.getByte(offset + VnetHeader.FLAGS_OFFSET);
+        final int gsoType = buffer.getByte(offset + VnetHeader.GSO_TYPE_OFFSET) & 0xFF & ~VnetHeader.GSO_ECN;
         final int segmentBytes = gsoType == VnetHeader.GSO_TCPV4
-                ? rx.getShort(VnetHeader.GSO_SIZE_OFFSET, ByteOrder.nativeOrder()) & 0xFFFF
+                ? buffer.getShort(offset + VnetHeader.GSO_SIZE_OFFSET, ByteOrder.nativeOrder()) & 0xFFFF
                 : 0;
+        final int ip = offset + VnetHeader.LENGTH;
         if (segmentBytes > 0 || (flags & VnetHeader.F_NEEDS_CSUM) != 0) {
-            inboundCut.segment(rx, VnetHeader.LENGTH, n - VnetHeader.LENGTH, segmentBytes, toInbound);
+            inboundCut.segment(buffer, ip, n - VnetHeader.LENGTH, segmentBytes, toInbound);
         } else {
-            deliverInbound(rx, VnetHeader.LENGTH, n - VnetHeader.LENGTH);
+            deliverInbound(buffer, ip, n - VnetHeader.LENGTH);
         }
     }
 
@@ -489,6 +526,14 @@ public final class StackLoop implements AutoCloseable {
     /** Completes when the loop thread has shut the engine down and closed the device. */
     public CompletableFuture<Void> stopped() {
         return stopped;
+    }
+
+    /** Asks a started loop to stop without waiting: {@link #close()} then waits for it. */
+    void requestClose() {
+        if (started && running) {
+            running = false;
+            wakeup();
+        }
     }
 
     /** Asks the loop to stop and waits up to 5 s for it (unless called on the loop thread). */

@@ -22,6 +22,9 @@ public final class TunConfig implements Cloneable {
      */
     public static final int DEFAULT_TXQUEUELEN = 10_000;
 
+    /** Linux's MAX_TAP_QUEUES: the most file descriptors one multi-queue TUN device takes. */
+    public static final int MAX_QUEUES = 256;
+
     private String name = "tun0";
     private int localAddr = Ipv4Header.parseAddress("10.7.0.2");
     private int hostAddr = Ipv4Header.parseAddress("10.7.0.1");
@@ -33,6 +36,7 @@ public final class TunConfig implements Cloneable {
     private boolean writerThread = true;
     private int writerRingBytes = 8 << 20;
     private int offloadFlags = TunDevice.TUN_F_CSUM | TunDevice.TUN_F_TSO4;
+    private int queues = 1;
 
     public String name() {
         return name;
@@ -171,6 +175,24 @@ public final class TunConfig implements Cloneable {
     /** For tests: other flags, such as a bit the kernel does not know, to see it refuse them. */
     TunConfig offloadFlags(int flags) {
         this.offloadFlags = flags;
+        return this;
+    }
+
+    /**
+     * Device queues, each a file descriptor of one {@code IFF_MULTI_QUEUE} device with its own event
+     * loop and its own stack (a shard owning the connections whose 4-tuple hashes to it). 1, the
+     * default, is one plain descriptor; when the kernel refuses multi-queue the host runs one queue
+     * ({@link JtcpHost#multiQueueRefusal}).
+     */
+    public int queues() {
+        return queues;
+    }
+
+    public TunConfig queues(int queues) {
+        if (queues < 1 || queues > MAX_QUEUES) {
+            throw new IllegalArgumentException("queues must be between 1 and " + MAX_QUEUES + ", not " + queues);
+        }
+        this.queues = queues;
         return this;
     }
 

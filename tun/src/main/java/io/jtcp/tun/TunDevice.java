@@ -41,6 +41,7 @@ public final class TunDevice implements AutoCloseable {
     static final short IFF_VNET_HDR = 0x4000;
     static final short IFF_TUN = 0x0001;
     static final short IFF_NO_PI = 0x1000;
+    static final short IFF_MULTI_QUEUE = 0x0100;
     static final short IFF_UP = 0x1;
     static final short IFF_RUNNING = 0x40;
 
@@ -54,6 +55,8 @@ public final class TunDevice implements AutoCloseable {
     private final boolean created;
     private final boolean vnet;
     private String offloadRefusal;
+    private String multiQueueRefusal;
+    private int queueIndex;
     private String configWarning;
     private volatile int fd;
     private long readErrors;
@@ -76,37 +79,96 @@ public final class TunDevice implements AutoCloseable {
         }
     }
 
+    /** The kernel would not attach with {@code IFF_MULTI_QUEUE}: open one plain queue instead. */
+    private static final class MultiQueueRefused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MultiQueueRefused(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Opens (creating it if needed) and configures the device, inside {@link TunConfig#netns()} when
-     * set.
+     * set: one queue, whatever {@link TunConfig#queues()} says ({@link #openQueues} for more).
      *
      * @throws TunException with a one-line message for the user when that cannot be done
      */
     public static TunDevice open(TunConfig config) {
+        validate(config);
+        return openFirst(config, false);
+    }
+
+    /**
+     * Opens {@link TunConfig#queues()} file descriptors of one {@code IFF_MULTI_QUEUE} device
+     * (Documentation/networking/tuntap.rst §3.3), the first configuring the kernel side, each with
+     * the same offloads. The kernel picks a queue per flow for what it sends to jtcp: the queue
+     * user space last wrote the flow on (a flow table keyed by the packet's symmetric hash, entries
+     * aged after 3 s), else the hash scaled to the queue count ({@code tun_automq_select_queue}).
+     * When the kernel refuses multi-queue (an existing device made without it, or an old driver)
+     * one plain queue is returned and {@link #multiQueueRefusal} says why.
+     *
+     * @throws TunException with a one-line message for the user when that cannot be done
+     */
+    public static TunDevice[] openQueues(TunConfig config) {
+        validate(config);
+        if (config.queues() == 1) {
+            return new TunDevice[] {openFirst(config, false)};
+        }
+        final TunDevice[] queues = new TunDevice[config.queues()];
+        try {
+            queues[0] = openFirst(config, true);
+        } catch (MultiQueueRefused refused) {
+            TunDevice single = openFirst(config, false);
+            single.multiQueueRefusal = refused.getMessage();
+            return new TunDevice[] {single};
+        }
+        try {
+            for (int i = 1; i < queues.length; i++) {
+                queues[i] = openIn(config, queues[0].vnet, true, false);
+                queues[i].queueIndex = i;
+                queues[i].offloadRefusal = queues[0].offloadRefusal;
+            }
+        } catch (RuntimeException e) {
+            for (TunDevice q : queues) {
+                if (q != null) {
+                    q.close();
+                }
+            }
+            throw e instanceof MultiQueueRefused ? new TunException(e.getMessage()) : e;
+        }
+        return queues;
+    }
+
+    private static void validate(TunConfig config) {
         try {
             config.validate();
         } catch (IllegalArgumentException e) {
             throw new TunException(e.getMessage());
         }
+    }
+
+    private static TunDevice openFirst(TunConfig config, boolean multiQueue) {
         try {
-            return openIn(config, config.vnetHeader());
+            return openIn(config, config.vnetHeader(), multiQueue, true);
         } catch (OffloadRefused refused) {
             // Issue #5: offloads are asked for, never required; without them every packet is
             // plain IPv4, which any TUN driver takes.
-            TunDevice device = openIn(config, false);
+            TunDevice device = openIn(config, false, multiQueue, true);
             device.offloadRefusal = refused.getMessage();
             return device;
         }
     }
 
-    private static TunDevice openIn(TunConfig config, boolean vnet) {
+    private static TunDevice openIn(TunConfig config, boolean vnet, boolean multiQueue, boolean first) {
         if (config.netns() != null) {
-            return Netns.call(config.netns(), () -> openHere(config, vnet));
+            return Netns.call(config.netns(), () -> openHere(config, vnet, multiQueue, first));
         }
-        return openHere(config, vnet);
+        return openHere(config, vnet, multiQueue, first);
     }
 
-    private static TunDevice openHere(TunConfig config, boolean vnet) {
+    /** {@code first}: the queue that creates or configures the device; the others only attach. */
+    private static TunDevice openHere(TunConfig config, boolean vnet, boolean multiQueue, boolean first) {
         final String name = config.name();
         final UnsafeBuffer ifr = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
         final int sock = LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
@@ -129,10 +191,15 @@ public final class TunDevice implements AutoCloseable {
                 throw new TunException("cannot open " + TUN_PATH + ": " + LibC.describe(errno));
             }
             clear(ifr, name);
-            short mode = (short) (IFF_TUN | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0));
+            short mode = (short) (IFF_TUN | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0) | (multiQueue ? IFF_MULTI_QUEUE : 0));
             ifr.putShort(IFR_UNION, mode, ByteOrder.nativeOrder());
             if (LibC.ioctl(fd, TUNSETIFF, ifr.addressOffset()) < 0) {
                 int errno = LibC.errno();
+                if (multiQueue && errno == LibC.EINVAL) {
+                    // tun_set_iff: the flag must match the existing device's, and old drivers lack it.
+                    throw new MultiQueueRefused("the kernel refused IFF_MULTI_QUEUE on " + name
+                            + (existed ? " (the device exists without multi_queue)" : ""));
+                }
                 if (vnet && errno == LibC.EINVAL) {
                     throw new OffloadRefused("the kernel refused virtio-net headers on " + name);
                 }
@@ -152,7 +219,7 @@ public final class TunDevice implements AutoCloseable {
             if (vnet) {
                 enableOffloads(fd, ifr, name, config.offloadFlags());
             }
-            String warning = configure(sock, ifr, name, config, existed);
+            String warning = first ? configure(sock, ifr, name, config, existed) : null;
             TunDevice device = new TunDevice(config, name, fd, !existed, vnet);
             device.configWarning = warning;
             fd = -1;
@@ -327,6 +394,16 @@ public final class TunDevice implements AutoCloseable {
     /** Why offloads that were asked for are off (one line for the user), or null. */
     public String offloadRefusal() {
         return offloadRefusal;
+    }
+
+    /** Why more than one queue was asked for but one is open (one line for the user), or null. */
+    public String multiQueueRefusal() {
+        return multiQueueRefusal;
+    }
+
+    /** This descriptor's queue index on a multi-queue device (0 for a single queue). */
+    public int queueIndex() {
+        return queueIndex;
     }
 
     /** A setting of a pre-existing device that could not be made as wanted (one line), or null. */

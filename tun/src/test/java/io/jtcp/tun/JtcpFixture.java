@@ -75,20 +75,20 @@ final class JtcpFixture implements AutoCloseable {
             // The pcap records wire packets: with offloads that turns on the software cut.
             JtcpHost host = JtcpHost.start(tunConfig.netns(ns.name()), config, faults, pcap);
             JtcpFixture f = new JtcpFixture(ns, host, pcap);
-            host.run(() -> {
-                host.stack().listen(7, new EchoService(host.serviceTimers(), ServiceTimers.DEFAULT_IDLE_TIMEOUT_NS));
-                host.stack().listen(9, new DiscardService(host.serviceTimers(), ServiceTimers.DEFAULT_IDLE_TIMEOUT_NS));
-                host.stack()
-                        .listen(19, new ChargenService(host.serviceTimers(), ServiceTimers.DEFAULT_IDLE_TIMEOUT_NS));
-                host.stack()
-                        .listen(
-                                80,
-                                new HttpService(
-                                        StatusPage.of(host.stack(), host.serviceTimers()),
-                                        host.serviceTimers(),
-                                        HttpService.DEFAULT_HEAD_TIMEOUT_NS,
-                                        HttpService.DEFAULT_IDLE_TIMEOUT_NS));
-                host.stack().listen(HASH_PORT, f.new HashingSink());
+            // On every shard (one with one queue): a SYN is handled by the shard owning its 4-tuple.
+            host.onEveryShard((stack, timers) -> {
+                stack.listen(7, new EchoService(timers, ServiceTimers.DEFAULT_IDLE_TIMEOUT_NS));
+                stack.listen(9, new DiscardService(timers, ServiceTimers.DEFAULT_IDLE_TIMEOUT_NS));
+                stack.listen(19, new ChargenService(timers, ServiceTimers.DEFAULT_IDLE_TIMEOUT_NS));
+                stack.listen(
+                        80,
+                        new HttpService(
+                                StatusPage.of(stack, timers, null, host.shardStatus()),
+                                null,
+                                timers,
+                                HttpService.DEFAULT_HEAD_TIMEOUT_NS,
+                                HttpService.DEFAULT_IDLE_TIMEOUT_NS));
+                stack.listen(HASH_PORT, f.new HashingSink());
             });
             // Same list object for the tracer and the tests.
             return f.withTransitions(transitions);

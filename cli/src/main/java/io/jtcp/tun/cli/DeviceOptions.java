@@ -60,6 +60,16 @@ final class DeviceOptions {
             })
     String fault;
 
+    @Option(
+            names = "--queues",
+            paramLabel = "N",
+            description = {
+                "N device queues (IFF_MULTI_QUEUE), each with its own event loop thread and its own stack,",
+                "connections shared out by 4-tuple hash (default: 1); if the kernel refuses multi-queue,",
+                "one line says so and one queue runs. Not with --pcap, --trace or --cc-log"
+            })
+    Integer queues;
+
     /** The fault spec, or null; a usage error when malformed. */
     io.jtcp.stack.fault.FaultSpec faults(CommandSpec spec) {
         if (fault == null) {
@@ -90,6 +100,18 @@ final class DeviceOptions {
         if (offload && noOffload) {
             throw new IllegalArgumentException("--offload and --no-offload contradict each other");
         }
-        return link.tunConfig(!noOffload).writerThread(!singleThread);
+        TunConfig config = link.tunConfig(!noOffload).writerThread(!singleThread);
+        if (queues != null) {
+            if (queues < 1 || queues > TunConfig.MAX_QUEUES) {
+                throw new IllegalArgumentException("--queues must be 1 to " + TunConfig.MAX_QUEUES + ", not " + queues);
+            }
+            config.queues(queues);
+            // Their writers, the pcap's replay journal and the text trace follow one engine.
+            String single = pcap != null ? "--pcap" : trace ? "--trace" : cc.ccLog != null ? "--cc-log" : null;
+            if (queues > 1 && single != null) {
+                throw new IllegalArgumentException(single + " needs one queue, not --queues " + queues);
+            }
+        }
+        return config;
     }
 }

@@ -1,12 +1,12 @@
 package io.jtcp.tun.cli;
 
-import io.jtcp.stack.NetworkStack;
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.wire.Ipv4Header;
 import io.jtcp.tun.TunConfig;
 import io.jtcp.tun.replay.BuiltinServices;
 import io.jtcp.tun.service.HttpService;
 import io.jtcp.tun.service.ServiceTimers;
+import io.jtcp.tun.trace.TraceStyle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -192,17 +192,18 @@ final class ServeCommand implements Callable<Integer> {
             stackConfig.maxConnectionsPerListener(maxPerListener);
         }
         pictures.check(spec);
+        TraceStyle traceStyle = trace.style(spec, dev.trace);
+        if (tunConfig.queues() > 1 && (pictures.enabled() || traceStyle != null)) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    (traceStyle != null ? "--trace-states needs" : "--pictures and --ladder need")
+                            + " one queue, not --queues " + tunConfig.queues());
+        }
         // Live pictures (issue #11): the record is on the stack's own tracer, so the device keeps
         // its offloads (no software cut, unlike --pcap); it stamps each event with its own time.
         LiveConnections live = pictures.enabled() ? new LiveConnections(pictures, System.err) : null;
         Session session = Session.open(
-                dev,
-                trace.style(spec, dev.trace),
-                tunConfig,
-                stackConfig,
-                System.out,
-                live == null ? null : live.recorder,
-                faults);
+                dev, traceStyle, tunConfig, stackConfig, System.out, live == null ? null : live.recorder, faults);
         if (live != null) {
             live.start(session.host.loop());
         }
@@ -217,13 +218,20 @@ final class ServeCommand implements Callable<Integer> {
                 }
                 if (!reported[0]) {
                     reported[0] = true;
-                    // The loop thread has ended: reading its counters is safe now.
-                    ServiceTimers t = session.host.serviceTimers();
+                    // The loop threads have ended: reading their counters is safe now.
+                    long[] t = new long[4];
+                    for (int i = 0; i < session.host.shardCount(); i++) {
+                        ServiceTimers s = session.host.serviceTimers(i);
+                        t[0] += s.httpHeadTimeouts;
+                        t[1] += s.httpIdleTimeouts;
+                        t[2] += s.httpSendTimeouts;
+                        t[3] += s.idleTimeouts;
+                    }
                     System.err.print("jtcp: stopped. "
-                            + session.host.stack().counters().describe()
-                            + "service timeouts: http.head=" + t.httpHeadTimeouts + " http.idle="
-                            + t.httpIdleTimeouts + " http.send=" + t.httpSendTimeouts + " idle=" + t.idleTimeouts
-                            + "\n" + (live == null ? "" : "jtcp: " + live.describe() + "\n"));
+                            + session.host.counters().describe()
+                            + "service timeouts: http.head=" + t[0] + " http.idle=" + t[1] + " http.send=" + t[2]
+                            + " idle=" + t[3] + "\n" + session.host.describeShards()
+                            + (live == null ? "" : "jtcp: " + live.describe() + "\n"));
                     System.err.flush();
                 }
             }
@@ -231,32 +239,37 @@ final class ServeCommand implements Callable<Integer> {
         // SIGINT/SIGTERM: close every connection (FIN), RST what is left after a 2 s grace, remove
         // the device if we created it.
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "jtcp-shutdown"));
-        ServiceTimers timers = session.host.serviceTimers();
-        session.host.run(() -> {
-            NetworkStack stack = session.host.stack();
-            // Each service also goes into the replay journal (with --pcap), which jtcp replay reads
-            // to rebuild the same applications: BuiltinServices keeps the two in step.
+        // Every service on every shard: a SYN is handled by the shard owning its 4-tuple.
+        boolean[] journaled = {false};
+        session.host.onEveryShard((stack, timers) -> {
+            // Each service also goes into the replay journal (with --pcap, one queue), which jtcp
+            // replay reads to rebuild the same applications: BuiltinServices keeps the two in step.
             for (String service : BuiltinServices.notes(echo, discard, chargen, http, idleNs, headNs, httpIdleNs)) {
-                BuiltinServices.listen(stack, timers, service, live);
-                session.journalNote(
-                        live != null && service.startsWith("listen http") ? service + " pictures=1" : service);
+                BuiltinServices.listen(stack, timers, service, live, session.host.shardStatus());
+                if (!journaled[0]) {
+                    session.journalNote(
+                            live != null && service.startsWith("listen http") ? service + " pictures=1" : service);
+                }
             }
+            journaled[0] = true;
         });
         System.out.println("jtcp: ready on " + Ipv4Header.addressToString(tunConfig.localAddr()) + " via "
                 + session.host.device().name() + " (kernel side " + dev.link.host + ", MTU " + tunConfig.mtuBytes()
-                + (tunConfig.netns() != null ? ", netns " + tunConfig.netns() : "") + "): " + String.join(", ", names));
+                + (tunConfig.netns() != null ? ", netns " + tunConfig.netns() : "")
+                + (session.host.shardCount() > 1 ? ", " + session.host.shardCount() + " queues" : "") + "): "
+                + String.join(", ", names));
         System.out.flush();
         if (durationSeconds != null) {
             try {
-                session.host.loop().stopped().get((long) (durationSeconds * 1000), TimeUnit.MILLISECONDS);
+                session.host.stopped().get((long) (durationSeconds * 1000), TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
                 session.close();
             }
         } else {
-            session.host.loop().stopped().get();
+            session.host.stopped().get();
         }
         stop.run();
-        return session.host.loop().failed() ? 1 : 0;
+        return session.host.failed() ? 1 : 0;
     }
 
     /** A timeout option in nanoseconds, its default when absent; a usage error when out of range. */

@@ -7,6 +7,7 @@ import io.jtcp.tun.service.EchoService;
 import io.jtcp.tun.service.HttpRoutes;
 import io.jtcp.tun.service.HttpService;
 import io.jtcp.tun.service.ServiceTimers;
+import io.jtcp.tun.service.ShardStatus;
 import io.jtcp.tun.service.StatusPage;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,15 @@ public final class BuiltinServices {
      * loop, so a replay (which has no routes) is identical only where no such page was asked for.
      */
     public static boolean listen(NetworkStack stack, ServiceTimers timers, String note, HttpRoutes routes) {
+        return listen(stack, timers, note, routes, null);
+    }
+
+    /**
+     * As {@link #listen(NetworkStack, ServiceTimers, String, HttpRoutes)} on one shard of a
+     * multi-queue host: the status page adds up {@code shards} (null: this stack alone).
+     */
+    public static boolean listen(
+            NetworkStack stack, ServiceTimers timers, String note, HttpRoutes routes, ShardStatus shards) {
         String[] w = note.split(" ");
         if (w.length < 3 || !w[0].equals("listen")) {
             return false;
@@ -68,7 +78,7 @@ public final class BuiltinServices {
             case "http" -> stack.listen(
                     port,
                     new HttpService(
-                            StatusPage.of(stack, timers, routes),
+                            StatusPage.of(stack, timers, routes, shards),
                             routes,
                             timers,
                             value(w, "headNs"),

@@ -68,6 +68,14 @@ class CliUsageTest {
                 "demo bogus|jtcp demo: unknown scenario 'bogus' (jtcp demo --list shows them)",
                 "demo --msl 0|jtcp demo: --msl must be 0.01 to 600 seconds, not 0.0",
                 "demo handshake teardown|jtcp demo: Unmatched argument at index 2: 'teardown'",
+                "serve --queues 0|jtcp serve: --queues must be 1 to 256, not 0",
+                "get --queues 257 http://10.7.0.1/|jtcp get: --queues must be 1 to 256, not 257",
+                "connect --queues x 10.7.0.1 5|jtcp connect: Invalid value for option '--queues': 'x' is not an int",
+                "serve --queues 2 --pcap x.pcap|jtcp serve: --pcap needs one queue, not --queues 2",
+                "serve --queues 2 --trace|jtcp serve: --trace needs one queue, not --queues 2",
+                "serve --queues 2 --cc-log x.csv|jtcp serve: --cc-log needs one queue, not --queues 2",
+                "serve --queues 2 --trace-states|jtcp serve: --trace-states needs one queue, not --queues 2",
+                "serve --queues 2 --pictures|jtcp serve: --pictures and --ladder need one queue, not --queues 2",
             })
     void shouldExitTwoWithOneLineWhenUsageIsWrong(String args, String message) {
         Run r = run(args.split(" "));
@@ -155,6 +163,8 @@ class CliUsageTest {
         assertTrue(!deviceConfig("--no-offload").vnetHeader(), "--no-offload opts out");
         assertTrue(deviceConfig("--no-offload").writerThread(), "plain packets keep the writer thread");
         assertTrue(!deviceConfig("--no-offload", "--single-thread").writerThread());
+        assertEquals(1, deviceConfig().queues(), "one queue by default");
+        assertEquals(4, deviceConfig("--queues", "4").queues());
     }
 
     @Test

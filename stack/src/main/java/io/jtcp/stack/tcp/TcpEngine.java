@@ -2,6 +2,7 @@ package io.jtcp.stack.tcp;
 
 import io.jtcp.stack.DeviceCapabilities;
 import io.jtcp.stack.DropReason;
+import io.jtcp.stack.EphemeralPortFilter;
 import io.jtcp.stack.PacketSink;
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.StackCounters;
@@ -324,13 +325,15 @@ public final class TcpEngine {
         final int low = config.ephemeralPortLow();
         final int range = config.ephemeralPortHigh() - low + 1;
         final int offset = isnGenerator.portOffset(localAddr, remoteAddr, remotePort);
+        final EphemeralPortFilter portFilter = config.ephemeralPortFilter();
         int port = -1;
         for (int i = 0; i < range; i++) {
             final int candidate = low + (int) (((long) offset + ephemeralCounter + i) % range);
             final long k = key(remoteAddr, remotePort, candidate);
             if (!connections.containsKey(k)
                     && timeWaits.find(k) == TimeWaitTable.NONE
-                    && !listeners.isListening(candidate)) {
+                    && !listeners.isListening(candidate)
+                    && (portFilter == null || portFilter.permits(remoteAddr, remotePort, candidate))) {
                 port = candidate;
                 ephemeralCounter += i + 1;
                 break;

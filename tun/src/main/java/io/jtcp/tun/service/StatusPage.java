@@ -62,6 +62,15 @@ public final class StatusPage {
         return () -> render(stack, timers, MAX_ROWS, routes);
     }
 
+    /**
+     * As {@link #of(NetworkStack, ServiceTimers, HttpRoutes)} on one shard of a multi-queue host:
+     * counts and counters added up over {@code shards} (null: this stack alone), a table per
+     * shard, and this shard's own connections as rows.
+     */
+    public static Supplier<String> of(NetworkStack stack, ServiceTimers timers, HttpRoutes routes, ShardStatus shards) {
+        return () -> render(stack, timers, MAX_ROWS, routes, shards);
+    }
+
     /** The page, listing at most {@code maxRows} connections. Loop thread only. */
     public static String render(NetworkStack stack, ServiceTimers timers, int maxRows) {
         return render(stack, timers, maxRows, null);
@@ -69,11 +78,24 @@ public final class StatusPage {
 
     /** As above, with {@code routes}' section (null: none). */
     public static String render(NetworkStack stack, ServiceTimers timers, int maxRows, HttpRoutes routes) {
-        int timeWait = stack.connectionCount(TcpState.TIME_WAIT);
+        return render(stack, timers, maxRows, routes, null);
+    }
+
+    /** As above, over {@code shards} (null: this stack alone). */
+    public static String render(
+            NetworkStack stack, ServiceTimers timers, int maxRows, HttpRoutes routes, ShardStatus shards) {
+        final NetworkStack[] all = stacks(stack, shards);
+        int timeWait = count(all, TcpState.TIME_WAIT);
         int open = 0;
         for (TcpState s : STATES) {
             if (s != TcpState.TIME_WAIT) {
-                open += stack.connectionCount(s);
+                open += count(all, s);
+            }
+        }
+        int own = 0;
+        for (TcpState s : STATES) {
+            if (s != TcpState.TIME_WAIT) {
+                own += stack.connectionCount(s);
             }
         }
         StringBuilder sb = new StringBuilder(8192 + 200 * Math.min(maxRows, open));
@@ -85,22 +107,29 @@ public final class StatusPage {
                 .append(timeWait)
                 .append(" in TIME_WAIT)</h2>\n");
         sb.append("<table border=\"1\">\n<tr><th>state</th><th>connections</th></tr>\n");
+        int halfOpen = 0;
+        for (NetworkStack s : all) {
+            halfOpen += s.halfOpenCount();
+        }
         for (TcpState s : STATES) {
-            int n = stack.connectionCount(s);
+            int n = count(all, s);
             if (n > 0) {
                 row(sb, s.name(), Integer.toString(n));
             }
         }
-        row(sb, "half-open (SYN_RECEIVED, passive)", Integer.toString(stack.halfOpenCount()));
+        row(sb, "half-open (SYN_RECEIVED, passive)", Integer.toString(halfOpen));
         sb.append("</table>\n");
+        if (all.length > 1) {
+            shardTable(sb, all, shards);
+        }
         sb.append("<table border=\"1\">\n<tr><th>local</th><th>remote</th><th>state</th><th>bytes in</th>"
                 + "<th>bytes out</th><th>in flight</th><th>cwnd</th><th>ssthresh</th><th>cc</th><th>phase</th>"
                 + "<th>retransmits</th><th>RTO ms</th><th>SRTT ms</th></tr>\n");
         int listed = stack.forEachConnection(maxRows, new Rows(sb));
         sb.append("</table>\n");
-        if (open > listed) {
+        if (own > listed) {
             sb.append("<p>&hellip; and ")
-                    .append(open - listed)
+                    .append(own - listed)
                     .append(" more (")
                     .append(listed)
                     .append(" listed at most ")
@@ -111,6 +140,12 @@ public final class StatusPage {
             routes.statusSection(sb);
         }
         StackCounters counters = stack.counters();
+        if (all.length > 1) {
+            counters = new StackCounters();
+            for (NetworkStack s : all) {
+                counters.add(s.counters());
+            }
+        }
         sb.append("<h2>Counters</h2>\n<table border=\"1\">\n");
         fieldRows(sb, COUNTERS, counters);
         if (timers != null) {
@@ -125,6 +160,53 @@ public final class StatusPage {
         }
         sb.append("</table>\n</body></html>\n");
         return sb.toString();
+    }
+
+    private static NetworkStack[] stacks(NetworkStack stack, ShardStatus shards) {
+        if (shards == null || shards.shardCount() == 1) {
+            return new NetworkStack[] {stack};
+        }
+        NetworkStack[] all = new NetworkStack[shards.shardCount()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = shards.stackForReading(i);
+        }
+        return all;
+    }
+
+    private static int count(NetworkStack[] stacks, TcpState state) {
+        int n = 0;
+        for (NetworkStack s : stacks) {
+            n += s.connectionCount(state);
+        }
+        return n;
+    }
+
+    /** One row per queue: what it holds and carried, and what the hand-off between them moved. */
+    private static void shardTable(StringBuilder sb, NetworkStack[] all, ShardStatus shards) {
+        sb.append("<h2>Queues (")
+                .append(all.length)
+                .append("; the rows below are this queue's connections)</h2>\n<table border=\"1\">\n")
+                .append("<tr><th>queue</th><th>connections</th><th>opened</th><th>accepted</th><th>ip in</th>"
+                        + "<th>ip out</th><th>handed off</th><th>handed in</th><th>hand-off drops</th></tr>\n");
+        for (int i = 0; i < all.length; i++) {
+            StackCounters c = all[i].counters();
+            io.jtcp.tun.ShardLink link = shards.link(i);
+            sb.append("<tr><td>").append(i);
+            for (long v : new long[] {
+                all[i].connectionCount(),
+                c.tcpConnectionsOpened,
+                c.tcpConnectionsAccepted,
+                c.ipPacketsIn,
+                c.ipPacketsOut,
+                link.handedOff,
+                link.handedIn,
+                link.handoffDrops
+            }) {
+                sb.append("</td><td>").append(v);
+            }
+            sb.append("</td></tr>\n");
+        }
+        sb.append("</table>\n");
     }
 
     /** One table row per connection visited. */

@@ -44,29 +44,45 @@ public final class JtcpAcceptor implements Closeable {
             throw new IllegalArgumentException("port out of range (jtcp has no ephemeral listen ports): " + port);
         }
         final JtcpAcceptor acceptor = new JtcpAcceptor(loop, port, backlog > 0 ? backlog : DEFAULT_BACKLOG);
-        try {
-            LoopCalls.call(loop, () -> {
-                loop.stack().listen(port, acceptor.new Listener());
-                return null;
-            });
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            BindException bind = new BindException("cannot listen on port " + port + ": " + e.getMessage());
-            bind.initCause(e);
-            throw bind;
+        // On every shard: a SYN is handled by the shard owning its 4-tuple, whichever that is.
+        final LoopContext[] shards = loop.shards();
+        for (int i = 0; i < shards.length; i++) {
+            final LoopContext shard = shards[i];
+            try {
+                LoopCalls.call(shard, () -> {
+                    shard.stack().listen(port, acceptor.new Listener(shard));
+                    return null;
+                });
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                for (int j = 0; j < i; j++) {
+                    final LoopContext listening = shards[j];
+                    listening.executeIfRunning(() -> listening.stack().unlisten(port));
+                }
+                BindException bind = new BindException("cannot listen on port " + port + ": " + e.getMessage());
+                bind.initCause(e);
+                throw bind;
+            }
         }
         return acceptor;
     }
 
-    /** Loop thread: a handshake completed. */
+    /** A shard's loop thread: a handshake completed. */
     private final class Listener implements TcpListener {
+        private final LoopContext shard;
+
+        Listener(LoopContext shard) {
+            this.shard = shard;
+        }
+
         @Override
         public TcpHandler onAccept(TcpConnection connection) {
-            // The loop is the only producer, so the size check cannot be overtaken.
+            // With one queue the loop is the only producer, so the size check cannot be overtaken;
+            // with several, the queue may pass the backlog by one per other shard.
             if (closed || queue.size() >= backlog) {
                 overflows.incrementAndGet();
                 return null; // the stack resets it
             }
-            final SocketCore core = new SocketCore(loop, connection);
+            final SocketCore core = new SocketCore(shard, connection);
             queue.offer(core);
             return core;
         }
@@ -98,7 +114,7 @@ public final class JtcpAcceptor implements Closeable {
                     throw new SocketException("Socket is closed");
                 }
                 if (core != null) {
-                    return new JtcpConnection(loop, core);
+                    return new JtcpConnection(core.loop(), core);
                 }
                 if (loop.stopped()) {
                     throw new SocketException("jtcp host stopped");
@@ -154,17 +170,19 @@ public final class JtcpAcceptor implements Closeable {
         }
         closed = true;
         queue.offer(CLOSED);
-        try {
-            loop.execute(() -> {
-                loop.stack().unlisten(port);
-                for (SocketCore core : queue) {
-                    if (core != CLOSED && queue.remove(core)) {
-                        core.close(true);
+        for (LoopContext shard : loop.shards()) {
+            try {
+                shard.execute(() -> {
+                    shard.stack().unlisten(port);
+                    for (SocketCore core : queue) {
+                        if (core != CLOSED && core.loop() == shard && queue.remove(core)) {
+                            core.close(true);
+                        }
                     }
-                }
-            });
-        } catch (SocketException e) {
-            // The loop stopped: nothing listens any more.
+                });
+            } catch (SocketException e) {
+                // The loop stopped: nothing listens any more.
+            }
         }
     }
 }

@@ -32,7 +32,8 @@ public final class JtcpAsyncConnection {
     }
 
     static CompletableFuture<JtcpAsyncConnection> connect(
-            LoopContext loop, int remoteAddr, int remotePort, Executor executor) {
+            LoopContext host, int remoteAddr, int remotePort, Executor executor) {
+        final LoopContext loop = host.forConnect();
         final SocketCore core = new SocketCore(loop);
         final Op op = Op.async(null, 0, 0, executor);
         final JtcpAsyncConnection connection = new JtcpAsyncConnection(loop, core, executor);

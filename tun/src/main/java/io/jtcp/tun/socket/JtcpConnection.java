@@ -48,8 +48,9 @@ public final class JtcpConnection implements Closeable {
     }
 
     /** Active open; see {@link JtcpSockets#connect(int, int, int)}. */
-    static JtcpConnection connect(LoopContext loop, int remoteAddr, int remotePort, int timeoutMs) throws IOException {
-        LoopCalls.checkNotLoopThread(loop);
+    static JtcpConnection connect(LoopContext host, int remoteAddr, int remotePort, int timeoutMs) throws IOException {
+        LoopCalls.checkNotLoopThread(host);
+        final LoopContext loop = host.forConnect();
         if (remotePort <= 0 || remotePort > 65_535) {
             throw new IllegalArgumentException("port out of range: " + remotePort);
         }

@@ -50,10 +50,75 @@ interface LoopContext {
         return Op.SLICE_NS;
     }
 
+    /**
+     * The context of the shard an active open goes to: this one with one queue, else the shards in
+     * turn (each opens from ports whose 4-tuple it owns).
+     */
+    default LoopContext forConnect() {
+        return this;
+    }
+
+    /** Every shard's context (listeners go on each); just this one with one queue. */
+    default LoopContext[] shards() {
+        return new LoopContext[] {this};
+    }
+
+    /** The host's loops: with several queues, the first shard's context standing for all of them. */
     static LoopContext of(JtcpHost host) {
-        StackLoop loop = host.loop();
-        // The engine reference is taken on the loop thread (JtcpHost.stack() checks that).
-        NetworkStack stack = loop.inLoopThread() ? host.stack() : host.call(host::stack);
+        if (host.shardCount() == 1) {
+            return of(host, 0);
+        }
+        final LoopContext[] shards = new LoopContext[host.shardCount()];
+        for (int i = 0; i < shards.length; i++) {
+            shards[i] = of(host, i);
+        }
+        return new LoopContext() {
+            @Override
+            public NetworkStack stack() {
+                return shards[0].stack();
+            }
+
+            @Override
+            public void execute(Runnable task) throws SocketException {
+                shards[0].execute(task);
+            }
+
+            @Override
+            public boolean inLoopThread() {
+                for (LoopContext shard : shards) {
+                    if (shard.inLoopThread()) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+
+            @Override
+            public boolean stopped() {
+                return shards[0].stopped();
+            }
+
+            @Override
+            public int localAddr() {
+                return shards[0].localAddr();
+            }
+
+            @Override
+            public LoopContext forConnect() {
+                return shards[host.nextShard()];
+            }
+
+            @Override
+            public LoopContext[] shards() {
+                return shards.clone();
+            }
+        };
+    }
+
+    private static LoopContext of(JtcpHost host, int shard) {
+        StackLoop loop = host.loop(shard);
+        // The engine reference is taken on the loop thread (JtcpHost.stack(int) checks that).
+        NetworkStack stack = loop.inLoopThread() ? host.stack(shard) : loop.call(() -> host.stack(shard));
         int addr = stack.config().localAddr();
         return new LoopContext() {
             @Override

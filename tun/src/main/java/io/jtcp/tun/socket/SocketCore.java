@@ -39,6 +39,11 @@ final class SocketCore implements TcpHandler {
         this.loop = loop;
     }
 
+    /** The loop (the shard) whose stack holds this connection. */
+    LoopContext loop() {
+        return loop;
+    }
+
     /** An accepted connection. */
     SocketCore(LoopContext loop, TcpConnection connection) {
         this.loop = loop;
