@@ -259,6 +259,9 @@ final class DeliveryRateEstimator {
         if (Seq.le(end, start)) {
             return;
         }
+        if (count > 0 && deliverOldest(start, end, nowNs)) {
+            return;
+        }
         int i = firstEndingAfter(start);
         int cursor = start;
         for (; i < count && Seq.lt(cursor, end); i++) {
@@ -299,6 +302,29 @@ final class DeliveryRateEstimator {
             highSent = end;
         }
         retireDelivered();
+    }
+
+    /**
+     * The common case of {@link #onDelivered}, without its search and loop: [start, end) is exactly
+     * the oldest record, untouched so far (a cumulative ACK of one segment, or of the first of a
+     * flight). Returns false, having changed nothing, when the range is anything else.
+     */
+    private boolean deliverOldest(int start, int end, long nowNs) {
+        final int r = head;
+        if (recStart[r] != start || recEnd[r] != end) {
+            return false;
+        }
+        final long bytes = recLeft[r];
+        if (bytes != Seq.diff(end, start) || bytes <= 0) {
+            return false;
+        }
+        recStart[r] = end;
+        recLeft[r] = 0;
+        delivered += bytes;
+        deliveredTimeNs = nowNs;
+        takeSampleFrom(r);
+        retireDelivered();
+        return true;
     }
 
     /** [start, end) was newly marked lost by loss recovery. */
