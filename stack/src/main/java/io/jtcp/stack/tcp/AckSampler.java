@@ -26,7 +26,7 @@ final class AckSampler {
 
     private final TcpSender tx;
     private final Tcb t;
-    private final AckSample ackSample = new AckSample(); // reused for every ACK: no allocation
+    final AckSample ackSample = new AckSample(); // reused for every ACK: no allocation
     long lastDeliveryRate; // bytes/s of the latest valid sample, for status pages and logs
     DeliveryRateEstimator deliveryRate; // taken with the first data sent: idle connections pay nothing
 
@@ -41,7 +41,10 @@ final class AckSampler {
      */
     void onAckProcessed(
             long nowNs, int acked, long newlySacked, boolean duplicate, long rttNs, long flightBefore, int holeBytes) {
-        final AckSample s = ackSample.reset(nowNs);
+        // Every field is set below (fillSample sets the delivery-rate ones), so the 23-field reset
+        // is needed only while there is no estimator; a field added to AckSample must be set here
+        // or in fillSample too (AckSampleRefillTest checks that no field keeps the previous ACK's value).
+        final AckSample s = deliveryRate != null ? ackSample.nowNs(nowNs) : ackSample.reset(nowNs);
         final long sackedNow = tx.loss.sacked.isEmpty() ? 0 : tx.loss.sacked.sackedBytes();
         final long flightAfter = Math.max(Seq.diff(tx.sndMax, tx.sndUna) - sackedNow, 0);
         final int unsent = tx.sendRing == null ? 0 : Seq.diff(tx.sndBufSeq + tx.sendRing.size(), tx.sndNxt);

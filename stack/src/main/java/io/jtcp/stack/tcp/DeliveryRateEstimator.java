@@ -362,7 +362,8 @@ final class DeliveryRateEstimator {
 
     /**
      * After all of one ACK's {@link #onDelivered}/{@link #onLost} calls: fills the delivery-rate
-     * fields of {@code s} (§3.3 "generating a rate sample"). Returns false, with a rate of 0, when
+     * fields of {@code s} (§3.3 "generating a rate sample"), every one of them, {@link
+     * AckSample#latestRttNs()} included, so the caller need not reset them. Returns false, with a rate of 0, when
      * the ACK delivered nothing new or the interval is shorter than {@code minRttNs} (§3.3: such
      * a sample would overestimate the rate); the other fields are filled either way.
      */
@@ -376,6 +377,8 @@ final class DeliveryRateEstimator {
         if (rsRttSentTime != Long.MIN_VALUE) {
             s.latestRttNs(Math.max(nowNs - rsRttSentTime, 0));
             rsRttSentTime = Long.MIN_VALUE;
+        } else {
+            s.latestRttNs(-1);
         }
         if (!rsHasData) {
             s.deliveryRate(0).delivered(0).intervalNs(0).priorDelivered(0).txInFlight(0);
