@@ -1,6 +1,5 @@
 package io.jtcp.stack.tcp;
 
-import static io.jtcp.stack.harness.Pair.A_ADDR;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +7,6 @@ import io.jtcp.stack.cc.AckSample;
 import io.jtcp.stack.cc.CongestionControl;
 import io.jtcp.stack.cc.CongestionEvent;
 import io.jtcp.stack.cc.Cubic;
-import io.jtcp.stack.harness.BulkApp;
 import io.jtcp.stack.harness.Pair;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -55,15 +53,7 @@ class AckSampleRefillTest {
                         }),
                         b -> {})
                 .traceTraffic(false);
-        final BulkApp server = new BulkApp(1_000_000, 1);
-        final BulkApp client = new BulkApp(0, 2);
-        server.expectFrom(client);
-        client.expectFrom(server);
-        pair.a.listen(5001, c -> server);
-        pair.b.connect(pair.now(), A_ADDR, 5001, client);
-        pair.service();
-        assertTrue(pair.runUntil(() -> client.eof(), 120_000_000_000L, 10_000_000), "transfer finished");
-        assertEquals(server.sentSha256(), client.receivedSha256(), "SHA-256 A→B");
+        DeliveryRecordsKeptTest.bulk(pair, 1_000_000, null);
         assertTrue(cc.acks > 100, "ACKs seen: " + cc.acks);
         assertEquals(List.of(), cc.stale, "fields that kept the poison of the previous ACK");
     }
