@@ -67,7 +67,7 @@ final class AckSampler {
                 .recoveryRetransmittedBytes(holeBytes)
                 .sackRecovery(t.sackOk);
         if (deliveryRate != null) {
-            if (acked > 0) {
+            if (acked > 0 && !deliveryRate.deliverOldest(tx.sndUna - acked, tx.sndUna, nowNs)) {
                 deliveryRate.onDelivered(tx.sndUna - acked, tx.sndUna, nowNs);
             }
             if (deliveryRate.fillSample(s, nowNs, tx.rtt.minRttNs())) {

@@ -259,7 +259,7 @@ final class DeliveryRateEstimator {
         if (Seq.le(end, start)) {
             return;
         }
-        if (count > 0 && deliverOldest(start, end, nowNs)) {
+        if (deliverOldest(start, end, nowNs)) {
             return;
         }
         int i = firstEndingAfter(start);
@@ -307,11 +307,12 @@ final class DeliveryRateEstimator {
     /**
      * The common case of {@link #onDelivered}, without its search and loop: [start, end) is exactly
      * the oldest record, untouched so far (a cumulative ACK of one segment, or of the first of a
-     * flight). Returns false, having changed nothing, when the range is anything else.
+     * flight). Returns false, having changed nothing, when the range is anything else. Small, so
+     * that the caller's per-ACK method can inline it and call {@link #onDelivered} only when false.
      */
-    private boolean deliverOldest(int start, int end, long nowNs) {
+    boolean deliverOldest(int start, int end, long nowNs) {
         final int r = head;
-        if (recStart[r] != start || recEnd[r] != end) {
+        if (count == 0 || recStart[r] != start || recEnd[r] != end) {
             return false;
         }
         final long bytes = recLeft[r];
