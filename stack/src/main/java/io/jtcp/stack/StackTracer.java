@@ -28,7 +28,9 @@ public interface StackTracer {
      * {@code cc.ssthresh()}, {@code cc.pacingRate()} and {@code cc.phase()} are the values the ACK
      * left. One call per {@code onAck}, only while a tracer is installed. {@code sample} is the
      * connection's reused instance, valid only during the call: copy what you keep. For {@code
-     * --cc-log} and congestion-window plots.
+     * --cc-log} and congestion-window plots. A tracer whose class implements this method gets the
+     * sample's delivery-rate fields on every connection, whatever its controller reads ({@link
+     * CongestionControl#readsDeliveryRate()}).
      */
     default void onAck(long nowNs, TcpConnection connection, AckSample sample, CongestionControl cc) {}
 }

@@ -70,6 +70,15 @@ public final class AckSample {
         return nowNs;
     }
 
+    /**
+     * Sets when the ACK was processed and leaves every other field as it is: for an engine that
+     * sets all of them on each ACK, which then need not {@link #reset} them first.
+     */
+    public AckSample nowNs(long nowNs) {
+        this.nowNs = nowNs;
+        return this;
+    }
+
     /** Bytes newly acknowledged cumulatively (SND.UNA moved by this much; 0 for a duplicate). */
     public long ackedBytes() {
         return ackedBytes;

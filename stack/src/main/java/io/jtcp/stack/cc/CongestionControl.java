@@ -25,6 +25,7 @@ package io.jtcp.stack.cc;
  *     public String name() { return "fixed"; }
  *     public void init(int mss, long nowNs) { cwnd = 64L * mss; }
  *     public void onAck(AckSample ack) { }
+ *     public boolean readsDeliveryRate() { return false; } // optional: it reads no sample at all
  *     public void onCongestionEvent(CongestionEvent kind, long nowNs, long bytesInFlight, int segmentsLeft) { }
  *     public long cwnd() { return cwnd; }
  *     public long ssthresh() { return Long.MAX_VALUE; }
@@ -49,6 +50,27 @@ public interface CongestionControl {
 
     /** An ACK was processed (new, duplicate or SACK-only). The sample is reused: copy what you keep. */
     void onAck(AckSample ack);
+
+    /**
+     * Whether {@link #onAck} reads the delivery-rate part of its sample: {@link
+     * AckSample#deliveryRate()}, {@link AckSample#delivered()}, {@link AckSample#intervalNs()}, {@link
+     * AckSample#totalDelivered()}, {@link AckSample#priorDelivered()}, {@link
+     * AckSample#newlyLostBytes()}, {@link AckSample#totalLostBytes()}, {@link AckSample#txInFlight()},
+     * {@link AckSample#rateAppLimited()} and {@link AckSample#latestRttNs()}. Those come from
+     * per-segment records (draft-cheng-iccrg-delivery-rate-estimation) that cost about a tenth of
+     * a segment's send path. When this returns false and nothing else on the connection needs the
+     * records (its SACK loss recovery times lost retransmissions by {@code latestRttNs}, RFC 8985
+     * §6.2; a tracer logs the sample), the engine keeps none: the fields stay 0 ({@code
+     * latestRttNs} -1) and {@code TcpConnection.deliveryRateBytesPerSecond()} reports no new rate.
+     *
+     * <p>Asked before each segment is sent, so the answer may change during a connection (CUBIC's
+     * is true while HyStart++ runs); records taken up again start with the flight then
+     * outstanding as one segment sent at that moment. The default, true, gives a controller that
+     * does not say everything.
+     */
+    default boolean readsDeliveryRate() {
+        return true;
+    }
 
     /**
      * Loss (or an ECN echo) was detected: called exactly once per recovery episode, never per

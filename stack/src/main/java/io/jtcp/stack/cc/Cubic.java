@@ -134,6 +134,16 @@ public final class Cubic implements CongestionControl {
         }
     }
 
+    /**
+     * HyStart++ counts its rounds with {@link AckSample#priorDelivered()} and takes its RTT from
+     * {@link AckSample#latestRttNs()}; the rest of CUBIC reads neither, so once HyStart++ is over
+     * the delivery-rate records are not needed for CUBIC's sake.
+     */
+    @Override
+    public boolean readsDeliveryRate() {
+        return hystartActive;
+    }
+
     private void slowStart(AckSample ack, long acked) {
         long inc;
         if (hystartActive) {

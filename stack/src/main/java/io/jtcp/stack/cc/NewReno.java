@@ -95,6 +95,12 @@ public final class NewReno implements CongestionControl {
         }
     }
 
+    /** Only the window fields of the sample: no delivery-rate records for this controller's sake. */
+    @Override
+    public boolean readsDeliveryRate() {
+        return false;
+    }
+
     @Override
     public void onCongestionEvent(CongestionEvent kind, long nowNs, long bytesInFlight, int segmentsLeft) {
         priorCwnd = cwnd;

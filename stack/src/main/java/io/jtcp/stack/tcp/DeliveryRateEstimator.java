@@ -259,6 +259,9 @@ final class DeliveryRateEstimator {
         if (Seq.le(end, start)) {
             return;
         }
+        if (deliverOldest(start, end, nowNs)) {
+            return;
+        }
         int i = firstEndingAfter(start);
         int cursor = start;
         for (; i < count && Seq.lt(cursor, end); i++) {
@@ -301,6 +304,30 @@ final class DeliveryRateEstimator {
         retireDelivered();
     }
 
+    /**
+     * The common case of {@link #onDelivered}, without its search and loop: [start, end) is exactly
+     * the oldest record, untouched so far (a cumulative ACK of one segment, or of the first of a
+     * flight). Returns false, having changed nothing, when the range is anything else. Small, so
+     * that the caller's per-ACK method can inline it and call {@link #onDelivered} only when false.
+     */
+    boolean deliverOldest(int start, int end, long nowNs) {
+        final int r = head;
+        if (count == 0 || recStart[r] != start || recEnd[r] != end) {
+            return false;
+        }
+        final long bytes = recLeft[r];
+        if (bytes != Seq.diff(end, start) || bytes <= 0) {
+            return false;
+        }
+        recStart[r] = end;
+        recLeft[r] = 0;
+        delivered += bytes;
+        deliveredTimeNs = nowNs;
+        takeSampleFrom(r);
+        retireDelivered();
+        return true;
+    }
+
     /** [start, end) was newly marked lost by loss recovery. */
     void onLost(int start, int end) {
         if (!started) {
@@ -336,7 +363,8 @@ final class DeliveryRateEstimator {
 
     /**
      * After all of one ACK's {@link #onDelivered}/{@link #onLost} calls: fills the delivery-rate
-     * fields of {@code s} (§3.3 "generating a rate sample"). Returns false, with a rate of 0, when
+     * fields of {@code s} (§3.3 "generating a rate sample"), every one of them, {@link
+     * AckSample#latestRttNs()} included, so the caller need not reset them. Returns false, with a rate of 0, when
      * the ACK delivered nothing new or the interval is shorter than {@code minRttNs} (§3.3: such
      * a sample would overestimate the rate); the other fields are filled either way.
      */
@@ -350,6 +378,8 @@ final class DeliveryRateEstimator {
         if (rsRttSentTime != Long.MIN_VALUE) {
             s.latestRttNs(Math.max(nowNs - rsRttSentTime, 0));
             rsRttSentTime = Long.MIN_VALUE;
+        } else {
+            s.latestRttNs(-1);
         }
         if (!rsHasData) {
             s.deliveryRate(0).delivered(0).intervalNs(0).priorDelivered(0).txInFlight(0);

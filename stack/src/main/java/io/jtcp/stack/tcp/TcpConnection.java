@@ -136,7 +136,9 @@ public interface TcpConnection {
 
     /**
      * The latest valid delivery-rate sample (draft-cheng-iccrg-delivery-rate-estimation) in bytes
-     * per second; 0 before the first.
+     * per second; 0 before the first. Not measured (no new sample) while the connection keeps no
+     * delivery-rate records: its controller does not read them ({@link
+     * CongestionControl#readsDeliveryRate()}), it has no SACK and no tracer is set.
      */
     default long deliveryRateBytesPerSecond() {
         return 0;

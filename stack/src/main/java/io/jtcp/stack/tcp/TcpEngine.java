@@ -7,6 +7,8 @@ import io.jtcp.stack.PacketSink;
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.StackCounters;
 import io.jtcp.stack.StackTracer;
+import io.jtcp.stack.cc.AckSample;
+import io.jtcp.stack.cc.CongestionControl;
 import io.jtcp.stack.ip.PathMtuCache;
 import io.jtcp.stack.wire.Ipv4Header;
 import io.jtcp.stack.wire.TcpHeader;
@@ -33,6 +35,9 @@ public final class TcpEngine {
     final StackCounters counters;
     private final PacketSink sink;
     final StackTracer tracer; // read by TcpSender per ACK (issue #10 §4)
+    /** The tracer implements {@link StackTracer#onAck}: the delivery-rate records are kept for it. */
+    final boolean tracerReadsAcks;
+
     final IsnGenerator isnGenerator;
     final int localAddr;
 
@@ -75,6 +80,7 @@ public final class TcpEngine {
         this.counters = counters;
         this.sink = sink;
         this.tracer = config.tracer();
+        this.tracerReadsAcks = tracer != null && overridesOnAck(tracer);
         this.isnGenerator = new IsnGenerator(config.isnSecret());
         this.localAddr = config.localAddr();
         this.timeWaits = new TimeWaits(this, config.maxTimeWait());
@@ -87,6 +93,19 @@ public final class TcpEngine {
 
     static long key(int remoteAddr, int remotePort, int localPort) {
         return ((long) remoteAddr << 32) | ((long) (remotePort & 0xFFFF) << 16) | (localPort & 0xFFFF);
+    }
+
+    /** Whether {@code tracer}'s class implements onAck rather than inheriting the empty default. */
+    private static boolean overridesOnAck(StackTracer tracer) {
+        try {
+            return tracer.getClass()
+                            .getMethod(
+                                    "onAck", long.class, TcpConnection.class, AckSample.class, CongestionControl.class)
+                            .getDeclaringClass()
+                    != StackTracer.class;
+        } catch (NoSuchMethodException | SecurityException e) {
+            return true; // cannot tell: assume it reads the samples
+        }
     }
 
     // =====================================================================================

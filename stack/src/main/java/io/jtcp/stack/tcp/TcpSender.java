@@ -473,8 +473,7 @@ final class TcpSender {
             rttStartNs = nowNs;
         }
         if (len > 0) {
-            // Before it leaves: the record snapshots the delivered count and the flight without it.
-            sampler.deliveryRate().onSend(seq, len, nowNs, loss.pipe()); // RFC 6675's pipe
+            sampler.onSend(seq, len, nowNs); // before it leaves: the record snapshots the flight without it
         }
         engine.segments.emit(t, flags, seq, len, Seq.diff(seq, sndBufSeq));
         t.rx.ackPending = false;

@@ -501,6 +501,16 @@ class CubicTest {
         assertTrue(sink[0] > 0);
     }
 
+    @Test
+    void shouldReadTheDeliveryRateOnlyWhileHyStartRuns() {
+        Cubic cubic = new Cubic();
+        cubic.init(MSS, 0);
+        assertTrue(cubic.readsDeliveryRate(), "HyStart++ counts rounds with priorDelivered");
+        cubic.onCongestionEvent(CongestionEvent.FAST_RECOVERY, 1_000_000, 10L * MSS, 3);
+        assertFalse(cubic.readsDeliveryRate(), "the loss ended HyStart++; CUBIC itself reads none");
+        assertFalse(new NewReno().readsDeliveryRate(), "NewReno reads only the window fields");
+    }
+
     private static long allocatedBytes() {
         return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
                 .getThreadAllocatedBytes(Thread.currentThread().getId());

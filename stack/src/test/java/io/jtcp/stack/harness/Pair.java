@@ -150,8 +150,8 @@ public final class Pair {
         customizeA.accept(ca);
         customizeB.accept(cb);
         // A tracer the caller installed still sees everything (Pair's own records the transitions).
-        ca.tracer(new Tracer("A", ca.tracer()));
-        cb.tracer(new Tracer("B", cb.tracer()));
+        ca.tracer(tracer("A", ca.tracer()));
+        cb.tracer(tracer("B", cb.tracer()));
         a = new NetworkStack(ca, (buf, off, len) -> send(false, buf, off, len));
         b = new NetworkStack(cb, (buf, off, len) -> send(true, buf, off, len));
     }
@@ -373,7 +373,7 @@ public final class Pair {
         return linkConfig;
     }
 
-    private final class Tracer implements StackTracer {
+    private class Tracer implements StackTracer {
         private final String name;
         private final StackTracer next;
 
@@ -405,12 +405,28 @@ public final class Pair {
                 next.onDrop(nowNs, reason, buffer, offset, length);
             }
         }
+    }
+
+    /**
+     * Pair's own tracer, which forwards the per-ACK samples only when the caller installed a
+     * tracer: a tracer that implements onAck makes the engine keep the delivery-rate records on
+     * every connection, and Pair's runs should cost what the same connections cost without it.
+     */
+    private StackTracer tracer(String name, StackTracer next) {
+        return next == null ? new Tracer(name, null) : new AckForwardingTracer(name, next);
+    }
+
+    private final class AckForwardingTracer extends Tracer {
+        private final StackTracer next;
+
+        AckForwardingTracer(String name, StackTracer next) {
+            super(name, next);
+            this.next = next;
+        }
 
         @Override
         public void onAck(long nowNs, TcpConnection connection, AckSample sample, CongestionControl cc) {
-            if (next != null) {
-                next.onAck(nowNs, connection, sample, cc);
-            }
+            next.onAck(nowNs, connection, sample, cc);
         }
     }
 }
