@@ -70,6 +70,7 @@ final class TcpReceiver {
     boolean ackPending;
     boolean ackNow; // RFC 5681 §4.2: out-of-order or gap-filling data is ACKed at once, not per batch
     boolean delayedAckPending; // in-order data whose ACK may wait (RFC 5681 §4.2)
+    boolean ackAfterInput; // a super-segment arrived: ACK once the application has read it
     int unackedBytes; // in-order bytes received since our last ACK
     private final Deadlines timers; // the connection's: this half owns timers.delayedAck
 
@@ -140,6 +141,15 @@ final class TcpReceiver {
             return NO_MEMORY;
         }
         if (offset == 0) {
+            // RFC 5681 §4.2, RFC 9293 §3.8.6.3: an ACK for at least every second full-sized
+            // segment. Text longer than one segment is a super-segment the device coalesced (GRO
+            // on TUN, offloads on): it already holds two, so it is acknowledged as soon as the
+            // application has read it, not once per batch of reads; a peer held to one ACK per
+            // batch waits on the window between batches.
+            if (payloadLength > config.mssBytes()) {
+                ackAfterInput = true;
+                ackPending = true;
+            }
             recvRing.copyIn(base, src, payloadOffset, payloadLength);
             ackNow |= !reassembler.isEmpty(); // fills (part of) a gap
             final long edge = reassembler.advance(base + payloadLength);
