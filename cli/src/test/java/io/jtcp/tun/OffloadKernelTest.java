@@ -71,9 +71,9 @@ class OffloadKernelTest {
     }
 
     /**
-     * The kernel's GSO super-segments are each acknowledged once the service has read them (RFC
-     * 5681 §4.2: two full-sized segments or more), not once per burst of reads: held to one ACK a
-     * burst, the kernel waited on the window most of the time (ss: rwnd_limited 67-76 %).
+     * Every second of the kernel's GSO super-segments is acknowledged once the service has read it
+     * (RFC 5681 §4.2), not once per burst of reads: held to one ACK a burst, the kernel waited on
+     * the window most of the time (ss: rwnd_limited 46-83 %).
      */
     @Test
     void shouldAckEachSuperSegmentOfAnUpload() throws Exception {
@@ -86,8 +86,8 @@ class OffloadKernelTest {
             long in = f.host.call(() -> f.host.stack().counters().tcpSegmentsIn) - in0;
             long out = f.host.call(() -> f.host.stack().counters().tcpSegmentsOut) - out0;
             assertTrue(in < (20L << 20) / WIRE_MSS / 2, "super-segments in for 20 MiB up: " + in);
-            // A short super-segment (one MSS or less) waits for the end of the burst: hence 0.8.
-            assertTrue(out >= 0.8 * in, "ACKs " + out + " for " + in + " segments in");
+            // Half of them, less short ones (one MSS or less) that wait for the end of a burst.
+            assertTrue(out >= 0.45 * in, "ACKs " + out + " for " + in + " segments in");
         }
     }
 

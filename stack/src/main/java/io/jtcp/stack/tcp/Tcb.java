@@ -176,8 +176,8 @@ final class Tcb implements TcpConnection {
     }
 
     /**
-     * The ACK a super-segment is owed, sent now (with whatever data may leave, so it rides on
-     * that): after the application's read, so its window counts the space the read freed.
+     * The ACK owed for a second super-segment, sent now (with whatever data may leave, so it
+     * rides on that): after the application's read, so its window counts the space the read freed.
      */
     void ackSuperSegment() {
         if (rx.ackPending && state.isSynchronized() && state != TcpState.TIME_WAIT) {
