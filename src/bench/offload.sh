@@ -9,6 +9,8 @@
 # spreads over all of them; the table gives the median of the rounds.
 # lwIP 2.1 (src/bench/lwip.sh: its raw API over the same kind of TUN device, same clients) takes its
 # turn too when gcc and liblwip-dev are installed (LWIP=0 leaves it out).
+# JTCP_BASE_JAR=PATH adds one more configuration, "base": that jar's `serve` with default options
+# (a before/after comparison in one run, e.g. main's cli/target/jtcp.jar copied aside).
 # Usage: src/bench/offload.sh [MiB] [rounds]   (default 1024 MiB, 3 rounds)
 # Prints progress on stderr and a Markdown table on stdout.
 set -euo pipefail
@@ -20,7 +22,7 @@ rounds="${2:-3}"
 bytes=$((mib * 1024 * 1024))
 warm_bytes=$((256 * 1024 * 1024))
 tag="$$"
-ns="jtcp-boff-$tag"
+ns="jtcp-boff-${JTCP_BENCH_TAG:-}$tag" # JTCP_BENCH_TAG: a word of your own in the namespace name
 log="/tmp/jtcp-boff-$tag.log"
 serve=""
 keys=(default offload no-offload no-offload-single)
@@ -32,6 +34,11 @@ declare -A opts=(
 )
 
 ./jtcp --version >/dev/null # builds the jar if missing
+if [[ -n ${JTCP_BASE_JAR:-} ]]; then
+  [[ -f $JTCP_BASE_JAR ]] || { echo "JTCP_BASE_JAR: no such file: $JTCP_BASE_JAR" >&2; exit 2; }
+  keys+=(base)
+  opts[base]="(JTCP_BASE_JAR, default options)"
+fi
 # shellcheck source=src/bench/lwip.sh
 source src/bench/lwip.sh
 if [[ ${LWIP:-1} != 0 ]] && lwip_build; then
@@ -71,7 +78,11 @@ start_serve() { # key options...
   shift
   for attempt in 1 2; do
     rm -f "$log"
-    ./jtcp serve --netns "$ns" "$@" >"$log" 2>&1 &
+    if [[ $key == base ]]; then
+      java -Dagrona.disable.bounds.checks=true -jar "$JTCP_BASE_JAR" serve --netns "$ns" "$@" >"$log" 2>&1 &
+    else
+      ./jtcp serve --netns "$ns" "$@" >"$log" 2>&1 &
+    fi
     serve=$!
     for _ in $(seq 600); do grep -q ready "$log" 2>/dev/null && return 0; kill -0 "$serve" 2>/dev/null || break; sleep 0.1; done
     echo "jtcp serve ($key, attempt $attempt) not ready:" >&2
@@ -120,12 +131,12 @@ for round in $(seq "$rounds"); do
       lwip_start "$ns" lw0 1500
     else
       # shellcheck disable=SC2086 # the options are words
-      start_serve "$key" --mtu 1500 --http 80 --discard 9 ${opts[$key]}
+      start_serve "$key" --mtu 1500 --http 80 --discard 9 $([[ $key == base ]] || echo "${opts[$key]}")
     fi
     # What the device really does (a refusal falls back with one line on stderr).
     if [[ $key == lwip ]]; then mode[$key]="plain"
     elif grep -q "running without offloads" "$log"; then mode[$key]="plain (kernel refused offloads)"
-    elif [[ "${opts[$key]}" == *--no-offload* ]]; then mode[$key]="plain"
+    elif [[ $key != base && "${opts[$key]}" == *--no-offload* ]]; then mode[$key]="plain"
     else mode[$key]="offloads"; fi
     # Warm-up, untimed: a fresh JVM compiles during its first seconds.
     ip netns exec "$ns" curl -sS --fail --max-time 120 -o /dev/null "http://10.7.0.2/bytes/$warm_bytes"
@@ -161,6 +172,10 @@ done
 echo
 echo "download = jtcp -> kernel (curl of /bytes/N), upload = kernel -> jtcp (python3 into discard)."
 echo "Target (issue #13): the default >= 0.95 x --offload both ways, and >= 5 x lwIP both ways."
+if [[ -n ${dl[base]:-} ]]; then
+  echo "Default / base: download $(ratio "$(median <<<"${dl[default]}")" "$(median <<<"${dl[base]}")") x," \
+    "upload $(ratio "$(median <<<"${ul[default]}")" "$(median <<<"${ul[base]}")") x."
+fi
 if [[ -n ${dl[lwip]:-} ]]; then
   echo "Default / lwIP: download $(ratio "$(median <<<"${dl[default]}")" "$(median <<<"${dl[lwip]}")") x," \
     "upload $(ratio "$(median <<<"${ul[default]}")" "$(median <<<"${ul[lwip]}")") x."

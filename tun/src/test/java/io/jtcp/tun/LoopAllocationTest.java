@@ -92,6 +92,30 @@ class LoopAllocationTest {
         }
     }
 
+    /**
+     * Issue #13: the offloaded fast path (no cut) of an upload, where every second super-segment
+     * is ACKed from the input path, right after the service's read.
+     */
+    @Test
+    void shouldNotAllocatePerSuperSegmentOnTheOffloadedUpload() {
+        try (JtcpFixture f = JtcpFixture.start("upload-alloc", null, null, new TunConfig())) {
+            assertTrue(f.host.device().vnetHeader(), "offloads on");
+            long tid = f.host.loop().threadId();
+            String upload = "head -c %d /dev/zero | nc -N 10.7.0.2 9";
+            f.ns.exec(60, "sh", "-c", String.format(upload, 20 << 20)).expectSuccess();
+            long before = allocated(tid);
+            long packetsBefore = f.host.loop().packetsIn();
+            long acksBefore = f.host.call(() -> f.host.stack().counters().tcpSegmentsOut);
+            f.ns.exec(60, "sh", "-c", String.format(upload, 100 << 20)).expectSuccess();
+            long bytes = allocated(tid) - before;
+            long packets = f.host.loop().packetsIn() - packetsBefore;
+            long acks = f.host.call(() -> f.host.stack().counters().tcpSegmentsOut) - acksBefore;
+            System.out.println("loop thread allocated " + bytes + " bytes over " + packets + " super-segments in, "
+                    + acks + " ACKs out");
+            assertTrue(bytes < Math.max(256 * 1024, packets), "allocated " + bytes + " B over " + packets + " packets");
+        }
+    }
+
     private static long pieces(JtcpFixture f) {
         return f.host.call(() -> f.host.loop().sink().segmenter().pieces()
                 + f.host.loop().inboundSegmenter().pieces());
