@@ -1,11 +1,8 @@
 package io.jtcp.bench;
 
 import io.jtcp.stack.NetworkStack;
-import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.tcp.TcpHandler;
-import io.jtcp.tun.service.HttpService;
-import io.jtcp.tun.service.ServiceTimers;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -36,18 +33,12 @@ import org.openjdk.jmh.annotations.Warmup;
         value = 1,
         jvmArgsAppend = {"-Dagrona.disable.bounds.checks=true"})
 public class HttpChurnBenchmark {
-    private static final int CLIENT = (10 << 24) | (7 << 16) | 1;
-    private static final int SERVER = (10 << 24) | (7 << 16) | 2;
     private static final byte[] REQUEST =
             "GET /bytes/16 HTTP/1.0\r\nHost: 10.7.0.2\r\nUser-Agent: ApacheBench/2.3\r\nAccept: */*\r\n\r\n"
                     .getBytes(StandardCharsets.ISO_8859_1);
 
-    private final MemoryLink toServer = new MemoryLink();
-    private final MemoryLink toClient = new MemoryLink();
     private final byte[] readBuf = new byte[4096];
-    private NetworkStack client;
-    private NetworkStack server;
-    private ServiceTimers timers;
+    private HttpPeers peers;
     private long nowNs = 1_000_000_000L;
     private long responseBytes;
     private final TcpHandler clientHandler = new TcpHandler() {
@@ -73,35 +64,17 @@ public class HttpChurnBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        final byte[] a = new byte[16];
-        final byte[] b = new byte[16];
-        b[0] = 1;
-        client = new NetworkStack(
-                new StackConfig().localAddr(CLIENT).isnSecret(a).mslNs(1_000_000L), toServer);
-        server = new NetworkStack(
-                new StackConfig().localAddr(SERVER).isnSecret(b).mslNs(1_000_000L), toClient);
-        timers = new ServiceTimers();
-        server.listen(
-                80,
-                new HttpService(
-                        () -> "status",
-                        timers,
-                        HttpService.DEFAULT_HEAD_TIMEOUT_NS,
-                        HttpService.DEFAULT_IDLE_TIMEOUT_NS));
+        peers = new HttpPeers(1_000_000L);
     }
 
     @Benchmark
     public long connectRequestClose() {
-        timers.now(nowNs);
+        final NetworkStack client = peers.client;
+        final NetworkStack server = peers.server;
+        peers.timers.now(nowNs);
         final long before = responseBytes;
-        client.connect(nowNs, SERVER, 80, clientHandler);
-        for (int rounds = 0; rounds < 32; rounds++) {
-            client.flush(nowNs);
-            server.flush(nowNs);
-            if (toServer.drainInto(server, nowNs) + toClient.drainInto(client, nowNs) == 0) {
-                break;
-            }
-        }
+        client.connect(nowNs, HttpPeers.SERVER, 80, clientHandler);
+        peers.exchange(nowNs);
         nowNs += 3_000_000L; // past 2·MSL
         client.onTimeout(nowNs);
         server.onTimeout(nowNs);
