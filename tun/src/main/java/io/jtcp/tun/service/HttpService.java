@@ -65,6 +65,8 @@ public final class HttpService implements TcpListener {
     private static final int HEAD_BYTES_BESIDE_TYPE = 192;
     /** Where response heads are built, one per loop thread (a service may serve several loops). */
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[512]);
+    /** Where a connection without unused bytes reads a request head, one per loop thread. */
+    private static final ThreadLocal<byte[]> READ_SCRATCH = ThreadLocal.withInitial(() -> new byte[FIRST_HEAD_BYTES]);
 
     private static final int HEAD = 0;
     private static final int ACTIVE = 1;
@@ -151,8 +153,11 @@ public final class HttpService implements TcpListener {
         /** HEAD: a head is due; ACTIVE: answering (or skipping a body); IDLE: between requests. */
         private int phase = HEAD;
 
-        // Grows to MAX_HEAD_BYTES only for a head that needs it: a connection costs ~0.5 KB, not 8.
-        private byte[] in = new byte[FIRST_HEAD_BYTES];
+        // Between calls, only bytes not yet used (a partial head, a pipelined request) are kept
+        // here, in a buffer of the connection's own that grows to MAX_HEAD_BYTES only for a head
+        // that needs it; a connection without such bytes holds none (issue #13 goal 3). While a
+        // call runs, reading goes into the thread's buffer when this one is empty.
+        private byte[] in = NO_BODY;
         private int inLength;
         private final HttpHead request = new HttpHead();
         private long bodyToSkip;
@@ -235,7 +240,21 @@ public final class HttpService implements TcpListener {
         }
 
         private void run(TcpConnection c) {
+            try {
+                serveRequests(c);
+            } finally {
+                // The thread's buffer is the next connection's: keep what is left in our own.
+                if (in == READ_SCRATCH.get()) {
+                    in = inLength == 0 ? NO_BODY : Arrays.copyOf(in, in.length);
+                }
+            }
+        }
+
+        private void serveRequests(TcpConnection c) {
             while (!done && !waiting) {
+                if (in.length == 0) {
+                    in = READ_SCRATCH.get();
+                }
                 if (responding) {
                     if (!pump(c)) {
                         return;

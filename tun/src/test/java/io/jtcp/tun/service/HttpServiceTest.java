@@ -249,4 +249,24 @@ class HttpServiceTest {
             assertEquals(whole.output(), c.output(), "send buffer of " + room);
         }
     }
+
+    /**
+     * Connections share the loop thread's read buffer: a partial head and a pipelined request
+     * left by one connection survive another connection's requests in between.
+     */
+    @Test
+    void shouldKeepEachConnectionsUnusedBytesApart() {
+        FakeConnection a = connect(1 << 20);
+        FakeConnection b = connect(1 << 20);
+        a.peerSends("GET /bytes/3 HTTP/1.1\r\nHost: x\r\n\r\nGET /bytes/5 HT");
+        b.peerSends("GET /bytes/7 HTTP/1.1\r\nHost: y\r\n\r\nGET /nope HTTP/1.1\r\nHo");
+        b.peerSends("st: y\r\n\r\n");
+        a.peerSends("TP/1.1\r\nHost: x\r\n\r\n");
+        String outA = a.output();
+        String outB = b.output();
+        assertTrue(outA.contains("Content-Length: 3\r\n") && outA.contains("Content-Length: 5\r\n"), outA);
+        assertEquals(2, outA.split("200 OK", -1).length - 1, outA);
+        assertTrue(outB.contains("Content-Length: 7\r\n") && outB.contains("404 Not Found"), outB);
+        assertEquals(4, http.requests());
+    }
 }
