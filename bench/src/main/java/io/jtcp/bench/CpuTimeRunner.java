@@ -16,7 +16,7 @@ import java.util.function.IntSupplier;
  *
  * ({@code receive-CHECKSUM-READ[-PACKETS]} as {@link ReceivePathBenchmark}'s parameters; {@code
  * checksum-N} over direct memory as {@link ChecksumBenchmark}; {@code checksumheap-N} over a byte[]
- * at offset 20, where a TCP segment starts; {@code http-keepalive} and {@code http-churn} as {@link
+ * at offset 20, where a TCP segment starts; {@code http-keepalive} and {@code http-churn[-full]} as {@link
  * HttpKeepAliveBenchmark} and {@link HttpChurnBenchmark}). One case per JVM gives each its own JIT
  * profile.
  *
@@ -89,8 +89,9 @@ public final class CpuTimeRunner {
             b.setUp();
             return () -> (int) b.keepAliveRequest();
         }
-        if (name.equals("http-churn")) {
+        if (name.equals("http-churn") || name.equals("http-churn-full")) {
             final HttpChurnBenchmark b = new HttpChurnBenchmark();
+            b.timeWait = name.equals("http-churn") ? "expire" : "full";
             b.setUp();
             return () -> (int) b.connectRequestClose();
         }

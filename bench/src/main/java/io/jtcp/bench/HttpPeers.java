@@ -21,13 +21,17 @@ final class HttpPeers {
 
     /** @param mslNs both ends' MSL (TIME_WAIT lasts twice that) */
     HttpPeers(long mslNs) {
+        this(mslNs, mslNs);
+    }
+
+    HttpPeers(long clientMslNs, long serverMslNs) {
         final byte[] a = new byte[16];
         final byte[] b = new byte[16];
         b[0] = 1;
         client = new NetworkStack(
-                new StackConfig().localAddr(CLIENT).isnSecret(a).mslNs(mslNs), toServer);
+                new StackConfig().localAddr(CLIENT).isnSecret(a).mslNs(clientMslNs), toServer);
         server = new NetworkStack(
-                new StackConfig().localAddr(SERVER).isnSecret(b).mslNs(mslNs), toClient);
+                new StackConfig().localAddr(SERVER).isnSecret(b).mslNs(serverMslNs), toClient);
         server.listen(
                 80,
                 new HttpService(
