@@ -16,7 +16,9 @@ import java.util.function.IntSupplier;
  *
  * ({@code receive-CHECKSUM-READ[-PACKETS]} as {@link ReceivePathBenchmark}'s parameters; {@code
  * checksum-N} over direct memory as {@link ChecksumBenchmark}; {@code checksumheap-N} over a byte[]
- * at offset 20, where a TCP segment starts). One case per JVM gives each its own JIT profile.
+ * at offset 20, where a TCP segment starts; {@code http-keepalive} and {@code http-churn[-full]} as {@link
+ * HttpKeepAliveBenchmark} and {@link HttpChurnBenchmark}). One case per JVM gives each its own JIT
+ * profile.
  *
  * Prints, per case, the minimum and the median over 9 samples of 200 000 operations each, after 3 s of
  * warm-up, in CPU nanoseconds per operation.
@@ -81,6 +83,17 @@ public final class CpuTimeRunner {
                     new org.agrona.concurrent.UnsafeBuffer(new byte[bytes + 64]);
             new java.util.Random(1071).nextBytes(heap.byteArray());
             return () -> io.jtcp.stack.wire.Checksum.compute(heap, 20, bytes);
+        }
+        if (name.equals("http-keepalive")) {
+            final HttpKeepAliveBenchmark b = new HttpKeepAliveBenchmark();
+            b.setUp();
+            return () -> (int) b.keepAliveRequest();
+        }
+        if (name.equals("http-churn") || name.equals("http-churn-full")) {
+            final HttpChurnBenchmark b = new HttpChurnBenchmark();
+            b.timeWait = name.equals("http-churn") ? "expire" : "full";
+            b.setUp();
+            return () -> (int) b.connectRequestClose();
         }
         throw new IllegalArgumentException("unknown case: " + name);
     }

@@ -37,8 +37,11 @@ import io.jtcp.stack.wire.Seq;
  * else needs resetting. {@link #reset} forgets everything, for a connection that starts over.
  */
 final class DeliveryRateEstimator {
-    /** Records a growing ring starts with: an initial window of 10 segments fits. */
-    private static final int FIRST_RECORDS = 16;
+    /**
+     * Records a growing ring starts with: a short request or response (one or two segments, the
+     * usual HTTP exchange) fits; a bulk flow doubles it twice within its first window.
+     */
+    private static final int FIRST_RECORDS = 4;
 
     // ---- per-record state (the draft's per-packet P.* fields), a ring in sequence order ----
     private final int maxCapacity;
@@ -107,7 +110,7 @@ final class DeliveryRateEstimator {
         }
         maxCapacity = maxRecords;
         // Connection churn (issue #13 goal 3): a connection with a few segments in flight (a short
-        // request or response) takes FIRST_RECORDS, not all of initialRecords (≈ 1.2 KB instead of
+        // request or response) takes FIRST_RECORDS, not all of initialRecords (≈ 0.4 KB instead of
         // ≈ 7.6 KB at 128); the ring doubles as the flight grows, so the records are the same.
         allocate(maxRecords > initialRecords ? Math.min(initialRecords, FIRST_RECORDS) : initialRecords);
     }

@@ -1,21 +1,13 @@
 package io.jtcp.tun.service;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.regex.Pattern;
-
 /**
  * One parsed HTTP/1.x request head (RFC 9112), or the status that rejects it. Parsing is strict
  * where being lenient would let request framing be misread (RFC 9112 §11.2, request smuggling):
  * whitespace before a header's colon, obsolete line folding, conflicting Content-Length, and a
- * Transfer-Encoding this server cannot frame are all 400.
+ * Transfer-Encoding this server cannot frame are all 400. The parsing itself is {@code HttpHead}'s,
+ * which the server uses directly, without the Strings.
  */
 public final class HttpRequest {
-    // Compiled once: String.split and String.matches with these would compile them per request.
-    private static final Pattern LINE_END = Pattern.compile("\r?\n");
-    private static final Pattern OTHER_VERSION = Pattern.compile("HTTP/\\d\\.\\d");
-    private static final Pattern CONTENT_LENGTH = Pattern.compile("\\d{1,18}");
-
     /** Status to answer instead of serving, 0 when the request is well formed. */
     public final int error;
     /** Bytes of the head, up to and including the empty line. */
@@ -75,112 +67,14 @@ public final class HttpRequest {
 
     /** Parses a head from {@code b[0..len)}; null when it is not complete yet. */
     public static HttpRequest parse(byte[] b, int len, long maxBodyBytes) {
-        int end = headEnd(b, len);
-        if (end < 0) {
+        final HttpHead head = new HttpHead();
+        if (!head.parse(b, len, maxBodyBytes)) {
             return null;
         }
-        String head = new String(b, 0, end, StandardCharsets.ISO_8859_1);
-        String[] lines = LINE_END.split(head, -1);
-        int first = 0;
-        while (first < lines.length && lines[first].isEmpty()) {
-            first++;
+        if (head.error != 0) {
+            return reject(head.error, head.headLength);
         }
-        if (first >= lines.length) {
-            return reject(400, end);
-        }
-        String[] parts = lines[first].split(" ", -1);
-        if (parts.length != 3 || !isToken(parts[0]) || parts[1].isEmpty()) {
-            return reject(400, end);
-        }
-        String method = parts[0];
-        String target = parts[1];
-        boolean http11;
-        if (parts[2].equals("HTTP/1.1")) {
-            http11 = true;
-        } else if (parts[2].equals("HTTP/1.0")) {
-            http11 = false;
-        } else if (OTHER_VERSION.matcher(parts[2]).matches()) {
-            return reject(505, end);
-        } else {
-            return reject(400, end);
-        }
-        if (target.startsWith("http://")) {
-            // absolute-form (RFC 9112 §3.2.2): serve its path
-            int slash = target.indexOf('/', 7);
-            target = slash < 0 ? "/" : target.substring(slash);
-        } else if (!target.startsWith("/") && !(target.equals("*") && method.equals("OPTIONS"))) {
-            return reject(400, end);
-        }
-        boolean close = false;
-        boolean keepAliveToken = false;
-        long contentLength = 0;
-        boolean sawLength = false;
-        int hosts = 0;
-        for (int i = first + 1; i < lines.length; i++) {
-            String line = lines[i];
-            if (line.isEmpty()) {
-                break;
-            }
-            if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
-                return reject(400, end); // obs-fold, RFC 9112 §5.2
-            }
-            int colon = line.indexOf(':');
-            if (colon <= 0 || !isToken(line.substring(0, colon))) {
-                return reject(400, end); // includes whitespace before the colon, RFC 9112 §5.1
-            }
-            String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
-            String value = line.substring(colon + 1).strip();
-            switch (name) {
-                case "host":
-                    hosts++;
-                    break;
-                case "connection":
-                    for (String token : value.toLowerCase(Locale.ROOT).split(",")) {
-                        close |= token.strip().equals("close");
-                        keepAliveToken |= token.strip().equals("keep-alive");
-                    }
-                    break;
-                case "content-length":
-                    if (!CONTENT_LENGTH.matcher(value).matches()) {
-                        return reject(400, end);
-                    }
-                    long n = Long.parseLong(value);
-                    if (sawLength && n != contentLength) {
-                        return reject(400, end);
-                    }
-                    sawLength = true;
-                    contentLength = n;
-                    break;
-                case "transfer-encoding":
-                    return reject(400, end);
-                default:
-                    break;
-            }
-        }
-        if (http11 && hosts != 1) {
-            return reject(400, end); // RFC 9112 §3.2: exactly one Host in HTTP/1.1
-        }
-        if (contentLength > maxBodyBytes) {
-            return reject(413, end);
-        }
-        boolean keepAlive = http11 ? !close : keepAliveToken && !close;
-        return new HttpRequest(0, end, method, target, http11, keepAlive, contentLength);
-    }
-
-    private static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z')
-                    || (c >= 'A' && c <= 'Z')
-                    || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
+        return new HttpRequest(
+                0, head.headLength, head.method(b), head.target(b), head.http11, head.keepAlive, head.contentLength);
     }
 }

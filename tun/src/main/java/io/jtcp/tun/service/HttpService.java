@@ -7,7 +7,6 @@ import io.jtcp.stack.tcp.TcpListener;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * A small HTTP/1.1 server (RFC 9110, RFC 9112): {@code GET /} is a live status page, {@code GET
@@ -35,7 +34,6 @@ public final class HttpService implements TcpListener {
     /** What a connection's head buffer starts with (issue #13 goal 3: a typical head fits). */
     private static final int FIRST_HEAD_BYTES = 512;
 
-    private static final Pattern PATTERN_LENGTH = Pattern.compile("\\d{1,13}");
     public static final long MAX_BODY_BYTES = 1 << 20;
     /** Largest N of /bytes/N: 1 TiB. */
     public static final long MAX_PATTERN_BYTES = 1L << 40;
@@ -48,6 +46,27 @@ public final class HttpService implements TcpListener {
     private static final byte[] REQUEST_TIMEOUT =
             ("HTTP/1.1 408 Request Timeout\r\nServer: jtcp\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1);
+
+    private static final byte[] NO_BODY = new byte[0];
+    private static final byte[] BYTES_PREFIX = ascii("/bytes/");
+    private static final byte[] TEXT_PLAIN = ascii("text/plain");
+    private static final byte[] TEXT_HTML = ascii("text/html; charset=utf-8");
+    private static final byte[] OCTET_STREAM = ascii("application/octet-stream");
+    private static final byte[] CONTENT_TYPE = ascii("Content-Type: ");
+    private static final byte[] CONTENT_LENGTH = ascii("\r\nContent-Length: ");
+    private static final byte[] CRLF = ascii("\r\n");
+    private static final byte[] ALLOW = ascii("Allow: GET, HEAD\r\n");
+    private static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
+    private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
+    private static final byte[] STATUS_200 = statusLineOf(200);
+    private static final byte[] STATUS_400 = statusLineOf(400);
+    private static final byte[] STATUS_404 = statusLineOf(404);
+    /** A response head's bytes other than its Content-Type (the longest status line, every header). */
+    private static final int HEAD_BYTES_BESIDE_TYPE = 192;
+    /** Where response heads are built, one per loop thread (a service may serve several loops). */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[512]);
+    /** Where a connection without unused bytes reads a request head, one per loop thread. */
+    private static final ThreadLocal<byte[]> READ_SCRATCH = ThreadLocal.withInitial(() -> new byte[FIRST_HEAD_BYTES]);
 
     private static final int HEAD = 0;
     private static final int ACTIVE = 1;
@@ -134,9 +153,13 @@ public final class HttpService implements TcpListener {
         /** HEAD: a head is due; ACTIVE: answering (or skipping a body); IDLE: between requests. */
         private int phase = HEAD;
 
-        // Grows to MAX_HEAD_BYTES only for a head that needs it: a connection costs ~0.5 KB, not 8.
-        private byte[] in = new byte[FIRST_HEAD_BYTES];
+        // Between calls, only bytes not yet used (a partial head, a pipelined request) are kept
+        // here, in a buffer of the connection's own that grows to MAX_HEAD_BYTES only for a head
+        // that needs it; a connection without such bytes holds none (issue #13 goal 3). While a
+        // call runs, reading goes into the thread's buffer when this one is empty.
+        private byte[] in = NO_BODY;
         private int inLength;
+        private final HttpHead request = new HttpHead();
         private long bodyToSkip;
         private boolean responding;
         private byte[] out;
@@ -217,7 +240,21 @@ public final class HttpService implements TcpListener {
         }
 
         private void run(TcpConnection c) {
+            try {
+                serveRequests(c);
+            } finally {
+                // The thread's buffer is the next connection's: keep what is left in our own.
+                if (in == READ_SCRATCH.get()) {
+                    in = inLength == 0 ? NO_BODY : Arrays.copyOf(in, in.length);
+                }
+            }
+        }
+
+        private void serveRequests(TcpConnection c) {
             while (!done && !waiting) {
+                if (in.length == 0) {
+                    in = READ_SCRATCH.get();
+                }
                 if (responding) {
                     if (!pump(c)) {
                         return;
@@ -236,8 +273,7 @@ public final class HttpService implements TcpListener {
                     phase = inLength > 0 ? HEAD : IDLE;
                     arm(phase == HEAD ? headTimeoutNs : idleTimeoutNs);
                 }
-                HttpRequest request = HttpRequest.parse(in, inLength, MAX_BODY_BYTES);
-                if (request == null) {
+                if (!request.parse(in, inLength, MAX_BODY_BYTES)) {
                     if (inLength == in.length && in.length < MAX_HEAD_BYTES) {
                         in = Arrays.copyOf(in, Math.min(2 * in.length, MAX_HEAD_BYTES));
                     }
@@ -246,7 +282,7 @@ public final class HttpService implements TcpListener {
                         arm(idleTimeoutNs);
                         respond(
                                 431,
-                                "text/plain",
+                                TEXT_PLAIN,
                                 text("request head over " + MAX_HEAD_BYTES + " bytes\n"),
                                 0,
                                 false,
@@ -267,7 +303,6 @@ public final class HttpService implements TcpListener {
                     }
                     return;
                 }
-                consume(request.headLength);
                 requests++;
                 phase = ACTIVE;
                 arm(idleTimeoutNs);
@@ -311,50 +346,57 @@ public final class HttpService implements TcpListener {
             inLength -= n;
         }
 
-        private void serve(HttpRequest r) {
+        /** Answers the head just parsed, then drops it from {@link #in} (its offsets point there). */
+        private void serve(HttpHead r) {
             if (r.error != 0) {
-                respond(r.error, "text/plain", text(reason(r.error) + "\n"), 0, false, true);
+                consume(r.headLength);
+                respond(r.error, TEXT_PLAIN, text(reason(r.error) + "\n"), 0, false, true);
                 return;
             }
             bodyToSkip = r.contentLength;
             // RFC 9112 §9.3 / RFC 1945 practice: an HTTP/1.0 client keeps the connection only when
             // the response says so; without this, ab -k waits for a close that never comes.
             announceKeepAlive = !r.http11 && r.keepAlive;
-            boolean head = r.method.equals("HEAD");
-            if (!head && !r.method.equals("GET")) {
-                respond(405, "text/plain", text("only GET and HEAD\n"), 0, false, true);
+            final boolean head = r.method == HttpHead.HEAD;
+            final boolean close = !r.keepAlive;
+            if (!head && r.method != HttpHead.GET) {
+                consume(r.headLength);
+                respond(405, TEXT_PLAIN, text("only GET and HEAD\n"), 0, false, true);
                 return;
             }
-            String path = r.target;
-            int query = path.indexOf('?');
-            if (query >= 0) {
-                path = path.substring(0, query);
+            final int start = r.targetStart;
+            int end = r.targetEnd;
+            for (int i = start; i < end; i++) {
+                if (in[i] == '?') {
+                    end = i;
+                    break;
+                }
             }
-            if (path.equals("/")) {
-                respond(
-                        200,
-                        "text/html; charset=utf-8",
-                        statusPage.get().getBytes(StandardCharsets.UTF_8),
-                        0,
-                        head,
-                        !r.keepAlive);
-            } else if (path.startsWith("/bytes/")) {
-                String n = path.substring("/bytes/".length());
-                if (!PATTERN_LENGTH.matcher(n).matches() || Long.parseLong(n) > MAX_PATTERN_BYTES) {
+            if (start < 0 || (end - start == 1 && in[start] == '/')) {
+                consume(r.headLength);
+                respond(200, TEXT_HTML, statusPage.get().getBytes(StandardCharsets.UTF_8), 0, head, close);
+            } else if (startsWith(in, start, end, BYTES_PREFIX)) {
+                final long n = patternLength(in, start + BYTES_PREFIX.length, end);
+                consume(r.headLength);
+                if (n < 0) {
                     respond(
                             400,
-                            "text/plain",
+                            TEXT_PLAIN,
                             text("N must be a number from 0 to " + MAX_PATTERN_BYTES + "\n"),
                             0,
                             false,
                             true);
                 } else {
-                    respond(200, "application/octet-stream", new byte[0], Long.parseLong(n), head, !r.keepAlive);
+                    respond(200, OCTET_STREAM, NO_BODY, n, head, close);
                 }
-            } else if (routes != null) {
-                route(path, head, r.keepAlive);
             } else {
-                respond(404, "text/plain", text("not found: " + path + "\n"), 0, head, !r.keepAlive);
+                final String path = new String(in, start, end - start, StandardCharsets.ISO_8859_1);
+                consume(r.headLength);
+                if (routes != null) {
+                    route(path, head, r.keepAlive);
+                } else {
+                    respond(404, TEXT_PLAIN, text("not found: " + path + "\n"), 0, head, close);
+                }
             }
         }
 
@@ -375,10 +417,10 @@ public final class HttpService implements TcpListener {
                         return; // the connection went away meanwhile
                     }
                     if (page == null) {
-                        respond(404, "text/plain", text("not found: " + path + "\n"), 0, head, !keepAlive);
+                        respond(404, TEXT_PLAIN, text("not found: " + path + "\n"), 0, head, !keepAlive);
                     } else {
                         boolean close = !keepAlive || page.status() >= 500;
-                        respond(page.status(), page.contentType(), page.body(), 0, head, close);
+                        respond(page.status(), typeBytes(page.contentType()), page.body(), 0, head, close);
                     }
                     if (!inside[0]) {
                         run(connection);
@@ -388,29 +430,35 @@ public final class HttpService implements TcpListener {
                 // A page that cannot be made must not end the loop.
                 if (waiting) {
                     waiting = false;
-                    respond(500, "text/plain", text("cannot make " + path + "\n"), 0, head, true);
+                    respond(500, TEXT_PLAIN, text("cannot make " + path + "\n"), 0, head, true);
                 }
             }
             inside[0] = false;
         }
 
-        private void respond(int status, String type, byte[] body, long patternBytes, boolean head, boolean close) {
-            long length = body.length + patternBytes;
-            String h = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
-                    + "Server: jtcp\r\n"
-                    + "Content-Type: " + type + "\r\n"
-                    + "Content-Length: " + length + "\r\n"
-                    + (status == 405 ? "Allow: GET, HEAD\r\n" : "")
-                    + (close ? "Connection: close\r\n" : announceKeepAlive ? "Connection: keep-alive\r\n" : "")
-                    + "\r\n";
-            byte[] hb = h.getBytes(StandardCharsets.ISO_8859_1);
-            if (head) {
-                out = hb;
-                patternEnd = 0;
+        /**
+         * Queues a response. Its head is built in the thread's scratch buffer and written at once
+         * (a fresh response nearly always fits the send buffer); only what does not fit, and a
+         * body, are kept in {@link #out}, so a /bytes/N response allocates nothing.
+         */
+        private void respond(int status, byte[] type, byte[] body, long patternBytes, boolean head, boolean close) {
+            byte[] scratch = SCRATCH.get();
+            if (type.length > scratch.length - HEAD_BYTES_BESIDE_TYPE) {
+                scratch = new byte[type.length + HEAD_BYTES_BESIDE_TYPE]; // a route's long type
+            }
+            final int h = responseHead(scratch, status, type, body.length + patternBytes, close);
+            int written = 0;
+            if (head || body.length == 0) {
+                written = Math.max(0, connection.write(scratch, 0, h));
+                if (written > 0) {
+                    progress();
+                }
+                out = written == h ? NO_BODY : Arrays.copyOfRange(scratch, written, h);
+                patternEnd = head ? 0 : patternBytes;
             } else {
-                out = new byte[hb.length + body.length];
-                System.arraycopy(hb, 0, out, 0, hb.length);
-                System.arraycopy(body, 0, out, hb.length, body.length);
+                out = new byte[h + body.length];
+                System.arraycopy(scratch, 0, out, 0, h);
+                System.arraycopy(body, 0, out, h, body.length);
                 patternEnd = patternBytes;
             }
             outPosition = 0;
@@ -422,6 +470,25 @@ public final class HttpService implements TcpListener {
                 inLength = 0;
                 bodyToSkip = 0;
             }
+        }
+
+        /** The status line and headers into {@code b} (large enough for any type we send); their length. */
+        private int responseHead(byte[] b, int status, byte[] type, long length, boolean close) {
+            int p = put(b, 0, statusLine(status));
+            p = put(b, p, CONTENT_TYPE);
+            p = put(b, p, type);
+            p = put(b, p, CONTENT_LENGTH);
+            p = putDecimal(b, p, length);
+            p = put(b, p, CRLF);
+            if (status == 405) {
+                p = put(b, p, ALLOW);
+            }
+            if (close) {
+                p = put(b, p, CONNECTION_CLOSE);
+            } else if (announceKeepAlive) {
+                p = put(b, p, CONNECTION_KEEP_ALIVE);
+            }
+            return put(b, p, CRLF);
         }
 
         /** Writes what fits; true when the whole response is in the send buffer. */
@@ -451,5 +518,85 @@ public final class HttpService implements TcpListener {
 
     private static byte[] text(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] statusLineOf(int status) {
+        return ascii("HTTP/1.1 " + status + " " + reason(status) + "\r\nServer: jtcp\r\n");
+    }
+
+    /** The status line and the Server header. */
+    private static byte[] statusLine(int status) {
+        switch (status) {
+            case 200:
+                return STATUS_200;
+            case 400:
+                return STATUS_400;
+            case 404:
+                return STATUS_404;
+            default:
+                return statusLineOf(status); // not on the hot path
+        }
+    }
+
+    private static byte[] typeBytes(String type) {
+        switch (type) {
+            case "text/plain":
+                return TEXT_PLAIN;
+            case "text/html; charset=utf-8":
+                return TEXT_HTML;
+            case "application/octet-stream":
+                return OCTET_STREAM;
+            default:
+                return ascii(type);
+        }
+    }
+
+    private static int put(byte[] b, int at, byte[] s) {
+        System.arraycopy(s, 0, b, at, s.length);
+        return at + s.length;
+    }
+
+    /** {@code v >= 0} in decimal at {@code b[at..]}; the index after it. */
+    private static int putDecimal(byte[] b, int at, long v) {
+        int digits = 1;
+        for (long x = v; x >= 10; x /= 10) {
+            digits++;
+        }
+        for (int i = at + digits - 1; i >= at; i--) {
+            b[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        return at + digits;
+    }
+
+    private static boolean startsWith(byte[] b, int from, int to, byte[] prefix) {
+        if (from < 0 || to - from < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[from + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** N of /bytes/N from {@code b[from..to)}: 1 to 13 digits, at most {@link #MAX_PATTERN_BYTES}; else -1. */
+    private static long patternLength(byte[] b, int from, int to) {
+        if (to - from < 1 || to - from > 13) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            if (b[i] < '0' || b[i] > '9') {
+                return -1;
+            }
+            n = n * 10 + (b[i] - '0');
+        }
+        return n > MAX_PATTERN_BYTES ? -1 : n;
     }
 }

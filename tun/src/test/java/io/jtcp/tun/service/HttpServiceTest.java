@@ -180,4 +180,93 @@ class HttpServiceTest {
         assertEquals(400, parse("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n").error);
         assertEquals(400, parse("GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n").error);
     }
+
+    /**
+     * The bytes of the responses ab gets, exactly: the head is built in a reused buffer, not from
+     * Strings, so every byte is pinned here (with the 14-digit /bytes/N limit and a query string).
+     */
+    @Test
+    void shouldSendExactlyTheseHeads() {
+        String pattern = new String(BytesPattern.BLOCK, 0, 16, StandardCharsets.ISO_8859_1);
+        String[][] cases = {
+            {
+                "GET /bytes/16 HTTP/1.0\r\nHost: x\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nServer: jtcp\r\nContent-Type: application/octet-stream\r\nContent-Length: 16\r\n"
+                        + "Connection: close\r\n\r\n" + pattern
+            },
+            {
+                "GET /bytes/16?x=1 HTTP/1.0\r\nConnection: Keep-Alive\r\nHost: x\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nServer: jtcp\r\nContent-Type: application/octet-stream\r\nContent-Length: 16\r\n"
+                        + "Connection: keep-alive\r\n\r\n" + pattern
+            },
+            {
+                "HEAD /bytes/1099511627776 HTTP/1.1\r\nHost: x\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nServer: jtcp\r\nContent-Type: application/octet-stream\r\n"
+                        + "Content-Length: 1099511627776\r\n\r\n"
+            },
+            {
+                "GET /bytes/0 HTTP/1.1\r\nHost: x\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nServer: jtcp\r\nContent-Type: application/octet-stream\r\nContent-Length: 0\r\n\r\n"
+            },
+            {
+                "GET /bytes/1099511627777 HTTP/1.1\r\nHost: x\r\n\r\n",
+                "HTTP/1.1 400 Bad Request\r\nServer: jtcp\r\nContent-Type: text/plain\r\nContent-Length: 43\r\n"
+                        + "Connection: close\r\n\r\nN must be a number from 0 to 1099511627776\n"
+            },
+            {"GET /bytes/12345678901234 HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"},
+            {"GET /bytes/ HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"},
+            {"GET http://x HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 200 OK\r\nServer: jtcp\r\nContent-Type: text/html"},
+            {"GET /?q HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 200 OK\r\nServer: jtcp\r\nContent-Type: text/html"},
+            {
+                "HEAD /nope?a HTTP/1.1\r\nHost: x\r\n\r\n",
+                "HTTP/1.1 404 Not Found\r\nServer: jtcp\r\nContent-Type: text/plain\r\nContent-Length: 17\r\n\r\n"
+            },
+        };
+        for (String[] k : cases) {
+            FakeConnection c = connect(1 << 20);
+            c.peerSends(k[0]);
+            if (k[1].contains("\r\n\r\n")) { // the whole response
+                assertEquals(k[1], c.output(), k[0]);
+            } else {
+                assertTrue(c.output().startsWith(k[1]), k[0] + " -> " + c.output());
+            }
+        }
+    }
+
+    /** A send buffer smaller than the head: the rest of the head follows as space frees up. */
+    @Test
+    void shouldFinishAHeadThatDidNotFitTheSendBuffer() {
+        String request = "GET /bytes/100 HTTP/1.1\r\nHost: x\r\n\r\nGET /bytes/7 HTTP/1.1\r\nHost: x\r\n\r\n";
+        FakeConnection whole = connect(1 << 20);
+        whole.peerSends(request);
+        for (int room : new int[] {1, 7, 50, 90}) {
+            FakeConnection c = connect(room);
+            c.peerSends(request);
+            assertEquals(room, c.outputBytes().length, "writes no more than the send buffer takes");
+            for (int i = 0; i < 1000 && c.outputBytes().length < whole.outputBytes().length; i++) {
+                c.peerAcks();
+            }
+            assertEquals(whole.output(), c.output(), "send buffer of " + room);
+        }
+    }
+
+    /**
+     * Connections share the loop thread's read buffer: a partial head and a pipelined request
+     * left by one connection survive another connection's requests in between.
+     */
+    @Test
+    void shouldKeepEachConnectionsUnusedBytesApart() {
+        FakeConnection a = connect(1 << 20);
+        FakeConnection b = connect(1 << 20);
+        a.peerSends("GET /bytes/3 HTTP/1.1\r\nHost: x\r\n\r\nGET /bytes/5 HT");
+        b.peerSends("GET /bytes/7 HTTP/1.1\r\nHost: y\r\n\r\nGET /nope HTTP/1.1\r\nHo");
+        b.peerSends("st: y\r\n\r\n");
+        a.peerSends("TP/1.1\r\nHost: x\r\n\r\n");
+        String outA = a.output();
+        String outB = b.output();
+        assertTrue(outA.contains("Content-Length: 3\r\n") && outA.contains("Content-Length: 5\r\n"), outA);
+        assertEquals(2, outA.split("200 OK", -1).length - 1, outA);
+        assertTrue(outB.contains("Content-Length: 7\r\n") && outB.contains("404 Not Found"), outB);
+        assertEquals(4, http.requests());
+    }
 }
