@@ -71,27 +71,6 @@ class OffloadKernelTest {
     }
 
     /**
-     * Every second of the kernel's GSO super-segments is acknowledged once the service has read it
-     * (RFC 5681 §4.2), not once per burst of reads: held to one ACK a burst, the kernel waited on
-     * the window most of the time (ss: rwnd_limited 46-83 %).
-     */
-    @Test
-    void shouldAckEachSuperSegmentOfAnUpload() throws Exception {
-        try (JtcpFixture f = JtcpFixture.start("upload-ack", null, null, new TunConfig())) {
-            String sha = KernelPeerTest.randomFile(tmp.resolve("up"), 20 << 20, 37);
-            long in0 = f.host.call(() -> f.host.stack().counters().tcpSegmentsIn);
-            long out0 = f.host.call(() -> f.host.stack().counters().tcpSegmentsOut);
-            sh(f, 60, "nc -N -w 30 10.7.0.2 " + JtcpFixture.HASH_PORT + " < " + tmp.resolve("up"));
-            assertEquals(sha + " " + (20 << 20), f.uploads.poll(10, TimeUnit.SECONDS));
-            long in = f.host.call(() -> f.host.stack().counters().tcpSegmentsIn) - in0;
-            long out = f.host.call(() -> f.host.stack().counters().tcpSegmentsOut) - out0;
-            assertTrue(in < (20L << 20) / WIRE_MSS / 2, "super-segments in for 20 MiB up: " + in);
-            // Half of them, less short ones (one MSS or less) that wait for the end of a burst.
-            assertTrue(out >= 0.45 * in, "ACKs " + out + " for " + in + " segments in");
-        }
-    }
-
-    /**
      * 2 % loss each way through the in-process injector, with offloads: the injector sees wire
      * packets (one per MSS piece, as many as the cut made, none larger than the MTU), drops some of
      * them, and both directions still arrive intact.

@@ -93,8 +93,8 @@ class LoopAllocationTest {
     }
 
     /**
-     * Issue #13: the offloaded fast path (no cut) of an upload, where every second super-segment
-     * is ACKed from the input path, right after the service's read.
+     * Issue #13: the offloaded fast path (no cut) of an upload: super-segments in, one ACK per
+     * event-loop cycle out.
      */
     @Test
     void shouldNotAllocatePerSuperSegmentOnTheOffloadedUpload() {

@@ -175,17 +175,6 @@ final class Tcb implements TcpConnection {
         }
     }
 
-    /**
-     * The ACK owed for a second super-segment, sent now (with whatever data may leave, so it
-     * rides on that): after the application's read, so its window counts the space the read freed.
-     */
-    void ackSuperSegment() {
-        if (rx.ackPending && state.isSynchronized() && state != TcpState.TIME_WAIT) {
-            output();
-            engine.rearm(this);
-        }
-    }
-
     /** Option bytes the next non-SYN segment carries: timestamps, then SACK (NOP NOP kind len + 8 a block). */
     int sackOptionBytes() {
         final int blocks = sackOk ? rx.sackBlockCount(maxSackBlocks()) : 0;

@@ -215,10 +215,6 @@ public final class TcpEngine {
             listeners.accept(tcb);
         }
         flushList.deliverEvents(tcb);
-        if (tcb.rx.ackAfterInput) {
-            tcb.rx.ackAfterInput = false;
-            tcb.ackSuperSegment();
-        }
         memory.releaseIdleStorage(tcb);
     }
 

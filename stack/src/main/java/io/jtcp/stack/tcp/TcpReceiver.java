@@ -70,8 +70,6 @@ final class TcpReceiver {
     boolean ackPending;
     boolean ackNow; // RFC 5681 §4.2: out-of-order or gap-filling data is ACKed at once, not per batch
     boolean delayedAckPending; // in-order data whose ACK may wait (RFC 5681 §4.2)
-    int superSegmentsUnacked; // super-segments of in-order text since our last ACK
-    boolean ackAfterInput; // a second one arrived: ACK once the application has read it
     int unackedBytes; // in-order bytes received since our last ACK
     private final Deadlines timers; // the connection's: this half owns timers.delayedAck
 
@@ -142,16 +140,6 @@ final class TcpReceiver {
             return NO_MEMORY;
         }
         if (offset == 0) {
-            // RFC 5681 §4.2, RFC 9293 §3.8.6.3: an ACK for at least every second full-sized
-            // segment, here counted in the units the device delivers. Text longer than one
-            // segment is a super-segment the device coalesced (GRO on TUN, offloads on); every
-            // second one is acknowledged as soon as the application has read it, not once per
-            // burst of reads (a peer held to one ACK a burst waited on the window most of the
-            // time). Every one would cost a third more CPU for no less waiting (measured).
-            if (payloadLength > config.mssBytes() && ++superSegmentsUnacked >= 2) {
-                ackAfterInput = true;
-                ackPending = true;
-            }
             recvRing.copyIn(base, src, payloadOffset, payloadLength);
             ackNow |= !reassembler.isEmpty(); // fills (part of) a gap
             final long edge = reassembler.advance(base + payloadLength);
@@ -226,7 +214,6 @@ final class TcpReceiver {
         lastAckSent = rcvNxt;
         delayedAckPending = false;
         unackedBytes = 0;
-        superSegmentsUnacked = 0;
         timers.delayedAck = Deadlines.NONE;
     }
 

@@ -91,7 +91,6 @@ public final class TcpScript {
     private long fastPacketsOut;
     private PacketSink fastObserver;
     private boolean quiet;
-    private boolean batching;
 
     public TcpScript() {
         this(c -> {});
@@ -345,24 +344,6 @@ public final class TcpScript {
         if (sp == peerPort && Seq.gt(rel + seg.segLen(), peerNxt) && (seg.flags & TcpHeader.RST) == 0) {
             peerNxt = rel + seg.segLen();
         }
-        return this;
-    }
-
-    /**
-     * Injects {@code segments} one after another with a single {@code onTimeout; flush} at the end,
-     * as the event loop does with the packets one read burst brings: what the engine sends between
-     * them, it sends before the flush.
-     */
-    public TcpScript injectBatch(Seg... segments) {
-        batching = true;
-        try {
-            for (Seg seg : segments) {
-                inject(seg);
-            }
-        } finally {
-            batching = false;
-        }
-        step("(end of batch)", () -> {});
         return this;
     }
 
@@ -724,10 +705,8 @@ public final class TcpScript {
         note(what);
         try {
             action.run();
-            if (!batching) {
-                stack.onTimeout(now);
-                stack.flush(now);
-            }
+            stack.onTimeout(now);
+            stack.flush(now);
         } catch (AssertionError e) {
             throw e;
         } catch (RuntimeException e) {
