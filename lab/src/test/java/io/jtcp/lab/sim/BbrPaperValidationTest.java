@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * probing every round with any loss sets {@code bw_lo = max(bw_latest, β·bw_lo)} and {@code
  * inflight_lo} likewise (BBRAdaptLowerBoundsFromCongestion), and a probe that loses more than
  * BBRLossThresh (2 %) cuts {@code inflight_hi}. At 1 % random loss every round has a loss, so the
- * lower bounds follow each round's delivery rate down between probes; BBR keeps ~62 % of the link
+ * lower bounds follow each round's delivery rate down between probes; BBR keeps ~73 % of the link
  * (not the paper's ≥ 80 % × (1 − p)), still over 30 times CUBIC. The BBR half asserts what v3
  * reaches with a margin; the CUBIC half is the paper's bound unchanged.
  *
@@ -56,9 +56,10 @@ class BbrPaperValidationTest {
     void bbrShouldKeepMostOfTheLinkAtOnePercentLoss() {
         double p = 0.01;
         double bbr = goodput("bbr", p);
-        // Measured 61.7 Mbit/s, 5,474 retransmissions (before the loss-recovery fixes: 52.3, 21,950).
-        double floor = 0.45 * LINK_MBIT * (1 - p);
-        assertTrue(bbr >= floor, "BBRv3 at 1 % loss keeps at least 45 % of link × (1 − p): " + bbr);
+        // Measured 72.7 Mbit/s, 4,599 retransmissions for 4,591 losses (before RACK detected lost
+        // retransmissions: 61.7, 5,474; before the loss-recovery fixes: 52.3, 21,950).
+        double floor = 0.6 * LINK_MBIT * (1 - p);
+        assertTrue(bbr >= floor, "BBRv3 at 1 % loss keeps at least 60 % of link × (1 − p): " + bbr);
         double cubic = goodput("cubic", p);
         assertTrue(bbr >= 10 * cubic, "BBR at least 10× CUBIC at 1 % loss: " + bbr + " vs " + cubic);
     }

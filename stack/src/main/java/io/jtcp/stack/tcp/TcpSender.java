@@ -475,6 +475,7 @@ final class TcpSender {
         if (len > 0) {
             // Before it leaves: the record snapshots the delivered count and the flight without it.
             sampler.deliveryRate().onSend(seq, len, nowNs, loss.pipe()); // RFC 6675's pipe
+            loss.onSent(seq, len, nowNs);
         }
         engine.segments.emit(t, flags, seq, len, Seq.diff(seq, sndBufSeq));
         t.rx.ackPending = false;
@@ -528,6 +529,7 @@ final class TcpSender {
             }
         }
         final boolean newSack = recordSack(opts);
+        loss.onSackDelivered(opts, nowNs);
         final long newlySacked = Math.max(loss.sacked.sackedBytes() - sackedBefore, 0);
         if (newSack && sampler.deliveryRate != null) {
             sampler.sackDelivered(opts, nowNs);
@@ -553,6 +555,7 @@ final class TcpSender {
             holeBytes = loss.onDupAck(t.sackOk && opts.sackBlockCount() > 0);
             engine.markDirty(t); // inflation may let new data out
         }
+        loss.detectLostByRack(nowNs);
         if (acked > 0 || duplicate || sndMax != sndUna) {
             // With nothing in flight and nothing acknowledged an ACK tells the controller nothing
             // (Linux's tcp_ack skips congestion control there too): the receive path stays lean.
