@@ -18,13 +18,10 @@ import org.junit.jupiter.api.Test;
  * jtcp runs BBRv3 (draft-ietf-ccwg-bbr), which reacts to loss by design: outside bandwidth
  * probing every round with any loss sets {@code bw_lo = max(bw_latest, β·bw_lo)} and {@code
  * inflight_lo} likewise (BBRAdaptLowerBoundsFromCongestion), and a probe that loses more than
- * BBRLossThresh (2 %) cuts {@code inflight_hi}. BBR keeps 65 % at 1 % (not the paper's ≥ 80 % ×
- * (1 − p)), over 30 times CUBIC. Traced round by round, the shortfall is mostly not v3's drift but
- * full β cuts in rounds whose {@code bw_latest} the engine's recovery spoiled: back-to-back
- * episodes resend holes already resent (their re-stamped delivery records give ~10 Mbit/s samples
- * and early round ends), and lost retransmissions below HighRxt stall the sender for an RTT once the
- * send buffer fills (no RACK). docs/RESEARCH.md has the figures and the order of the fixes. The BBR
- * half asserts what jtcp reaches today with a margin; the CUBIC half is the paper's bound unchanged.
+ * BBRLossThresh (2 %) cuts {@code inflight_hi}. At 1 % random loss every round has a loss, so the
+ * lower bounds follow each round's delivery rate down between probes; BBR keeps ~73 % of the link
+ * (not the paper's ≥ 80 % × (1 − p)), still over 30 times CUBIC. The BBR half asserts what v3
+ * reaches with a margin; the CUBIC half is the paper's bound unchanged.
  *
  * <p>One 60 s cell per point, the sim back-end, seed 1 (deterministic): ~5 s of CPU in all. The
  * whole curve: {@code ./jtcp lab --cc cubic,bbr --rate 100mbit --rtt 100ms --loss
@@ -59,9 +56,10 @@ class BbrPaperValidationTest {
     void bbrShouldKeepMostOfTheLinkAtOnePercentLoss() {
         double p = 0.01;
         double bbr = goodput("bbr", p);
-        // Measured 65.4 Mbit/s, 5,646 retransmissions (before the loss-recovery fixes: 52.3, 21,950).
-        double floor = 0.45 * LINK_MBIT * (1 - p);
-        assertTrue(bbr >= floor, "BBRv3 at 1 % loss keeps at least 45 % of link × (1 − p): " + bbr);
+        // Measured 72.7 Mbit/s, 4,599 retransmissions for 4,591 losses (before RACK detected lost
+        // retransmissions: 61.7, 5,474; before the loss-recovery fixes: 52.3, 21,950).
+        double floor = 0.6 * LINK_MBIT * (1 - p);
+        assertTrue(bbr >= floor, "BBRv3 at 1 % loss keeps at least 60 % of link × (1 − p): " + bbr);
         double cubic = goodput("cubic", p);
         assertTrue(bbr >= 10 * cubic, "BBR at least 10× CUBIC at 1 % loss: " + bbr + " vs " + cubic);
     }

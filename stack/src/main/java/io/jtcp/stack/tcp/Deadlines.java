@@ -13,6 +13,8 @@ final class Deadlines {
     long rtx = NONE;
     /** Tail loss probe (RFC 8985 §7) or, in recovery, a recovery probe. */
     long pto = NONE;
+    /** RACK's reorder timer (RFC 8985 §6.2): a resent segment's RACK.rtt + reo_wnd passes. */
+    long rack = NONE;
     /** Zero-window probe (RFC 9293 §3.8.6.1). */
     long persist = NONE;
     /** Keep-alive (RFC 9293 §3.8.4). */
@@ -30,7 +32,7 @@ final class Deadlines {
     }
 
     long earliest() {
-        final long sender = Math.min(Math.min(rtx, pto), Math.min(persist, keepAlive));
+        final long sender = Math.min(Math.min(Math.min(rtx, pto), rack), Math.min(persist, keepAlive));
         return Math.min(Math.min(sender, delayedAck), Math.min(timeWait, pacing));
     }
 
@@ -38,6 +40,7 @@ final class Deadlines {
     void clearAll() {
         rtx = NONE;
         pto = NONE;
+        rack = NONE;
         persist = NONE;
         keepAlive = NONE;
         timeWait = NONE;

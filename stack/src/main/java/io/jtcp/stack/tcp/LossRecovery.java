@@ -51,6 +51,11 @@ final class LossRecovery {
     // Lost retransmissions (RFC 8985 §6.2's rule, applied to a whole pass of them).
     private long lastRetransmitNs = Long.MIN_VALUE; // when the latest retransmission left
     long latestRttNs; // the latest per-ACK RTT (AckSample.latestRttNs), RACK.rtt
+    /** RFC 8985 per-segment transmit times, taken with the first data sent on a SACK connection. */
+    RackTracker rack;
+
+    private final RackTracker.LostSink rackLost = this::onRackLost; // one per connection
+    private boolean rackMarked; // the running detection marked a segment lost
 
     LossRecovery(TcpSender t) {
         this.t = t;
@@ -116,6 +121,9 @@ final class LossRecovery {
      * 3522 §3 / RFC 4015 response, as Linux's tcp_try_undo_dsack).
      */
     void onDsack(int left, int right) {
+        if (rack != null) {
+            rack.onDsack(t.sndUna, t.sndMax);
+        }
         if (!undoArmed || undoRetrans <= 0 || Seq.lt(left, undoLow) || Seq.gt(right, undoHigh)) {
             return; // a duplicate outside the episode's flight was no resend of it (network duplication)
         }
@@ -224,7 +232,12 @@ final class LossRecovery {
         // RFC 6675 §5 step 2 resets HighRxt; the episode before may have resent SND.UNA's
         // segment already (new data lost during it): the fast retransmit then skips it.
         unaResentBefore = sack && resentAboveUna();
-        highRxt = t.sndUna;
+        if (!(unaResentBefore && rack != null)) {
+            // RFC 6675 §5 step 2. With RACK the holes the episode before resent, still in flight,
+            // stay below HighRxt and are not resent again: RACK tells when such a resend is lost
+            // (RFC 8985 §6.2), which RFC 6675 alone never would.
+            highRxt = t.sndUna;
+        }
         recoveryProbes = 0;
         return true;
     }
@@ -235,6 +248,9 @@ final class LossRecovery {
      * else the first unacknowledged segment (step 5) unless this recovery resent it already.
      */
     void onNewAck(int segAck) {
+        if (rack != null) {
+            rack.onCumulativeAck(segAck, t.now(), t.rtt.minRttNs());
+        }
         dupAcks = 0;
         lossEpisodeUnacked = false;
         switch (state) {
@@ -272,6 +288,9 @@ final class LossRecovery {
 
     private void endEpisode() {
         state = sacked.isEmpty() ? RecoveryState.OPEN : RecoveryState.DISORDER;
+        if (rack != null) {
+            rack.onRecoveryEnd();
+        }
         t.cc.onRecoveryEnd(t.now());
     }
 
@@ -309,10 +328,17 @@ final class LossRecovery {
             sacked.clear();
         }
         highRxt = t.sndUna;
+        if (rack != null) {
+            rack.onRetransmissionTimeout();
+        }
+        t.timers.rack = Deadlines.NONE;
     }
 
     /** RFC 1191: the flight is resent at a smaller MSS; the scoreboard's segments no longer exist. */
     void onPathMtuReduced() {
+        if (rack != null) {
+            rack.reset();
+        }
         sacked.clear();
         highRxt = t.sndUna;
         tlpInFlight = false;
@@ -450,6 +476,79 @@ final class LossRecovery {
         return len;
     }
 
+    // ---- RACK (RFC 8985 §6.2) for what RFC 6675 has no rule for: segments below HighRxt ----
+
+    /** [seq, seq+len) leaves now, first transmission or retransmission: RACK times it. */
+    void onSent(int seq, int len, long nowNs) {
+        if (tcb.sackOk) {
+            if (rack == null) {
+                rack = new RackTracker();
+            }
+            rack.onSend(seq, len, nowNs);
+        }
+    }
+
+    /** The ACK's SACK blocks deliver the segments they cover (RFC 8985 §6.2 steps 1–3). */
+    void onSackDelivered(TcpOptions opts, long nowNs) {
+        if (rack != null && opts.sackBlockCount() > 0) {
+            rack.onSack(opts, t.sndUna, nowNs, t.rtt.minRttNs());
+        }
+    }
+
+    /**
+     * RFC 8985 §6.2 step 5 after an ACK, or when the reorder timer fires: a resent segment (below
+     * HighRxt, kept across back-to-back episodes) sent before the latest delivered one and older
+     * than RACK.rtt + reo_wnd is lost, and NextSeg may resend it; outside recovery that starts
+     * one. The rest wait for the reorder timer. After a timeout the go-back resends everything.
+     */
+    void detectLostByRack(long nowNs) {
+        if (rack == null || state == RecoveryState.LOSS || t.sendRing == null) {
+            return;
+        }
+        final int markBelow = resentAboveUna() ? highRxt : t.sndUna;
+        final long reoWnd = rack.reoWndNs(state == RecoveryState.RECOVERY, t.rtt.minRttNs(), t.rtt.srttNs());
+        rackMarked = false;
+        final long wait = rack.detectLoss(nowNs, reoWnd, markBelow, rackLost);
+        t.timers.rack = wait < 0 ? Deadlines.NONE : nowNs + wait;
+        if (!rackMarked) {
+            return;
+        }
+        if (state != RecoveryState.RECOVERY && enterRecovery(CongestionEvent.FAST_RECOVERY, 0, true)) {
+            t.engine.counters.tcpSackRecoveries++;
+            dupAcks = 0;
+            armProbeTimer(nowNs);
+        }
+        t.engine.markDirty(tcb);
+    }
+
+    /** The RACK reorder timer (RFC 8985 §6.2) fired. */
+    void onRackTimer(long nowNs) {
+        if (tcb.state.isSynchronized()) {
+            detectLostByRack(nowNs);
+        }
+    }
+
+    private void onRackLost(int start, int end) {
+        rackMarked = true;
+        t.markLost(start, end, false); // the delivery-rate records count it (BBR's loss rate)
+    }
+
+    /** NextSeg for a segment RACK marked lost (it lies below HighRxt, so before rule 1's holes). */
+    private int resendRackLost() {
+        final int dataEnd = t.sndBufSeq + t.sendRing.size();
+        final int seq = Seq.max(rack.lostStart(), t.sndUna);
+        final int len = Math.min(Seq.diff(Seq.min(rack.lostEnd(), dataEnd), seq), t.sndMss - tcb.sackOptionBytes());
+        if (len <= 0) {
+            return 0;
+        }
+        final boolean withFin = t.finQueued && seq + len == dataEnd && Seq.gt(t.sndMax, dataEnd);
+        t.transmit(t.now(), seq, len, TcpHeader.ACK | (withFin ? TcpHeader.FIN : 0));
+        if (seq == t.sndUna) {
+            restartTimerForHead();
+        }
+        return len;
+    }
+
     /** Whether the go-back after a timeout is under way with SACK information kept (RFC 6675 §5.1). */
     boolean goBackSkipsSacked() {
         return state == RecoveryState.LOSS && !sacked.isEmpty();
@@ -470,7 +569,8 @@ final class LossRecovery {
             return flight;
         }
         final long from = t.sendRing.readIndex() + Seq.diff(Seq.max(highRxt, t.sndUna), t.sndBufSeq);
-        return Math.max(flight - sacked.sackedBytes() - sacked.lostBytes(from, t.sndMss), 0);
+        final long rackLost = rack == null ? 0 : rack.lostBytes(); // below HighRxt, so not counted twice
+        return Math.max(flight - sacked.sackedBytes() - sacked.lostBytes(from, t.sndMss) - rackLost, 0);
     }
 
     /**
@@ -478,7 +578,13 @@ final class LossRecovery {
      * lost, at most one segment. Returns the bytes resent, 0 when there is none.
      */
     int retransmitLostHole() {
-        if (t.sendRing == null || sacked.isEmpty()) {
+        if (t.sendRing == null) {
+            return 0;
+        }
+        if (rack != null && rack.firstLost()) {
+            return resendRackLost();
+        }
+        if (sacked.isEmpty()) {
             return 0;
         }
         final long readIndex = t.sendRing.readIndex();

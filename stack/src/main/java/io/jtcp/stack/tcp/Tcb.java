@@ -125,6 +125,7 @@ final class Tcb implements TcpConnection {
         timers.persist = Deadlines.NONE;
         timers.keepAlive = Deadlines.NONE;
         timers.pto = Deadlines.NONE;
+        timers.rack = Deadlines.NONE;
         timers.delayedAck = Deadlines.NONE;
         timers.timeWait = now() + 2 * engine.config.mslNs();
         reportClosed(CloseReason.NORMAL);
@@ -222,6 +223,10 @@ final class Tcb implements TcpConnection {
         if (Deadlines.due(timers.pto, nowNs)) {
             timers.pto = Deadlines.NONE;
             tx.loss.onProbeTimer(nowNs);
+        }
+        if (Deadlines.due(timers.rack, nowNs)) {
+            timers.rack = Deadlines.NONE;
+            tx.loss.onRackTimer(nowNs);
         }
         if (Deadlines.due(timers.rtx, nowNs)) {
             timers.rtx = Deadlines.NONE;

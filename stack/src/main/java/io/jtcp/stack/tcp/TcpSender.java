@@ -474,6 +474,7 @@ final class TcpSender {
         }
         if (len > 0) {
             sampler.onSend(seq, len, nowNs); // before it leaves: the record snapshots the flight without it
+            loss.onSent(seq, len, nowNs);
         }
         engine.segments.emit(t, flags, seq, len, Seq.diff(seq, sndBufSeq));
         t.rx.ackPending = false;
@@ -527,6 +528,7 @@ final class TcpSender {
             }
         }
         final boolean newSack = recordSack(opts);
+        loss.onSackDelivered(opts, nowNs);
         final long newlySacked = Math.max(loss.sacked.sackedBytes() - sackedBefore, 0);
         if (newSack && sampler.deliveryRate != null) {
             sampler.sackDelivered(opts, nowNs);
@@ -552,6 +554,7 @@ final class TcpSender {
             holeBytes = loss.onDupAck(t.sackOk && opts.sackBlockCount() > 0);
             engine.markDirty(t); // inflation may let new data out
         }
+        loss.detectLostByRack(nowNs);
         if (acked > 0 || duplicate || sndMax != sndUna) {
             // With nothing in flight and nothing acknowledged an ACK tells the controller nothing
             // (Linux's tcp_ack skips congestion control there too): the receive path stays lean.

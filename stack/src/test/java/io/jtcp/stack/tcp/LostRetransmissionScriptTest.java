@@ -22,7 +22,8 @@ class LostRetransmissionScriptTest {
     private static final int MSS = 1460;
     private static final long MS = 1_000_000L;
 
-    private static byte[] sackOption(int... edges) {
+    /** NOP NOP + a SACK option with the given block edges (left, right pairs), raw. */
+    static byte[] sackOption(int... edges) {
         ByteBuffer bb = ByteBuffer.allocate(4 + 4 * edges.length);
         bb.put((byte) 1).put((byte) 1).put((byte) 5).put((byte) (2 + 4 * edges.length));
         for (int e : edges) {
