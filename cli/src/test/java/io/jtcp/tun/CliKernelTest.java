@@ -170,11 +170,7 @@ class CliKernelTest {
         try (TestNetns ns = new TestNetns("cliget")) {
             Path www = Files.createDirectory(tmp.resolve("www"));
             String sha = KernelPeerTest.randomFile(www.resolve("file.bin"), 5 << 20, 12);
-            Process server = new ProcessBuilder(ns.command(
-                            "python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", www.toString()))
-                    .redirectErrorStream(true)
-                    .redirectOutput(tmp.resolve("http.log").toFile())
-                    .start();
+            Process server = ns.httpServer(www, tmp.resolve("http.log"));
             try {
                 try {
                     awaitListening(ns, 8000);

@@ -177,11 +177,7 @@ class OffloadKernelTest {
     void shouldGetWithNoOffloadAndWithFaultsOverOffloads() throws Exception {
         try (TestNetns ns = new TestNetns("clioff")) {
             String sha = KernelPeerTest.randomFile(tmp.resolve("file.bin"), 3 << 20, 33);
-            Process server = new ProcessBuilder(ns.command(
-                            "python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", tmp.toString()))
-                    .redirectErrorStream(true)
-                    .redirectOutput(tmp.resolve("http.log").toFile())
-                    .start();
+            Process server = ns.httpServer(tmp, tmp.resolve("http.log"));
             try {
                 CliKernelTest.awaitListening(ns, 8000);
                 String url = "http://10.7.0.1:8000/file.bin";

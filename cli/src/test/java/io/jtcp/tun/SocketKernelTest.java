@@ -113,11 +113,7 @@ class SocketKernelTest {
     private Process httpServer(TestNetns ns, int bytes) throws Exception {
         Path www = Files.createDirectory(tmp.resolve("www"));
         Files.writeString(tmp.resolve("sha"), KernelPeerTest.randomFile(www.resolve("file.bin"), bytes, 21));
-        Process server = new ProcessBuilder(ns.command(
-                        "python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", www.toString()))
-                .redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("http.log").toFile())
-                .start();
+        Process server = ns.httpServer(www, tmp.resolve("http.log"));
         CliKernelTest.awaitListening(ns, 8000);
         return server;
     }

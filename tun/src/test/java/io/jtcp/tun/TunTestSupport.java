@@ -135,6 +135,18 @@ public final class TunTestSupport {
             return full;
         }
 
+        /**
+         * Starts python3's HTTP server on port 8000 of every address in the namespace, serving
+         * {@code dir}, its output into {@code log}; the namespace's close ends it.
+         */
+        public Process httpServer(java.nio.file.Path dir, java.nio.file.Path log) throws java.io.IOException {
+            return new ProcessBuilder(command(
+                            "python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", dir.toString()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+        }
+
         @Override
         public void close() {
             // A test stopped by its @Timeout arrives here interrupted, and every waitFor below
