@@ -44,8 +44,8 @@ final class CookieResponder {
         final boolean ts = config.timestamps() && o.hasTimestamps();
         final int peerWscale = ts && o.windowScale() >= 0 ? Math.min(o.windowScale(), TcpOptions.MAX_WSCALE) : -1;
         final boolean sack = ts && config.sack() && o.sackPermitted();
-        final int tsVal =
-                ts ? SynCookies.encodeTimestamp(Tcb.tsVal(nowNs, Opening.tsOffsetFor(iss)), peerWscale, sack) : 0;
+        final int tsOffset = engine.isnGenerator.tsOffset(engine.localAddr, remote); // as the TCB will have
+        final int tsVal = ts ? SynCookies.encodeTimestamp(Tcb.tsVal(nowNs, tsOffset), peerWscale, sack) : 0;
         listener.onOverflow(nowNs);
         engine.counters.tcpSynCookiesSent++;
         engine.segments.emitCookieSynAck(

@@ -4,7 +4,8 @@ package io.jtcp.stack.tcp;
  * Initial sequence numbers per RFC 9293 §3.4.1 (the RFC 6528 scheme): ISN = M + F(localip,
  * localport, remoteip, remoteport, secretkey), where M is a timer ticking every 4 microseconds and
  * F is SipHash-2-4 keyed with a 128-bit secret. Also the RFC 6056 §3.3.3 offset for choosing
- * ephemeral ports (a different hash input domain, same key).
+ * ephemeral ports and the RFC 7323 §5.4 TSval offset per address pair (each its own hash input
+ * domain, same key).
  *
  * <p>The secret is injected, so tests fix it; production takes it from {@code SecureRandom}.
  */
@@ -34,6 +35,19 @@ final class IsnGenerator {
         final long f =
                 sipHash24(((long) localAddr << 32) | (remoteAddr & 0xFFFF_FFFFL), (1L << 32) | (remotePort & 0xFFFF));
         return (int) (f ^ (f >>> 32)) & 0x7FFF_FFFF;
+    }
+
+    /**
+     * RFC 7323 §5.4 and §7.1: the offset added to our TSval clock, keyed on the address pair only
+     * (as Linux's per-pair offset): the offset hides the clock, and connections between the same
+     * two hosts share it, so TSvals keep rising across a reused 4-tuple. A per-connection offset
+     * would send a new incarnation's SYN with a TSval a peer in TIME_WAIT may take as older than
+     * the last one, and drop under PAWS (RFC 7323 §5.3), costing the client its SYN
+     * retransmission timeout.
+     */
+    public int tsOffset(int localAddr, int remoteAddr) {
+        final long f = sipHash24(((long) localAddr << 32) | (remoteAddr & 0xFFFF_FFFFL), 2L << 32);
+        return (int) (f ^ (f >>> 32));
     }
 
     /** SipHash-2-4 of a 16-byte message given as two 64-bit words (Aumasson and Bernstein, 2012). */

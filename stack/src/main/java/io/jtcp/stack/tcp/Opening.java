@@ -17,7 +17,7 @@ final class Opening {
     /** Active open (RFC 9293 §3.10.1): SYN goes out at the next flush. */
     static void active(Tcb t, int isn) {
         t.tx.open(isn, isn);
-        t.tsOffset = tsOffsetFor(isn);
+        t.tsOffset = tsOffsetOf(t);
         t.synPending = true;
         t.tx.initCongestionControl(t.engine.config.mssBytes(), isn);
         t.setState(TcpState.SYN_SENT);
@@ -27,7 +27,7 @@ final class Opening {
     /** Passive open from LISTEN on a SYN (RFC 9293 §3.10.7.2, third check). */
     static void passive(Tcb t, int isn, TcpHeader seg, TcpOptions opts) {
         t.tx.open(isn, isn);
-        t.tsOffset = tsOffsetFor(isn);
+        t.tsOffset = tsOffsetOf(t);
         t.rx.onSyn(seg.seq());
         takePeerSynOptions(t, opts);
         // The SYN's window is never scaled (RFC 7323 §2.2).
@@ -60,7 +60,7 @@ final class Opening {
             boolean sack,
             int synWindow) {
         t.tx.open(isn, isn + 1); // the SYN-ACK is out: the cookie
-        t.tsOffset = tsOffsetFor(isn);
+        t.tsOffset = tsOffsetOf(t);
         t.rx.onSyn(peerIsn);
         t.tx.sndMss = Math.max(Math.min(peerMss, t.engine.config.mssBytes()), 64);
         t.sackOk = sack;
@@ -80,9 +80,9 @@ final class Opening {
         t.setState(TcpState.SYN_RECEIVED);
     }
 
-    /** RFC 7323 §5.4: our TSval offset, derived from the ISN (so a SYN cookie's ACK finds it again). */
-    static int tsOffsetFor(int isn) {
-        return Integer.rotateLeft(isn, 13) * 0x9E37_79B9;
+    /** RFC 7323 §5.4: our TSval offset, one per address pair ({@link IsnGenerator#tsOffset}). */
+    private static int tsOffsetOf(Tcb t) {
+        return t.engine.isnGenerator.tsOffset(t.localAddr, t.remoteAddr);
     }
 
     /** The peer's SYN options (MSS, SACK-permitted, timestamps, window scale) against ours. */

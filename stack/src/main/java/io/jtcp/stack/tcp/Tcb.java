@@ -55,7 +55,7 @@ final class Tcb implements TcpConnection {
     boolean peerOfferedWscale;
     boolean sackOk; // RFC 2018: both SYNs carried SACK-permitted
     boolean tsOk; // RFC 7323 §3.2: both SYNs carried timestamps
-    int tsOffset; // RFC 7323 §5.4: a per-connection random offset of our TSval clock
+    int tsOffset; // RFC 7323 §5.4: the keyed offset of our TSval clock, one per address pair
 
     // ---- timers ----
     final Deadlines timers = new Deadlines();
@@ -186,7 +186,7 @@ final class Tcb implements TcpConnection {
         return tsOk ? MAX_SACK_BLOCKS - 1 : MAX_SACK_BLOCKS;
     }
 
-    /** Our TSval: a 1 ms clock (RFC 7323 §5.4 allows 1 ms to 1 s a tick) plus the per-connection offset. */
+    /** Our TSval: a 1 ms clock (RFC 7323 §5.4 allows 1 ms to 1 s a tick) plus the address pair's offset. */
     int tsVal() {
         return tsVal(engine.nowNs, tsOffset);
     }

@@ -54,6 +54,72 @@ class IsnTest {
         return p.seq;
     }
 
+    /** The TSval a fresh engine with {@code secret} puts on its SYN-ACK to {@code peer}:{@code peerPort} at {@code nowNs}. */
+    private static int synAckTsVal(byte[] secret, long nowNs, int peer, int peerPort) {
+        List<Packet> out = new ArrayList<>();
+        NetworkStack stack = new NetworkStack(
+                new StackConfig().localAddr(ENGINE_ADDR).isnSecret(secret), (b, o, l) -> out.add(new Packet(b, o, l)));
+        stack.listen(8080, c -> new TcpHandler() {});
+        byte[] syn = PacketBuilder.tcp(
+                peer,
+                ENGINE_ADDR,
+                peerPort,
+                8080,
+                12345,
+                0,
+                TcpHeader.SYN,
+                65535,
+                PacketBuilder.options(1460, 7, true, true, 777, 0),
+                null);
+        stack.onPacket(nowNs, new UnsafeBuffer(syn), 0, syn.length);
+        stack.flush(nowNs);
+        assertEquals(1, out.size(), "one SYN-ACK");
+        assertTrue(out.get(0).hasTimestamps, "timestamps negotiated");
+        return out.get(0).tsVal;
+    }
+
+    /**
+     * RFC 7323 §5.4: the TSval offset is per address pair, so a new incarnation of a 4-tuple (or any
+     * other port pair between the same hosts) continues the same TSval clock, and a peer holding the
+     * old one in TIME_WAIT does not drop the new SYN under PAWS (§5.3).
+     */
+    @Test
+    void shouldShareTheTsvalClockAcrossPortsOfOneAddressPairOnly() {
+        int first = synAckTsVal(SECRET_1, T0, PEER_ADDR, 40000);
+        for (int port = 40001; port < 40020; port++) {
+            assertEquals(first, synAckTsVal(SECRET_1, T0, PEER_ADDR, port), "same pair, same clock: port " + port);
+        }
+        assertEquals(first + 1000, synAckTsVal(SECRET_1, T0 + 1_000_000_000L, PEER_ADDR, 40000), "1 ms ticks");
+        Set<Integer> perPeer = new HashSet<>();
+        for (int host = 1; host <= 20; host++) {
+            perPeer.add(synAckTsVal(SECRET_1, T0, (10 << 24) | (7 << 16) | (9 << 8) | host, 40000));
+        }
+        assertEquals(20, perPeer.size(), "another pair, another offset: the clock is not revealed");
+        assertNotEquals(first, synAckTsVal(SECRET_2, T0, PEER_ADDR, 40000), "the offset is keyed by the secret");
+    }
+
+    /** The same for active opens: SYNs to one host share the TSval clock whatever the ports. */
+    @Test
+    void shouldShareTheTsvalClockAcrossActiveOpensToOneHost() {
+        List<Packet> out = new ArrayList<>();
+        NetworkStack stack = new NetworkStack(
+                new StackConfig().localAddr(ENGINE_ADDR).isnSecret(SECRET_1),
+                (b, o, l) -> out.add(new Packet(b, o, l)));
+        for (int port = 1000; port < 1010; port++) {
+            stack.connect(T0, PEER_ADDR, port, new TcpHandler() {});
+        }
+        stack.flush(T0);
+        assertEquals(10, out.size(), "10 SYNs");
+        Set<Integer> tsVals = new HashSet<>();
+        for (Packet p : out) {
+            assertTrue(p.hasTimestamps, "timestamps offered: " + p);
+            tsVals.add(p.tsVal);
+        }
+        assertEquals(1, tsVals.size(), "one TSval clock for one host: " + tsVals);
+        assertEquals(
+                synAckTsVal(SECRET_1, T0, PEER_ADDR, 5555), tsVals.iterator().next(), "passive and active agree");
+    }
+
     /** RFC 6528 §3: F differs per 4-tuple, so ISNs at the same instant differ across connections. */
     @Test
     void shouldChooseDistinctIsnsWhenFourTuplesDiffer() {

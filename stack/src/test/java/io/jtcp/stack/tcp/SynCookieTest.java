@@ -195,6 +195,9 @@ class SynCookieTest {
         assertEquals(1_000_001 + req.length, ack.ack, "the data is acknowledged");
         assertTrue(ack.hasTimestamps && ack.tsEcr == 5001);
         assertTrue(ack.tsVal - synAck.tsVal >= 0, "our TSval clock does not run backwards");
+        int pairOffset = new IsnGenerator(new byte[16]).tsOffset(PacketBuilder.ENGINE_ADDR, PEER);
+        assertEquals(pairOffset, c.tsOffset, "a cookie's connection has the address pair's TSval offset");
+        assertEquals(Tcb.tsVal(now, pairOffset), ack.tsVal, "and sends on the pair's TSval clock");
     }
 
     @Test
