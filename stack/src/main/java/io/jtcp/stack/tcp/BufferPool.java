@@ -39,6 +39,9 @@ final class BufferPool {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private final ArrayDeque<byte[]>[] free = new ArrayDeque[MAX_SHIFT + 1];
+    // Per size, the array given back last, outside its deque: a connection whose ring drains and
+    // refills every batch takes back the same array without touching the deque (same LIFO order).
+    private final byte[][] last = new byte[MAX_SHIFT + 1][];
 
     private long ceiling; // the budget, or lower after an OutOfMemoryError
     private long pressureBytes; // PRESSURE_PERCENT of the ceiling: asked per segment, so not divided each time
@@ -109,7 +112,12 @@ final class BufferPool {
     /** Storage of exactly {@code size} bytes (a power of two), or null when the budget is spent. */
     byte[] take(int size) {
         final int shift = Integer.numberOfTrailingZeros(size);
-        final byte[] pooled = free[shift].pollFirst();
+        byte[] pooled = last[shift];
+        if (pooled != null) {
+            last[shift] = null;
+        } else {
+            pooled = free[shift].pollFirst();
+        }
         if (pooled != null) {
             pooledBytes -= size;
             counters.memRingBytesPooled = pooledBytes;
@@ -143,7 +151,11 @@ final class BufferPool {
     void give(byte[] array) {
         final int size = array.length;
         if (pooledBytes + size <= poolLimit && usedBytes() <= ceiling) {
-            free[Integer.numberOfTrailingZeros(size)].addFirst(array);
+            final int shift = Integer.numberOfTrailingZeros(size);
+            if (last[shift] != null) {
+                free[shift].addFirst(last[shift]);
+            }
+            last[shift] = array;
             pooledBytes += size;
         } else {
             ringBytes -= size;
@@ -170,6 +182,7 @@ final class BufferPool {
     private void evictPool() {
         for (int i = MIN_SHIFT; i <= MAX_SHIFT; i++) {
             free[i].clear();
+            last[i] = null;
         }
         ringBytes -= pooledBytes;
         pooledBytes = 0;

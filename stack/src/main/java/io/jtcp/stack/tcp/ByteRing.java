@@ -6,8 +6,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A power-of-two byte ring addressed by monotonic {@code long} logical indices: bytes live between
- * {@link #readIndex()} and {@link #writeIndex()}; logical index {@code i} is stored at {@code i &
- * mask}. Monotonic indices make sequence-space bookkeeping free of wrap-around: the send and
+ * {@link #readIndex()} and {@link #writeIndex()}; logical index {@code i} is stored at {@code (i -
+ * origin) & mask}. Monotonic indices make sequence-space bookkeeping free of wrap-around: the send and
  * receive paths map a sequence number to an index with one subtraction.
  *
  * <p>Bytes may also be placed ahead of the write index ({@link #copyIn}) without committing them:
@@ -15,7 +15,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>The storage is separate from the ring: an idle connection holds none. It is taken from the
  * {@link BufferPool} when the first byte has to be stored ({@link #attach}) and given back when
- * the ring is empty ({@link #detach}); the indices survive both. {@link #capacity()} is how much
+ * the ring is empty ({@link #detach}); the indices survive both. Detaching also moves the origin to
+ * the write index, so the next byte stored lands at the start of the storage: a connection whose
+ * application keeps up (the ring drains after every batch) reuses the same few kilobytes, warm in
+ * the cache, instead of walking the whole ring's cold lines (the pool hands the last array given
+ * back out first). {@link #capacity()} is how much
  * the ring may hold, and may grow ({@link #resize}) while bytes are stored: they are copied.
  */
 final class ByteRing {
@@ -28,6 +32,7 @@ final class ByteRing {
     private int mask;
     private long readIndex;
     private long writeIndex;
+    private long origin; // the logical index stored at position 0
 
     ByteRing(BufferPool pool, int capacity) {
         requirePowerOfTwo(capacity);
@@ -48,6 +53,7 @@ final class ByteRing {
         mask = 0;
         readIndex = 0;
         writeIndex = 0;
+        origin = 0;
     }
 
     private static void requirePowerOfTwo(int capacity) {
@@ -93,6 +99,7 @@ final class ByteRing {
         final byte[] s = storage;
         storage = null;
         buffer.wrap(NO_STORAGE);
+        origin = writeIndex;
         pool.give(s);
     }
 
@@ -118,8 +125,8 @@ final class ByteRing {
         int done = 0;
         while (done < oldLength) {
             final long index = readIndex + done;
-            final int from = (int) (index & mask);
-            final int to = (int) (index & newMask);
+            final int from = (int) ((index - origin) & mask);
+            final int to = (int) ((index - origin) & newMask);
             final int run = Math.min(Math.min(oldLength - from, s.length - to), oldLength - done);
             System.arraycopy(old, from, s, to, run);
             done += run;
@@ -167,7 +174,7 @@ final class ByteRing {
             return 0;
         }
         final int len = storage.length;
-        final int pos = (int) (writeIndex & mask);
+        final int pos = (int) ((writeIndex - origin) & mask);
         final int first = Math.min(n, len - pos);
         buffer.putBytes(pos, src, offset, first);
         if (n > first) {
@@ -183,7 +190,7 @@ final class ByteRing {
      */
     void copyIn(long index, DirectBuffer src, int offset, int length) {
         final int len = storage.length;
-        final int pos = (int) (index & mask);
+        final int pos = (int) ((index - origin) & mask);
         final int first = Math.min(length, len - pos);
         buffer.putBytes(pos, src, offset, first);
         if (length > first) {
@@ -194,7 +201,7 @@ final class ByteRing {
     /** Copies {@code length} bytes from logical {@code index} without consuming them. */
     void copyOut(long index, MutableDirectBuffer dst, int offset, int length) {
         final int len = storage.length;
-        final int pos = (int) (index & mask);
+        final int pos = (int) ((index - origin) & mask);
         final int first = Math.min(length, len - pos);
         dst.putBytes(offset, buffer, pos, first);
         if (length > first) {
@@ -204,7 +211,7 @@ final class ByteRing {
 
     void copyOut(long index, byte[] dst, int offset, int length) {
         final int len = storage.length;
-        final int pos = (int) (index & mask);
+        final int pos = (int) ((index - origin) & mask);
         final int first = Math.min(length, len - pos);
         buffer.getBytes(pos, dst, offset, first);
         if (length > first) {
@@ -219,7 +226,7 @@ final class ByteRing {
 
     /** Position in {@link #buffer()} of the byte at the read index. */
     int readPosition() {
-        return (int) (readIndex & mask);
+        return (int) ((readIndex - origin) & mask);
     }
 
     /** Committed bytes from the read index up to the end of the storage or the write index. */

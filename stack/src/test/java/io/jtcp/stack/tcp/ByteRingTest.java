@@ -48,6 +48,37 @@ class ByteRingTest {
         assertEquals(4096 + 1024, counters.memRingBytesPooled);
     }
 
+    /**
+     * A ring that drains and gives its storage back starts again at the start of the array it gets
+     * next (the same one: the pool hands out the last given back first), so a connection whose
+     * application keeps up touches the same warm bytes instead of walking the whole ring.
+     */
+    @Test
+    void shouldStoreFromTheStartOfTheSameArrayAfterDrainingAtAnyIndex() {
+        BufferPool pool = new BufferPool(64L << 20, new StackCounters());
+        ByteRing ring = new ByteRing(pool, 1024);
+        assertEquals(700, ring.append(bytes(700, 1), 0, 700));
+        UnsafeBuffer first = new UnsafeBuffer(ring.buffer().byteArray());
+        assertEquals(0, ring.readPosition(), "a new ring starts at 0");
+        ring.consume(700);
+        ring.detach();
+        byte[] next = bytes(600, 4); // would wrap at 1024 from position 700
+        assertEquals(600, ring.append(next, 0, 600));
+        assertEquals(700, ring.readIndex(), "logical indices go on");
+        assertEquals(0, ring.readPosition(), "but the bytes start at position 0");
+        assertTrue(ring.buffer().byteArray() == first.byteArray(), "in the same array");
+        assertEquals(600, ring.contiguousReadable(), "in one piece: no wrap");
+        byte[] out = new byte[600];
+        ring.copyOut(700, out, 0, 600);
+        assertArrayEquals(next, out);
+        // Parked bytes ahead of the write index use the same mapping.
+        byte[] parked = bytes(100, 5);
+        ring.copyIn(ring.writeIndex() + 400, new UnsafeBuffer(parked), 0, 100); // positions 1000..1099: wraps
+        byte[] outParked = new byte[100];
+        ring.copyOut(ring.writeIndex() + 400, outParked, 0, 100);
+        assertArrayEquals(parked, outParked, "parked across the wrap");
+    }
+
     @Test
     void shouldTakeNothingWhenTheBudgetIsSpent() {
         StackCounters counters = new StackCounters();

@@ -73,8 +73,9 @@ class ZeroCopyReadTest {
         s.inject(data(first).seq(1).ack(1));
         s.expect(ack().seq(1).ack(3001));
         int[] skipped = new int[1];
-        s.app("skip everything", c -> skipped[0] = c.skip(Integer.MAX_VALUE));
-        s.checkEquals(3000, skipped[0], "skipped");
+        // One byte stays unread: a ring that drains starts again at its start (ByteRing#detach).
+        s.app("skip all but one", c -> skipped[0] = c.skip(2999));
+        s.checkEquals(2999, skipped[0], "skipped");
         s.drain(); // the window update the skip made due
         String second = pattern(2000, 3);
         s.inject(data(second).seq(3001).ack(1));
@@ -82,12 +83,12 @@ class ZeroCopyReadTest {
         Recorder r = new Recorder();
         int[] n = new int[1];
         s.app("read(reader)", c -> n[0] = c.read(r));
-        s.checkEquals(2000, n[0], "consumed");
+        s.checkEquals(2001, n[0], "consumed");
         s.checkEquals(
-                List.of(4096 - 3000, 2000 - (4096 - 3000)),
+                List.of(4096 - 2999, 2001 - (4096 - 2999)),
                 r.pieces,
                 "pieces: up to the ring's end, then from its start");
-        s.checkEquals(second, r.text(), "content across the wrap");
+        s.checkEquals(first.substring(2999) + second, r.text(), "content across the wrap");
         s.checkEquals(0, s.conn().readableBytes(), "all consumed");
     }
 
@@ -98,7 +99,7 @@ class ZeroCopyReadTest {
                 new TcpScript(c -> c.receiveBufferBytes(4096)).autoRead(false).establishedPassive();
         s.inject(data(pattern(3000, 0)).seq(1).ack(1));
         s.expect(ack().seq(1).ack(3001));
-        s.app("skip", c -> c.skip(3000));
+        s.app("skip all but one", c -> c.skip(2999));
         s.drain();
         s.inject(data(pattern(2000, 5)).seq(3001).ack(1));
         s.expect(ack().seq(1).ack(5001));
@@ -107,8 +108,8 @@ class ZeroCopyReadTest {
         int[] n = new int[1];
         s.app("read(reader) taking 100", c -> n[0] = c.read(r));
         s.checkEquals(100, n[0], "consumed");
-        s.checkEquals(List.of(1096), r.pieces, "one piece offered");
-        s.checkEquals(1900, s.conn().readableBytes(), "rest buffered");
+        s.checkEquals(List.of(1097), r.pieces, "one piece offered");
+        s.checkEquals(1901, s.conn().readableBytes(), "rest buffered");
     }
 
     @Test
