@@ -52,6 +52,9 @@ final class TcpSender {
     int rttSeq;
     long rttStartNs;
     int consecutiveTimeouts;
+    // TSval of the latest retransmission: an echo older than it cannot time the resend (onNewAck).
+    private int lastRtxTsVal;
+    private boolean retransmitted; // lastRtxTsVal is set
     private long lastSendNs = Long.MIN_VALUE; // when a data segment last left: idle restarts
     private long pacingNextNs = Long.MIN_VALUE; // when the next paced segment may leave
 
@@ -217,7 +220,7 @@ final class TcpSender {
             sample = nowNs - rttStartNs;
             rtt.onSample(sample);
             rttTiming = false;
-        } else if (tsEcr != 0 && (rtt.backoffCount() > 0 || !rtt.hasSample())) {
+        } else if (tsEcr != 0 && (rtt.backoffCount() > 0 || !rtt.hasSample()) && echoPostdatesRetransmission(tsEcr)) {
             // RFC 7323 §4.2: the echoed timestamp times even a retransmitted segment, so a backed-off
             // RTO recovers with the first ACK after a loss instead of waiting for an untouched
             // segment (what Linux does). Millisecond ticks: the nanosecond sample stays preferred.
@@ -235,6 +238,20 @@ final class TcpSender {
         timers.rtx = sndUna == sndMax || timers.persist != Deadlines.NONE ? Deadlines.NONE : nowNs + rtt.rtoNs();
         loss.afterNewAck(nowNs);
         return sample;
+    }
+
+    /**
+     * Whether an echo can time the ACK it came on. The peer echoes TS.Recent (RFC 7323 §4.3),
+     * which a duplicate segment below its RCV.NXT does not move (Linux answers one with the old
+     * value): after an RTO whose trigger was a lost ACK, the ACK of the resend may echo the first
+     * transmission's TSval, and "now − that" adds every RTO wait to the sample (a 10 ms path gave
+     * SRTT 85 ms). Such an echo is as ambiguous as the timed sample Karn forbids (RFC 6298 §3),
+     * so only an echo of a segment sent at or after the latest retransmission counts; without one
+     * the backed-off RTO stays until a valid sample (RFC 6298 §5.7). Before any retransmission
+     * every echo is unambiguous (the first sample after an untimed handshake).
+     */
+    private boolean echoPostdatesRetransmission(int tsEcr) {
+        return !retransmitted || tsEcr - lastRtxTsVal >= 0; // TSval wraps: compare mod 2³²
     }
 
     /** After the controller saw a new ACK: the send buffer may grow; true when the application may write. */
@@ -286,6 +303,9 @@ final class TcpSender {
             rttTiming = consecutiveTimeouts == 0;
             rttStartNs = now();
             rttSeq = iss + 1;
+        } else {
+            lastRtxTsVal = t.tsVal(); // as transmit() does for data: an older echo is ambiguous
+            retransmitted = true;
         }
         sndNxt = iss + 1;
         if (Seq.gt(sndNxt, sndMax)) {
@@ -464,6 +484,8 @@ final class TcpSender {
             retransmits++;
             engine.counters.tcpRetransmits++;
             loss.onRetransmitted(nowNs);
+            lastRtxTsVal = t.tsVal(); // what SegmentWriter puts on this segment
+            retransmitted = true;
             if (rttTiming && Seq.gt(rttSeq, seq)) {
                 rttTiming = false; // Karn: the timed segment may be this one
             }
