@@ -247,7 +247,7 @@ final class TcpSender {
      * transmission's TSval, and "now − that" adds every RTO wait to the sample (a 10 ms path gave
      * SRTT 85 ms). Such an echo is as ambiguous as the timed sample Karn forbids (RFC 6298 §3),
      * so only an echo of a segment sent at or after the latest retransmission counts; without one
-     * the backed-off RTO stays until a valid sample (RFC 6298 §5.7). Before any retransmission
+     * the backed-off RTO stays until a valid sample (RFC 6298 §5, the note after (5.7)). Before any retransmission
      * every echo is unambiguous (the first sample after an untimed handshake).
      */
     private boolean echoPostdatesRetransmission(int tsEcr) {

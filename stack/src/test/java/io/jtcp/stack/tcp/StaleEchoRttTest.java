@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * RTT samples from the timestamp echo after a retransmission timeout (RFC 7323 §4.2/§4.3, RFC
- * 6298 §3 and §5.7). A receiver answers a duplicate segment with TS.Recent, which may still be the
+ * 6298 §3 and §5). A receiver answers a duplicate segment with TS.Recent, which may still be the
  * TSval of the first transmission whose ACK was lost: "now − that TSval" then includes the RTO
  * waits, and taking it as a sample once blew SRTT from 10 ms to ~85 ms and the RTO with it.
  */
@@ -77,7 +77,7 @@ class StaleEchoRttTest {
         // The resend arrived as a duplicate; the peer's ACK echoes TS.Recent, the original's TSval.
         s.inject(ack().seq(1).ack(1 + 4 * DATA).ts(peerTs[0]++, ts[0]));
         s.checkNear(10 * MS, s.conn().srttNs(), 100_000, "SRTT after an ACK echoing the original send");
-        // RFC 6298 §5.7: no valid sample yet, so the backed-off RTO stays until one comes.
+        // RFC 6298 §5 (the note after 5.7): no valid sample yet, so the backed-off RTO stays until one comes.
         s.check(s.conn().rtoNs() >= 800 * MS, "backed-off RTO kept: " + s.conn().rtoNs());
         // A fresh, timed segment: RTO back to the minimum, not inflated by a bogus ~600 ms sample.
         s.write(DATA);
