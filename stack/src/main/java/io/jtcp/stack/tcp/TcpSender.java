@@ -242,13 +242,14 @@ final class TcpSender {
 
     /**
      * Whether an echo can time the ACK it came on. The peer echoes TS.Recent (RFC 7323 §4.3),
-     * which a duplicate segment below its RCV.NXT does not move (Linux answers one with the old
-     * value): after an RTO whose trigger was a lost ACK, the ACK of the resend may echo the first
-     * transmission's TSval, and "now − that" adds every RTO wait to the sample (a 10 ms path gave
-     * SRTT 85 ms). Such an echo is as ambiguous as the timed sample Karn forbids (RFC 6298 §3),
-     * so only an echo of a segment sent at or after the latest retransmission counts; without one
-     * the backed-off RTO stays until a valid sample (RFC 6298 §5, the note after (5.7)). Before any retransmission
-     * every echo is unambiguous (the first sample after an untimed handshake).
+     * which a duplicate segment below its RCV.NXT need not move (a receiver that answers it as an
+     * old segment echoes the old value): after an RTO whose trigger was a lost ACK, the ACK of the
+     * resend may echo the first transmission's TSval, and "now − that" adds every RTO wait to the
+     * sample (a 10 ms path gave SRTT 85 ms). Such an echo is as ambiguous as the timed sample Karn
+     * forbids (RFC 6298 §3), so only an echo of a segment sent at or after the latest
+     * retransmission counts; without one the backed-off RTO stays until a valid sample (RFC 6298
+     * §5, the note after (5.7)). Before any retransmission every echo is unambiguous (the first
+     * sample after an untimed handshake).
      */
     private boolean echoPostdatesRetransmission(int tsEcr) {
         return !retransmitted || tsEcr - lastRtxTsVal >= 0; // TSval wraps: compare mod 2³²
