@@ -45,27 +45,33 @@ class StaleEchoRttTest {
 
     /**
      * Sends one more segment, loses its ACK and lets two RTOs fire (a tail loss probe may come
-     * first). Returns {original TSval, TSval of the last retransmission}.
+     * first). Returns {original TSval, TSval of the last retransmission, TSval of the first resend
+     * after the first RTO}.
      */
     private static int[] loseAckAndTimeOutTwice(TcpScript s) {
         s.write(DATA);
         Packet original = s.expect(data(DATA).seq(1 + 3 * DATA));
         long timeoutsBefore = s.counters().tcpTimeouts;
         int lastTsVal = original.tsVal;
+        int afterFirstTimeout = 0;
         for (int i = 0; i < 10 && s.counters().tcpTimeouts < timeoutsBefore + 2; i++) {
             s.advanceToNextDeadline();
             List<Packet> out = s.drain();
             for (Packet p : out) {
                 s.check(p.len() == DATA && p.seq - s.localIsn() == 1 + 3 * DATA, "only the segment is resent: " + p);
                 lastTsVal = p.tsVal;
+                if (afterFirstTimeout == 0 && s.counters().tcpTimeouts == timeoutsBefore + 1) {
+                    afterFirstTimeout = p.tsVal;
+                }
             }
         }
+        s.check(afterFirstTimeout != 0, "a resend after the first RTO");
         s.checkEquals(timeoutsBefore + 2, s.counters().tcpTimeouts, "two RTOs fired");
         s.check(
                 s.conn().rtoNs() >= 800 * MS,
                 "RTO backed off twice: " + s.conn().rtoNs());
         s.check(lastTsVal - original.tsVal >= 400, "the last resend went out after both RTOs");
-        return new int[] {original.tsVal, lastTsVal};
+        return new int[] {original.tsVal, lastTsVal, afterFirstTimeout};
     }
 
     @Test
@@ -101,5 +107,22 @@ class StaleEchoRttTest {
         s.check(
                 s.conn().rtoNs() < 800 * MS,
                 "the sample ended the backoff: " + s.conn().rtoNs());
+    }
+
+    /**
+     * The first RTO's resend arrived but its ACK was lost too; the second RTO's resend is a
+     * duplicate, answered with the first resend's TSval: as stale as the original's, since a
+     * timeout came after it.
+     */
+    @Test
+    void shouldNotSampleEchoOfAResendThatASecondTimeoutFollowed() {
+        int[] peerTs = {1000};
+        TcpScript s = tenMillisecondPath(peerTs);
+        int[] ts = loseAckAndTimeOutTwice(s);
+        s.check(ts[1] - ts[2] >= 400, "the second RTO came well after the first resend");
+        s.advance(10 * MS);
+        s.inject(ack().seq(1).ack(1 + 4 * DATA).ts(peerTs[0]++, ts[2]));
+        s.checkNear(10 * MS, s.conn().srttNs(), 100_000, "SRTT after an ACK echoing the first resend");
+        s.check(s.conn().rtoNs() >= 800 * MS, "backed-off RTO kept: " + s.conn().rtoNs());
     }
 }
