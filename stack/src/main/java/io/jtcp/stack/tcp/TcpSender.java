@@ -52,6 +52,9 @@ final class TcpSender {
     int rttSeq;
     long rttStartNs;
     int consecutiveTimeouts;
+    // Our TSval when the retransmission timer last fired: an older echo cannot time an ACK (onNewAck).
+    private int lastTimeoutTsVal;
+    private boolean timedOut; // lastTimeoutTsVal is set
     private long lastSendNs = Long.MIN_VALUE; // when a data segment last left: idle restarts
     private long pacingNextNs = Long.MIN_VALUE; // when the next paced segment may leave
 
@@ -217,7 +220,7 @@ final class TcpSender {
             sample = nowNs - rttStartNs;
             rtt.onSample(sample);
             rttTiming = false;
-        } else if (tsEcr != 0 && (rtt.backoffCount() > 0 || !rtt.hasSample())) {
+        } else if (tsEcr != 0 && (rtt.backoffCount() > 0 || !rtt.hasSample()) && echoPostdatesRetransmission(tsEcr)) {
             // RFC 7323 §4.2: the echoed timestamp times even a retransmitted segment, so a backed-off
             // RTO recovers with the first ACK after a loss instead of waiting for an untouched
             // segment (what Linux does). Millisecond ticks: the nanosecond sample stays preferred.
@@ -235,6 +238,29 @@ final class TcpSender {
         timers.rtx = sndUna == sndMax || timers.persist != Deadlines.NONE ? Deadlines.NONE : nowNs + rtt.rtoNs();
         loss.afterNewAck(nowNs);
         return sample;
+    }
+
+    /**
+     * Whether an echo can time the ACK it came on. The peer echoes TS.Recent (RFC 7323 §4.3),
+     * which a duplicate segment below its RCV.NXT need not move (a receiver that answers it as an
+     * old segment echoes the old value): after an RTO whose trigger was a lost ACK, the ACK of the
+     * resend may echo the first transmission's TSval, and "now − that" adds every RTO wait to the
+     * sample (a 10 ms path gave SRTT 85 ms). Such an echo is as ambiguous as the timed sample Karn
+     * forbids (RFC 6298 §3), so only an echo of a segment sent at or after the latest timeout
+     * counts; without one the backed-off RTO stays until a valid sample (RFC 6298 §5, the note
+     * after (5.7)). Every segment of the go-back after a timeout is at or after it, so their
+     * echoes count (the point of timestamps, RFC 7323 §4.2); a second timeout moves the line, so
+     * an echo of the first one's resend, whose ACK was lost too, does not. Before any timeout
+     * every echo is unambiguous (the first sample after an untimed handshake).
+     */
+    private boolean echoPostdatesRetransmission(int tsEcr) {
+        return !timedOut || tsEcr - lastTimeoutTsVal >= 0; // TSval wraps: compare mod 2³²
+    }
+
+    /** The retransmission timer fired: echoes of what was sent before now are ambiguous. */
+    private void markTimeout() {
+        lastTimeoutTsVal = t.tsVal();
+        timedOut = true;
     }
 
     /** After the controller saw a new ACK: the send buffer may grow; true when the application may write. */
@@ -586,6 +612,7 @@ final class TcpSender {
     boolean onSynTimeout(long nowNs) {
         consecutiveTimeouts++;
         rttTiming = false;
+        markTimeout();
         // After the increment: the engine shortens SYN-ACK retries under pressure by this count.
         final int limit = t.passiveOpen ? engine.synAckRetries(t) : engine.config.synRetries();
         if (consecutiveTimeouts > limit) {
@@ -609,6 +636,7 @@ final class TcpSender {
         if (sndUna == sndMax) {
             return false; // nothing outstanding
         }
+        markTimeout();
         if (sndWnd == 0 && sendRing != null && Seq.diff(sndBufSeq + sendRing.size(), sndUna) > 0) {
             // The peer shrank its window to zero with data in flight (Linux's "receiver dastardly
             // shrinks window"): nothing may be resent but a probe, so the persist timer takes over,
