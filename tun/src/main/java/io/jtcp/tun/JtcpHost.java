@@ -368,7 +368,8 @@ public final class JtcpHost implements AutoCloseable {
 
     /**
      * The shards as a status page reads them from any one shard's loop (counts and counters only,
-     * racily), or null with one queue.
+     * racily), or null with one queue. The page lists the connections of the shard serving it only
+     * ({@link ShardStatus} says why) and names that shard.
      */
     public ShardStatus shardStatus() {
         if (loops.length == 1) {
@@ -388,6 +389,11 @@ public final class JtcpHost implements AutoCloseable {
             @Override
             public ShardLink link(int shard) {
                 return loops[shard].shardLink();
+            }
+
+            @Override
+            public ServiceTimers serviceTimersForReading(int shard) {
+                return serviceTimers[shard];
             }
         };
     }
