@@ -100,7 +100,8 @@ class MultiQueueCliKernelTest {
                 synchronized (output) {
                     assertTrue(
                             output.contains("jtcp: --pcap with --queues 2: capturing every queue, without the replay"
-                                    + " journal (jtcp replay needs one queue)"),
+                                    + " journal (it follows one engine; jtcp replay takes this capture as another stack's,"
+                                    + " one connection at a time)"),
                             output.toString());
                 }
                 StringBuilder script = new StringBuilder("cd " + tmp + "; ");

@@ -76,7 +76,8 @@ final class Session implements AutoCloseable {
             // which no one order replays: the capture is kept, the journal left out with one line.
             if (dev.pcap != null && tunConfig.queues() > 1) {
                 System.err.println("jtcp: --pcap with --queues " + tunConfig.queues() + ": capturing every queue, "
-                        + "without the replay journal (jtcp replay needs one queue)");
+                        + "without the replay journal (it follows one engine; jtcp replay takes this capture as another stack's,"
+                        + " one connection at a time)");
             } else if (dev.pcap != null) {
                 journal = new EngineJournal(EngineJournal.sidecarOf(dev.pcap));
             }
