@@ -78,7 +78,9 @@ public final class JtcpHost implements AutoCloseable {
      * that, like {@code faults}, turns on the software cut of super-segments ({@link
      * StackLoop#segmentInSoftware}), and outgoing packets are recorded by the device sink after the
      * cut and before the fault injector. {@code stackConfig}'s own tracer still sees what the stack
-     * sends before any cut.
+     * sends before any cut. With several queues both tracers are shared by every shard, so they are
+     * called from every shard's loop thread: they must be thread-safe ({@code StampedTracer} over a
+     * {@code PcapWriter} and a {@code TextTracer} is).
      */
     public static JtcpHost start(TunConfig tunConfig, StackConfig stackConfig, FaultSpec faults, StackTracer packets) {
         return start(
@@ -99,7 +101,8 @@ public final class JtcpHost implements AutoCloseable {
      * As {@link #start(TunConfig, StackConfig, FaultSpec, FaultSpec, StackTracer)}, with every
      * driving call of the engine and the final configuration recorded in {@code journal} (null:
      * none) for {@code jtcp replay}; {@code packets} should then include a pcap, which holds the
-     * inbound packets the journal refers to.
+     * inbound packets the journal refers to. A journal needs one queue ({@link
+     * IllegalArgumentException} otherwise): it replays one engine.
      */
     public static JtcpHost start(
             TunConfig tunConfig,
@@ -110,9 +113,10 @@ public final class JtcpHost implements AutoCloseable {
             EngineJournal journal) {
         // Copies: the caller's objects stay as they were, and later edits to them do not reach us.
         TunConfig tun = tunConfig.copy();
-        if (tun.queues() > 1 && (journal != null || packets != null)) {
-            throw new IllegalArgumentException(
-                    "a replay journal, a pcap and a packet trace follow one engine: use one queue with them");
+        // The journal records one engine's driving calls in their order; several engines on
+        // several threads have no one order to replay. Packet tracers are shared by all shards.
+        if (tun.queues() > 1 && journal != null) {
+            throw new IllegalArgumentException("a replay journal follows one engine: use one queue with it");
         }
         // The prefix of --host lets the stack refuse the subnet's broadcast as a source (RFC 1122 §3.2.1.3).
         StackConfig settings = stackConfig
@@ -194,8 +198,12 @@ public final class JtcpHost implements AutoCloseable {
             }
         }
         if (packets != null) {
-            loops[0].segmentInSoftware();
-            loops[0].sink().tracer(packets);
+            // Every shard cuts at the MSS and records into the same tracer, which must take
+            // several loop threads (StampedTracer's one lock; PcapWriter and TextTracer lock too).
+            for (int i = 0; i < n; i++) {
+                loops[i].segmentInSoftware();
+                loops[i].sink().tracer(packets);
+            }
         }
         JtcpHost host = new JtcpHost(devices, stacks, loops, timers);
         for (int i = 0; i < n; i++) {
@@ -360,7 +368,8 @@ public final class JtcpHost implements AutoCloseable {
 
     /**
      * The shards as a status page reads them from any one shard's loop (counts and counters only,
-     * racily), or null with one queue.
+     * racily), or null with one queue. The page lists the connections of the shard serving it only
+     * ({@link ShardStatus} says why) and names that shard.
      */
     public ShardStatus shardStatus() {
         if (loops.length == 1) {
@@ -380,6 +389,11 @@ public final class JtcpHost implements AutoCloseable {
             @Override
             public ShardLink link(int shard) {
                 return loops[shard].shardLink();
+            }
+
+            @Override
+            public ServiceTimers serviceTimersForReading(int shard) {
+                return serviceTimers[shard];
             }
         };
     }

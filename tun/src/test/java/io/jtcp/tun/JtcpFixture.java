@@ -17,6 +17,8 @@ import io.jtcp.tun.service.HttpService;
 import io.jtcp.tun.service.ServiceTimers;
 import io.jtcp.tun.service.StatusPage;
 import io.jtcp.tun.trace.PcapWriter;
+import io.jtcp.tun.trace.StampedTracer;
+import io.jtcp.tun.trace.Tracers;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -60,6 +62,15 @@ final class JtcpFixture implements AutoCloseable {
 
     /** With device settings of the test's own ({@code tunConfig}'s namespace is set here). */
     static JtcpFixture start(String purpose, Path pcapFile, FaultSpec faults, TunConfig tunConfig) {
+        return start(purpose, pcapFile, faults, tunConfig, null);
+    }
+
+    /**
+     * As above, with {@code alsoPackets} (null: none) beside the pcap as the CLI records them: both
+     * behind one {@link StampedTracer}, every shard's loop writing to them.
+     */
+    static JtcpFixture start(
+            String purpose, Path pcapFile, FaultSpec faults, TunConfig tunConfig, StackTracer alsoPackets) {
         TestNetns ns = new TestNetns(purpose);
         try {
             long startNs = System.nanoTime();
@@ -73,7 +84,8 @@ final class JtcpFixture implements AutoCloseable {
             };
             StackConfig config = new StackConfig().mslNs(500_000_000L).tracer(states);
             // The pcap records wire packets: with offloads that turns on the software cut.
-            JtcpHost host = JtcpHost.start(tunConfig.netns(ns.name()), config, faults, pcap);
+            StackTracer packets = alsoPackets == null ? pcap : StampedTracer.of(Tracers.of(alsoPackets, pcap));
+            JtcpHost host = JtcpHost.start(tunConfig.netns(ns.name()), config, faults, packets);
             JtcpFixture f = new JtcpFixture(ns, host, pcap);
             // On every shard (one with one queue): a SYN is handled by the shard owning its 4-tuple.
             host.onEveryShard((stack, timers) -> {

@@ -66,7 +66,8 @@ final class DeviceOptions {
             description = {
                 "N device queues (IFF_MULTI_QUEUE), each with its own event loop thread and its own stack,",
                 "connections shared out by 4-tuple hash (default: 1); if the kernel refuses multi-queue,",
-                "one line says so and one queue runs. Not with --pcap, --trace or --cc-log"
+                "one line says so and one queue runs. --pcap, --trace and --cc-log record every queue",
+                "(without --pcap's replay journal: jtcp replay follows one engine)"
             })
     Integer queues;
 
@@ -106,11 +107,6 @@ final class DeviceOptions {
                 throw new IllegalArgumentException("--queues must be 1 to " + TunConfig.MAX_QUEUES + ", not " + queues);
             }
             config.queues(queues);
-            // Their writers, the pcap's replay journal and the text trace follow one engine.
-            String single = pcap != null ? "--pcap" : trace ? "--trace" : cc.ccLog != null ? "--cc-log" : null;
-            if (queues > 1 && single != null) {
-                throw new IllegalArgumentException(single + " needs one queue, not --queues " + queues);
-            }
         }
         return config;
     }

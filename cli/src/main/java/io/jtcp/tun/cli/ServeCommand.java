@@ -193,11 +193,11 @@ final class ServeCommand implements Callable<Integer> {
         }
         pictures.check(spec);
         TraceStyle traceStyle = trace.style(spec, dev.trace);
-        if (tunConfig.queues() > 1 && (pictures.enabled() || traceStyle != null)) {
+        // The pictures' record, its list of closed connections and the status page's links live
+        // on one loop; several queues would need one record per shard and pages that gather them.
+        if (tunConfig.queues() > 1 && pictures.enabled()) {
             throw new ParameterException(
-                    spec.commandLine(),
-                    (traceStyle != null ? "--trace-states needs" : "--pictures and --ladder need")
-                            + " one queue, not --queues " + tunConfig.queues());
+                    spec.commandLine(), "--pictures and --ladder need one queue, not --queues " + tunConfig.queues());
         }
         // Live pictures (issue #11): the record is on the stack's own tracer, so the device keeps
         // its offloads (no software cut, unlike --pcap); it stamps each event with its own time.

@@ -71,8 +71,16 @@ final class Session implements AutoCloseable {
         EngineJournal journal = null;
         try {
             pcap = dev.pcap == null ? null : new PcapWriter(dev.pcap, startNs);
-            // The replay journal (FILE.pcap.jtcp) goes with every pcap: jtcp replay needs both.
-            journal = dev.pcap == null ? null : new EngineJournal(EngineJournal.sidecarOf(dev.pcap));
+            // The replay journal (FILE.pcap.jtcp) goes with every pcap of one queue: jtcp replay
+            // needs both. With several queues it would have to order several engines' calls,
+            // which no one order replays: the capture is kept, the journal left out with one line.
+            if (dev.pcap != null && tunConfig.queues() > 1) {
+                System.err.println("jtcp: --pcap with --queues " + tunConfig.queues() + ": capturing every queue, "
+                        + "without the replay journal (it follows one engine; jtcp replay takes this capture as another stack's,"
+                        + " one connection at a time)");
+            } else if (dev.pcap != null) {
+                journal = new EngineJournal(EngineJournal.sidecarOf(dev.pcap));
+            }
         } catch (RuntimeException e) {
             if (ccLog != null) {
                 ccLog.close();
@@ -92,7 +100,8 @@ final class Session implements AutoCloseable {
         dev.cc.applyTo(stackConfig); // --cc (issue #10)
         try {
             // Packets are recorded as the wire carries them (with offloads, cut at the MSS), with
-            // one time per event shared by the text trace and the pcap (StampedTracer says why).
+            // one time per event shared by the text trace and the pcap (StampedTracer says why);
+            // with several queues every shard's loop writes to these same tracers, under its lock.
             StackTracer packets = StampedTracer.of(Tracers.of(text, pcap));
             JtcpHost host = JtcpHost.start(
                     tunConfig,

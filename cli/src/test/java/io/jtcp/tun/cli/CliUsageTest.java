@@ -71,11 +71,8 @@ class CliUsageTest {
                 "serve --queues 0|jtcp serve: --queues must be 1 to 256, not 0",
                 "get --queues 257 http://10.7.0.1/|jtcp get: --queues must be 1 to 256, not 257",
                 "connect --queues x 10.7.0.1 5|jtcp connect: Invalid value for option '--queues': 'x' is not an int",
-                "serve --queues 2 --pcap x.pcap|jtcp serve: --pcap needs one queue, not --queues 2",
-                "serve --queues 2 --trace|jtcp serve: --trace needs one queue, not --queues 2",
-                "serve --queues 2 --cc-log x.csv|jtcp serve: --cc-log needs one queue, not --queues 2",
-                "serve --queues 2 --trace-states|jtcp serve: --trace-states needs one queue, not --queues 2",
                 "serve --queues 2 --pictures|jtcp serve: --pictures and --ladder need one queue, not --queues 2",
+                "serve --queues 2 --ladder d|jtcp serve: --pictures and --ladder need one queue, not --queues 2",
             })
     void shouldExitTwoWithOneLineWhenUsageIsWrong(String args, String message) {
         Run r = run(args.split(" "));
@@ -165,6 +162,14 @@ class CliUsageTest {
         assertTrue(!deviceConfig("--no-offload", "--single-thread").writerThread());
         assertEquals(1, deviceConfig().queues(), "one queue by default");
         assertEquals(4, deviceConfig("--queues", "4").queues());
+    }
+
+    /** Issue #13 §6: a capture, a trace and a congestion log record every queue; no usage error. */
+    @Test
+    void shouldTakeCaptureTraceAndCcLogWithSeveralQueues() {
+        io.jtcp.tun.TunConfig c = deviceConfig("--queues", "2", "--pcap", "x.pcap", "--trace", "--cc-log", "x.csv");
+        assertEquals(2, c.queues());
+        assertTrue(c.vnetHeader(), "offloads stay on: the capture cuts in software");
     }
 
     @Test

@@ -64,8 +64,9 @@ public final class StatusPage {
 
     /**
      * As {@link #of(NetworkStack, ServiceTimers, HttpRoutes)} on one shard of a multi-queue host:
-     * counts and counters added up over {@code shards} (null: this stack alone), a table per
-     * shard, and this shard's own connections as rows.
+     * counts and counters (the services' too) added up over {@code shards} (null: this stack
+     * alone), a row per shard, and only this shard's own connections as rows, under a heading that
+     * names the shard: another shard's table belongs to its loop thread and is never walked here.
      */
     public static Supplier<String> of(NetworkStack stack, ServiceTimers timers, HttpRoutes routes, ShardStatus shards) {
         return () -> render(stack, timers, MAX_ROWS, routes, shards);
@@ -119,8 +120,15 @@ public final class StatusPage {
         }
         row(sb, "half-open (SYN_RECEIVED, passive)", Integer.toString(halfOpen));
         sb.append("</table>\n");
+        final int self = all.length > 1 ? indexOf(all, stack) : 0;
         if (all.length > 1) {
-            shardTable(sb, all, shards);
+            shardTable(sb, all, shards, self);
+            sb.append("<h2>Connections of queue ")
+                    .append(self)
+                    .append(" (")
+                    .append(own)
+                    .append(" open; the queue that served this page: the other queues' are counted above, not listed)")
+                    .append("</h2>\n");
         }
         sb.append("<table border=\"1\">\n<tr><th>local</th><th>remote</th><th>state</th><th>bytes in</th>"
                 + "<th>bytes out</th><th>in flight</th><th>cwnd</th><th>ssthresh</th><th>cc</th><th>phase</th>"
@@ -149,8 +157,14 @@ public final class StatusPage {
         sb.append("<h2>Counters</h2>\n<table border=\"1\">\n");
         fieldRows(sb, COUNTERS, counters);
         if (timers != null) {
-            fieldRows(sb, SERVICE_COUNTERS, timers);
-            row(sb, "serviceTimersArmed", Integer.toString(timers.size()));
+            if (all.length > 1) {
+                serviceRows(sb, shards);
+                // The armed timers are a heap of the serving loop's: its size alone is read.
+                row(sb, "serviceTimersArmed (queue " + self + ")", Integer.toString(timers.size()));
+            } else {
+                fieldRows(sb, SERVICE_COUNTERS, timers);
+                row(sb, "serviceTimersArmed", Integer.toString(timers.size()));
+            }
         }
         sb.append("</table>\n<h2>Drops</h2>\n<table border=\"1\">\n<tr><th>reason</th><th>count</th></tr>\n");
         for (DropReason r : REASONS) {
@@ -173,6 +187,31 @@ public final class StatusPage {
         return all;
     }
 
+    /** The shard whose stack is {@code stack}: the one serving the page. */
+    private static int indexOf(NetworkStack[] all, NetworkStack stack) {
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == stack) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("the serving stack is none of the shards'");
+    }
+
+    /** Every shard's service counters added up, each read racily as the stack counters are. */
+    private static void serviceRows(StringBuilder sb, ShardStatus shards) {
+        for (Field f : SERVICE_COUNTERS) {
+            long sum = 0;
+            for (int i = 0; i < shards.shardCount(); i++) {
+                try {
+                    sum += f.getLong(shards.serviceTimersForReading(i));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e); // public fields of our own class
+                }
+            }
+            row(sb, f.getName(), Long.toString(sum));
+        }
+    }
+
     private static int count(NetworkStack[] stacks, TcpState state) {
         int n = 0;
         for (NetworkStack s : stacks) {
@@ -182,16 +221,18 @@ public final class StatusPage {
     }
 
     /** One row per queue: what it holds and carried, and what the hand-off between them moved. */
-    private static void shardTable(StringBuilder sb, NetworkStack[] all, ShardStatus shards) {
+    private static void shardTable(StringBuilder sb, NetworkStack[] all, ShardStatus shards, int self) {
         sb.append("<h2>Queues (")
                 .append(all.length)
-                .append("; the rows below are this queue's connections)</h2>\n<table border=\"1\">\n")
+                .append("; this page from queue ")
+                .append(self)
+                .append(")</h2>\n<table border=\"1\">\n")
                 .append("<tr><th>queue</th><th>connections</th><th>opened</th><th>accepted</th><th>ip in</th>"
                         + "<th>ip out</th><th>handed off</th><th>handed in</th><th>hand-off drops</th></tr>\n");
         for (int i = 0; i < all.length; i++) {
             StackCounters c = all[i].counters();
             io.jtcp.tun.ShardLink link = shards.link(i);
-            sb.append("<tr><td>").append(i);
+            sb.append("<tr><td>").append(i).append(i == self ? " (this page)" : "");
             for (long v : new long[] {
                 all[i].connectionCount(),
                 c.tcpConnectionsOpened,

@@ -40,6 +40,12 @@ import org.agrona.collections.Object2LongHashMap;
  * buffered writer on the loop's thread; a daemon thread flushes at least once a second, and
  * {@link #close()} flushes the rest. A write failure stops the log with one line on standard
  * error; it never reaches the connections.
+ *
+ * <p>With several queues ({@code --queues N}) every shard's loop writes here: each method holds
+ * this writer's lock, so rows stay whole and the reused buffer is never shared. A connection
+ * lives on one shard, so its own rows are in time order; rows of connections on different
+ * shards interleave in the order they were written, and as each carries its loop's cycle time,
+ * the {@code t_s} column can step back by up to one loop cycle from one such row to the next.
  */
 public final class CcLogWriter implements StackTracer, AutoCloseable {
     /** The first line of the file. */

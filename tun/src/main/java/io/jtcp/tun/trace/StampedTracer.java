@@ -16,6 +16,12 @@ import org.agrona.DirectBuffer;
  * decorator stamps each event when it happens, never earlier than the engine's time and strictly
  * after the previous event, so the text trace and the pcap read in order with times that never go
  * backwards. Only the observers see the new time; the engine's clock is unchanged.
+ *
+ * <p>With several queues ({@code --queues N}) every shard's loop thread calls the same tracer. One
+ * lock covers the stamp and the delegate's write, so the events reach the pcap and the text trace
+ * in the order of their times: a lock only around the stamp would let a thread stamped earlier
+ * write later. With one queue the lock is as uncontended as the stamp's own lock was before, and
+ * there is still one lock per event.
  */
 public final class StampedTracer implements StackTracer, LostPacketTracer {
     private final StackTracer delegate;
@@ -32,7 +38,8 @@ public final class StampedTracer implements StackTracer, LostPacketTracer {
         this.clock = clock;
     }
 
-    private synchronized long stamp(long nowNs) {
+    /** Under this tracer's lock, which the caller holds until the delegate has the event. */
+    private long stamp(long nowNs) {
         long t = Math.max(nowNs, clock.getAsLong());
         if (last != Long.MIN_VALUE && t <= last) {
             t = last + 1;
@@ -42,22 +49,22 @@ public final class StampedTracer implements StackTracer, LostPacketTracer {
     }
 
     @Override
-    public void onPacket(long nowNs, boolean inbound, DirectBuffer buffer, int offset, int length) {
+    public synchronized void onPacket(long nowNs, boolean inbound, DirectBuffer buffer, int offset, int length) {
         delegate.onPacket(stamp(nowNs), inbound, buffer, offset, length);
     }
 
     @Override
-    public void onLostPacket(long nowNs, boolean inbound, DirectBuffer buffer, int offset, int length) {
+    public synchronized void onLostPacket(long nowNs, boolean inbound, DirectBuffer buffer, int offset, int length) {
         LostPacketTracer.lost(delegate, stamp(nowNs), inbound, buffer, offset, length);
     }
 
     @Override
-    public void onStateChange(long nowNs, TcpConnection connection, TcpState from, TcpState to) {
+    public synchronized void onStateChange(long nowNs, TcpConnection connection, TcpState from, TcpState to) {
         delegate.onStateChange(stamp(nowNs), connection, from, to);
     }
 
     @Override
-    public void onDrop(long nowNs, DropReason reason, DirectBuffer buffer, int offset, int length) {
+    public synchronized void onDrop(long nowNs, DropReason reason, DirectBuffer buffer, int offset, int length) {
         delegate.onDrop(stamp(nowNs), reason, buffer, offset, length);
     }
 

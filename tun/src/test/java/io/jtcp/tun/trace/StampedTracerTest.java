@@ -52,4 +52,43 @@ class StampedTracerTest {
         t.onPacket(9_000, true, b, 0, b.capacity()); // ... or ahead of it: never earlier than the engine
         assertEquals(List.of(1_000L, 1_300L, 1_301L, 1_302L, 5_000L, 9_000L), r.times);
     }
+
+    /**
+     * Several loop threads (one per queue) on one tracer: the delegate, itself unsynchronised,
+     * gets every event, one at a time and in the order of their times (the lock covers stamp and
+     * write, so a thread stamped earlier cannot write later).
+     */
+    @Test
+    void shouldKeepEventsInTimeOrderAcrossLoopThreads() throws Exception {
+        Recorder r = new Recorder();
+        StackTracer t = StampedTracer.of(r);
+        UnsafeBuffer b = Packets.syn();
+        final int threads = 4;
+        final int events = 20_000;
+        Thread[] loops = new Thread[threads];
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        for (int i = 0; i < threads; i++) {
+            loops[i] = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int k = 0; k < events; k++) {
+                    t.onPacket(0, k % 2 == 0, b, 0, b.capacity());
+                }
+            });
+            loops[i].start();
+        }
+        go.countDown();
+        for (Thread l : loops) {
+            l.join(30_000);
+        }
+        assertEquals(threads * events, r.times.size());
+        for (int i = 1; i < r.times.size(); i++) {
+            if (r.times.get(i) <= r.times.get(i - 1)) {
+                throw new AssertionError("event " + i + " at " + r.times.get(i) + " after " + r.times.get(i - 1));
+            }
+        }
+    }
 }
