@@ -129,6 +129,16 @@ final class Reassembler {
         }
     }
 
+    /** The first range sharing a byte with {@code [start, end)}, or -1 when none does. */
+    int firstOverlapping(long start, long end) {
+        for (int i = 0; i < count && starts[i] < end; i++) {
+            if (ends[i] > start) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     long start(int i) {
         return starts[i];
     }

@@ -160,9 +160,20 @@ final class TcpReceiver {
                 && recvRing.capacity() / 1024 >= 2L * 2 * capacity) {
             reassembler.growTo(2 * capacity);
         }
-        if (reassembler.add(base + offset, base + offset + payloadLength)) {
-            recvRing.copyIn(base + offset, src, payloadOffset, payloadLength);
-            lastOooIndex = base + offset;
+        final long start = base + offset;
+        final long end = start + payloadLength;
+        final int held = sackRanges ? reassembler.firstOverlapping(start, end) : -1;
+        if (held >= 0) {
+            // RFC 2883 §4.1.2: text above RCV.NXT that is already held arrived again; the D-SACK
+            // names the duplicated part, and the block after it (lastOooIndex below) the range
+            // that holds it, so the sender can tell it from a new SACK.
+            onDuplicateText(
+                    rcvNxt + (int) (Math.max(start, reassembler.start(held)) - base),
+                    rcvNxt + (int) (Math.min(end, reassembler.end(held)) - base));
+        }
+        if (reassembler.add(start, end)) {
+            recvRing.copyIn(start, src, payloadOffset, payloadLength);
+            lastOooIndex = start;
             ackNow = true; // a duplicate ACK the sender counts toward fast retransmit
             return 0;
         }
@@ -195,10 +206,10 @@ final class TcpReceiver {
     // ACK generation: delayed ACK, window, SACK blocks
     // =====================================================================================
 
-    /** Every segment we send carries the ACK field: nothing is owed after it. */
     /**
-     * RFC 2883 §4: text at or below RCV.NXT arrived again; the next ACK reports it as the first
-     * SACK block (a D-SACK), which tells the sender its retransmission was unnecessary. Only the
+     * RFC 2883 §4: text at or below RCV.NXT (§4.1.1), or above it and already held (§4.1.2),
+     * arrived again; the next ACK reports it as the first SACK block (a D-SACK), which tells the
+     * sender its retransmission was unnecessary. Only the
      * latest duplicate is kept: a D-SACK is reported once, and losing one costs only an undo.
      */
     void onDuplicateText(int left, int right) {
@@ -209,6 +220,7 @@ final class TcpReceiver {
         }
     }
 
+    /** Every segment we send carries the ACK field: nothing is owed after it. */
     void onAckSent() {
         dsackPending = false;
         lastAckSent = rcvNxt;

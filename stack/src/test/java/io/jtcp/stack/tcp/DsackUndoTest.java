@@ -52,6 +52,45 @@ class DsackUndoTest {
         s.checkEquals(0, next.sackBlocks, "reported once");
     }
 
+    /**
+     * RFC 2883 §4.1.2: a segment above RCV.NXT that is already held arrives again. The D-SACK block
+     * names it and the next block is the range holding it; then the ranges in ascending order
+     * (RFC 2018 §4), and the D-SACK only once. A partial overlap reports just the repeated bytes.
+     */
+    @Test
+    void shouldReportAnOutOfOrderDuplicateFollowedByTheRangeHoldingIt() {
+        TcpScript s = new TcpScript();
+        s.listen(8080);
+        s.inject(syn().seq(0).mss(MSS).sackOk());
+        s.expect(synAck().seq(0).ack(1));
+        s.inject(ack().seq(1).ack(1));
+        int isn = TcpScript.DEFAULT_PEER_ISN;
+        s.inject(data(100).seq(201).ack(1)); // [201, 301): a hole at [1, 201)
+        s.expect(ack().seq(1).ack(1));
+        s.inject(data(100).seq(501).ack(1)); // [501, 601)
+        s.expect(ack().seq(1).ack(1));
+        s.inject(data(100).seq(201).ack(1)); // [201, 301) again
+        Packet p = s.expect(ack().seq(1).ack(1));
+        s.checkEquals(3, p.sackBlocks, "D-SACK, the range holding it, the other range: " + p);
+        s.checkEquals(isn + 201, p.sackEdges[0], "D-SACK left edge");
+        s.checkEquals(isn + 301, p.sackEdges[1], "D-SACK right edge");
+        s.checkEquals(isn + 201, p.sackEdges[2], "then the block holding it");
+        s.checkEquals(isn + 301, p.sackEdges[3], "edge");
+        s.checkEquals(isn + 501, p.sackEdges[4], "then the rest");
+        s.checkEquals(isn + 601, p.sackEdges[5], "edge");
+        s.inject(data(150).seq(451).ack(1)); // [451, 601): only [501, 601) is repeated
+        Packet q = s.expect(ack().seq(1).ack(1));
+        s.checkEquals(isn + 501, q.sackEdges[0], "D-SACK of the repeated part only");
+        s.checkEquals(isn + 601, q.sackEdges[1], "edge");
+        s.checkEquals(isn + 451, q.sackEdges[2], "then the grown range holding it");
+        s.checkEquals(isn + 601, q.sackEdges[3], "edge");
+        s.inject(data(50).seq(351).ack(1)); // new text: a plain SACK
+        Packet r = s.expect(ack().seq(1).ack(1));
+        s.checkEquals(isn + 351, r.sackEdges[0], "no D-SACK for new text");
+        s.checkEquals(isn + 401, r.sackEdges[1], "edge");
+        s.checkEquals(3, r.sackBlocks, "the three ranges");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"newreno", "cubic"})
     void shouldUndoTheWindowReductionWhenDsacksCoverEveryRetransmission(String cc) {
