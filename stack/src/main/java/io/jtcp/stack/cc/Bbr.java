@@ -67,6 +67,7 @@ public final class Bbr implements CongestionControl {
     static final long PROBE_WAIT_BASE_NS = 2_000_000_000L;
     static final long PROBE_WAIT_RANDOM_NS = 1_000_000_000L;
     static final int EXTRA_ACKED_WINDOW_ROUNDS = 5; // two slots of 5: a 10-round window
+    static final long EXTRA_ACKED_MAX_NS = 100_000_000L; // Linux v3's bbr_extra_acked_max_us
     static final long INFINITE = Long.MAX_VALUE;
 
     private final long seed;
@@ -206,7 +207,7 @@ public final class Bbr implements CongestionControl {
         loss.noteLoss(ack, delivered, fullPipe.reached());
         loss.updateLatest(ack, delivered);
         updateCongestionSignals(ack);
-        aggregation.update(now, newlyAcked, bw, cwnd, roundStart, roundCount);
+        aggregation.update(now, newlyAcked, bw, cwnd, roundStart, roundCount, fullPipe.reached());
         fullPipe.check(maxBw, roundStart, sampleAppLimited);
         checkStartupDone();
         checkDrainDone(now);
@@ -339,7 +340,7 @@ public final class Bbr implements CongestionControl {
 
     /** §4.6.4.6 BBRSetCwnd. */
     private void setCwnd(AckSample ack, long newlyAcked) {
-        long maxInflight = quantizationBudget(saturatingAdd(bdpMultiple(cwndGain), aggregation.extraAcked()));
+        long maxInflight = quantizationBudget(saturatingAdd(bdpMultiple(cwndGain), aggregation.extraAcked(bw)));
         modulateCwndForRecovery(ack, newlyAcked);
         if (!packetConservation) {
             if (fullPipe.reached()) {
