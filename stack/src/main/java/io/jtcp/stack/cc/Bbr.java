@@ -32,8 +32,10 @@ package io.jtcp.stack.cc;
  * high ({@code prev_probe_too_high}, {@code stopped_risky_probe}) probing again at once;
  * {@code inflight_lo} clamped to {@code inflight_hi} on entering CRUISE; the congestion signals
  * reset on leaving Startup; Startup's loss exit only at the end of a round in fast recovery; an
- * undo that restores {@code bw_lo}, {@code inflight_lo} and {@code inflight_hi}; and, on an RTO,
- * the full-bandwidth detector reset and {@code inflight_lo} seeded from the window before it.
+ * undo that restores {@code bw_lo}, {@code inflight_lo} and {@code inflight_hi}; on an RTO, the
+ * full-bandwidth detector reset and {@code inflight_lo} seeded from the window before it; and the
+ * ACK-aggregation allowance capped at 100 ms of the bandwidth, its filter turning every round in
+ * Startup.
  *
  * <p>Departure: the loss round is restarted at its first loss only after Startup. This engine's
  * loss recovery marks a segment lost when it resends it (Linux marks every hole the SACKs reveal
