@@ -12,16 +12,18 @@ import org.junit.jupiter.api.Test;
 /**
  * Cardwell, Cheng, Gunn, Hassas Yeganeh, Jacobson (2016), "BBR: Congestion-Based Congestion
  * Control", ACM Queue 14(5), the goodput-vs-random-loss figure: at 100 Mbit/s and 100 ms RTT,
- * CUBIC falls to at most 15 % of the link at 1 % random loss, while BBR keeps most of it.
+ * CUBIC falls to at most 15 % of the link at 1 % random loss, while BBR keeps at least 80 % of
+ * link × (1 − p).
  *
  * <p>The paper measured BBR v1, which ignores loss and stays near link · (1 − p) up to ~15 %.
- * jtcp runs BBRv3 (draft-ietf-ccwg-bbr), which reacts to loss by design: outside bandwidth
- * probing every round with any loss sets {@code bw_lo = max(bw_latest, β·bw_lo)} and {@code
- * inflight_lo} likewise (BBRAdaptLowerBoundsFromCongestion), and a probe that loses more than
- * BBRLossThresh (2 %) cuts {@code inflight_hi}. At 1 % random loss every round has a loss, so the
- * lower bounds follow each round's delivery rate down between probes; BBR keeps ~73 % of the link
- * (not the paper's ≥ 80 % × (1 − p)), still over 30 times CUBIC. The BBR half asserts what v3
- * reaches with a margin; the CUBIC half is the paper's bound unchanged.
+ * jtcp runs BBRv3 (draft-ietf-ccwg-bbr, with Linux's v3 where they differ; see {@code Bbr}), which
+ * reacts to loss by design: outside bandwidth probing every round with any loss sets {@code bw_lo
+ * = max(bw_latest, β·bw_lo)} and {@code inflight_lo} likewise (BBRAdaptLowerBoundsFromCongestion),
+ * and a probe whose samples lose more than BBRLossThresh (2 %) of their flight cuts {@code
+ * inflight_hi}. At 1 % random loss every round has a loss, so the lower bounds follow each round's
+ * delivery rate down between probes; with the per-sample loss rate, the loss round restarted at
+ * its first loss and no packet conservation in fast recovery (as Linux's v3) it still keeps the
+ * paper's 80 % × (1 − p) at 1 %; the curve falls between 1 % and 2 % (v3's loss threshold).
  *
  * <p>One 60 s cell per point, the sim back-end, seed 1 (deterministic): ~5 s of CPU in all. The
  * whole curve: {@code ./jtcp lab --cc cubic,bbr --rate 100mbit --rtt 100ms --loss
@@ -56,10 +58,11 @@ class BbrPaperValidationTest {
     void bbrShouldKeepMostOfTheLinkAtOnePercentLoss() {
         double p = 0.01;
         double bbr = goodput("bbr", p);
-        // Measured 72.7 Mbit/s, 4,599 retransmissions for 4,591 losses (before RACK detected lost
-        // retransmissions: 61.7, 5,474; before the loss-recovery fixes: 52.3, 21,950).
-        double floor = 0.6 * LINK_MBIT * (1 - p);
-        assertTrue(bbr >= floor, "BBRv3 at 1 % loss keeps at least 60 % of link × (1 − p): " + bbr);
+        // Measured 82.8 Mbit/s, 6,172 retransmissions (72.7 and 4,599 before the per-sample
+        // rs.lost, the loss-round restart and the end of packet conservation; before RACK detected
+        // lost retransmissions: 61.7, 5,474; before the loss-recovery fixes: 52.3, 21,950).
+        double floor = 0.8 * LINK_MBIT * (1 - p);
+        assertTrue(bbr >= floor, "BBR at 1 % loss keeps at least 80 % of link × (1 − p): " + bbr);
         double cubic = goodput("cubic", p);
         assertTrue(bbr >= 10 * cubic, "BBR at least 10× CUBIC at 1 % loss: " + bbr + " vs " + cubic);
     }
@@ -68,7 +71,7 @@ class BbrPaperValidationTest {
     void bbrShouldStayNearTheLinkAtOneInAThousand() {
         double p = 0.001;
         double bbr = goodput("bbr", p);
-        // Measured 77.9 Mbit/s: below BBRLossThresh per round, the bounds stay near the link.
-        assertTrue(bbr >= 0.7 * LINK_MBIT * (1 - p), "BBR at 0.1 % loss keeps 70 % of link × (1 − p): " + bbr);
+        // Measured 86.9 Mbit/s (76.7 before): below BBRLossThresh per round, the bounds stay near the link.
+        assertTrue(bbr >= 0.8 * LINK_MBIT * (1 - p), "BBR at 0.1 % loss keeps 80 % of link × (1 − p): " + bbr);
     }
 }

@@ -33,6 +33,7 @@ public final class AckSample {
     private long newlyLostBytes;
     private long totalLostBytes;
     private long txInFlight;
+    private long rsLost;
     private boolean rateAppLimited;
     // cubic-real: one RTT sample per ACK for HyStart++ (RFC 9406 §4.2).
     private long latestRttNs = -1;
@@ -60,6 +61,7 @@ public final class AckSample {
         newlyLostBytes = 0;
         totalLostBytes = 0;
         txInFlight = 0;
+        rsLost = 0;
         rateAppLimited = false;
         latestRttNs = -1;
         return this;
@@ -291,6 +293,20 @@ public final class AckSample {
 
     public AckSample txInFlight(long bytes) {
         this.txInFlight = bytes;
+        return this;
+    }
+
+    /**
+     * Bytes marked lost on the connection between the sampled segment's (last) transmission and
+     * this ACK, this ACK's marking included (BBRv3's {@code rs.lost}); with {@link #txInFlight()}
+     * it gives the loss rate of the flight the sample measured. 0 when there is no sample.
+     */
+    public long rsLost() {
+        return rsLost;
+    }
+
+    public AckSample rsLost(long bytes) {
+        this.rsLost = bytes;
         return this;
     }
 

@@ -3,9 +3,12 @@ package io.jtcp.stack.cc;
 /**
  * BBR's latest delivery signals and per-round loss accounting (draft-ietf-ccwg-bbr-01
  * §4.5.10.3): the highest rate and volume delivered in the current loss round, whether the round
- * saw loss, and how much. The loss of a round stands in for the draft's per-sample
- * {@code rs.lost} (lost since the sampled segment was sent), which {@link AckSample} does not
- * carry.
+ * saw loss, and whether a sample's loss rate is too high: the draft's per-sample {@code rs.lost}
+ * (lost since the sampled segment was sent, {@link AckSample#rsLost()}) over its
+ * {@code tx_in_flight}. As Linux's BBRv3 ({@code bbr_note_loss}), the first loss of a round
+ * restarts the loss round there, so that the round's {@code bw_latest} and
+ * {@code inflight_latest} measure a whole round trip of data sent after the loss (and not, say,
+ * the half-BDP flight of a ProbeRTT that just ended).
  */
 final class BbrLossSignals {
     private long bwLatest;
@@ -14,8 +17,6 @@ final class BbrLossSignals {
     private boolean lossRoundStart;
     private boolean lossInRound;
     private int lossEventsInRound;
-    private long lostAtRoundStart;
-    private long lostInRound;
     private long lastTotalLost;
 
     /** BBRUpdateLatestDeliverySignals; {@code delivered} is C.delivered after this ACK. */
@@ -29,23 +30,30 @@ final class BbrLossSignals {
         }
     }
 
-    /** The loss part of BBRUpdateCongestionSignals. */
-    void countLoss(AckSample ack) {
+    /**
+     * Before the ACK's round accounting: what it marked lost. With {@code restartRound} the first
+     * loss of a loss round restarts the round at {@code delivered} (C.delivered after this ACK).
+     */
+    void noteLoss(AckSample ack, long delivered, boolean restartRound) {
         long total = Math.max(ack.totalLostBytes(), lastTotalLost);
         long newlyLost = Math.max(ack.newlyLostBytes(), total - lastTotalLost);
         lastTotalLost = total;
-        if (newlyLost > 0) {
-            lossInRound = true;
+        if (newlyLost <= 0) {
+            return;
+        }
+        if (!lossInRound && restartRound) {
+            lossRoundDelivered = delivered;
+        }
+        lossInRound = true;
+        if (lossEventsInRound < Integer.MAX_VALUE) {
             lossEventsInRound++;
         }
-        lostInRound = total - lostAtRoundStart;
     }
 
     /** The per-round updates are done: the next loss round starts counting. */
     void endLossRound() {
         lossInRound = false;
         lossEventsInRound = 0;
-        lostAtRoundStart = lastTotalLost;
     }
 
     /** BBRAdvanceLatestDeliverySignals, at the end of the ACK. */
@@ -63,9 +71,16 @@ final class BbrLossSignals {
         inflightLatest = 0;
     }
 
-    /** §4.5.10.2 IsInflightTooHigh: more than BBRLossThresh of {@code txInFlight} lost (no ECN). */
-    boolean tooHigh(long txInFlight) {
-        return txInFlight > 0 && lostInRound > (long) (txInFlight * Bbr.LOSS_THRESH);
+    /**
+     * §4.5.10.2 IsInflightTooHigh: the sample lost more than BBRLossThresh of the flight it was
+     * sent into (no ECN).
+     */
+    static boolean tooHigh(AckSample ack) {
+        return tooHigh(ack.rsLost(), ack.txInFlight());
+    }
+
+    static boolean tooHigh(long lost, long txInFlight) {
+        return lost > 0 && txInFlight > 0 && lost > (long) (txInFlight * Bbr.LOSS_THRESH);
     }
 
     boolean lossRoundStart() {
@@ -74,6 +89,11 @@ final class BbrLossSignals {
 
     boolean lossInRound() {
         return lossInRound;
+    }
+
+    /** A spurious loss was undone: the round no longer counts as lossy. */
+    void forgetLossInRound() {
+        lossInRound = false;
     }
 
     int lossEventsInRound() {

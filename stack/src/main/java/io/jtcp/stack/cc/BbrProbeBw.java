@@ -22,7 +22,12 @@ final class BbrProbeBw {
     private long cycleStampNs;
     private long roundsSinceBwProbe;
     private final BbrInflightHiProbe hiProbe = new BbrInflightHiProbe();
+    /** The ACKs (and losses) now arriving are for data sent while probing (REFILL's round onwards). */
     private boolean bwProbeSamples;
+    /** The last probe found the flight too high (and cut {@code inflight_hi}). */
+    private boolean prevProbeTooHigh;
+    /** The last UP ended on reaching {@code inflight_hi} after a probe that found it too high. */
+    private boolean stoppedRiskyProbe;
 
     BbrProbeBw(Bbr b) {
         this.b = b;
@@ -46,11 +51,18 @@ final class BbrProbeBw {
         ackPhase = AckPhase.PROBE_STOPPING;
     }
 
+    /** Whether losses now detected are of data sent while probing (BBRv3's {@code bw_probe_samples}). */
+    boolean bwProbeSamples() {
+        return bwProbeSamples;
+    }
+
     void updateProbeBwCyclePhase(AckSample ack, long now) {
         if (!b.fullPipe.reached()) {
             return;
         }
-        adaptUpperBounds(ack);
+        if (adaptUpperBounds(ack, now)) {
+            return;
+        }
         if (!b.inProbeBw()) {
             return;
         }
@@ -60,7 +72,7 @@ final class BbrProbeBw {
                     return;
                 }
                 if (checkTimeToCruise()) {
-                    b.enter(BbrMode.PROBE_BW_CRUISE);
+                    startProbeBwCruise();
                 }
                 break;
             case PROBE_BW_CRUISE:
@@ -74,6 +86,7 @@ final class BbrProbeBw {
                 break;
             case PROBE_BW_UP:
                 if (checkTimeToGoDown(ack)) {
+                    prevProbeTooHigh = false; // no loss too high in this probe (yet)
                     startProbeBwDown(now);
                 }
                 break;
@@ -82,8 +95,8 @@ final class BbrProbeBw {
         }
     }
 
-    /** §4.3.3.6 BBRAdaptUpperBounds. */
-    private void adaptUpperBounds(AckSample ack) {
+    /** §4.3.3.6 BBRAdaptUpperBounds; true when it changed the phase. */
+    private boolean adaptUpperBounds(AckSample ack, long now) {
         if (ackPhase == AckPhase.PROBE_STARTING && b.roundStart) {
             ackPhase = AckPhase.PROBE_FEEDBACK;
         }
@@ -95,10 +108,16 @@ final class BbrProbeBw {
                 b.maxBwFilter.advance();
                 b.maxBw = b.maxBwFilter.max();
             }
+            // Linux v3: the last probe stopped at inflight_hi without high loss in all its ACKs,
+            // so probe again at once, this time holding inflight_hi for a round before going beyond.
+            if (b.inProbeBw() && stoppedRiskyProbe && !prevProbeTooHigh) {
+                startProbeBwRefill();
+                return true;
+            }
         }
-        if (!checkInflightTooHigh(ack)) {
+        if (!checkInflightTooHigh(ack, now)) {
             if (b.inflightHi == Bbr.INFINITE) {
-                return;
+                return false;
             }
             if (ack.txInFlight() > b.inflightHi) {
                 b.inflightHi = ack.txInFlight();
@@ -107,25 +126,31 @@ final class BbrProbeBw {
                 probeInflightHiUpward(ack);
             }
         }
+        return false;
     }
 
-    private boolean checkInflightTooHigh(AckSample ack) {
-        if (b.loss.tooHigh(ack.txInFlight())) {
+    private boolean checkInflightTooHigh(AckSample ack, long now) {
+        if (BbrLossSignals.tooHigh(ack)) {
             if (bwProbeSamples) {
-                handleInflightTooHigh(ack);
+                handleInflightTooHigh(ack.txInFlight(), b.sampleAppLimited, now);
             }
             return true;
         }
         return false;
     }
 
-    private void handleInflightTooHigh(AckSample ack) {
+    /**
+     * BBRHandleInflightTooHigh, once per probe: {@code txInFlight} is the flight at which the loss
+     * rate was too high; an application-limited flight says nothing about the path's limit.
+     */
+    void handleInflightTooHigh(long txInFlight, boolean appLimited, long now) {
+        prevProbeTooHigh = true;
         bwProbeSamples = false;
-        if (!b.sampleAppLimited) {
-            b.inflightHi = Math.max(ack.txInFlight(), (long) (b.targetInflight() * Bbr.BETA));
+        if (!appLimited) {
+            b.inflightHi = Math.max(txInFlight, (long) (b.targetInflight() * Bbr.BETA));
         }
         if (b.mode == BbrMode.PROBE_BW_UP) {
-            startProbeBwDown(ack.nowNs());
+            startProbeBwDown(now);
         }
     }
 
@@ -162,6 +187,11 @@ final class BbrProbeBw {
     }
 
     private boolean checkTimeToGoDown(AckSample ack) {
+        if (prevProbeTooHigh && b.inflight >= b.inflightHi) {
+            // The previous probe lost too much at inflight_hi: stop there rather than risk it again.
+            stoppedRiskyProbe = true;
+            return true;
+        }
         if (b.cwndLimited(ack) && b.cwnd >= b.inflightHi) {
             b.fullPipe.restart(ack.deliveryRate());
         } else if (b.fullPipe.now()) {
@@ -185,9 +215,22 @@ final class BbrProbeBw {
         b.enter(BbrMode.PROBE_BW_DOWN);
     }
 
+    /** §4.3.3.6 BBRStartProbeBW_CRUISE: the lower bound never allows more than the upper one. */
+    private void startProbeBwCruise() {
+        b.clampInflightLoToHi();
+        b.enter(BbrMode.PROBE_BW_CRUISE);
+    }
+
+    /** Leaving ProbeRTT for CRUISE (§4.3.4.5 BBRExitProbeRTT). */
+    void cruiseAfterProbeRtt(long now) {
+        startProbeBwDown(now);
+        startProbeBwCruise();
+    }
+
     private void startProbeBwRefill() {
         b.resetLowerBounds();
         hiProbe.reset();
+        stoppedRiskyProbe = false;
         ackPhase = AckPhase.REFILLING;
         b.startRound();
         b.enter(BbrMode.PROBE_BW_REFILL);

@@ -83,8 +83,7 @@ final class BbrProbeRtt {
     private void exitProbeRtt(long now) {
         b.resetLowerBounds();
         if (b.fullPipe.reached()) {
-            b.probeBw.startProbeBwDown(now);
-            b.enter(BbrMode.PROBE_BW_CRUISE);
+            b.probeBw.cruiseAfterProbeRtt(now);
         } else {
             b.enter(BbrMode.STARTUP);
         }

@@ -56,7 +56,8 @@ public interface CongestionControl {
      * AckSample#deliveryRate()}, {@link AckSample#delivered()}, {@link AckSample#intervalNs()}, {@link
      * AckSample#totalDelivered()}, {@link AckSample#priorDelivered()}, {@link
      * AckSample#newlyLostBytes()}, {@link AckSample#totalLostBytes()}, {@link AckSample#txInFlight()},
-     * {@link AckSample#rateAppLimited()} and {@link AckSample#latestRttNs()}. Those come from
+     * {@link AckSample#rsLost()}, {@link AckSample#rateAppLimited()} and {@link
+     * AckSample#latestRttNs()} (and whether {@link #onSegmentLost} is called). Those come from
      * per-segment records (draft-cheng-iccrg-delivery-rate-estimation) that cost about a tenth of
      * a segment's send path. When this returns false and nothing else on the connection needs the
      * records (its SACK loss recovery times lost retransmissions by {@code latestRttNs}, RFC 8985
@@ -79,6 +80,18 @@ public interface CongestionControl {
      * ACKs that triggered fast retransmit, RFC 5681 §3.2 step 2's "3·SMSS"; 0 otherwise).
      */
     void onCongestionEvent(CongestionEvent kind, long nowNs, long bytesInFlight, int segmentsLeft);
+
+    /**
+     * Loss recovery newly marked a segment (or TSO super-segment) lost: called once per segment,
+     * while the ACK or timeout that revealed it is processed and before that ACK's {@link #onAck}.
+     * {@code bytes} is what was marked; {@code txInFlight} the flight when it was (last) sent,
+     * itself included; {@code lostSinceSent} the bytes marked lost on the connection since then,
+     * this segment's included; {@code appLimited} whether it was sent while application-limited.
+     * A controller can tell from these at which flight a probe's loss rate crossed a threshold
+     * (BBRv3's per-lost-packet {@code inflight_hi} check). Called only while the engine keeps
+     * delivery-rate records (see {@link #readsDeliveryRate()}); the default does nothing.
+     */
+    default void onSegmentLost(long nowNs, long bytes, long txInFlight, long lostSinceSent, boolean appLimited) {}
 
     /** The recovery episode ended: everything outstanding at its start is acknowledged. */
     default void onRecoveryEnd(long nowNs) {}

@@ -14,10 +14,10 @@ import io.jtcp.stack.wire.TcpOptions;
  * selectively (RFC 2018) acknowledged range and each range marked lost tells it. Nothing here
  * allocates per ACK.
  */
-final class AckSampler {
+final class AckSampler implements DeliveryRateEstimator.LossListener {
     /**
-     * Delivery-rate records per connection: 128 (about 7 KB) at first, doubling with the flight up
-     * to 8192 (a flight of 8192 segments, about 12 MB, costs 475 KB of records; beyond it the
+     * Delivery-rate records per connection: 128 (about 8 KB) at first, doubling with the flight up
+     * to 8192 (a flight of 8192 segments, about 12 MB, costs 540 KB of records; beyond it the
      * oldest merge). With a fixed 128, a 1,000-segment flight merged so often that BBR's bandwidth
      * samples came out a third of the truth (31 of 100 Mbit/s in the lab).
      */
@@ -119,6 +119,7 @@ final class AckSampler {
             deliveryRate.reset();
         } else {
             deliveryRate = new DeliveryRateEstimator(DELIVERY_RECORDS, DELIVERY_RECORDS_MAX);
+            deliveryRate.lossListener(this);
         }
         final int flight = Seq.diff(tx.sndMax, tx.sndUna);
         if (sentUnrecorded && flight > 0) {
@@ -141,6 +142,12 @@ final class AckSampler {
         } else {
             deliveryRate.onLost(start, end);
         }
+    }
+
+    /** A segment's record was newly marked lost: the controller hears of it, with its send-time snapshot. */
+    @Override
+    public void onRecordLost(long bytes, long txInFlight, long lostSinceSent, boolean appLimited) {
+        tx.cc.onSegmentLost(tx.now(), bytes, txInFlight, lostSinceSent, appLimited);
     }
 
     /**

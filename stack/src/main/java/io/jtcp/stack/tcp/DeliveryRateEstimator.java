@@ -12,8 +12,8 @@ import io.jtcp.stack.wire.Seq;
  * <p>The connection's delivery counters ({@code C.delivered}, {@code C.delivered_time},
  * {@code C.first_sent_time}, {@code C.app_limited}, {@code C.lost}) live here; the per-segment
  * snapshot the draft attaches to each packet ({@code P.delivered}, {@code P.delivered_time},
- * {@code P.first_sent_time}, {@code P.sent_time}, {@code P.is_app_limited}, {@code P.tx_in_flight})
- * lives in records held in preallocated primitive arrays: a ring in sequence order (the order of
+ * {@code P.first_sent_time}, {@code P.sent_time}, {@code P.is_app_limited}, {@code P.tx_in_flight}
+ * and, as BBRv3 adds, {@code P.lost}) lives in records held in preallocated primitive arrays: a ring in sequence order (the order of
  * first transmission), so that a range is found by binary search and no call allocates.
  *
  * <p>Sequence numbers compare with {@link Seq}, so the ring works across the 2^32 wrap.
@@ -56,6 +56,9 @@ final class DeliveryRateEstimator {
     private long[] recFirstSentTime;
     private long[] recSentTime;
     private long[] recTxInFlight;
+    /** C.lost when the record was (re)sent, so that a sample knows the loss during its interval. */
+    private long[] recLostAtSend;
+
     private boolean[] recAppLimited;
     private boolean[] recLost;
     /** Resent at least once: its ACK's timing is ambiguous (Karn), so it gives no RTT sample. */
@@ -79,6 +82,8 @@ final class DeliveryRateEstimator {
     private int highSent;
 
     private boolean started;
+    /** Told of each record newly marked lost; null when nobody asks. */
+    private LossListener lossListener;
 
     // ---- the sample being built for the current ACK (rs.*) ----
     private boolean rsHasData;
@@ -86,6 +91,7 @@ final class DeliveryRateEstimator {
     private long rsSendElapsed;
     private long rsAckElapsed;
     private long rsTxInFlight;
+    private long rsPriorLost;
     private boolean rsAppLimited;
     private long rsSentTime;
     private int rsEnd;
@@ -100,7 +106,7 @@ final class DeliveryRateEstimator {
     /**
      * A ring that starts with {@code initialRecords} records (at most {@value #FIRST_RECORDS}) and
      * doubles, when a send finds it full, up to {@code maxRecords}; only then are the oldest records merged. A connection pays
-     * for the flight it really has (58 bytes a segment in flight), and merging, which coarsens the
+     * for the flight it really has (66 bytes a segment in flight), and merging, which coarsens the
      * samples enough to starve BBR's bandwidth filter, is kept for flights beyond the maximum.
      */
     DeliveryRateEstimator(int initialRecords, int maxRecords) {
@@ -125,6 +131,7 @@ final class DeliveryRateEstimator {
         recFirstSentTime = new long[records];
         recSentTime = new long[records];
         recTxInFlight = new long[records];
+        recLostAtSend = new long[records];
         recAppLimited = new boolean[records];
         recLost = new boolean[records];
         recRetransmitted = new boolean[records];
@@ -141,6 +148,7 @@ final class DeliveryRateEstimator {
         final long[] firstSent = recFirstSentTime;
         final long[] sent = recSentTime;
         final long[] tx = recTxInFlight;
+        final long[] lostAtSend = recLostAtSend;
         final boolean[] app = recAppLimited;
         final boolean[] lostFlag = recLost;
         final boolean[] resent = recRetransmitted;
@@ -160,11 +168,17 @@ final class DeliveryRateEstimator {
             recFirstSentTime[i] = firstSent[from];
             recSentTime[i] = sent[from];
             recTxInFlight[i] = tx[from];
+            recLostAtSend[i] = lostAtSend[from];
             recAppLimited[i] = app[from];
             recLost[i] = lostFlag[from];
             recRetransmitted[i] = resent[from];
         }
         head = 0;
+    }
+
+    /** Who hears of each segment newly marked lost (BBRv3's per-lost-packet check), or null. */
+    void lossListener(LossListener listener) {
+        this.lossListener = listener;
     }
 
     /** Forgets every record and counter, as for a new connection. */
@@ -353,7 +367,11 @@ final class DeliveryRateEstimator {
                 continue;
             }
             recLost[r] = true;
-            lost += Math.min(Seq.diff(Seq.min(end, recEnd[r]), Seq.max(start, recStart[r])), recLeft[r]);
+            long bytes = Math.min(Seq.diff(Seq.min(end, recEnd[r]), Seq.max(start, recStart[r])), recLeft[r]);
+            lost += bytes;
+            if (lossListener != null && bytes > 0) {
+                lossListener.onRecordLost(bytes, recTxInFlight[r], lost - recLostAtSend[r], recAppLimited[r]);
+            }
         }
     }
 
@@ -385,7 +403,12 @@ final class DeliveryRateEstimator {
             s.latestRttNs(-1);
         }
         if (!rsHasData) {
-            s.deliveryRate(0).delivered(0).intervalNs(0).priorDelivered(0).txInFlight(0);
+            s.deliveryRate(0)
+                    .delivered(0)
+                    .intervalNs(0)
+                    .priorDelivered(0)
+                    .txInFlight(0)
+                    .rsLost(0);
             s.rateAppLimited(appLimitedUntil != 0);
             return false;
         }
@@ -393,7 +416,8 @@ final class DeliveryRateEstimator {
         long bytes = delivered - rsPriorDelivered;
         long interval = Math.max(rsSendElapsed, rsAckElapsed);
         s.delivered(bytes).intervalNs(interval).priorDelivered(rsPriorDelivered);
-        s.txInFlight(rsTxInFlight).rateAppLimited(rsAppLimited);
+        // BBRv3's rs.lost: lost since the sampled segment was sent, this ACK's marking included.
+        s.txInFlight(rsTxInFlight).rsLost(Math.max(lost - rsPriorLost, 0)).rateAppLimited(rsAppLimited);
         if (interval <= 0 || (minRttNs > 0 && interval < minRttNs) || bytes <= 0) {
             s.deliveryRate(0);
             return false;
@@ -423,6 +447,7 @@ final class DeliveryRateEstimator {
         rsSendElapsed = sent - recFirstSentTime[r];
         rsAckElapsed = deliveredTimeNs - recDeliveredTime[r];
         rsTxInFlight = recTxInFlight[r];
+        rsPriorLost = recLostAtSend[r];
         rsAppLimited = recAppLimited[r];
         rsSentTime = sent;
         rsEnd = recEnd[r];
@@ -471,6 +496,7 @@ final class DeliveryRateEstimator {
         recFirstSentTime[r] = firstSentTimeNs;
         recSentTime[r] = nowNs;
         recTxInFlight[r] = txInFlight;
+        recLostAtSend[r] = lost;
         recAppLimited[r] = appLimitedUntil != 0;
         recLost[r] = false;
         recRetransmitted[r] = false;
@@ -512,6 +538,15 @@ final class DeliveryRateEstimator {
             }
         }
         return lo;
+    }
+
+    /** Hears of each record as loss recovery marks it lost (in the draft's P.* terms). */
+    interface LossListener {
+        /**
+         * {@code bytes} of a record were marked lost; it was sent with {@code txInFlight} in flight
+         * (itself included), {@code lostSinceSent} bytes were marked lost since (these included).
+         */
+        void onRecordLost(long bytes, long txInFlight, long lostSinceSent, boolean appLimited);
     }
 
     private int slot(int i) {

@@ -279,12 +279,15 @@ class BbrBottleneckTest {
     @Test
     void randomLossOfOnePercentShouldNotCollapseTheWindow() {
         // Reno under 1 % loss gets MSS/RTT * 1.22/sqrt(p) (Mathis et al.), 1.4 % of this link.
-        double withConservation = lossyGoodputShare(new Bbr(), 0.01);
-        assertTrue(withConservation >= 0.35, "goodput share " + withConservation);
-        // Without fast-recovery packet conservation the chained recovery episodes of steady
-        // random loss no longer hold the flight down (see Bbr(long, boolean)).
-        double without = lossyGoodputShare(new Bbr(Bbr.DEFAULT_SEED, false), 0.01);
-        assertTrue(without >= 0.6, "goodput share " + without);
+        // The default, as Linux's BBRv3: no packet conservation in fast recovery (0.87 measured).
+        double linuxV3 = lossyGoodputShare(new Bbr(), 0.01);
+        assertTrue(linuxV3 >= 0.8, "goodput share " + linuxV3);
+        // With the draft's conservation the chained recovery episodes of steady random loss hold
+        // the flight down (0.33 measured since the loss rate is per sample, 0.35+ before); it
+        // must still not collapse to Reno's share, and must stay below the default.
+        double withConservation = lossyGoodputShare(new Bbr(Bbr.DEFAULT_SEED, true), 0.01);
+        assertTrue(withConservation >= 0.25, "goodput share " + withConservation);
+        assertTrue(withConservation < linuxV3, withConservation + " vs " + linuxV3);
     }
 
     /** Goodput over 10-20 s at 100 Mbit/s, 100 ms, a 1-BDP queue, as a share of the link. */
@@ -334,6 +337,26 @@ class BbrBottleneckTest {
         assertTrue(bbr.inflightHi() < losslessProbe, "inflight_hi " + bbr.inflightHi() + " vs " + losslessProbe);
         assertTrue(bbr.inflightHi() <= 2 * sim.bdpBytes(), "inflight_hi " + bbr.inflightHi());
         assertTrue(maxFlightInUp[0] < losslessProbe, "lossy probe reached " + maxFlightInUp[0]);
+    }
+
+    @Test
+    void aSegmentLostInAProbeAboveTheLossThresholdShouldEndTheProbeAtTheFlightWhereItCrossed() {
+        Bbr bbr = new Bbr();
+        BottleneckSim sim = sim(bbr, 20_000_000, 100 * MS);
+        // Lossless until the first UP (entered once REFILL's round is done: its samples are the probe's).
+        while (!bbr.phase().equals("probe-bw-up") && sim.nowNs < 30 * S) {
+            sim.runUntil(sim.nowNs + MS, null);
+        }
+        assertEquals("probe-bw-up", bbr.phase());
+        long flight = 3 * sim.bdpBytes();
+        long lost = flight / 25; // 4 %
+        long crossed = Bbr.inflightAtLossThreshold(MSS, flight, lost);
+        bbr.onSegmentLost(sim.nowNs, MSS, flight, lost, false);
+        assertEquals("probe-bw-down", bbr.phase(), "the probe ends at once");
+        assertEquals(crossed, bbr.inflightHi(), "inflight_hi where the loss rate crossed 2 %");
+        // Once per probe: a second such loss changes nothing.
+        bbr.onSegmentLost(sim.nowNs, MSS, flight / 2, lost, false);
+        assertEquals(crossed, bbr.inflightHi());
     }
 
     @Test

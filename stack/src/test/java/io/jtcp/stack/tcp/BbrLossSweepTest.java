@@ -18,7 +18,7 @@ class BbrLossSweepTest {
         double[] losses = {0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.2};
         System.out.println("loss_pct,goodput_mbit,share_of_link_x_1-p,retransmits,max_queue_pkts");
         for (double p : losses) {
-            Bbr bbr = new Bbr(Bbr.DEFAULT_SEED, !Boolean.getBoolean("noConservation"));
+            Bbr bbr = new Bbr(Bbr.DEFAULT_SEED, Boolean.getBoolean("conservation"));
             BottleneckSim sim = new BottleneckSim(bbr, 100_000_000, 100_000_000L, 1448, 0, 42);
             sim.queueLimitBytes = sim.bdpBytes();
             sim.lossProbability = p;

@@ -60,6 +60,9 @@ final class BottleneckSim {
         this.propagationNs = rttNs;
         this.nextSeq = isn;
         this.random = new Random(seed);
+        // As the engine's AckSampler: each segment marked lost reaches the controller.
+        estimator.lossListener((bytes, txInFlight, lostSinceSent, appLimited) ->
+                cc.onSegmentLost(nowNs, bytes, txInFlight, lostSinceSent, appLimited));
         cc.init(mss, 0);
     }
 

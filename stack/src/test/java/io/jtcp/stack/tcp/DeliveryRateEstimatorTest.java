@@ -1,5 +1,6 @@
 package io.jtcp.stack.tcp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -77,6 +78,33 @@ class DeliveryRateEstimatorTest {
         e.onDelivered(seg(0, 2), seg(0, 3), 60 * MS);
         e.fillSample(s.reset(60 * MS), 60 * MS, 0);
         assertEquals(-1, s.latestRttNs(), "the resent segment is ambiguous (Karn): no sample");
+    }
+
+    @Test
+    void aSampleShouldCountOnlyTheLossSinceItsSegmentWasSentAndTellTheListenerOfEachLostRecord() {
+        // BBRv3's rs.lost: segments 0-5 sent, 0 marked lost, 6 sent, then 1 marked lost.
+        DeliveryRateEstimator e = new DeliveryRateEstimator(16);
+        java.util.List<long[]> heard = new java.util.ArrayList<>();
+        e.lossListener((bytes, tx, since, app) -> heard.add(new long[] {bytes, tx, since}));
+        for (int i = 0; i < 6; i++) {
+            e.onSend(seg(0, i), MSS, i * MS, i * MSS);
+        }
+        e.onLost(seg(0, 0), seg(0, 1));
+        e.onSend(seg(0, 6), MSS, 6 * MS, 5 * MSS);
+        e.onLost(seg(0, 1), seg(0, 2));
+        assertEquals(2, heard.size());
+        assertArrayEquals(new long[] {MSS, MSS, MSS}, heard.get(0), "segment 0: itself, sent into an empty pipe");
+        assertArrayEquals(new long[] {MSS, 2L * MSS, 2L * MSS}, heard.get(1), "segment 1: both losses since it left");
+        e.onDelivered(seg(0, 2), seg(0, 6), 50 * MS);
+        e.fillSample(s.reset(50 * MS), 50 * MS, 0);
+        assertEquals(2L * MSS, s.rsLost(), "segment 5 left before both losses were marked");
+        e.onDelivered(seg(0, 6), seg(0, 7), 56 * MS);
+        e.fillSample(s.reset(56 * MS), 56 * MS, 0);
+        assertEquals(MSS, s.rsLost(), "segment 6 left after the first loss was marked");
+        assertEquals(2L * MSS, s.totalLostBytes());
+        e.onDelivered(seg(0, 6), seg(0, 7), 57 * MS);
+        e.fillSample(s.reset(57 * MS), 57 * MS, 0);
+        assertEquals(0, s.rsLost(), "no sample, no loss");
     }
 
     @Test
