@@ -44,22 +44,32 @@ final class DeliveryRateEstimator {
     private static final int FIRST_RECORDS = 4;
 
     // ---- per-record state (the draft's per-packet P.* fields), a ring in sequence order ----
+    // One record is one stride of STRIDE longs in a single array (64 bytes, about a cache line), not
+    // a slot in each of eleven parallel arrays: a send writes, and an ACK reads, one place instead
+    // of eleven, and the per-segment path loads one array reference.
+    private static final int SHIFT = 3;
+    private static final int STRIDE = 1 << SHIFT;
+    /** start (low 32 bits) and end (high 32 bits) of the record's sequence range. */
+    private static final int RANGE = 0;
+    /** Bytes of the record not yet delivered (less than end − start after merging over a gap). */
+    private static final int LEFT = 1;
+
+    private static final int DELIVERED = 2;
+    private static final int DELIVERED_TIME = 3;
+    private static final int FIRST_SENT_TIME = 4;
+    private static final int SENT_TIME = 5;
+    private static final int TX_IN_FLIGHT = 6;
+    private static final int FLAGS = 7;
+    private static final long APP_LIMITED = 1;
+    private static final long LOST = 2;
+    /** Resent at least once: its ACK's timing is ambiguous (Karn), so it gives no RTT sample. */
+    private static final long RETRANSMITTED = 4;
+
+    private static final long LOW = 0xFFFF_FFFFL;
+
     private final int maxCapacity;
     private int capacity;
-    private int[] recStart;
-    private int[] recEnd;
-    /** Bytes of the record not yet delivered (less than end − start after merging over a gap). */
-    private long[] recLeft;
-
-    private long[] recDelivered;
-    private long[] recDeliveredTime;
-    private long[] recFirstSentTime;
-    private long[] recSentTime;
-    private long[] recTxInFlight;
-    private boolean[] recAppLimited;
-    private boolean[] recLost;
-    /** Resent at least once: its ACK's timing is ambiguous (Karn), so it gives no RTT sample. */
-    private boolean[] recRetransmitted;
+    private long[] rec;
 
     private int head;
     private int count;
@@ -100,7 +110,7 @@ final class DeliveryRateEstimator {
     /**
      * A ring that starts with {@code initialRecords} records (at most {@value #FIRST_RECORDS}) and
      * doubles, when a send finds it full, up to {@code maxRecords}; only then are the oldest records merged. A connection pays
-     * for the flight it really has (58 bytes a segment in flight), and merging, which coarsens the
+     * for the flight it really has (64 bytes a segment in flight), and merging, which coarsens the
      * samples enough to starve BBR's bandwidth filter, is kept for flights beyond the maximum.
      */
     DeliveryRateEstimator(int initialRecords, int maxRecords) {
@@ -117,54 +127,38 @@ final class DeliveryRateEstimator {
 
     private void allocate(int records) {
         capacity = records;
-        recStart = new int[records];
-        recEnd = new int[records];
-        recLeft = new long[records];
-        recDelivered = new long[records];
-        recDeliveredTime = new long[records];
-        recFirstSentTime = new long[records];
-        recSentTime = new long[records];
-        recTxInFlight = new long[records];
-        recAppLimited = new boolean[records];
-        recLost = new boolean[records];
-        recRetransmitted = new boolean[records];
+        rec = new long[records << SHIFT];
     }
 
     /** Twice the records, in ring order from index 0 (an allocation only while the flight grows). */
     private void grow() {
-        final int n = count;
-        final int[] start = recStart;
-        final int[] end = recEnd;
-        final long[] left = recLeft;
-        final long[] del = recDelivered;
-        final long[] delTime = recDeliveredTime;
-        final long[] firstSent = recFirstSentTime;
-        final long[] sent = recSentTime;
-        final long[] tx = recTxInFlight;
-        final boolean[] app = recAppLimited;
-        final boolean[] lostFlag = recLost;
-        final boolean[] resent = recRetransmitted;
+        final long[] old = rec;
         final int oldCapacity = capacity;
-        final int oldHead = head;
+        final int firstPart = Math.min(count, oldCapacity - head); // from head to the array's end
         allocate(Math.min(maxCapacity, oldCapacity * 2));
-        for (int i = 0; i < n; i++) {
-            int from = oldHead + i;
-            if (from >= oldCapacity) {
-                from -= oldCapacity;
-            }
-            recStart[i] = start[from];
-            recEnd[i] = end[from];
-            recLeft[i] = left[from];
-            recDelivered[i] = del[from];
-            recDeliveredTime[i] = delTime[from];
-            recFirstSentTime[i] = firstSent[from];
-            recSentTime[i] = sent[from];
-            recTxInFlight[i] = tx[from];
-            recAppLimited[i] = app[from];
-            recLost[i] = lostFlag[from];
-            recRetransmitted[i] = resent[from];
-        }
+        System.arraycopy(old, head << SHIFT, rec, 0, firstPart << SHIFT);
+        System.arraycopy(old, 0, rec, firstPart << SHIFT, (count - firstPart) << SHIFT);
         head = 0;
+    }
+
+    private int start(int r) {
+        return (int) rec[r + RANGE];
+    }
+
+    private int end(int r) {
+        return (int) (rec[r + RANGE] >>> 32);
+    }
+
+    private void setStart(int r, int start) {
+        rec[r + RANGE] = (rec[r + RANGE] & ~LOW) | (start & LOW);
+    }
+
+    private void setEnd(int r, int end) {
+        rec[r + RANGE] = (rec[r + RANGE] & LOW) | ((long) end << 32);
+    }
+
+    private static long range(int start, int end) {
+        return (start & LOW) | ((long) end << 32);
     }
 
     /** Forgets every record and counter, as for a new connection. */
@@ -268,9 +262,9 @@ final class DeliveryRateEstimator {
         int i = firstEndingAfter(start);
         int cursor = start;
         for (; i < count && Seq.lt(cursor, end); i++) {
-            int r = slot(i);
-            int rs = recStart[r];
-            int re = recEnd[r];
+            int r = at(i);
+            int rs = start(r);
+            int re = end(r);
             if (Seq.ge(rs, end)) {
                 break;
             }
@@ -280,18 +274,18 @@ final class DeliveryRateEstimator {
                 cursor = rs;
             }
             int overlapEnd = Seq.min(end, re);
-            long bytes = Math.min(Seq.diff(overlapEnd, cursor), recLeft[r]);
+            long bytes = Math.min(Seq.diff(overlapEnd, cursor), rec[r + LEFT]);
             cursor = overlapEnd;
             if (bytes <= 0) {
                 continue; // already delivered: a SACKed segment is sampled once
             }
             // Trim the delivered head or tail so a later report of the same bytes is not counted.
             if (Seq.le(Seq.max(start, rs), rs)) {
-                recStart[r] = overlapEnd;
+                setStart(r, overlapEnd);
             } else if (Seq.ge(end, re)) {
-                recEnd[r] = Seq.max(start, rs);
+                setEnd(r, Seq.max(start, rs));
             }
-            recLeft[r] -= bytes;
+            rec[r + LEFT] -= bytes;
             delivered += bytes;
             // §3.3: C.delivered_time moves only when something is newly delivered, or a repeated
             // report would shorten the ACK phase of every later sample.
@@ -314,16 +308,16 @@ final class DeliveryRateEstimator {
      * that the caller's per-ACK method can inline it and call {@link #onDelivered} only when false.
      */
     boolean deliverOldest(int start, int end, long nowNs) {
-        final int r = head;
-        if (count == 0 || recStart[r] != start || recEnd[r] != end) {
+        final int r = head << SHIFT;
+        if (count == 0 || rec[r + RANGE] != range(start, end)) {
             return false;
         }
-        final long bytes = recLeft[r];
+        final long bytes = rec[r + LEFT];
         if (bytes != Seq.diff(end, start) || bytes <= 0) {
             return false;
         }
-        recStart[r] = end;
-        recLeft[r] = 0;
+        setStart(r, end);
+        rec[r + LEFT] = 0;
         delivered += bytes;
         deliveredTimeNs = nowNs;
         takeSampleFrom(r);
@@ -345,15 +339,15 @@ final class DeliveryRateEstimator {
             return;
         }
         for (int i = firstEndingAfter(start); i < count; i++) {
-            int r = slot(i);
-            if (Seq.ge(recStart[r], end)) {
+            int r = at(i);
+            if (Seq.ge(start(r), end)) {
                 break;
             }
-            if (recLost[r] || recLeft[r] == 0) {
+            if ((rec[r + FLAGS] & LOST) != 0 || rec[r + LEFT] == 0) {
                 continue;
             }
-            recLost[r] = true;
-            lost += Math.min(Seq.diff(Seq.min(end, recEnd[r]), Seq.max(start, recStart[r])), recLeft[r]);
+            rec[r + FLAGS] |= LOST;
+            lost += Math.min(Seq.diff(Seq.min(end, end(r)), Seq.max(start, start(r))), rec[r + LEFT]);
         }
     }
 
@@ -411,21 +405,21 @@ final class DeliveryRateEstimator {
 
     /** §3.3 per packet: the most recently sent delivered segment gives the sample. */
     private void takeSampleFrom(int r) {
-        long sent = recSentTime[r];
-        if (!recRetransmitted[r] && sent > rsRttSentTime) {
+        long sent = rec[r + SENT_TIME];
+        if ((rec[r + FLAGS] & RETRANSMITTED) == 0 && sent > rsRttSentTime) {
             rsRttSentTime = sent;
         }
-        if (rsHasData && (sent < rsSentTime || (sent == rsSentTime && Seq.le(recEnd[r], rsEnd)))) {
+        if (rsHasData && (sent < rsSentTime || (sent == rsSentTime && Seq.le(end(r), rsEnd)))) {
             return;
         }
         rsHasData = true;
-        rsPriorDelivered = recDelivered[r];
-        rsSendElapsed = sent - recFirstSentTime[r];
-        rsAckElapsed = deliveredTimeNs - recDeliveredTime[r];
-        rsTxInFlight = recTxInFlight[r];
-        rsAppLimited = recAppLimited[r];
+        rsPriorDelivered = rec[r + DELIVERED];
+        rsSendElapsed = sent - rec[r + FIRST_SENT_TIME];
+        rsAckElapsed = deliveredTimeNs - rec[r + DELIVERED_TIME];
+        rsTxInFlight = rec[r + TX_IN_FLIGHT];
+        rsAppLimited = (rec[r + FLAGS] & APP_LIMITED) != 0;
         rsSentTime = sent;
-        rsEnd = recEnd[r];
+        rsEnd = end(r);
         // §3.3: the next send phase starts at this segment's send time.
         firstSentTimeNs = sent;
     }
@@ -438,11 +432,10 @@ final class DeliveryRateEstimator {
                 mergeOldestTwo();
             }
         }
-        int r = slot(count);
+        int r = at(count);
         count++;
-        recStart[r] = start;
-        recEnd[r] = end;
-        recLeft[r] = Seq.diff(end, start);
+        rec[r + RANGE] = range(start, end);
+        rec[r + LEFT] = Seq.diff(end, start);
         snapshot(r, nowNs, txInFlight);
         highSent = end;
     }
@@ -453,44 +446,43 @@ final class DeliveryRateEstimator {
             return;
         }
         for (int i = firstEndingAfter(start); i < count; i++) {
-            int r = slot(i);
-            if (Seq.ge(recStart[r], end)) {
+            int r = at(i);
+            if (Seq.ge(start(r), end)) {
                 break;
             }
-            if (recLeft[r] > 0) {
+            if (rec[r + LEFT] > 0) {
                 snapshot(r, nowNs, txInFlight);
-                recLost[r] = false; // a lost retransmission counts as lost again
-                recRetransmitted[r] = true;
+                // Not lost (a lost retransmission counts as lost again), and resent.
+                rec[r + FLAGS] |= RETRANSMITTED;
             }
         }
     }
 
     private void snapshot(int r, long nowNs, long txInFlight) {
-        recDelivered[r] = delivered;
-        recDeliveredTime[r] = deliveredTimeNs;
-        recFirstSentTime[r] = firstSentTimeNs;
-        recSentTime[r] = nowNs;
-        recTxInFlight[r] = txInFlight;
-        recAppLimited[r] = appLimitedUntil != 0;
-        recLost[r] = false;
-        recRetransmitted[r] = false;
+        final long[] a = rec;
+        a[r + DELIVERED] = delivered;
+        a[r + DELIVERED_TIME] = deliveredTimeNs;
+        a[r + FIRST_SENT_TIME] = firstSentTimeNs;
+        a[r + SENT_TIME] = nowNs;
+        a[r + TX_IN_FLIGHT] = txInFlight;
+        a[r + FLAGS] = appLimitedUntil != 0 ? APP_LIMITED : 0;
     }
 
     /** Full ring: the oldest record is folded into the next one, which keeps its own snapshot. */
     private void mergeOldestTwo() {
-        int oldest = slot(0);
-        int next = slot(1);
-        recStart[next] = recStart[oldest];
-        recLeft[next] += recLeft[oldest];
-        recLost[next] &= recLost[oldest];
-        recRetransmitted[next] |= recRetransmitted[oldest];
+        int oldest = at(0);
+        int next = at(1);
+        setStart(next, start(oldest));
+        rec[next + LEFT] += rec[oldest + LEFT];
+        final long keepLost = (rec[oldest + FLAGS] & LOST) | ~LOST;
+        rec[next + FLAGS] = (rec[next + FLAGS] & keepLost) | (rec[oldest + FLAGS] & RETRANSMITTED);
         head = slot(1);
         count--;
     }
 
     private void retireDelivered() {
-        while (count > 0 && recLeft[head] == 0) {
-            lowWater = recEnd[head];
+        while (count > 0 && rec[(head << SHIFT) + LEFT] == 0) {
+            lowWater = end(head << SHIFT);
             head = slot(1);
             count--;
         }
@@ -505,7 +497,7 @@ final class DeliveryRateEstimator {
         int hi = count;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (Seq.gt(recEnd[slot(mid)], seq)) {
+            if (Seq.gt(end(at(mid)), seq)) {
                 hi = mid;
             } else {
                 lo = mid + 1;
@@ -517,5 +509,10 @@ final class DeliveryRateEstimator {
     private int slot(int i) {
         int s = head + i;
         return s >= capacity ? s - capacity : s;
+    }
+
+    /** Offset in {@link #rec} of the record {@code i} places after the oldest. */
+    private int at(int i) {
+        return slot(i) << SHIFT;
     }
 }
