@@ -316,11 +316,13 @@ final class DeliveryRateEstimator {
         if (bytes != Seq.diff(end, start) || bytes <= 0) {
             return false;
         }
-        setStart(r, end);
-        rec[r + LEFT] = 0;
         delivered += bytes;
         deliveredTimeNs = nowNs;
         takeSampleFrom(r);
+        // Wholly delivered, so retired at once: nothing reads a retired record's range or bytes.
+        lowWater = end;
+        head = slot(1);
+        count--;
         retireDelivered();
         return true;
     }
