@@ -93,8 +93,9 @@ final class DeliveryRateEstimator {
     // ---- the sample being built for the current ACK (rs.*) ----
     private boolean rsHasData;
     private long rsPriorDelivered;
-    private long rsSendElapsed;
-    private long rsAckElapsed;
+    /** §3.3: the longer of the send phase and the ACK phase. */
+    private long rsInterval;
+
     private long rsTxInFlight;
     private boolean rsAppLimited;
     private long rsSentTime;
@@ -120,8 +121,8 @@ final class DeliveryRateEstimator {
         }
         maxCapacity = maxRecords;
         // Connection churn (issue #13 goal 3): a connection with a few segments in flight (a short
-        // request or response) takes FIRST_RECORDS, not all of initialRecords (≈ 0.4 KB instead of
-        // ≈ 7.6 KB at 128); the ring doubles as the flight grows, so the records are the same.
+        // request or response) takes FIRST_RECORDS, not all of initialRecords (≈ 0.25 KB instead of
+        // 8 KB at 128); the ring doubles as the flight grows, so the records are the same.
         allocate(maxRecords > initialRecords ? Math.min(initialRecords, FIRST_RECORDS) : initialRecords);
     }
 
@@ -387,7 +388,7 @@ final class DeliveryRateEstimator {
         }
         rsHasData = false;
         long bytes = delivered - rsPriorDelivered;
-        long interval = Math.max(rsSendElapsed, rsAckElapsed);
+        long interval = rsInterval;
         s.delivered(bytes).intervalNs(interval).priorDelivered(rsPriorDelivered);
         s.txInFlight(rsTxInFlight).rateAppLimited(rsAppLimited);
         if (interval <= 0 || (minRttNs > 0 && interval < minRttNs) || bytes <= 0) {
@@ -407,8 +408,9 @@ final class DeliveryRateEstimator {
 
     /** §3.3 per packet: the most recently sent delivered segment gives the sample. */
     private void takeSampleFrom(int r) {
-        long sent = rec[r + SENT_TIME];
-        if ((rec[r + FLAGS] & RETRANSMITTED) == 0 && sent > rsRttSentTime) {
+        final long sent = rec[r + SENT_TIME];
+        final long flags = rec[r + FLAGS];
+        if ((flags & RETRANSMITTED) == 0 && sent > rsRttSentTime) {
             rsRttSentTime = sent;
         }
         if (rsHasData && (sent < rsSentTime || (sent == rsSentTime && Seq.le(end(r), rsEnd)))) {
@@ -416,10 +418,9 @@ final class DeliveryRateEstimator {
         }
         rsHasData = true;
         rsPriorDelivered = rec[r + DELIVERED];
-        rsSendElapsed = sent - rec[r + FIRST_SENT_TIME];
-        rsAckElapsed = deliveredTimeNs - rec[r + DELIVERED_TIME];
+        rsInterval = Math.max(sent - rec[r + FIRST_SENT_TIME], deliveredTimeNs - rec[r + DELIVERED_TIME]);
         rsTxInFlight = rec[r + TX_IN_FLIGHT];
-        rsAppLimited = (rec[r + FLAGS] & APP_LIMITED) != 0;
+        rsAppLimited = (flags & APP_LIMITED) != 0;
         rsSentTime = sent;
         rsEnd = end(r);
         // §3.3: the next send phase starts at this segment's send time.
