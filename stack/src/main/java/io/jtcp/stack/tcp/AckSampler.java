@@ -89,10 +89,20 @@ final class AckSampler {
     /** The records learn of the cumulatively acknowledged bytes and fill the sample's delivery-rate fields. */
     private void sampleDelivery(AckSample s, long nowNs, int acked) {
         final DeliveryRateEstimator d = deliveryRate;
-        if (acked > 0 && !d.deliverOldest(tx.sndUna - acked, tx.sndUna, nowNs)) {
-            d.onDelivered(tx.sndUna - acked, tx.sndUna, nowNs);
+        final long minRttNs = tx.rtt.minRttNs();
+        if (acked > 0) {
+            final int fast = d.deliverOldestAndFill(s, tx.sndUna - acked, tx.sndUna, nowNs, minRttNs);
+            if (fast >= 0) {
+                if (fast > 0) {
+                    lastDeliveryRate = s.deliveryRate();
+                }
+                return;
+            }
+            if (!d.deliverOldest(tx.sndUna - acked, tx.sndUna, nowNs)) {
+                d.onDelivered(tx.sndUna - acked, tx.sndUna, nowNs);
+            }
         }
-        if (d.fillSample(s, nowNs, tx.rtt.minRttNs())) {
+        if (d.fillSample(s, nowNs, minRttNs)) {
             lastDeliveryRate = s.deliveryRate();
         }
     }

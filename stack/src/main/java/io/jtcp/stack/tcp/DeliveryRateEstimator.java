@@ -328,6 +328,53 @@ final class DeliveryRateEstimator {
         return true;
     }
 
+    /**
+     * {@link #deliverOldest} and {@link #fillSample} in one, for the usual ACK: it delivers the
+     * oldest record whole and nothing else sampled since the last sample, so that record is the
+     * sample's (§3.3) and its fields go straight into {@code s} instead of through the per-ACK
+     * staging fields. Returns -1, having changed nothing, when that is not the case (the caller
+     * then takes the general path); else what {@link #fillSample} would have returned, 1 or 0.
+     */
+    int deliverOldestAndFill(AckSample s, int start, int end, long nowNs, long minRttNs) {
+        // No record sampled since the last fillSample: rsRttSentTime is MIN_VALUE then too.
+        if (rsHasData || count == 0) {
+            return -1;
+        }
+        final long[] a = rec;
+        final int r = head << SHIFT;
+        final long bytes = a[r + LEFT];
+        if (a[r + RANGE] != range(start, end) || bytes != Seq.diff(end, start) || bytes <= 0) {
+            return -1;
+        }
+        final long sent = a[r + SENT_TIME];
+        final long flags = a[r + FLAGS];
+        final long prior = a[r + DELIVERED];
+        final long interval = Math.max(sent - a[r + FIRST_SENT_TIME], nowNs - a[r + DELIVERED_TIME]);
+        final long txInFlight = a[r + TX_IN_FLIGHT];
+        delivered += bytes;
+        deliveredTimeNs = nowNs;
+        firstSentTimeNs = sent; // §3.3: the next send phase starts at this segment's send time
+        lowWater = end;
+        head = slot(1);
+        count--;
+        retireDelivered();
+        if (appLimitedUntil != 0 && delivered > appLimitedUntil) {
+            appLimitedUntil = 0;
+        }
+        s.totalDelivered(delivered).totalLostBytes(lost).newlyLostBytes(lost - lostAtLastSample);
+        lostAtLastSample = lost;
+        s.latestRttNs((flags & RETRANSMITTED) == 0 && sent > Long.MIN_VALUE ? Math.max(nowNs - sent, 0) : -1);
+        final long sampled = delivered - prior;
+        s.delivered(sampled).intervalNs(interval).priorDelivered(prior);
+        s.txInFlight(txInFlight).rateAppLimited((flags & APP_LIMITED) != 0);
+        if (interval <= 0 || (minRttNs > 0 && interval < minRttNs) || sampled <= 0) {
+            s.deliveryRate(0);
+            return 0;
+        }
+        s.deliveryRate(rate(sampled, interval));
+        return 1;
+    }
+
     /** [start, end) was newly marked lost by loss recovery. */
     void onLost(int start, int end) {
         if (!started) {
