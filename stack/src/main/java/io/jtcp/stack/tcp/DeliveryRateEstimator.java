@@ -358,6 +358,12 @@ final class DeliveryRateEstimator {
         head = slot(1);
         count--;
         retireDelivered();
+        return fillFrom(s, nowNs, minRttNs, sent, flags, prior, interval, txInFlight);
+    }
+
+    /** The second half of {@link #deliverOldestAndFill} (apart so that each half is small enough to inline). */
+    private int fillFrom(
+            AckSample s, long nowNs, long minRttNs, long sent, long flags, long prior, long interval, long txInFlight) {
         if (appLimitedUntil != 0 && delivered > appLimitedUntil) {
             appLimitedUntil = 0;
         }
