@@ -13,7 +13,8 @@ import io.jtcp.stack.wire.Seq;
  * {@code C.first_sent_time}, {@code C.app_limited}, {@code C.lost}) live here; the per-segment
  * snapshot the draft attaches to each packet ({@code P.delivered}, {@code P.delivered_time},
  * {@code P.first_sent_time}, {@code P.sent_time}, {@code P.is_app_limited}, {@code P.tx_in_flight}
- * and, as BBRv3 adds, {@code P.lost}) lives in records held in preallocated primitive arrays: a ring in sequence order (the order of
+ * and, as BBRv3 adds, {@code P.lost}, kept above the flag bits)
+ * lives in records held in preallocated primitive arrays: a ring in sequence order (the order of
  * first transmission), so that a range is found by binary search and no call allocates.
  *
  * <p>Sequence numbers compare with {@link Seq}, so the ring works across the 2^32 wrap.
@@ -44,28 +45,40 @@ final class DeliveryRateEstimator {
     private static final int FIRST_RECORDS = 4;
 
     // ---- per-record state (the draft's per-packet P.* fields), a ring in sequence order ----
+    // One record is one stride of STRIDE longs in a single array (64 bytes, about a cache line), not
+    // a slot in each of eleven parallel arrays: a send writes, and an ACK reads, one place instead
+    // of eleven, and the per-segment path loads one array reference.
+    private static final int SHIFT = 3;
+    private static final int STRIDE = 1 << SHIFT;
+    /** start (low 32 bits) and end (high 32 bits) of the record's sequence range. */
+    private static final int RANGE = 0;
+    /** Bytes of the record not yet delivered (less than end − start after merging over a gap). */
+    private static final int LEFT = 1;
+
+    private static final int DELIVERED = 2;
+    private static final int DELIVERED_TIME = 3;
+    private static final int FIRST_SENT_TIME = 4;
+    private static final int SENT_TIME = 5;
+    private static final int TX_IN_FLIGHT = 6;
+    /** The flag bits below, and above them C.lost when the record was (re)sent (BBRv3's P.lost). */
+    private static final int FLAGS = 7;
+
+    private static final int LOST_AT_SEND_SHIFT = 3;
+    private static final long APP_LIMITED = 1;
+    private static final long LOST = 2;
+    /** Resent at least once: its ACK's timing is ambiguous (Karn), so it gives no RTT sample. */
+    private static final long RETRANSMITTED = 4;
+
+    private static final long LOW = 0xFFFF_FFFFL;
+
     private final int maxCapacity;
     private int capacity;
-    private int[] recStart;
-    private int[] recEnd;
-    /** Bytes of the record not yet delivered (less than end − start after merging over a gap). */
-    private long[] recLeft;
-
-    private long[] recDelivered;
-    private long[] recDeliveredTime;
-    private long[] recFirstSentTime;
-    private long[] recSentTime;
-    private long[] recTxInFlight;
-    /** C.lost when the record was (re)sent, so that a sample knows the loss during its interval. */
-    private long[] recLostAtSend;
-
-    private boolean[] recAppLimited;
-    private boolean[] recLost;
-    /** Resent at least once: its ACK's timing is ambiguous (Karn), so it gives no RTT sample. */
-    private boolean[] recRetransmitted;
+    private long[] rec;
 
     private int head;
     private int count;
+    /** Told of each record newly marked lost; null when nobody asks. */
+    private LossListener lossListener;
 
     // ---- connection state (C.*) ----
     private long delivered;
@@ -82,14 +95,13 @@ final class DeliveryRateEstimator {
     private int highSent;
 
     private boolean started;
-    /** Told of each record newly marked lost; null when nobody asks. */
-    private LossListener lossListener;
 
     // ---- the sample being built for the current ACK (rs.*) ----
     private boolean rsHasData;
     private long rsPriorDelivered;
-    private long rsSendElapsed;
-    private long rsAckElapsed;
+    /** §3.3: the longer of the send phase and the ACK phase. */
+    private long rsInterval;
+
     private long rsTxInFlight;
     private long rsPriorLost;
     private boolean rsAppLimited;
@@ -106,7 +118,7 @@ final class DeliveryRateEstimator {
     /**
      * A ring that starts with {@code initialRecords} records (at most {@value #FIRST_RECORDS}) and
      * doubles, when a send finds it full, up to {@code maxRecords}; only then are the oldest records merged. A connection pays
-     * for the flight it really has (66 bytes a segment in flight), and merging, which coarsens the
+     * for the flight it really has (64 bytes a segment in flight), and merging, which coarsens the
      * samples enough to starve BBR's bandwidth filter, is kept for flights beyond the maximum.
      */
     DeliveryRateEstimator(int initialRecords, int maxRecords) {
@@ -116,69 +128,45 @@ final class DeliveryRateEstimator {
         }
         maxCapacity = maxRecords;
         // Connection churn (issue #13 goal 3): a connection with a few segments in flight (a short
-        // request or response) takes FIRST_RECORDS, not all of initialRecords (≈ 0.4 KB instead of
-        // ≈ 7.6 KB at 128); the ring doubles as the flight grows, so the records are the same.
+        // request or response) takes FIRST_RECORDS, not all of initialRecords (≈ 0.25 KB instead of
+        // 8 KB at 128); the ring doubles as the flight grows, so the records are the same.
         allocate(maxRecords > initialRecords ? Math.min(initialRecords, FIRST_RECORDS) : initialRecords);
     }
 
     private void allocate(int records) {
         capacity = records;
-        recStart = new int[records];
-        recEnd = new int[records];
-        recLeft = new long[records];
-        recDelivered = new long[records];
-        recDeliveredTime = new long[records];
-        recFirstSentTime = new long[records];
-        recSentTime = new long[records];
-        recTxInFlight = new long[records];
-        recLostAtSend = new long[records];
-        recAppLimited = new boolean[records];
-        recLost = new boolean[records];
-        recRetransmitted = new boolean[records];
+        rec = new long[records << SHIFT];
     }
 
     /** Twice the records, in ring order from index 0 (an allocation only while the flight grows). */
     private void grow() {
-        final int n = count;
-        final int[] start = recStart;
-        final int[] end = recEnd;
-        final long[] left = recLeft;
-        final long[] del = recDelivered;
-        final long[] delTime = recDeliveredTime;
-        final long[] firstSent = recFirstSentTime;
-        final long[] sent = recSentTime;
-        final long[] tx = recTxInFlight;
-        final long[] lostAtSend = recLostAtSend;
-        final boolean[] app = recAppLimited;
-        final boolean[] lostFlag = recLost;
-        final boolean[] resent = recRetransmitted;
+        final long[] old = rec;
         final int oldCapacity = capacity;
-        final int oldHead = head;
+        final int firstPart = Math.min(count, oldCapacity - head); // from head to the array's end
         allocate(Math.min(maxCapacity, oldCapacity * 2));
-        for (int i = 0; i < n; i++) {
-            int from = oldHead + i;
-            if (from >= oldCapacity) {
-                from -= oldCapacity;
-            }
-            recStart[i] = start[from];
-            recEnd[i] = end[from];
-            recLeft[i] = left[from];
-            recDelivered[i] = del[from];
-            recDeliveredTime[i] = delTime[from];
-            recFirstSentTime[i] = firstSent[from];
-            recSentTime[i] = sent[from];
-            recTxInFlight[i] = tx[from];
-            recLostAtSend[i] = lostAtSend[from];
-            recAppLimited[i] = app[from];
-            recLost[i] = lostFlag[from];
-            recRetransmitted[i] = resent[from];
-        }
+        System.arraycopy(old, head << SHIFT, rec, 0, firstPart << SHIFT);
+        System.arraycopy(old, 0, rec, firstPart << SHIFT, (count - firstPart) << SHIFT);
         head = 0;
     }
 
-    /** Who hears of each segment newly marked lost (BBRv3's per-lost-packet check), or null. */
-    void lossListener(LossListener listener) {
-        this.lossListener = listener;
+    private int start(int r) {
+        return (int) rec[r + RANGE];
+    }
+
+    private int end(int r) {
+        return (int) (rec[r + RANGE] >>> 32);
+    }
+
+    private void setStart(int r, int start) {
+        rec[r + RANGE] = (rec[r + RANGE] & ~LOW) | (start & LOW);
+    }
+
+    private void setEnd(int r, int end) {
+        rec[r + RANGE] = (rec[r + RANGE] & LOW) | ((long) end << 32);
+    }
+
+    private static long range(int start, int end) {
+        return (start & LOW) | ((long) end << 32);
     }
 
     /** Forgets every record and counter, as for a new connection. */
@@ -282,9 +270,9 @@ final class DeliveryRateEstimator {
         int i = firstEndingAfter(start);
         int cursor = start;
         for (; i < count && Seq.lt(cursor, end); i++) {
-            int r = slot(i);
-            int rs = recStart[r];
-            int re = recEnd[r];
+            int r = at(i);
+            int rs = start(r);
+            int re = end(r);
             if (Seq.ge(rs, end)) {
                 break;
             }
@@ -294,18 +282,18 @@ final class DeliveryRateEstimator {
                 cursor = rs;
             }
             int overlapEnd = Seq.min(end, re);
-            long bytes = Math.min(Seq.diff(overlapEnd, cursor), recLeft[r]);
+            long bytes = Math.min(Seq.diff(overlapEnd, cursor), rec[r + LEFT]);
             cursor = overlapEnd;
             if (bytes <= 0) {
                 continue; // already delivered: a SACKed segment is sampled once
             }
             // Trim the delivered head or tail so a later report of the same bytes is not counted.
             if (Seq.le(Seq.max(start, rs), rs)) {
-                recStart[r] = overlapEnd;
+                setStart(r, overlapEnd);
             } else if (Seq.ge(end, re)) {
-                recEnd[r] = Seq.max(start, rs);
+                setEnd(r, Seq.max(start, rs));
             }
-            recLeft[r] -= bytes;
+            rec[r + LEFT] -= bytes;
             delivered += bytes;
             // §3.3: C.delivered_time moves only when something is newly delivered, or a repeated
             // report would shorten the ACK phase of every later sample.
@@ -328,21 +316,92 @@ final class DeliveryRateEstimator {
      * that the caller's per-ACK method can inline it and call {@link #onDelivered} only when false.
      */
     boolean deliverOldest(int start, int end, long nowNs) {
-        final int r = head;
-        if (count == 0 || recStart[r] != start || recEnd[r] != end) {
+        final int r = head << SHIFT;
+        if (count == 0 || rec[r + RANGE] != range(start, end)) {
             return false;
         }
-        final long bytes = recLeft[r];
+        final long bytes = rec[r + LEFT];
         if (bytes != Seq.diff(end, start) || bytes <= 0) {
             return false;
         }
-        recStart[r] = end;
-        recLeft[r] = 0;
         delivered += bytes;
         deliveredTimeNs = nowNs;
         takeSampleFrom(r);
+        // Wholly delivered, so retired at once: nothing reads a retired record's range or bytes.
+        lowWater = end;
+        head = slot(1);
+        count--;
         retireDelivered();
         return true;
+    }
+
+    /**
+     * {@link #deliverOldest} and {@link #fillSample} in one, for the usual ACK: it delivers the
+     * oldest record whole and nothing else sampled since the last sample, so that record is the
+     * sample's (§3.3) and its fields go straight into {@code s} instead of through the per-ACK
+     * staging fields. Returns -1, having changed nothing, when that is not the case (the caller
+     * then takes the general path); else what {@link #fillSample} would have returned, 1 or 0.
+     */
+    int deliverOldestAndFill(AckSample s, int start, int end, long nowNs, long minRttNs) {
+        // No record sampled since the last fillSample: rsRttSentTime is MIN_VALUE then too.
+        if (rsHasData || count == 0) {
+            return -1;
+        }
+        final long[] a = rec;
+        final int r = head << SHIFT;
+        final long bytes = a[r + LEFT];
+        if (a[r + RANGE] != range(start, end) || bytes != Seq.diff(end, start) || bytes <= 0) {
+            return -1;
+        }
+        final long sent = a[r + SENT_TIME];
+        final long flags = a[r + FLAGS];
+        final long prior = a[r + DELIVERED];
+        final long interval = Math.max(sent - a[r + FIRST_SENT_TIME], nowNs - a[r + DELIVERED_TIME]);
+        final long txInFlight = a[r + TX_IN_FLIGHT];
+        delivered += bytes;
+        deliveredTimeNs = nowNs;
+        firstSentTimeNs = sent; // §3.3: the next send phase starts at this segment's send time
+        lowWater = end;
+        head = slot(1);
+        count--;
+        retireDelivered();
+        return fillFrom(s, nowNs, minRttNs, sent, flags, prior, interval, txInFlight);
+    }
+
+    /** The second half of {@link #deliverOldestAndFill} (apart so that each half is small enough to inline). */
+    private int fillFrom(
+            AckSample s, long nowNs, long minRttNs, long sent, long flags, long prior, long interval, long txInFlight) {
+        if (appLimitedUntil != 0 && delivered > appLimitedUntil) {
+            appLimitedUntil = 0;
+        }
+        s.totalDelivered(delivered).totalLostBytes(lost).newlyLostBytes(lost - lostAtLastSample);
+        lostAtLastSample = lost;
+        s.latestRttNs((flags & RETRANSMITTED) == 0 && sent > Long.MIN_VALUE ? Math.max(nowNs - sent, 0) : -1);
+        final long sampled = delivered - prior;
+        s.delivered(sampled).intervalNs(interval).priorDelivered(prior);
+        s.txInFlight(txInFlight)
+                .rsLost(Math.max(lost - (flags >>> LOST_AT_SEND_SHIFT), 0))
+                .rateAppLimited((flags & APP_LIMITED) != 0);
+        if (interval <= 0 || (minRttNs > 0 && interval < minRttNs) || sampled <= 0) {
+            s.deliveryRate(0);
+            return 0;
+        }
+        s.deliveryRate(rate(sampled, interval));
+        return 1;
+    }
+
+    /** Who hears of each segment newly marked lost (BBRv3's per-lost-packet check), or null. */
+    void lossListener(LossListener listener) {
+        this.lossListener = listener;
+    }
+
+    /** Hears of each record as loss recovery marks it lost (in the draft's P.* terms). */
+    interface LossListener {
+        /**
+         * {@code bytes} of a record were marked lost; it was sent with {@code txInFlight} in flight
+         * (itself included), {@code lostSinceSent} bytes were marked lost since (these included).
+         */
+        void onRecordLost(long bytes, long txInFlight, long lostSinceSent, boolean appLimited);
     }
 
     /** [start, end) was newly marked lost by loss recovery. */
@@ -359,18 +418,23 @@ final class DeliveryRateEstimator {
             return;
         }
         for (int i = firstEndingAfter(start); i < count; i++) {
-            int r = slot(i);
-            if (Seq.ge(recStart[r], end)) {
+            int r = at(i);
+            if (Seq.ge(start(r), end)) {
                 break;
             }
-            if (recLost[r] || recLeft[r] == 0) {
+            if ((rec[r + FLAGS] & LOST) != 0 || rec[r + LEFT] == 0) {
                 continue;
             }
-            recLost[r] = true;
-            long bytes = Math.min(Seq.diff(Seq.min(end, recEnd[r]), Seq.max(start, recStart[r])), recLeft[r]);
+            final long flags = rec[r + FLAGS];
+            rec[r + FLAGS] = flags | LOST;
+            final long bytes = Math.min(Seq.diff(Seq.min(end, end(r)), Seq.max(start, start(r))), rec[r + LEFT]);
             lost += bytes;
             if (lossListener != null && bytes > 0) {
-                lossListener.onRecordLost(bytes, recTxInFlight[r], lost - recLostAtSend[r], recAppLimited[r]);
+                lossListener.onRecordLost(
+                        bytes,
+                        rec[r + TX_IN_FLIGHT],
+                        lost - (flags >>> LOST_AT_SEND_SHIFT),
+                        (flags & APP_LIMITED) != 0);
             }
         }
     }
@@ -414,7 +478,7 @@ final class DeliveryRateEstimator {
         }
         rsHasData = false;
         long bytes = delivered - rsPriorDelivered;
-        long interval = Math.max(rsSendElapsed, rsAckElapsed);
+        long interval = rsInterval;
         s.delivered(bytes).intervalNs(interval).priorDelivered(rsPriorDelivered);
         // BBRv3's rs.lost: lost since the sampled segment was sent, this ACK's marking included.
         s.txInFlight(rsTxInFlight).rsLost(Math.max(lost - rsPriorLost, 0)).rateAppLimited(rsAppLimited);
@@ -435,22 +499,22 @@ final class DeliveryRateEstimator {
 
     /** §3.3 per packet: the most recently sent delivered segment gives the sample. */
     private void takeSampleFrom(int r) {
-        long sent = recSentTime[r];
-        if (!recRetransmitted[r] && sent > rsRttSentTime) {
+        final long sent = rec[r + SENT_TIME];
+        final long flags = rec[r + FLAGS];
+        if ((flags & RETRANSMITTED) == 0 && sent > rsRttSentTime) {
             rsRttSentTime = sent;
         }
-        if (rsHasData && (sent < rsSentTime || (sent == rsSentTime && Seq.le(recEnd[r], rsEnd)))) {
+        if (rsHasData && (sent < rsSentTime || (sent == rsSentTime && Seq.le(end(r), rsEnd)))) {
             return;
         }
         rsHasData = true;
-        rsPriorDelivered = recDelivered[r];
-        rsSendElapsed = sent - recFirstSentTime[r];
-        rsAckElapsed = deliveredTimeNs - recDeliveredTime[r];
-        rsTxInFlight = recTxInFlight[r];
-        rsPriorLost = recLostAtSend[r];
-        rsAppLimited = recAppLimited[r];
+        rsPriorDelivered = rec[r + DELIVERED];
+        rsInterval = Math.max(sent - rec[r + FIRST_SENT_TIME], deliveredTimeNs - rec[r + DELIVERED_TIME]);
+        rsTxInFlight = rec[r + TX_IN_FLIGHT];
+        rsPriorLost = flags >>> LOST_AT_SEND_SHIFT;
+        rsAppLimited = (flags & APP_LIMITED) != 0;
         rsSentTime = sent;
-        rsEnd = recEnd[r];
+        rsEnd = end(r);
         // §3.3: the next send phase starts at this segment's send time.
         firstSentTimeNs = sent;
     }
@@ -463,11 +527,10 @@ final class DeliveryRateEstimator {
                 mergeOldestTwo();
             }
         }
-        int r = slot(count);
+        int r = at(count);
         count++;
-        recStart[r] = start;
-        recEnd[r] = end;
-        recLeft[r] = Seq.diff(end, start);
+        rec[r + RANGE] = range(start, end);
+        rec[r + LEFT] = Seq.diff(end, start);
         snapshot(r, nowNs, txInFlight);
         highSent = end;
     }
@@ -478,45 +541,43 @@ final class DeliveryRateEstimator {
             return;
         }
         for (int i = firstEndingAfter(start); i < count; i++) {
-            int r = slot(i);
-            if (Seq.ge(recStart[r], end)) {
+            int r = at(i);
+            if (Seq.ge(start(r), end)) {
                 break;
             }
-            if (recLeft[r] > 0) {
+            if (rec[r + LEFT] > 0) {
                 snapshot(r, nowNs, txInFlight);
-                recLost[r] = false; // a lost retransmission counts as lost again
-                recRetransmitted[r] = true;
+                // Not lost (a lost retransmission counts as lost again), and resent.
+                rec[r + FLAGS] |= RETRANSMITTED;
             }
         }
     }
 
     private void snapshot(int r, long nowNs, long txInFlight) {
-        recDelivered[r] = delivered;
-        recDeliveredTime[r] = deliveredTimeNs;
-        recFirstSentTime[r] = firstSentTimeNs;
-        recSentTime[r] = nowNs;
-        recTxInFlight[r] = txInFlight;
-        recLostAtSend[r] = lost;
-        recAppLimited[r] = appLimitedUntil != 0;
-        recLost[r] = false;
-        recRetransmitted[r] = false;
+        final long[] a = rec;
+        a[r + DELIVERED] = delivered;
+        a[r + DELIVERED_TIME] = deliveredTimeNs;
+        a[r + FIRST_SENT_TIME] = firstSentTimeNs;
+        a[r + SENT_TIME] = nowNs;
+        a[r + TX_IN_FLIGHT] = txInFlight;
+        a[r + FLAGS] = (lost << LOST_AT_SEND_SHIFT) | (appLimitedUntil != 0 ? APP_LIMITED : 0);
     }
 
     /** Full ring: the oldest record is folded into the next one, which keeps its own snapshot. */
     private void mergeOldestTwo() {
-        int oldest = slot(0);
-        int next = slot(1);
-        recStart[next] = recStart[oldest];
-        recLeft[next] += recLeft[oldest];
-        recLost[next] &= recLost[oldest];
-        recRetransmitted[next] |= recRetransmitted[oldest];
+        int oldest = at(0);
+        int next = at(1);
+        setStart(next, start(oldest));
+        rec[next + LEFT] += rec[oldest + LEFT];
+        final long keepLost = (rec[oldest + FLAGS] & LOST) | ~LOST;
+        rec[next + FLAGS] = (rec[next + FLAGS] & keepLost) | (rec[oldest + FLAGS] & RETRANSMITTED);
         head = slot(1);
         count--;
     }
 
     private void retireDelivered() {
-        while (count > 0 && recLeft[head] == 0) {
-            lowWater = recEnd[head];
+        while (count > 0 && rec[(head << SHIFT) + LEFT] == 0) {
+            lowWater = end(head << SHIFT);
             head = slot(1);
             count--;
         }
@@ -531,7 +592,7 @@ final class DeliveryRateEstimator {
         int hi = count;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (Seq.gt(recEnd[slot(mid)], seq)) {
+            if (Seq.gt(end(at(mid)), seq)) {
                 hi = mid;
             } else {
                 lo = mid + 1;
@@ -540,17 +601,13 @@ final class DeliveryRateEstimator {
         return lo;
     }
 
-    /** Hears of each record as loss recovery marks it lost (in the draft's P.* terms). */
-    interface LossListener {
-        /**
-         * {@code bytes} of a record were marked lost; it was sent with {@code txInFlight} in flight
-         * (itself included), {@code lostSinceSent} bytes were marked lost since (these included).
-         */
-        void onRecordLost(long bytes, long txInFlight, long lostSinceSent, boolean appLimited);
-    }
-
     private int slot(int i) {
         int s = head + i;
         return s >= capacity ? s - capacity : s;
+    }
+
+    /** Offset in {@link #rec} of the record {@code i} places after the oldest. */
+    private int at(int i) {
+        return slot(i) << SHIFT;
     }
 }
