@@ -38,9 +38,13 @@ final class SegmentWriter {
     void emit(Tcb t, int flags, int seq, int payloadLength, int ringOffset) {
         final int optionsStart = Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.MIN_HEADER_LENGTH;
         int o = optionsStart;
+        long optionsSum = 0;
         if (t.tsOk) {
             // RFC 7323 §3.2: once negotiated, every segment carries TSval and TSecr = TS.Recent.
-            o = TcpOptions.writeTimestamps(tx, o, t.tsVal(), t.rx.tsRecent);
+            final int tsVal = t.tsVal();
+            final int tsEcr = t.rx.tsRecent;
+            o = TcpOptions.writeTimestamps(tx, o, tsVal, tsEcr);
+            optionsSum = TcpOptions.timestampsWordSum(tsVal, tsEcr);
         }
         final int blocks = t.sackBlocks(sackEdges);
         final int optionsEnd = blocks > 0 ? TcpOptions.writeSack(tx, o, sackEdges, blocks) : o;
@@ -50,6 +54,8 @@ final class SegmentWriter {
         txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
         txTcp.writeFixed(
                 t.localPort, t.remotePort, seq, t.rx.rcvNxt, headerLength / 4, flags, t.rx.windowField(t.tx.sndMss));
+        // The checksum takes the timestamps from their values, not from the bytes just stored.
+        txTcp.coverWrittenOptions(o - optionsStart, optionsSum);
         if (payloadLength > 0) {
             t.tx.sendRing.copyOut(t.tx.sendRing.readIndex() + ringOffset, tx, optionsEnd, payloadLength);
         }
@@ -127,7 +133,8 @@ final class SegmentWriter {
         final int o = ts ? TcpOptions.writeTimestamps(tx, optionsStart, tsVal, tsEcr) : optionsStart;
         final int tcpLength = o - Ipv4Header.MIN_HEADER_LENGTH;
         txTcp.wrap(tx, Ipv4Header.MIN_HEADER_LENGTH, tcpLength);
-        txTcp.writeFixed(srcPort, dstPort, seq, ack, tcpLength / 4, TcpHeader.ACK, window);
+        txTcp.writeFixed(srcPort, dstPort, seq, ack, tcpLength / 4, TcpHeader.ACK, window)
+                .coverWrittenOptions(o - optionsStart, ts ? TcpOptions.timestampsWordSum(tsVal, tsEcr) : 0);
         finishAndSend(dst, tcpLength, 0);
     }
 

@@ -190,6 +190,17 @@ public final class TcpOptions {
         return writeTimestampsOption(buffer, writeNop(buffer, writeNop(buffer, offset)), tsVal, tsEcr);
     }
 
+    /**
+     * The 16-bit words {@link #writeTimestamps} writes added up (unfolded), for {@link
+     * TcpHeader#coverWrittenOptions}: NOP NOP, kind and length, TSval, TSecr.
+     */
+    public static long timestampsWordSum(int tsVal, int tsEcr) {
+        return ((KIND_NOP << 8) | KIND_NOP)
+                + ((KIND_TIMESTAMPS << 8) | LENGTH_TIMESTAMPS)
+                + TcpHeader.halves(tsVal)
+                + TcpHeader.halves(tsEcr);
+    }
+
     /** NOP NOP + SACK with {@code count} blocks from {@code edges} (left, right pairs). */
     public static int writeSack(MutableDirectBuffer buffer, int offset, int[] edges, int count) {
         return writeSackOption(buffer, writeNop(buffer, writeNop(buffer, offset)), edges, count);
