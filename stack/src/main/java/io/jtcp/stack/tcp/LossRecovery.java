@@ -150,6 +150,11 @@ final class LossRecovery {
      * recovery starts), so the controller hears one congestion event and its end. A D-SACK says
      * both copies arrived: no loss.
      */
+    /** A tail loss probe's retransmission awaits its verdict ({@link #onAckForTailLossProbe}). */
+    boolean tlpRetransmittedPending() {
+        return tlpRetransmitted;
+    }
+
     void onAckForTailLossProbe(int segAck, boolean dsack) {
         if (!tlpRetransmitted) {
             return;

@@ -543,6 +543,14 @@ final class TcpSender {
         probes.persistProbesUnanswered = 0; // the peer is alive: a zero window may stay closed for ever
         final long nowNs = now();
         final int newWnd = seg.window() << sndWscale;
+        if (sndMax == sndUna && segAck == sndUna && opts.sackBlockCount() == 0 && !loss.tlpRetransmittedPending()) {
+            // Nothing in flight, nothing acknowledged, no SACK blocks: the ACK field of every
+            // segment a receive-only connection gets. The SACK, D-SACK, duplicate and sample steps
+            // below find nothing to do; RACK and the window update remain.
+            loss.detectLostByRack(nowNs);
+            updateSendWindow(seq, segAck, newWnd);
+            return false;
+        }
         final long sackedBefore = loss.sacked.isEmpty() ? 0 : loss.sacked.sackedBytes();
         final long flightBefore = Math.max(Seq.diff(sndMax, sndUna) - sackedBefore, 0);
         final long dataAckedBefore = bytesAcked;
@@ -587,7 +595,12 @@ final class TcpSender {
             sampler.onAckProcessed(nowNs, acked, newlySacked, duplicate, rttSample, flightBefore, holeBytes);
         }
         final boolean writable = acked > 0 && afterNewAck(bytesAcked != dataAckedBefore);
-        // RFC 9293 §3.10.7.4: update the send window from the newest segment only.
+        updateSendWindow(seq, segAck, newWnd);
+        return writable;
+    }
+
+    /** RFC 9293 §3.10.7.4: update the send window from the newest segment only. */
+    private void updateSendWindow(int seq, int segAck, int newWnd) {
         if (Seq.le(sndUna, segAck) && (Seq.lt(sndWl1, seq) || (sndWl1 == seq && Seq.le(sndWl2, segAck)))) {
             final boolean opened = sndWnd == 0 && newWnd > 0;
             sndWnd = newWnd;
@@ -602,7 +615,6 @@ final class TcpSender {
                 timers.pto = Deadlines.NONE; // no tail loss probe into a closed window
             }
         }
-        return writable;
     }
 
     /**
