@@ -344,6 +344,16 @@ final class TcpSender {
     /** Segmentation by min(MSS, usable window), PSH at the end of the buffered data, FIN last. */
     void sendData() {
         final long nowNs = now();
+        if (!finQueued
+                && Seq.diff(sndBufSeq + sendRing.size(), sndNxt) <= 0
+                && !Seq.lt(sndNxt, sndMax)
+                && !loss.pipeLimited()) {
+            // Nothing new, no FIN, no go-back, no lost hole to resend: every flush of a connection
+            // that only receives. The loops below would send nothing; only their aftermath stays.
+            timers.pacing = Deadlines.NONE;
+            afterSending(nowNs);
+            return;
+        }
         final long window = Math.min(sndWnd, cc.cwnd());
         final long rate = cc.pacingRate();
         // RFC 6691: the MSS excludes options, so SACK blocks on a data segment take payload room.
@@ -428,6 +438,11 @@ final class TcpSender {
                 sndMax = sndNxt;
             }
         }
+        afterSending(nowNs);
+    }
+
+    /** The timers and samples that follow a {@link #sendData} pass, whatever it sent. */
+    private void afterSending(long nowNs) {
         if (timers.pto == Deadlines.NONE) {
             loss.armProbeTimer(nowNs); // after sndMax moved: a lone new segment is a tail too
         }
