@@ -144,17 +144,17 @@ final class LossRecovery {
         undoHigh = t.sndMax;
     }
 
+    /** A tail loss probe's retransmission awaits its verdict ({@link #onAckForTailLossProbe}). */
+    boolean tlpRetransmittedPending() {
+        return tlpRetransmitted;
+    }
+
     /**
      * RFC 8985 §7.4.2, before the ACK moves SND.UNA: a probe that resent data and whose ACK covers
      * it without a D-SACK repaired a loss nothing else would have reported (the ACK is new, no
      * recovery starts), so the controller hears one congestion event and its end. A D-SACK says
      * both copies arrived: no loss.
      */
-    /** A tail loss probe's retransmission awaits its verdict ({@link #onAckForTailLossProbe}). */
-    boolean tlpRetransmittedPending() {
-        return tlpRetransmitted;
-    }
-
     void onAckForTailLossProbe(int segAck, boolean dsack) {
         if (!tlpRetransmitted) {
             return;
