@@ -28,54 +28,36 @@ class IsnTest {
     private static final byte[] SECRET_1 = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
     private static final byte[] SECRET_2 = {16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
 
-    /** The ISN of the SYN-ACK a fresh engine with {@code secret} sends at {@code nowNs} to a SYN from {@code peerPort}. */
-    private static int synAckIsn(byte[] secret, long nowNs, int peerPort) {
+    /**
+     * The SYN-ACK a fresh engine with {@code secret} sends at {@code nowNs} to a SYN from {@code
+     * peer}:{@code peerPort} carrying {@code synOptions}.
+     */
+    private static Packet synAck(byte[] secret, long nowNs, int peer, int peerPort, byte[] synOptions) {
         List<Packet> out = new ArrayList<>();
         NetworkStack stack = new NetworkStack(
                 new StackConfig().localAddr(ENGINE_ADDR).isnSecret(secret), (b, o, l) -> out.add(new Packet(b, o, l)));
         stack.listen(8080, c -> new TcpHandler() {});
-        byte[] syn = PacketBuilder.tcp(
-                PEER_ADDR,
-                ENGINE_ADDR,
-                peerPort,
-                8080,
-                12345,
-                0,
-                TcpHeader.SYN,
-                65535,
-                PacketBuilder.options(1460, -1, false, false, 0, 0),
-                null);
+        byte[] syn =
+                PacketBuilder.tcp(peer, ENGINE_ADDR, peerPort, 8080, 12345, 0, TcpHeader.SYN, 65535, synOptions, null);
         stack.onPacket(nowNs, new UnsafeBuffer(syn), 0, syn.length);
         stack.onTimeout(nowNs);
         stack.flush(nowNs);
         assertEquals(1, out.size(), "one SYN-ACK");
         Packet p = out.get(0);
         assertTrue(p.syn() && p.isAck(), "a SYN-ACK: " + p);
-        return p.seq;
+        return p;
     }
 
-    /** The TSval a fresh engine with {@code secret} puts on its SYN-ACK to {@code peer}:{@code peerPort} at {@code nowNs}. */
+    /** The ISN of the SYN-ACK to a SYN from {@code peerPort} with MSS only. */
+    private static int synAckIsn(byte[] secret, long nowNs, int peerPort) {
+        return synAck(secret, nowNs, PEER_ADDR, peerPort, PacketBuilder.options(1460, -1, false, false, 0, 0)).seq;
+    }
+
+    /** The TSval on the SYN-ACK to a SYN from {@code peer}:{@code peerPort} with Linux's options. */
     private static int synAckTsVal(byte[] secret, long nowNs, int peer, int peerPort) {
-        List<Packet> out = new ArrayList<>();
-        NetworkStack stack = new NetworkStack(
-                new StackConfig().localAddr(ENGINE_ADDR).isnSecret(secret), (b, o, l) -> out.add(new Packet(b, o, l)));
-        stack.listen(8080, c -> new TcpHandler() {});
-        byte[] syn = PacketBuilder.tcp(
-                peer,
-                ENGINE_ADDR,
-                peerPort,
-                8080,
-                12345,
-                0,
-                TcpHeader.SYN,
-                65535,
-                PacketBuilder.options(1460, 7, true, true, 777, 0),
-                null);
-        stack.onPacket(nowNs, new UnsafeBuffer(syn), 0, syn.length);
-        stack.flush(nowNs);
-        assertEquals(1, out.size(), "one SYN-ACK");
-        assertTrue(out.get(0).hasTimestamps, "timestamps negotiated");
-        return out.get(0).tsVal;
+        Packet p = synAck(secret, nowNs, peer, peerPort, PacketBuilder.options(1460, 7, true, true, 777, 0));
+        assertTrue(p.hasTimestamps, "timestamps negotiated");
+        return p.tsVal;
     }
 
     /**
