@@ -10,11 +10,8 @@ import io.jtcp.stack.wire.Ipv4Header;
 import io.jtcp.tun.service.ServiceTimers;
 import io.jtcp.tun.service.ShardStatus;
 import io.jtcp.tun.service.StatusPage;
-import java.util.ArrayDeque;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -35,38 +32,17 @@ class ShardStatusPageTest {
         return new StackConfig().localAddr(addr).isnSecret(secret);
     }
 
-    private static byte[] copy(DirectBuffer b, int off, int len) {
-        byte[] p = new byte[len];
-        b.getBytes(off, p);
-        return p;
-    }
-
     /** A server stack (one shard) holding {@code connections} established connections on port 80. */
     private NetworkStack shardWith(int connections, int seed) {
-        ArrayDeque<byte[]> toServer = new ArrayDeque<>();
-        ArrayDeque<byte[]> toClient = new ArrayDeque<>();
-        NetworkStack server = new NetworkStack(config(SERVER, 1), (b, o, l) -> toClient.add(copy(b, o, l)));
-        NetworkStack client = new NetworkStack(config(CLIENT, seed), (b, o, l) -> toServer.add(copy(b, o, l)));
+        MemoryWire wire = new MemoryWire();
+        NetworkStack server = new NetworkStack(config(SERVER, 1), wire.serverSink());
+        NetworkStack client = new NetworkStack(config(CLIENT, seed), wire.clientSink());
         server.listen(80, c -> new TcpHandler() {});
         for (int i = 0; i < connections; i++) {
             client.connect(now, SERVER, 80, new TcpHandler() {});
         }
-        for (int guard = 0; guard < 1000; guard++) {
-            server.flush(now);
-            client.flush(now);
-            if (toServer.isEmpty() && toClient.isEmpty()) {
-                return server;
-            }
-            now += 1_000;
-            byte[] p;
-            while ((p = toServer.poll()) != null) {
-                server.onPacket(now, new UnsafeBuffer(p), 0, p.length);
-            }
-            while ((p = toClient.poll()) != null) {
-                client.onPacket(now, new UnsafeBuffer(p), 0, p.length);
-            }
-        }
-        throw new AssertionError("did not settle");
+        now = wire.settle(server, client, now, 1000);
+        return server;
     }
 
     private static int count(String regex, String s) {

@@ -13,14 +13,12 @@ import io.jtcp.stack.tcp.TcpHandler;
 import io.jtcp.stack.tcp.TcpListener;
 import io.jtcp.stack.tcp.TcpState;
 import io.jtcp.stack.wire.Ipv4Header;
+import io.jtcp.tun.MemoryWire;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -34,15 +32,8 @@ class StatusPageTest {
     private static final int ESTABLISHED = 2000;
     private static final int TIME_WAIT = 1000;
 
-    private final ArrayDeque<byte[]> toServer = new ArrayDeque<>();
-    private final ArrayDeque<byte[]> toClient = new ArrayDeque<>();
+    private final MemoryWire wire = new MemoryWire();
     private long now = 1_000_000_000L;
-
-    private static byte[] copy(DirectBuffer b, int off, int len) {
-        byte[] p = new byte[len];
-        b.getBytes(off, p);
-        return p;
-    }
 
     private static StackConfig config(int addr, int seed) {
         return config(addr, seed, null);
@@ -62,22 +53,7 @@ class StatusPageTest {
     }
 
     private void run(NetworkStack server, NetworkStack client) {
-        for (int guard = 0; guard < 100_000; guard++) {
-            server.flush(now);
-            client.flush(now);
-            if (toServer.isEmpty() && toClient.isEmpty()) {
-                return;
-            }
-            now += 1_000;
-            byte[] p;
-            while ((p = toServer.poll()) != null) {
-                server.onPacket(now, new UnsafeBuffer(p), 0, p.length);
-            }
-            while ((p = toClient.poll()) != null) {
-                client.onPacket(now, new UnsafeBuffer(p), 0, p.length);
-            }
-        }
-        throw new AssertionError("did not settle");
+        now = wire.settle(server, client, now, 100_000);
     }
 
     private static int count(Pattern p, String s) {
@@ -95,8 +71,8 @@ class StatusPageTest {
     }
 
     private NetworkStack build(int established, int timeWait, CongestionControl.Factory cc) {
-        NetworkStack server = new NetworkStack(config(SERVER, 1, cc), (b, o, l) -> toClient.add(copy(b, o, l)));
-        NetworkStack client = new NetworkStack(config(CLIENT, 2), (b, o, l) -> toServer.add(copy(b, o, l)));
+        NetworkStack server = new NetworkStack(config(SERVER, 1, cc), wire.serverSink());
+        NetworkStack client = new NetworkStack(config(CLIENT, 2), wire.clientSink());
         List<TcpConnection> accepted = new ArrayList<>();
         TcpListener listener = c -> {
             accepted.add(c);
