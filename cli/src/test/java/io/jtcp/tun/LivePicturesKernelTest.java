@@ -79,7 +79,7 @@ class LivePicturesKernelTest {
     }
 
     /** {@code curl} in the namespace: the body, then a line with the status and the content type. */
-    private static String curl(TestNetns ns, String path) {
+    static String curl(TestNetns ns, String path) {
         return ns.exec(
                         30,
                         "curl",
@@ -94,22 +94,22 @@ class LivePicturesKernelTest {
                 .output();
     }
 
-    private static String body(String curled) {
+    static String body(String curled) {
         return curled.substring(0, curled.lastIndexOf('\n'));
     }
 
-    private static String status(String curled) {
+    static String status(String curled) {
         return curled.substring(curled.lastIndexOf('\n') + 1);
     }
 
-    private static void wellFormed(String svg) throws Exception {
+    static void wellFormed(String svg) throws Exception {
         DocumentBuilderFactory.newInstance()
                 .newDocumentBuilder()
                 .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
         assertTrue(svg.contains("<svg"), svg);
     }
 
-    private static List<Path> svgs(Path dir) throws Exception {
+    static List<Path> svgs(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().endsWith(".svg"))
                     .sorted()

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code serve --ladder DIR}: renders each closed connection's ladder and writes it, on a thread
- * of its own, so the event loop neither draws nor touches the disk. The loop only offers the
- * recording to a bounded queue; when the queue is full, or the file or byte cap is reached, the
+ * of its own, so the event loops neither draw nor touch the disk. The pictures' sweep only offers
+ * the recording to a bounded queue; when the queue is full, or the file or byte cap is reached, the
  * connection is counted and not written (files are never deleted). Each file appears whole: it is
  * written under a temporary name and renamed.
  */
@@ -58,7 +58,7 @@ final class LadderFiles implements AutoCloseable {
         thread.start();
     }
 
-    /** From the loop thread: never blocks. */
+    /** From the pictures' sweep or a loop thread (any thread): never blocks. */
     void offer(Recording r) {
         if (closing || !queue.offer(r)) {
             skippedQueue.incrementAndGet();

@@ -1,5 +1,8 @@
 package io.jtcp.tun.cli;
 
+import io.jtcp.stack.StackTracer;
+import io.jtcp.stack.tcp.TcpConnection;
+import io.jtcp.stack.tcp.TcpState;
 import io.jtcp.stack.wire.Ipv4Header;
 import io.jtcp.tun.StackLoop;
 import io.jtcp.tun.service.HttpRoutes;
@@ -22,15 +25,22 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.agrona.DirectBuffer;
 
 /**
  * {@code serve}'s live pictures: the bounded {@link LiveRecorder} on the stack's tracer, the last
  * closed connections, {@code --ladder DIR}'s writer, and the status page's links to each
  * connection's ladder, state diagram and time-sequence graph ({@code /conn/ID/ladder.svg},
- * {@code states.svg}, {@code tsg.svg}). The loop keeps the record, lists it and copies a
+ * {@code states.svg}, {@code tsg.svg}). The loops keep the record, list it and copy a
  * connection's part out on request; drawing (tens of milliseconds for a full record) happens on a
  * painter thread behind a queue of {@value #PAINT_QUEUE} requests (more get a 503), and the files
  * on {@link LadderFiles}' writer thread.
+ *
+ * <p>One record for every queue ({@code --queues N}): each shard's loop records its own
+ * connections into it through {@link #tracer}, and the status page of any shard lists and links
+ * the connections of all of them. One lock guards the record and the list of closed connections;
+ * with one queue it is uncontended, one lock per recorded event (as a capture's
+ * {@code StampedTracer} takes). A picture is answered on the loop of the shard that asked for it.
  */
 final class LiveConnections implements HttpRoutes, AutoCloseable {
     /** Between sweeps, which hand closed connections on (a closed one waits one to two periods). */
@@ -43,12 +53,18 @@ final class LiveConnections implements HttpRoutes, AutoCloseable {
     private static final Pattern PICTURE = Pattern.compile("/conn/(\\d{1,18})/(ladder|states|tsg)\\.svg");
     private static final String SVG = "image/svg+xml";
 
-    final LiveRecorder recorder;
+    /** Guards {@link #recorder} and {@link #recent}: every shard's loop, the sweeper and the painter take it. */
+    private final Object lock = new Object();
+
+    private final LiveRecorder recorder;
+    /** The recorder behind {@link #lock}: the stack tracer to give every shard's engine. */
+    final StackTracer tracer;
+
     private final ArrayDeque<Recording> recent = new ArrayDeque<>();
     private final int maxRecent;
     private final LadderFiles files;
     private ScheduledExecutorService sweeper;
-    private StackLoop loop;
+    private StackLoop[] loops = new StackLoop[0];
     /** Draws the pictures the status page links to, PAINT_QUEUE requests behind at most. */
     private final ThreadPoolExecutor painter =
             new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(PAINT_QUEUE), r -> {
@@ -56,8 +72,8 @@ final class LiveConnections implements HttpRoutes, AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-    /** Picture requests answered 503 because PAINT_QUEUE were waiting (loop thread). */
-    long paintRefused;
+    /** Picture requests answered 503 because PAINT_QUEUE were waiting (any loop thread). */
+    private final java.util.concurrent.atomic.AtomicLong paintRefused = new java.util.concurrent.atomic.AtomicLong();
 
     LiveConnections(PictureOptions o, PrintStream warn) {
         this.maxRecent = o.recent;
@@ -68,11 +84,12 @@ final class LiveConnections implements HttpRoutes, AutoCloseable {
                 System.nanoTime(),
                 System.currentTimeMillis() * 1_000_000L,
                 this::finished);
+        this.tracer = new Locked(recorder, lock);
     }
 
-    /** Starts the sweeps on {@code loop}. */
-    void start(StackLoop loop) {
-        this.loop = loop;
+    /** Starts the sweeps; {@code loops} are every shard's, the ones that may ask for a picture. */
+    void start(StackLoop... loops) {
+        this.loops = loops.clone();
         sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "jtcp-pictures-sweep");
             t.setDaemon(true);
@@ -80,10 +97,8 @@ final class LiveConnections implements HttpRoutes, AutoCloseable {
         });
         sweeper.scheduleAtFixedRate(
                 () -> {
-                    try {
-                        loop.execute(recorder::sweep);
-                    } catch (IllegalStateException stopped) {
-                        // the loop has stopped: close() hands the rest on
+                    synchronized (lock) {
+                        recorder.sweep();
                     }
                 },
                 SWEEP_MS,
@@ -91,7 +106,7 @@ final class LiveConnections implements HttpRoutes, AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** Loop thread. */
+    /** Under {@link #lock}, from a sweep or a new SYN on a reused port pair. */
     private void finished(Recording r) {
         if (maxRecent > 0) {
             if (recent.size() == maxRecent) {
@@ -111,7 +126,10 @@ final class LiveConnections implements HttpRoutes, AutoCloseable {
             reply.accept(null);
             return;
         }
-        Recording r = find(Long.parseLong(m.group(1)));
+        Recording r;
+        synchronized (lock) {
+            r = find(Long.parseLong(m.group(1)));
+        }
         if (r == null) {
             reply.accept(null);
             return;
@@ -123,6 +141,8 @@ final class LiveConnections implements HttpRoutes, AutoCloseable {
                     default -> LivePictures::tsg;
                 };
         // Drawing a full record takes tens of milliseconds: on the painter thread, never the loop's.
+        // The answer goes back to the loop that asked (the page's connection is on its shard).
+        StackLoop here = currentLoop();
         try {
             painter.execute(() -> {
                 Page page;
@@ -133,18 +153,29 @@ final class LiveConnections implements HttpRoutes, AutoCloseable {
                 }
                 Page answer = page;
                 try {
-                    loop.execute(() -> reply.accept(answer));
+                    here.execute(() -> reply.accept(answer));
                 } catch (IllegalStateException stopped) {
                     // the loop has stopped: nobody waits for the page
                 }
             });
         } catch (RejectedExecutionException busy) {
-            paintRefused++;
+            paintRefused.incrementAndGet();
             reply.accept(new Page(
                     503, "text/plain", "busy drawing other pictures, try again\n".getBytes(StandardCharsets.UTF_8)));
         }
     }
 
+    /** The loop of the calling thread, which {@link HttpRoutes#get} is called on. */
+    private StackLoop currentLoop() {
+        for (StackLoop l : loops) {
+            if (l.inLoopThread()) {
+                return l;
+            }
+        }
+        throw new IllegalStateException("a picture asked for off every loop thread");
+    }
+
+    /** Under {@link #lock}. */
     private Recording find(long id) {
         for (Iterator<Recording> it = recent.descendingIterator(); it.hasNext(); ) {
             Recording r = it.next();
@@ -157,6 +188,12 @@ final class LiveConnections implements HttpRoutes, AutoCloseable {
 
     @Override
     public void statusSection(StringBuilder sb) {
+        synchronized (lock) {
+            section(sb);
+        }
+    }
+
+    private void section(StringBuilder sb) {
         List<LiveRecorder.Entry> live = recorder.live(MAX_LISTED);
         sb.append("<h2>Pictures of connections</h2>\n<p>Live: ")
                 .append(recorder.liveCount())
@@ -171,7 +208,7 @@ final class LiveConnections implements HttpRoutes, AutoCloseable {
                 .append(" synsForgotten=")
                 .append(recorder.forgottenSyns)
                 .append(" picturesRefused=")
-                .append(paintRefused);
+                .append(paintRefused.get());
         if (files != null) {
             sb.append("<br>").append(StatusPage.escape(files.describe()));
         }
@@ -209,9 +246,11 @@ final class LiveConnections implements HttpRoutes, AutoCloseable {
 
     /** One line for the stop report. */
     String describe() {
-        return "pictures: recorded=" + recorder.recordedConnections + " skipped=" + recorder.skippedConnections
-                + " segmentsElided=" + recorder.elidedSegments + " synsForgotten=" + recorder.forgottenSyns
-                + (files == null ? "" : " " + files.describe());
+        synchronized (lock) {
+            return "pictures: recorded=" + recorder.recordedConnections + " skipped=" + recorder.skippedConnections
+                    + " segmentsElided=" + recorder.elidedSegments + " synsForgotten=" + recorder.forgottenSyns
+                    + (files == null ? "" : " " + files.describe());
+        }
     }
 
     /** After the loop has stopped: hands on what is still open, writes the queued files (at most 10 s). */
@@ -221,9 +260,39 @@ final class LiveConnections implements HttpRoutes, AutoCloseable {
             sweeper.shutdownNow();
         }
         painter.shutdownNow();
-        recorder.finishAll();
+        synchronized (lock) {
+            recorder.finishAll();
+        }
         if (files != null) {
             files.close();
+        }
+    }
+
+    /**
+     * The recorder as every shard's stack tracer, one event at a time under {@code lock}. Only the
+     * two events it records pass; ACK and drop events stay lock-free no-ops.
+     */
+    private static final class Locked implements StackTracer {
+        private final LiveRecorder recorder;
+        private final Object lock;
+
+        Locked(LiveRecorder recorder, Object lock) {
+            this.recorder = recorder;
+            this.lock = lock;
+        }
+
+        @Override
+        public void onPacket(long nowNs, boolean inbound, DirectBuffer buffer, int offset, int length) {
+            synchronized (lock) {
+                recorder.onPacket(nowNs, inbound, buffer, offset, length);
+            }
+        }
+
+        @Override
+        public void onStateChange(long nowNs, TcpConnection connection, TcpState from, TcpState to) {
+            synchronized (lock) {
+                recorder.onStateChange(nowNs, connection, from, to);
+            }
         }
     }
 }

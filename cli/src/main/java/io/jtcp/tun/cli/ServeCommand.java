@@ -2,6 +2,7 @@ package io.jtcp.tun.cli;
 
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.wire.Ipv4Header;
+import io.jtcp.tun.StackLoop;
 import io.jtcp.tun.TunConfig;
 import io.jtcp.tun.replay.BuiltinServices;
 import io.jtcp.tun.service.HttpService;
@@ -193,19 +194,18 @@ final class ServeCommand implements Callable<Integer> {
         }
         pictures.check(spec);
         TraceStyle traceStyle = trace.style(spec, dev.trace);
-        // The pictures' record, its list of closed connections and the status page's links live
-        // on one loop; several queues would need one record per shard and pages that gather them.
-        if (tunConfig.queues() > 1 && pictures.enabled()) {
-            throw new ParameterException(
-                    spec.commandLine(), "--pictures and --ladder need one queue, not --queues " + tunConfig.queues());
-        }
         // Live pictures (issue #11): the record is on the stack's own tracer, so the device keeps
-        // its offloads (no software cut, unlike --pcap); it stamps each event with its own time.
+        // its offloads (no software cut, unlike --pcap). With several queues every shard records
+        // into the one record (behind its lock), and every shard's status page lists them all.
         LiveConnections live = pictures.enabled() ? new LiveConnections(pictures, System.err) : null;
         Session session = Session.open(
-                dev, traceStyle, tunConfig, stackConfig, System.out, live == null ? null : live.recorder, faults);
+                dev, traceStyle, tunConfig, stackConfig, System.out, live == null ? null : live.tracer, faults);
         if (live != null) {
-            live.start(session.host.loop());
+            StackLoop[] loops = new StackLoop[session.host.shardCount()];
+            for (int i = 0; i < loops.length; i++) {
+                loops[i] = session.host.loop(i);
+            }
+            live.start(loops);
         }
         boolean[] reported = {false};
         // One lock for closing and reporting: the shutdown hook must not return (and the JVM halt)

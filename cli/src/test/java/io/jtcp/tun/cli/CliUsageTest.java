@@ -71,8 +71,6 @@ class CliUsageTest {
                 "serve --queues 0|jtcp serve: --queues must be 1 to 256, not 0",
                 "get --queues 257 http://10.7.0.1/|jtcp get: --queues must be 1 to 256, not 257",
                 "connect --queues x 10.7.0.1 5|jtcp connect: Invalid value for option '--queues': 'x' is not an int",
-                "serve --queues 2 --pictures|jtcp serve: --pictures and --ladder need one queue, not --queues 2",
-                "serve --queues 2 --ladder d|jtcp serve: --pictures and --ladder need one queue, not --queues 2",
             })
     void shouldExitTwoWithOneLineWhenUsageIsWrong(String args, String message) {
         Run r = run(args.split(" "));

@@ -14,8 +14,10 @@ import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * Records the segments and jtcp's state changes of live connections, for pictures drawn while
- * jtcp runs ({@code jtcp serve --ladder DIR}, the status page's links). A stack tracer: called on
- * the event loop, and only there (also {@link #sweep}, {@link #live} and {@link #find}).
+ * jtcp runs ({@code jtcp serve --ladder DIR}, the status page's links). A stack tracer, not
+ * thread-safe: called from one thread at a time (every method, {@link #sweep}, {@link #live} and
+ * {@link #find} too). {@code serve} with several queues shares one recorder among its loops
+ * behind a lock, and sweeps it from a thread of its own.
  *
  * <p>Bounded: at most {@code maxConnections} connections are recorded at once (more are counted
  * in {@link #skippedConnections} and not recorded), each keeps at most {@code maxSegments}
@@ -65,8 +67,8 @@ public final class LiveRecorder implements StackTracer {
      * @param maxConnections connections recorded at once (at least 1)
      * @param nanoTimeBase a {@link System#nanoTime} reading taken with {@code epochBaseNs}
      * @param epochBaseNs wall-clock nanoseconds since the epoch at {@code nanoTimeBase}
-     * @param finished receives each connection's recording once it closed, on the loop thread:
-     *     must not block
+     * @param finished receives each connection's recording once it closed, on the thread that
+     *     called in (a sweep, or a SYN that reuses a record's port pair): must not block
      */
     public LiveRecorder(
             int maxSegments, int maxConnections, long nanoTimeBase, long epochBaseNs, Consumer<Recording> finished) {
@@ -217,7 +219,7 @@ public final class LiveRecorder implements StackTracer {
 
     /**
      * Hands on the connections that closed before the previous sweep and forgets SYNs that never
-     * became connections; call it a few times a second on the loop thread.
+     * became connections; call it a few times a second.
      */
     public void sweep() {
         generation++;
