@@ -21,6 +21,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -53,7 +54,7 @@ final class LiveConnections implements HttpRoutes, AutoCloseable {
     private static final Pattern PICTURE = Pattern.compile("/conn/(\\d{1,18})/(ladder|states|tsg)\\.svg");
     private static final String SVG = "image/svg+xml";
 
-    /** Guards {@link #recorder} and {@link #recent}: every shard's loop, the sweeper and the painter take it. */
+    /** Guards {@link #recorder} and {@link #recent}: every shard's loop and the sweeper take it (the painter draws a copy). */
     private final Object lock = new Object();
 
     private final LiveRecorder recorder;
@@ -73,7 +74,7 @@ final class LiveConnections implements HttpRoutes, AutoCloseable {
                 return t;
             });
     /** Picture requests answered 503 because PAINT_QUEUE were waiting (any loop thread). */
-    private final java.util.concurrent.atomic.AtomicLong paintRefused = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong paintRefused = new AtomicLong();
 
     LiveConnections(PictureOptions o, PrintStream warn) {
         this.maxRecent = o.recent;
