@@ -17,6 +17,8 @@ import io.jtcp.tun.trace.Tracers;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
@@ -367,9 +369,9 @@ public final class JtcpHost implements AutoCloseable {
     }
 
     /**
-     * The shards as a status page reads them from any one shard's loop (counts and counters only,
-     * racily), or null with one queue. The page lists the connections of the shard serving it only
-     * ({@link ShardStatus} says why) and names that shard.
+     * The shards as a status page reads them from any one shard's loop (counts and counters
+     * racily, tables on their own loops through {@link ShardStatus#askShard}), or null with one
+     * queue.
      */
     public ShardStatus shardStatus() {
         if (loops.length == 1) {
@@ -395,7 +397,41 @@ public final class JtcpHost implements AutoCloseable {
             public ServiceTimers serviceTimersForReading(int shard) {
                 return serviceTimers[shard];
             }
+
+            @Override
+            public <T> void askShard(int shard, Function<NetworkStack, T> read, Consumer<T> reply) {
+                final StackLoop asking = currentLoop();
+                final NetworkStack target = stacks[shard];
+                try {
+                    loops[shard].execute(() -> {
+                        T result;
+                        try {
+                            result = read.apply(target);
+                        } catch (RuntimeException e) {
+                            result = null; // the asker gets null rather than no answer at all
+                        }
+                        final T answer = result;
+                        try {
+                            asking.execute(() -> reply.accept(answer));
+                        } catch (IllegalStateException stopped) {
+                            // the asking loop has stopped: nobody waits for the answer any more
+                        }
+                    });
+                } catch (IllegalStateException stopped) {
+                    reply.accept(null);
+                }
+            }
         };
+    }
+
+    /** The loop whose thread calls this; a shard's loop only. */
+    private StackLoop currentLoop() {
+        for (StackLoop loop : loops) {
+            if (loop.inLoopThread()) {
+                return loop;
+            }
+        }
+        throw new IllegalStateException("not called on a shard's loop thread");
     }
 
     /**

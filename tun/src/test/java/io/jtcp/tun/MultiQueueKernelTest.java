@@ -183,6 +183,67 @@ class MultiQueueKernelTest {
         }
     }
 
+    /**
+     * Whichever queue the kernel hands a page request to, the status page lists the open
+     * connections of both: each shard walks its own table on its own loop and hands its rows to
+     * the shard serving the page.
+     */
+    @Test
+    void shouldListTheConnectionsOfEveryQueueOnTheStatusPage() throws Exception {
+        TunConfig tun = new TunConfig().name(deviceName()).queues(2);
+        try (JtcpFixture f = JtcpFixture.start("mqpage", null, null, tun)) {
+            String client = String.join(
+                    "\n",
+                    "import socket",
+                    "held = []",
+                    "for _ in range(16):",
+                    "    s = socket.create_connection(('10.7.0.2', 7), timeout=10)",
+                    "    s.sendall(b'x'); assert s.recv(1) == b'x'",
+                    "    held.append(s); print('port', s.getsockname()[1])",
+                    "seen = set()",
+                    "for _ in range(24):",
+                    "    if len(seen) == 2: break",
+                    "    h = socket.create_connection(('10.7.0.2', 80), timeout=10)",
+                    "    h.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n'); page = b''",
+                    "    while True:",
+                    "        b = h.recv(65536)",
+                    "        if not b: break",
+                    "        page += b",
+                    "    page = page.decode()",
+                    "    seen.add(page.split('this page from queue ')[1][0])",
+                    "    print('=====PAGE'); print(page)",
+                    "for s in held: s.close()");
+            String out = f.ns.exec(60, "timeout", "50", "python3", "-c", client)
+                    .expectSuccess()
+                    .output();
+            List<String> ports = new ArrayList<>();
+            for (String line : out.split("\n")) {
+                if (line.startsWith("port ")) {
+                    ports.add(line.substring(5).trim());
+                }
+            }
+            assertEquals(16, ports.size(), out);
+            String[] pages = out.split("=====PAGE");
+            Set<String> servedBy = new HashSet<>();
+            for (int p = 1; p < pages.length; p++) {
+                String page = pages[p];
+                servedBy.add(page.split("this page from queue ")[1].substring(0, 1));
+                Set<String> queues = new HashSet<>();
+                for (String port : ports) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                                    "<tr><td>(\\d)</td><td>10\\.7\\.0\\.2:7</td><td>10\\.7\\.0\\.1:" + port
+                                            + "</td><td>ESTABLISHED</td>")
+                            .matcher(page);
+                    assertTrue(m.find(), "echo connection from port " + port + " listed: " + page);
+                    queues.add(m.group(1));
+                }
+                // 16 connections all on one queue: a chance of 2^-15.
+                assertEquals(Set.of("0", "1"), queues, "the held connections live on both queues");
+            }
+            assertEquals(Set.of("0", "1"), servedBy, "pages served by both queues");
+        }
+    }
+
     private static long minAccepted(ShardStatus shards) {
         long min = Long.MAX_VALUE;
         for (int i = 0; i < shards.shardCount(); i++) {

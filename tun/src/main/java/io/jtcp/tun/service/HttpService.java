@@ -6,6 +6,7 @@ import io.jtcp.stack.tcp.TcpHandler;
 import io.jtcp.stack.tcp.TcpListener;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -50,7 +51,8 @@ public final class HttpService implements TcpListener {
     private static final byte[] NO_BODY = new byte[0];
     private static final byte[] BYTES_PREFIX = ascii("/bytes/");
     private static final byte[] TEXT_PLAIN = ascii("text/plain");
-    private static final byte[] TEXT_HTML = ascii("text/html; charset=utf-8");
+    private static final String HTML = "text/html; charset=utf-8";
+    private static final byte[] TEXT_HTML = ascii(HTML);
     private static final byte[] OCTET_STREAM = ascii("application/octet-stream");
     private static final byte[] CONTENT_TYPE = ascii("Content-Type: ");
     private static final byte[] CONTENT_LENGTH = ascii("\r\nContent-Length: ");
@@ -72,7 +74,7 @@ public final class HttpService implements TcpListener {
     private static final int ACTIVE = 1;
     private static final int IDLE = 2;
 
-    private final Supplier<String> statusPage;
+    private final StatusSource statusPage;
     private final HttpRoutes routes;
     private final ServiceTimers timers;
     private final long headTimeoutNs;
@@ -104,6 +106,12 @@ public final class HttpService implements TcpListener {
             ServiceTimers timers,
             long headTimeoutNs,
             long idleTimeoutNs) {
+        this(StatusSource.of(statusPage), routes, timers, headTimeoutNs, idleTimeoutNs);
+    }
+
+    /** As above, with a status page that may be handed over later (a multi-queue host's). */
+    public HttpService(
+            StatusSource statusPage, HttpRoutes routes, ServiceTimers timers, long headTimeoutNs, long idleTimeoutNs) {
         if (headTimeoutNs < 0 || idleTimeoutNs < 0) {
             throw new IllegalArgumentException("timeouts must not be negative");
         }
@@ -374,7 +382,12 @@ public final class HttpService implements TcpListener {
             }
             if (start < 0 || (end - start == 1 && in[start] == '/')) {
                 consume(r.headLength);
-                respond(200, TEXT_HTML, statusPage.get().getBytes(StandardCharsets.UTF_8), 0, head, close);
+                awaitPage(
+                        "/",
+                        head,
+                        r.keepAlive,
+                        reply -> statusPage.render(html ->
+                                reply.accept(new HttpRoutes.Page(200, HTML, html.getBytes(StandardCharsets.UTF_8)))));
             } else if (startsWith(in, start, end, BYTES_PREFIX)) {
                 final long n = patternLength(in, start + BYTES_PREFIX.length, end);
                 consume(r.headLength);
@@ -393,7 +406,7 @@ public final class HttpService implements TcpListener {
                 final String path = new String(in, start, end - start, StandardCharsets.ISO_8859_1);
                 consume(r.headLength);
                 if (routes != null) {
-                    route(path, head, r.keepAlive);
+                    awaitPage(path, head, r.keepAlive, reply -> routes.get(path, reply));
                 } else {
                     respond(404, TEXT_PLAIN, text("not found: " + path + "\n"), 0, head, close);
                 }
@@ -401,14 +414,15 @@ public final class HttpService implements TcpListener {
         }
 
         /**
-         * Asks {@link #routes} for the page; reading stops until it answers (as while a response
-         * is written), which may be at once or from a later loop task.
+         * Asks {@code source} for the page of {@code path}; reading stops until it answers (as
+         * while a response is written), which may be at once or from a later loop task.
          */
-        private void route(String path, boolean head, boolean keepAlive) {
+        private void awaitPage(
+                String path, boolean head, boolean keepAlive, Consumer<Consumer<HttpRoutes.Page>> source) {
             waiting = true;
             boolean[] inside = {true};
             try {
-                routes.get(path, page -> {
+                source.accept(page -> {
                     if (!waiting) {
                         return; // answered twice
                     }
@@ -546,7 +560,7 @@ public final class HttpService implements TcpListener {
         switch (type) {
             case "text/plain":
                 return TEXT_PLAIN;
-            case "text/html; charset=utf-8":
+            case HTML:
                 return TEXT_HTML;
             case "application/octet-stream":
                 return OCTET_STREAM;

@@ -11,7 +11,6 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -20,7 +19,8 @@ import java.util.function.Supplier;
  * whatever the table holds: the counts are kept incrementally by the stack ({@link
  * NetworkStack#connectionCount(TcpState)}), the rows come from a walk that stops at the cap without
  * copying the table, and TIME_WAIT is counted, never listed. A page is a few tens of kilobytes
- * with 100 000 connections as with one.
+ * with 100 000 connections as with one (with several queues, each queue's loop walks at most
+ * {@value #MAX_ROWS} of its own).
  */
 public final class StatusPage {
     /** Connection rows listed at most; the rest are counted ("… and N more"). */
@@ -63,13 +63,34 @@ public final class StatusPage {
     }
 
     /**
-     * As {@link #of(NetworkStack, ServiceTimers, HttpRoutes)} on one shard of a multi-queue host:
-     * counts and counters (the services' too) added up over {@code shards} (null: this stack
-     * alone), a row per shard, and only this shard's own connections as rows, under a heading that
-     * names the shard: another shard's table belongs to its loop thread and is never walked here.
+     * The page of one shard of a multi-queue host ({@code shards}; null or one shard: {@link
+     * #of(NetworkStack, ServiceTimers, HttpRoutes)}): counts and counters (the services' too) added
+     * up over every shard, a row per shard, and the connections of every shard, each listed by its
+     * own shard's loop (a table belongs to its loop thread) and handed to this one; the page is
+     * made once every shard has answered. At most {@value #MAX_ROWS} rows in all, shared out in
+     * turn so that a crowded shard does not hide the others.
      */
-    public static Supplier<String> of(NetworkStack stack, ServiceTimers timers, HttpRoutes routes, ShardStatus shards) {
-        return () -> render(stack, timers, MAX_ROWS, routes, shards);
+    public static StatusSource of(NetworkStack stack, ServiceTimers timers, HttpRoutes routes, ShardStatus shards) {
+        if (shards == null || shards.shardCount() == 1) {
+            return StatusSource.of(of(stack, timers, routes));
+        }
+        return html -> {
+            final int n = shards.shardCount();
+            final List<List<String>> rows = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                rows.add(null);
+            }
+            final int[] waiting = {n}; // touched on this loop only: the answers come back to it
+            for (int i = 0; i < n; i++) {
+                final int shard = i;
+                shards.askShard(shard, s -> rowsOf(s, shard, MAX_ROWS), r -> {
+                    rows.set(shard, r == null ? List.of() : r); // null: that loop stopped
+                    if (--waiting[0] == 0) {
+                        html.accept(render(stack, timers, MAX_ROWS, routes, shards, rows));
+                    }
+                });
+            }
+        };
     }
 
     /** The page, listing at most {@code maxRows} connections. Loop thread only. */
@@ -79,24 +100,40 @@ public final class StatusPage {
 
     /** As above, with {@code routes}' section (null: none). */
     public static String render(NetworkStack stack, ServiceTimers timers, int maxRows, HttpRoutes routes) {
-        return render(stack, timers, maxRows, routes, null);
+        return render(stack, timers, maxRows, routes, null, null);
     }
 
-    /** As above, over {@code shards} (null: this stack alone). */
-    public static String render(
-            NetworkStack stack, ServiceTimers timers, int maxRows, HttpRoutes routes, ShardStatus shards) {
+    /**
+     * Shard {@code shard}'s connections as table rows (its queue in the first column), at most
+     * {@code maxRows}. On that shard's loop thread only.
+     */
+    static List<String> rowsOf(NetworkStack stack, int shard, int maxRows) {
+        List<String> rows = new ArrayList<>();
+        stack.forEachConnection(maxRows, c -> {
+            StringBuilder row = new StringBuilder(256);
+            Rows.append(row, c, shard);
+            rows.add(row.toString());
+        });
+        return rows;
+    }
+
+    /**
+     * The page over {@code shards} with every shard's rows ({@code shardRows}, from {@link
+     * #rowsOf}), or of {@code stack} alone, walking its table, when {@code shards} is null.
+     */
+    private static String render(
+            NetworkStack stack,
+            ServiceTimers timers,
+            int maxRows,
+            HttpRoutes routes,
+            ShardStatus shards,
+            List<List<String>> shardRows) {
         final NetworkStack[] all = stacks(stack, shards);
         int timeWait = count(all, TcpState.TIME_WAIT);
         int open = 0;
         for (TcpState s : STATES) {
             if (s != TcpState.TIME_WAIT) {
                 open += count(all, s);
-            }
-        }
-        int own = 0;
-        for (TcpState s : STATES) {
-            if (s != TcpState.TIME_WAIT) {
-                own += stack.connectionCount(s);
             }
         }
         StringBuilder sb = new StringBuilder(8192 + 200 * Math.min(maxRows, open));
@@ -121,23 +158,20 @@ public final class StatusPage {
         row(sb, "half-open (SYN_RECEIVED, passive)", Integer.toString(halfOpen));
         sb.append("</table>\n");
         final int self = all.length > 1 ? indexOf(all, stack) : 0;
+        final int listed;
         if (all.length > 1) {
             shardTable(sb, all, shards, self);
-            sb.append("<h2>Connections of queue ")
-                    .append(self)
-                    .append(" (")
-                    .append(own)
-                    .append(" open; the queue that served this page: the other queues' are counted above, not listed)")
-                    .append("</h2>\n");
+            sb.append("<h2>Connections of every queue (each listed by its own queue's loop)</h2>\n");
+            sb.append("<table border=\"1\">\n<tr><th>queue</th>").append(COLUMNS);
+            listed = listInTurn(sb, shardRows, maxRows);
+        } else {
+            sb.append("<table border=\"1\">\n<tr>").append(COLUMNS);
+            listed = stack.forEachConnection(maxRows, c -> Rows.append(sb, c, -1));
         }
-        sb.append("<table border=\"1\">\n<tr><th>local</th><th>remote</th><th>state</th><th>bytes in</th>"
-                + "<th>bytes out</th><th>in flight</th><th>cwnd</th><th>ssthresh</th><th>cc</th><th>phase</th>"
-                + "<th>retransmits</th><th>RTO ms</th><th>SRTT ms</th></tr>\n");
-        int listed = stack.forEachConnection(maxRows, new Rows(sb));
         sb.append("</table>\n");
-        if (own > listed) {
+        if (open > listed) {
             sb.append("<p>&hellip; and ")
-                    .append(own - listed)
+                    .append(open - listed)
                     .append(" more (")
                     .append(listed)
                     .append(" listed at most ")
@@ -174,6 +208,31 @@ public final class StatusPage {
         }
         sb.append("</table>\n</body></html>\n");
         return sb.toString();
+    }
+
+    /**
+     * Appends at most {@code maxRows} of the shards' rows, grouped by shard: the quota is dealt
+     * out one row per shard in turn, so every shard with connections shows some. Returns how many.
+     */
+    private static int listInTurn(StringBuilder sb, List<List<String>> shardRows, int maxRows) {
+        int[] take = new int[shardRows.size()];
+        int dealt = 0;
+        for (boolean more = true; more && dealt < maxRows; ) {
+            more = false;
+            for (int i = 0; i < take.length && dealt < maxRows; i++) {
+                if (take[i] < shardRows.get(i).size()) {
+                    take[i]++;
+                    dealt++;
+                    more = true;
+                }
+            }
+        }
+        for (int i = 0; i < take.length; i++) {
+            for (String row : shardRows.get(i).subList(0, take[i])) {
+                sb.append(row);
+            }
+        }
+        return dealt;
     }
 
     private static NetworkStack[] stacks(NetworkStack stack, ShardStatus shards) {
@@ -250,20 +309,22 @@ public final class StatusPage {
         sb.append("</table>\n");
     }
 
-    /** One table row per connection visited. */
-    private static final class Rows implements Consumer<TcpConnection> {
-        private final StringBuilder sb;
+    /** The connection table's column headings after the queue's, with the end of their row. */
+    private static final String COLUMNS = "<th>local</th><th>remote</th><th>state</th><th>bytes in</th>"
+            + "<th>bytes out</th><th>in flight</th><th>cwnd</th><th>ssthresh</th><th>cc</th><th>phase</th>"
+            + "<th>retransmits</th><th>RTO ms</th><th>SRTT ms</th></tr>\n";
 
-        Rows(StringBuilder sb) {
-            this.sb = sb;
-        }
+    /** Table rows of connections. */
+    private static final class Rows {
+        private Rows() {}
 
-        @Override
-        public void accept(TcpConnection c) {
-            sb.append("<tr><td>")
-                    .append(Ipv4Header.addressToString(c.localAddr()))
-                    .append(':')
-                    .append(c.localPort());
+        /** A row for {@code c}, beginning with its queue's column unless {@code queue} is negative. */
+        static void append(StringBuilder sb, TcpConnection c, int queue) {
+            sb.append("<tr><td>");
+            if (queue >= 0) {
+                sb.append(queue).append("</td><td>");
+            }
+            sb.append(Ipv4Header.addressToString(c.localAddr())).append(':').append(c.localPort());
             sb.append("</td><td>")
                     .append(Ipv4Header.addressToString(c.remoteAddr()))
                     .append(':')

@@ -93,4 +93,26 @@ class HttpRoutesTest {
         h.peerSends("HEAD /p/now HTTP/1.1\r\nHost: x\r\n\r\n");
         assertTrue(h.output().contains("Content-Length: 6\r\n") && h.output().endsWith("\r\n\r\n"), h.output());
     }
+
+    /** A status page made later (a multi-queue host's waits for every shard): the same deferral. */
+    @Test
+    void shouldServeAStatusPageHandedOverLater() {
+        List<Consumer<String>> pages = new ArrayList<>();
+        HttpService later = new HttpService(pages::add, null, null, 0, 0);
+        FakeConnection c = new FakeConnection(1 << 20).accept(later);
+        c.peerSends("GET / HTTP/1.1\r\nHost: x\r\n\r\nHEAD / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals("", c.output(), "nothing before the page is made");
+        assertEquals(1, pages.size(), "the pipelined HEAD waits for the GET's page");
+        pages.remove(0).accept("<html>all shards</html>");
+        assertEquals(1, pages.size(), "then the HEAD asks for its own");
+        pages.remove(0).accept("<html>again</html>");
+        String out = c.output();
+        assertTrue(out.startsWith("HTTP/1.1 200 OK\r\n"), out);
+        assertTrue(out.contains("Content-Type: text/html; charset=utf-8\r\nContent-Length: 23\r\n"), out);
+        int second = out.indexOf("HTTP/1.1 200 OK", 5);
+        assertTrue(out.substring(0, second).endsWith("\r\n\r\n<html>all shards</html>"), out);
+        String headReply = out.substring(second);
+        assertTrue(headReply.contains("Content-Length: 18\r\n") && headReply.endsWith("\r\n\r\n"), out);
+        assertFalse(headReply.contains("again"), "HEAD: no body: " + out);
+    }
 }
