@@ -14,7 +14,8 @@ import java.util.function.IntSupplier;
  * <pre>java -Dagrona.disable.bounds.checks=true -cp bench/target/benchmarks.jar io.jtcp.bench.CpuTimeRunner \
  *     receive-verify-inPlace receive-verify-copy-direct send checksum-1460 checksumheap-1492</pre>
  *
- * ({@code receive-CHECKSUM-READ[-PACKETS]} as {@link ReceivePathBenchmark}'s parameters; {@code
+ * ({@code receive-CHECKSUM-READ[-PACKETS]} as {@link ReceivePathBenchmark}'s parameters, {@code
+ * receivetwo-…} the same two segments to an ACK, per segment; {@code
  * checksum-N} over direct memory as {@link ChecksumBenchmark}; {@code checksumheap-N} over a byte[]
  * at offset 20, where a TCP segment starts; {@code http-keepalive} and {@code http-churn[-full]} as {@link
  * HttpKeepAliveBenchmark} and {@link HttpChurnBenchmark}). One case per JVM gives each its own JIT
@@ -47,7 +48,7 @@ public final class CpuTimeRunner {
                 for (int i = 0; i < OPS_PER_SAMPLE; i++) {
                     sink += op.getAsInt();
                 }
-                ns[s] = (mx.getCurrentThreadCpuTime() - t0) / (double) OPS_PER_SAMPLE;
+                ns[s] = (mx.getCurrentThreadCpuTime() - t0) / (double) OPS_PER_SAMPLE / segmentsPerOp(name);
             }
             Arrays.sort(ns);
             System.out.printf(
@@ -55,15 +56,20 @@ public final class CpuTimeRunner {
         }
     }
 
+    /** {@code receivetwo-…} takes two segments per call ({@link ReceivePathBenchmark#receiveTwoPerAck}); printed per segment. */
+    private static int segmentsPerOp(String name) {
+        return name.startsWith("receivetwo-") ? 2 : 1;
+    }
+
     private static IntSupplier operation(String name) {
-        if (name.startsWith("receive-")) {
+        if (name.startsWith("receive-") || name.startsWith("receivetwo-")) {
             final String[] p = name.split("-");
             final ReceivePathBenchmark b = new ReceivePathBenchmark();
             b.checksum = p[1];
             b.read = p[2];
             b.packets = p.length > 3 ? p[3] : "heap";
             b.setUp();
-            return b::receive;
+            return name.startsWith("receivetwo-") ? b::receiveTwoPerAck : b::receive;
         }
         if (name.equals("send") || name.startsWith("send-")) {
             final SendPathBenchmark b = new SendPathBenchmark();

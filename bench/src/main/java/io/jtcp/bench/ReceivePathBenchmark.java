@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -86,6 +87,27 @@ public class ReceivePathBenchmark {
         stack.flush(nowNs);
         seq += MSS;
         nowNs += 1_000;
+        return n;
+    }
+
+    /**
+     * {@link #receive} with two segments to a flush, as a loop cycle that read two packets before
+     * it writes: one ACK for every second full-sized segment, which is what delayed ACKs (RFC 5681
+     * §4.2) send under bulk load. Per segment, so the difference to {@link #receive} is half an
+     * ACK's cost (and one read call).
+     */
+    @Benchmark
+    @OperationsPerInvocation(2)
+    public int receiveTwoPerAck() {
+        peer.patch(seq, peer.peerAck);
+        stack.onPacket(nowNs, peer.packet, 0, dataLength, trusted);
+        seq += MSS;
+        peer.patch(seq, peer.peerAck);
+        stack.onPacket(nowNs, peer.packet, 0, dataLength, trusted);
+        seq += MSS;
+        final int n = inPlace ? connection.read(consumer) : connection.read(appBuffer, 0, appBuffer.capacity());
+        stack.flush(nowNs);
+        nowNs += 2_000;
         return n;
     }
 
