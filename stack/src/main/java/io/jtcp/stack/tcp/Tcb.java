@@ -176,6 +176,15 @@ final class Tcb implements TcpConnection {
         }
     }
 
+    /**
+     * The text of a full-sized segment from the peer (RFC 5681 §4.2): what the handshake allows
+     * either way (sndMss: the peer's MSS, ours and the path's), less the timestamps every segment
+     * carries when they are on (RFC 7323 §3.2).
+     */
+    int peerFullSegment() {
+        return Math.max(tx.sndMss - (tsOk ? TIMESTAMP_OPTION_BYTES : 0), 1);
+    }
+
     /** Option bytes the next non-SYN segment carries: timestamps, then SACK (NOP NOP kind len + 8 a block). */
     int sackOptionBytes() {
         final int blocks = sackOk ? rx.sackBlockCount(maxSackBlocks()) : 0;

@@ -117,15 +117,18 @@ final class TcpReceiver {
      * Places trimmed, in-window text starting at {@code seq} into the ring: in order it is
      * delivered (with whatever it joins in the reassembler), beyond a hole it waits there.
      *
+     * @param fullSegment the text of a full-sized segment from the peer (its SMSS less the
+     *     options every segment carries)
      * @return bytes newly readable by the application (0 when queued out of order, or discarded
      *     after close()), or {@link #REASSEMBLY_FULL} when the segment could not be kept
      */
-    int receive(DirectBuffer src, int seq, int payloadOffset, int payloadLength) {
+    int receive(DirectBuffer src, int seq, int payloadOffset, int payloadLength, int fullSegment) {
         // RFC 5681 §4.2: ACK at least every second full-sized segment; in-order data with no
         // gap pending may wait for the delayed-ACK timer, anything else is ACKed at once.
+        // Full-sized is the peer's text per segment: with timestamps 1448 bytes, not our MSS.
         if (config.delayedAckNs() > 0 && seq == rcvNxt && reassembler.isEmpty()) {
             unackedBytes += payloadLength;
-            if (unackedBytes >= 2 * config.mssBytes()) {
+            if (unackedBytes >= 2 * fullSegment) {
                 ackPending = true;
             } else {
                 delayedAckPending = true;

@@ -2,7 +2,10 @@ package io.jtcp.stack.tcp;
 
 import static io.jtcp.stack.harness.Seg.ack;
 import static io.jtcp.stack.harness.Seg.data;
+import static io.jtcp.stack.harness.Seg.syn;
+import static io.jtcp.stack.harness.Seg.synAck;
 
+import io.jtcp.stack.harness.Packet;
 import io.jtcp.stack.harness.TcpScript;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +33,26 @@ class DelayedAckTest {
         s.expectNothing();
         s.inject(data(1460).seq(1461).ack(1));
         s.expect(ack().seq(1).ack(2921)); // "at least every second full-sized segment"
+    }
+
+    /**
+     * With timestamps a full-sized segment carries 1448 bytes (MSS 1460 less the 12 the option
+     * takes, RFC 7323 §3.2): two of them are "every second full-sized segment", though together
+     * they are less than twice the MSS.
+     */
+    @Test
+    void shouldAckAtOnceWhenASecondFullSegmentWithTimestampsArrives() {
+        TcpScript s = new TcpScript(c -> c.delayedAckNs(40 * MS));
+        s.listen(8080);
+        s.inject(syn().seq(0).mss(1460).ts(1000, 0));
+        Packet sa = s.expect(synAck().seq(0).ack(1));
+        s.advance(10 * MS);
+        s.inject(ack().seq(1).ack(1).ts(1001, sa.tsVal));
+        s.assertState(TcpState.ESTABLISHED);
+        s.inject(data(1448).seq(1).ack(1).ts(1002, sa.tsVal));
+        s.expectNothing();
+        s.inject(data(1448).seq(1449).ack(1).ts(1003, sa.tsVal));
+        s.expect(ack().seq(1).ack(2897));
     }
 
     @Test
