@@ -73,6 +73,7 @@ public final class TcpScript {
 
     private long now = T0;
     private int peerIsn = DEFAULT_PEER_ISN;
+    private int synAckTsVal;
     private int localIsn;
     private boolean localIsnKnown;
     private int localPort;
@@ -123,6 +124,25 @@ public final class TcpScript {
         expectNothing();
         assertState(TcpState.ESTABLISHED);
         return this;
+    }
+
+    /**
+     * As {@link #establishedPassive} with the peer offering timestamps (RFC 7323: TSval 1000 on
+     * the SYN, 1001 on the ACK, which echoes our SYN-ACK's, {@link #synAckTsVal}).
+     */
+    public TcpScript establishedPassiveWithTimestamps() {
+        listen(LISTEN_PORT);
+        inject(Seg.syn().seq(0).mss(1460).ts(1000, 0));
+        synAckTsVal = expect(Seg.synAck().seq(0).ack(1)).tsVal;
+        advance(HANDSHAKE_RTT_NS);
+        inject(Seg.ack().seq(1).ack(1).ts(1001, synAckTsVal));
+        assertState(TcpState.ESTABLISHED);
+        return this;
+    }
+
+    /** The TSval our SYN-ACK carried in {@link #establishedPassiveWithTimestamps}. */
+    public int synAckTsVal() {
+        return synAckTsVal;
     }
 
     /** Active open (RFC 9293 §3.5 figure 6 from the opener's side): ESTABLISHED, seq 1/ack 1. */

@@ -4,7 +4,6 @@ import static io.jtcp.stack.harness.Seg.ack;
 import static io.jtcp.stack.harness.Seg.data;
 import static io.jtcp.stack.harness.Seg.rst;
 import static io.jtcp.stack.harness.Seg.syn;
-import static io.jtcp.stack.harness.Seg.synAck;
 import static io.jtcp.stack.harness.TcpScript.MS;
 
 import io.jtcp.stack.DropReason;
@@ -29,14 +28,7 @@ class BlindAttackTest {
 
     /** A passive open where the peer offers timestamps (TSval 1000 on the SYN, 1001 on the ACK). */
     private static TcpScript establishedWithTimestamps() {
-        TcpScript s = new TcpScript();
-        s.listen(8080);
-        s.inject(syn().seq(0).mss(1460).ts(1000, 0));
-        Packet sa = s.expect(synAck().seq(0).ack(1));
-        s.advance(10 * MS);
-        s.inject(ack().seq(1).ack(1).ts(1001, sa.tsVal));
-        s.assertState(TcpState.ESTABLISHED);
-        return s;
+        return new TcpScript().establishedPassiveWithTimestamps();
     }
 
     /**

@@ -2,10 +2,7 @@ package io.jtcp.stack.tcp;
 
 import static io.jtcp.stack.harness.Seg.ack;
 import static io.jtcp.stack.harness.Seg.data;
-import static io.jtcp.stack.harness.Seg.syn;
-import static io.jtcp.stack.harness.Seg.synAck;
 
-import io.jtcp.stack.harness.Packet;
 import io.jtcp.stack.harness.TcpScript;
 import org.junit.jupiter.api.Test;
 
@@ -42,16 +39,11 @@ class DelayedAckTest {
      */
     @Test
     void shouldAckAtOnceWhenASecondFullSegmentWithTimestampsArrives() {
-        TcpScript s = new TcpScript(c -> c.delayedAckNs(40 * MS));
-        s.listen(8080);
-        s.inject(syn().seq(0).mss(1460).ts(1000, 0));
-        Packet sa = s.expect(synAck().seq(0).ack(1));
-        s.advance(10 * MS);
-        s.inject(ack().seq(1).ack(1).ts(1001, sa.tsVal));
-        s.assertState(TcpState.ESTABLISHED);
-        s.inject(data(1448).seq(1).ack(1).ts(1002, sa.tsVal));
+        TcpScript s = new TcpScript(c -> c.delayedAckNs(40 * MS)).establishedPassiveWithTimestamps();
+        final int ecr = s.synAckTsVal();
+        s.inject(data(1448).seq(1).ack(1).ts(1002, ecr));
         s.expectNothing();
-        s.inject(data(1448).seq(1449).ack(1).ts(1003, sa.tsVal));
+        s.inject(data(1448).seq(1449).ack(1).ts(1003, ecr));
         s.expect(ack().seq(1).ack(2897));
     }
 
