@@ -11,6 +11,8 @@
 # turn too when gcc and liblwip-dev are installed (LWIP=0 leaves it out).
 # JTCP_BASE_JAR=PATH adds one more configuration, "base": that jar's `serve` with default options
 # (a before/after comparison in one run, e.g. main's cli/target/jtcp.jar copied aside).
+# JTCP_EXTRA_OPTS="OPTIONS[;OPTIONS...]" adds a configuration per group of serve options, e.g.
+# "--no-offload --delayed-ack 40;--delayed-ack 40" to see what delayed ACKs give in each mode.
 # Usage: src/bench/offload.sh [MiB] [rounds]   (default 1024 MiB, 3 rounds)
 # Prints progress on stderr and a Markdown table on stdout.
 set -euo pipefail
@@ -38,6 +40,13 @@ if [[ -n ${JTCP_BASE_JAR:-} ]]; then
   [[ -f $JTCP_BASE_JAR ]] || { echo "JTCP_BASE_JAR: no such file: $JTCP_BASE_JAR" >&2; exit 2; }
   keys+=(base)
   opts[base]="(JTCP_BASE_JAR, default options)"
+fi
+if [[ -n ${JTCP_EXTRA_OPTS:-} ]]; then
+  IFS=';' read -r -a extra <<<"$JTCP_EXTRA_OPTS"
+  for i in "${!extra[@]}"; do
+    keys+=("extra$((i + 1))")
+    opts[extra$((i + 1))]="${extra[$i]}"
+  done
 fi
 # shellcheck source=src/bench/lwip.sh
 source src/bench/lwip.sh
