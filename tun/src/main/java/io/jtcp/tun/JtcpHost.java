@@ -407,8 +407,8 @@ public final class JtcpHost implements AutoCloseable {
                         T result;
                         try {
                             result = read.apply(target);
-                        } catch (RuntimeException e) {
-                            result = null; // the asker gets null rather than no answer at all
+                        } catch (Throwable e) { // an OutOfMemoryError too: the asker waits for an answer
+                            result = null;
                         }
                         final T answer = result;
                         try {

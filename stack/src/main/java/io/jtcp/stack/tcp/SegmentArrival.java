@@ -381,7 +381,7 @@ final class SegmentArrival {
             return;
         }
         if (payloadLength > 0) {
-            final int readable = t.rx.receive(seg.buffer(), seq, payloadOffset, payloadLength, t.peerFullSegment());
+            final int readable = t.rx.receive(seg.buffer(), seq, payloadOffset, payloadLength, t.peerMaxSegment());
             if (readable == TcpReceiver.REASSEMBLY_FULL) {
                 t.engine.drop(DropReason.TCP_REASSEMBLY_FULL, seg);
                 fin = false;

@@ -177,12 +177,11 @@ final class Tcb implements TcpConnection {
     }
 
     /**
-     * The text of a full-sized segment from the peer (RFC 5681 §4.2): what the handshake allows
-     * either way (sndMss: the peer's MSS, ours and the path's), less the timestamps every segment
-     * carries when they are on (RFC 7323 §3.2).
+     * The most text a segment from the peer can carry: the MSS we advertised (RFC 9293 §3.7.1)
+     * less the timestamps every segment carries when they are on (RFC 7323 §3.2).
      */
-    int peerFullSegment() {
-        return Math.max(tx.sndMss - (tsOk ? TIMESTAMP_OPTION_BYTES : 0), 1);
+    int peerMaxSegment() {
+        return engine.config.mssBytes() - (tsOk ? TIMESTAMP_OPTION_BYTES : 0);
     }
 
     /** Option bytes the next non-SYN segment carries: timestamps, then SACK (NOP NOP kind len + 8 a block). */

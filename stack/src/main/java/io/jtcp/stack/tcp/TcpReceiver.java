@@ -71,6 +71,7 @@ final class TcpReceiver {
     boolean ackNow; // RFC 5681 §4.2: out-of-order or gap-filling data is ACKed at once, not per batch
     boolean delayedAckPending; // in-order data whose ACK may wait (RFC 5681 §4.2)
     int unackedBytes; // in-order bytes received since our last ACK
+    private int fullSegment; // the peer's full-sized segment as seen so far (RFC 5681 §4.2)
     private final Deadlines timers; // the connection's: this half owns timers.delayedAck
 
     TcpReceiver(StackConfig config, BufferPool pool, ByteRing recvRing, Deadlines timers) {
@@ -117,18 +118,24 @@ final class TcpReceiver {
      * Places trimmed, in-window text starting at {@code seq} into the ring: in order it is
      * delivered (with whatever it joins in the reassembler), beyond a hole it waits there.
      *
-     * @param fullSegment the text of a full-sized segment from the peer (its SMSS less the
-     *     options every segment carries)
+     * @param maxSegment the most text a segment from the peer can carry: the MSS we advertised
+     *     less the options every segment carries
      * @return bytes newly readable by the application (0 when queued out of order, or discarded
      *     after close()), or {@link #REASSEMBLY_FULL} when the segment could not be kept
      */
-    int receive(DirectBuffer src, int seq, int payloadOffset, int payloadLength, int fullSegment) {
+    int receive(DirectBuffer src, int seq, int payloadOffset, int payloadLength, int maxSegment) {
         // RFC 5681 §4.2: ACK at least every second full-sized segment; in-order data with no
         // gap pending may wait for the delayed-ACK timer, anything else is ACKed at once.
-        // Full-sized is the peer's text per segment: with timestamps 1448 bytes, not our MSS.
+        // Full-sized is what the peer really sends per segment (with timestamps 1448 bytes at
+        // MSS 1460; less on a narrower path or with SACK blocks): the largest in-order text seen,
+        // capped at what our MSS allows, as Linux estimates it. More than one such segment's
+        // worth unacknowledged is a second segment.
         if (config.delayedAckNs() > 0 && seq == rcvNxt && reassembler.isEmpty()) {
+            if (payloadLength > fullSegment) {
+                fullSegment = Math.min(payloadLength, maxSegment);
+            }
             unackedBytes += payloadLength;
-            if (unackedBytes >= 2 * fullSegment) {
+            if (unackedBytes > fullSegment) {
                 ackPending = true;
             } else {
                 delayedAckPending = true;

@@ -131,8 +131,13 @@ public final class TcpScript {
      * the SYN, 1001 on the ACK, which echoes our SYN-ACK's, {@link #synAckTsVal}).
      */
     public TcpScript establishedPassiveWithTimestamps() {
+        return establishedPassiveWithTimestamps(1460);
+    }
+
+    /** As {@link #establishedPassiveWithTimestamps()}, the peer's SYN offering {@code peerMss}. */
+    public TcpScript establishedPassiveWithTimestamps(int peerMss) {
         listen(LISTEN_PORT);
-        inject(Seg.syn().seq(0).mss(1460).ts(1000, 0));
+        inject(Seg.syn().seq(0).mss(peerMss).ts(1000, 0));
         synAckTsVal = expect(Seg.synAck().seq(0).ack(1)).tsVal;
         advance(HANDSHAKE_RTT_NS);
         inject(Seg.ack().seq(1).ack(1).ts(1001, synAckTsVal));

@@ -47,6 +47,35 @@ class DelayedAckTest {
         s.expect(ack().seq(1).ack(2897));
     }
 
+    /**
+     * What the peer may send us is bounded by the MSS we advertised, not by the one it offered
+     * (that bounds what we send): a peer offering 536 still sends 1448-byte segments, and its
+     * second one, not every one, is ACKed at once.
+     */
+    @Test
+    void shouldJudgeFullSizedByWhatThePeerSendsNotByTheMssItOffered() {
+        TcpScript s = new TcpScript(c -> c.delayedAckNs(40 * MS)).establishedPassiveWithTimestamps(536);
+        final int ecr = s.synAckTsVal();
+        s.inject(data(1448).seq(1).ack(1).ts(1002, ecr));
+        s.expectNothing();
+        s.inject(data(1448).seq(1449).ack(1).ts(1003, ecr));
+        s.expect(ack().seq(1).ack(2897));
+    }
+
+    /** Segments a little short of the largest seen (SACK blocks in their options) still count. */
+    @Test
+    void shouldAckTheSecondOfTwoSegmentsShortOfTheLargestSeen() {
+        TcpScript s = new TcpScript(c -> c.delayedAckNs(40 * MS)).establishedPassiveWithTimestamps();
+        final int ecr = s.synAckTsVal();
+        s.inject(data(1448).seq(1).ack(1).ts(1002, ecr));
+        s.inject(data(1448).seq(1449).ack(1).ts(1003, ecr));
+        s.expect(ack().seq(1).ack(2897));
+        s.inject(data(1420).seq(2897).ack(1).ts(1004, ecr));
+        s.expectNothing();
+        s.inject(data(1420).seq(4317).ack(1).ts(1005, ecr));
+        s.expect(ack().seq(1).ack(5737));
+    }
+
     @Test
     void shouldStillAckOutOfOrderDataAtOnce() {
         TcpScript s = delayed();

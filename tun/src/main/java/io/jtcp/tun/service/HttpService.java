@@ -177,7 +177,7 @@ public final class HttpService implements TcpListener {
         private boolean closeAfter;
         private boolean announceKeepAlive;
         private boolean done;
-        /** A route is making the page: nothing is read or written until it answers. */
+        /** A route or the status page is being made: nothing is read or written until it is there. */
         private boolean waiting;
 
         Exchange(TcpConnection connection) {
@@ -386,8 +386,10 @@ public final class HttpService implements TcpListener {
                         "/",
                         head,
                         r.keepAlive,
-                        reply -> statusPage.render(html ->
-                                reply.accept(new HttpRoutes.Page(200, HTML, html.getBytes(StandardCharsets.UTF_8)))));
+                        reply -> statusPage.render(html -> reply.accept(
+                                html == null
+                                        ? new HttpRoutes.Page(500, "text/plain", text("cannot make the status page\n"))
+                                        : new HttpRoutes.Page(200, HTML, html.getBytes(StandardCharsets.UTF_8)))));
             } else if (startsWith(in, start, end, BYTES_PREFIX)) {
                 final long n = patternLength(in, start + BYTES_PREFIX.length, end);
                 consume(r.headLength);

@@ -31,7 +31,8 @@ public interface ShardStatus {
      * to {@code reply} on the loop thread that asked, which must be one of the shards' (the
      * asking shard's own {@code read} runs as a task of its loop too). {@code reply} gets null when
      * {@code read} threw or that shard's loop has stopped (then at once); it is not called when
-     * the asking loop stopped meanwhile.
+     * the asking loop stopped meanwhile, nor when that shard's loop stops (or fails) before it
+     * ran the task: the host is then going down.
      */
     <T> void askShard(int shard, Function<NetworkStack, T> read, Consumer<T> reply);
 }

@@ -84,9 +84,15 @@ public final class StatusPage {
             for (int i = 0; i < n; i++) {
                 final int shard = i;
                 shards.askShard(shard, s -> rowsOf(s, shard, MAX_ROWS), r -> {
-                    rows.set(shard, r == null ? List.of() : r); // null: that loop stopped
+                    rows.set(shard, r == null ? List.of() : r); // null: that loop stopped or failed
                     if (--waiting[0] == 0) {
-                        html.accept(render(stack, timers, MAX_ROWS, routes, shards, rows));
+                        String page;
+                        try {
+                            page = render(stack, timers, MAX_ROWS, routes, shards, rows);
+                        } catch (RuntimeException | OutOfMemoryError e) {
+                            page = null; // the client gets a 500 rather than waiting for nothing
+                        }
+                        html.accept(page);
                     }
                 });
             }

@@ -115,4 +115,14 @@ class HttpRoutesTest {
         assertTrue(headReply.contains("Content-Length: 18\r\n") && headReply.endsWith("\r\n\r\n"), out);
         assertFalse(headReply.contains("again"), "HEAD: no body: " + out);
     }
+
+    /** A status page that could not be made (null) is a 500, not a connection left waiting. */
+    @Test
+    void shouldAnswer500WhenTheStatusPageCouldNotBeMade() {
+        HttpService failing = new HttpService(html -> html.accept(null), null, null, 0, 0);
+        FakeConnection c = new FakeConnection(1 << 20).accept(failing);
+        c.peerSends("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertTrue(c.output().startsWith("HTTP/1.1 500 Internal Server Error\r\n"), c.output());
+        assertTrue(c.closeCalled);
+    }
 }
