@@ -35,16 +35,14 @@ class DelayedAckTest {
     /**
      * With timestamps a full-sized segment carries 1448 bytes (MSS 1460 less the 12 the option
      * takes, RFC 7323 §3.2): two of them are "every second full-sized segment", though together
-     * they are less than twice the MSS.
+     * they are less than twice the MSS; so are two a little shorter than the largest seen (SACK
+     * blocks in their options).
      */
     @Test
     void shouldAckAtOnceWhenASecondFullSegmentWithTimestampsArrives() {
-        TcpScript s = new TcpScript(c -> c.delayedAckNs(40 * MS)).establishedPassiveWithTimestamps();
-        final int ecr = s.synAckTsVal();
-        s.inject(data(1448).seq(1).ack(1).ts(1002, ecr));
-        s.expectNothing();
-        s.inject(data(1448).seq(1449).ack(1).ts(1003, ecr));
-        s.expect(ack().seq(1).ack(2897));
+        TcpScript s = withTimestamps(1460);
+        secondSegmentAckedAtOnce(s, 1, 1448);
+        secondSegmentAckedAtOnce(s, 2897, 1420);
     }
 
     /**
@@ -54,26 +52,20 @@ class DelayedAckTest {
      */
     @Test
     void shouldJudgeFullSizedByWhatThePeerSendsNotByTheMssItOffered() {
-        TcpScript s = new TcpScript(c -> c.delayedAckNs(40 * MS)).establishedPassiveWithTimestamps(536);
-        final int ecr = s.synAckTsVal();
-        s.inject(data(1448).seq(1).ack(1).ts(1002, ecr));
-        s.expectNothing();
-        s.inject(data(1448).seq(1449).ack(1).ts(1003, ecr));
-        s.expect(ack().seq(1).ack(2897));
+        secondSegmentAckedAtOnce(withTimestamps(536), 1, 1448);
     }
 
-    /** Segments a little short of the largest seen (SACK blocks in their options) still count. */
-    @Test
-    void shouldAckTheSecondOfTwoSegmentsShortOfTheLargestSeen() {
-        TcpScript s = new TcpScript(c -> c.delayedAckNs(40 * MS)).establishedPassiveWithTimestamps();
+    private static TcpScript withTimestamps(int peerMss) {
+        return new TcpScript(c -> c.delayedAckNs(40 * MS)).establishedPassiveWithTimestamps(peerMss);
+    }
+
+    /** Two segments of {@code len} from {@code seq}: the first waits, the second is ACKed at once. */
+    private static void secondSegmentAckedAtOnce(TcpScript s, int seq, int len) {
         final int ecr = s.synAckTsVal();
-        s.inject(data(1448).seq(1).ack(1).ts(1002, ecr));
-        s.inject(data(1448).seq(1449).ack(1).ts(1003, ecr));
-        s.expect(ack().seq(1).ack(2897));
-        s.inject(data(1420).seq(2897).ack(1).ts(1004, ecr));
+        s.inject(data(len).seq(seq).ack(1).ts(1000 + seq, ecr));
         s.expectNothing();
-        s.inject(data(1420).seq(4317).ack(1).ts(1005, ecr));
-        s.expect(ack().seq(1).ack(5737));
+        s.inject(data(len).seq(seq + len).ack(1).ts(1001 + seq, ecr));
+        s.expect(ack().seq(1).ack(seq + 2 * len));
     }
 
     @Test
