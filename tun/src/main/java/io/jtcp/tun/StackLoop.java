@@ -53,6 +53,8 @@ public final class StackLoop implements AutoCloseable {
     private final UnsafeBuffer wakeBuf = new UnsafeBuffer(BufferUtil.allocateDirectAligned(8, 64));
     private final ManyToOneConcurrentLinkedQueue<Runnable> tasks = new ManyToOneConcurrentLinkedQueue<>();
     private final int eventFd;
+    private final Object eventFdLock = new Object();
+    private boolean eventFdClosed; // under eventFdLock
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile boolean running = true;
     private volatile Thread thread;
@@ -248,7 +250,7 @@ public final class StackLoop implements AutoCloseable {
             engine.shutdown(endNs);
         } finally {
             sink.stopWriterThread();
-            LibC.close(eventFd);
+            closeEventFd();
             device.close();
             thread = null;
             stopped.complete(null);
@@ -499,7 +501,22 @@ public final class StackLoop implements AutoCloseable {
     }
 
     public void wakeup() {
-        LibC.write(eventFd, wakeBuf.addressOffset(), 8);
+        // Another thread may wake us while the loop ends: once the eventfd is closed its number
+        // may belong to a file opened since (a capture), which the 8 bytes must never reach.
+        synchronized (eventFdLock) {
+            if (!eventFdClosed) {
+                LibC.write(eventFd, wakeBuf.addressOffset(), 8);
+            }
+        }
+    }
+
+    private void closeEventFd() {
+        synchronized (eventFdLock) {
+            if (!eventFdClosed) {
+                eventFdClosed = true;
+                LibC.close(eventFd);
+            }
+        }
     }
 
     /** True when the loop stopped because the device went away, not because it was asked to. */
@@ -546,7 +563,7 @@ public final class StackLoop implements AutoCloseable {
         }
         if (!started && !stopped.isDone() && wasRunning) {
             // Never started: release what the loop would have released.
-            LibC.close(eventFd);
+            closeEventFd();
             device.close();
             stopped.complete(null);
             return;

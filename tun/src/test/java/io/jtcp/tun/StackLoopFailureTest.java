@@ -7,12 +7,19 @@ import io.jtcp.stack.PacketSink;
 import io.jtcp.stack.wire.Ipv4Header;
 import io.jtcp.tun.TunTestSupport.Result;
 import io.jtcp.tun.TunTestSupport.TestNetns;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The event loop survives what a cycle throws, Errors included: an OutOfMemoryError or a
@@ -80,6 +87,38 @@ class StackLoopFailureTest {
                 assertTrue(loop.isRunning(), "the loop still runs");
                 assertTrue(loop.call(loop::inLoopThread), "and still runs tasks");
                 assertEquals(3L, loop.errors(), "two failed cycles and one failed task, counted");
+            }
+        }
+    }
+
+    /**
+     * A wake-up from another thread after the loop ended must not write into whatever file got
+     * the closed eventfd's number since (here: the next files opened, which take the lowest free
+     * numbers, the eventfd's and the device's among them).
+     */
+    @Test
+    void shouldNotWakeAClosedLoopIntoAFileThatReusedItsDescriptor(@TempDir Path tmp) throws Exception {
+        try (TestNetns ns = new TestNetns("loopfd")) {
+            TunConfig config = new TunConfig().netns(ns.name());
+            StackLoop loop =
+                    new StackLoop(TunDevice.open(config), sink -> new EchoReplyEngine(config.localAddr(), sink));
+            loop.start("test-loop-fd");
+            loop.close();
+            loop.stopped().get(10, TimeUnit.SECONDS);
+            List<FileChannel> files = new ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    files.add(FileChannel.open(
+                            tmp.resolve("f" + i), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+                }
+                loop.wakeup();
+                for (int i = 0; i < 8; i++) {
+                    assertEquals(0, Files.size(tmp.resolve("f" + i)), "file " + i + " written by a late wake-up");
+                }
+            } finally {
+                for (FileChannel f : files) {
+                    f.close();
+                }
             }
         }
     }
