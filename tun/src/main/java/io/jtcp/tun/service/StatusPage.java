@@ -117,7 +117,7 @@ public final class StatusPage {
         List<String> rows = new ArrayList<>();
         stack.forEachConnection(maxRows, c -> {
             StringBuilder row = new StringBuilder(256);
-            Rows.append(row, c, shard);
+            connectionRow(row, c, shard);
             rows.add(row.toString());
         });
         return rows;
@@ -172,7 +172,7 @@ public final class StatusPage {
             listed = listInTurn(sb, shardRows, maxRows);
         } else {
             sb.append("<table border=\"1\">\n<tr>").append(COLUMNS);
-            listed = stack.forEachConnection(maxRows, c -> Rows.append(sb, c, -1));
+            listed = stack.forEachConnection(maxRows, c -> connectionRow(sb, c, -1));
         }
         sb.append("</table>\n");
         if (open > listed) {
@@ -320,45 +320,40 @@ public final class StatusPage {
             + "<th>bytes out</th><th>in flight</th><th>cwnd</th><th>ssthresh</th><th>cc</th><th>phase</th>"
             + "<th>retransmits</th><th>RTO ms</th><th>SRTT ms</th></tr>\n";
 
-    /** Table rows of connections. */
-    private static final class Rows {
-        private Rows() {}
-
-        /** A row for {@code c}, beginning with its queue's column unless {@code queue} is negative. */
-        static void append(StringBuilder sb, TcpConnection c, int queue) {
-            sb.append("<tr><td>");
-            if (queue >= 0) {
-                sb.append(queue).append("</td><td>");
-            }
-            sb.append(Ipv4Header.addressToString(c.localAddr())).append(':').append(c.localPort());
-            sb.append("</td><td>")
-                    .append(Ipv4Header.addressToString(c.remoteAddr()))
-                    .append(':')
-                    .append(c.remotePort());
-            sb.append("</td><td>").append(c.state());
-            sb.append("</td><td>").append(c.bytesReceived());
-            sb.append("</td><td>").append(c.bytesSent());
-            sb.append("</td><td>").append(c.bytesInFlight());
-            sb.append("</td><td>").append(c.congestionWindowBytes());
-            // Congestion control (issue #10 §4): ssthresh ("-" while unknown), algorithm, phase.
-            long ssthresh = c.slowStartThresholdBytes();
-            sb.append("</td><td>");
-            if (ssthresh == Long.MAX_VALUE) {
-                sb.append('-');
-            } else {
-                sb.append(ssthresh);
-            }
-            CongestionControl cc = c.congestionControl();
-            sb.append("</td><td>").append(cc == null ? "" : bounded(cc.name()));
-            sb.append("</td><td>").append(cc == null ? "" : bounded(cc.phase()));
-            sb.append("</td><td>").append(c.retransmits());
-            sb.append("</td><td>").append(c.rtoNs() / 1_000_000);
-            long srttUs = c.srttNs() / 1_000;
-            sb.append("</td><td>").append(srttUs / 1000).append('.');
-            long frac = srttUs % 1000;
-            sb.append(frac < 100 ? (frac < 10 ? "00" : "0") : "").append(frac);
-            sb.append("</td></tr>\n");
+    /** A row for {@code c}, beginning with its queue's column unless {@code queue} is negative. */
+    private static void connectionRow(StringBuilder sb, TcpConnection c, int queue) {
+        sb.append("<tr><td>");
+        if (queue >= 0) {
+            sb.append(queue).append("</td><td>");
         }
+        sb.append(Ipv4Header.addressToString(c.localAddr())).append(':').append(c.localPort());
+        sb.append("</td><td>")
+                .append(Ipv4Header.addressToString(c.remoteAddr()))
+                .append(':')
+                .append(c.remotePort());
+        sb.append("</td><td>").append(c.state());
+        sb.append("</td><td>").append(c.bytesReceived());
+        sb.append("</td><td>").append(c.bytesSent());
+        sb.append("</td><td>").append(c.bytesInFlight());
+        sb.append("</td><td>").append(c.congestionWindowBytes());
+        // Congestion control (issue #10 §4): ssthresh ("-" while unknown), algorithm, phase.
+        long ssthresh = c.slowStartThresholdBytes();
+        sb.append("</td><td>");
+        if (ssthresh == Long.MAX_VALUE) {
+            sb.append('-');
+        } else {
+            sb.append(ssthresh);
+        }
+        CongestionControl cc = c.congestionControl();
+        sb.append("</td><td>").append(cc == null ? "" : bounded(cc.name()));
+        sb.append("</td><td>").append(cc == null ? "" : bounded(cc.phase()));
+        sb.append("</td><td>").append(c.retransmits());
+        sb.append("</td><td>").append(c.rtoNs() / 1_000_000);
+        long srttUs = c.srttNs() / 1_000;
+        sb.append("</td><td>").append(srttUs / 1000).append('.');
+        long frac = srttUs % 1000;
+        sb.append(frac < 100 ? (frac < 10 ? "00" : "0") : "").append(frac);
+        sb.append("</td></tr>\n");
     }
 
     private static void fieldRows(StringBuilder sb, Field[] fields, Object owner) {
