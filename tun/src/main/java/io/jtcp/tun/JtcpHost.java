@@ -424,8 +424,13 @@ public final class JtcpHost implements AutoCloseable {
         };
     }
 
-    /** The loop whose thread calls this; a shard's loop only. */
-    private StackLoop currentLoop() {
+    /**
+     * The shard loop whose thread calls this: where an answer made elsewhere (a picture, another
+     * shard's rows) goes back to.
+     *
+     * @throws IllegalStateException on any other thread
+     */
+    public StackLoop currentLoop() {
         for (StackLoop loop : loops) {
             if (loop.inLoopThread()) {
                 return loop;

@@ -4,6 +4,7 @@ import io.jtcp.stack.StackTracer;
 import io.jtcp.stack.tcp.TcpConnection;
 import io.jtcp.stack.tcp.TcpState;
 import io.jtcp.stack.wire.Ipv4Header;
+import io.jtcp.tun.JtcpHost;
 import io.jtcp.tun.StackLoop;
 import io.jtcp.tun.service.HttpRoutes;
 import io.jtcp.tun.service.StatusPage;
@@ -65,7 +66,7 @@ final class LiveConnections implements HttpRoutes, AutoCloseable {
     private final int maxRecent;
     private final LadderFiles files;
     private ScheduledExecutorService sweeper;
-    private StackLoop[] loops = new StackLoop[0];
+    private volatile JtcpHost host;
     /** Draws the pictures the status page links to, PAINT_QUEUE requests behind at most. */
     private final ThreadPoolExecutor painter =
             new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(PAINT_QUEUE), r -> {
@@ -88,9 +89,9 @@ final class LiveConnections implements HttpRoutes, AutoCloseable {
         this.tracer = new Locked(recorder, lock);
     }
 
-    /** Starts the sweeps; {@code loops} are every shard's, the ones that may ask for a picture. */
-    void start(StackLoop... loops) {
-        this.loops = loops.clone();
+    /** Starts the sweeps; pictures are asked for from {@code host}'s shard loops. */
+    void start(JtcpHost host) {
+        this.host = host;
         sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "jtcp-pictures-sweep");
             t.setDaemon(true);
@@ -143,7 +144,7 @@ final class LiveConnections implements HttpRoutes, AutoCloseable {
                 };
         // Drawing a full record takes tens of milliseconds: on the painter thread, never the loop's.
         // The answer goes back to the loop that asked (the page's connection is on its shard).
-        StackLoop here = currentLoop();
+        StackLoop here = host.currentLoop(); // HttpRoutes#get runs on the asking shard's loop
         try {
             painter.execute(() -> {
                 Page page;
@@ -164,16 +165,6 @@ final class LiveConnections implements HttpRoutes, AutoCloseable {
             reply.accept(new Page(
                     503, "text/plain", "busy drawing other pictures, try again\n".getBytes(StandardCharsets.UTF_8)));
         }
-    }
-
-    /** The loop of the calling thread, which {@link HttpRoutes#get} is called on. */
-    private StackLoop currentLoop() {
-        for (StackLoop l : loops) {
-            if (l.inLoopThread()) {
-                return l;
-            }
-        }
-        throw new IllegalStateException("a picture asked for off every loop thread");
     }
 
     /** Under {@link #lock}. */

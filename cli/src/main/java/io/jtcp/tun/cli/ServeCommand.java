@@ -2,7 +2,6 @@ package io.jtcp.tun.cli;
 
 import io.jtcp.stack.StackConfig;
 import io.jtcp.stack.wire.Ipv4Header;
-import io.jtcp.tun.StackLoop;
 import io.jtcp.tun.TunConfig;
 import io.jtcp.tun.replay.BuiltinServices;
 import io.jtcp.tun.service.HttpService;
@@ -201,11 +200,7 @@ final class ServeCommand implements Callable<Integer> {
         Session session = Session.open(
                 dev, traceStyle, tunConfig, stackConfig, System.out, live == null ? null : live.tracer, faults);
         if (live != null) {
-            StackLoop[] loops = new StackLoop[session.host.shardCount()];
-            for (int i = 0; i < loops.length; i++) {
-                loops[i] = session.host.loop(i);
-            }
-            live.start(loops);
+            live.start(session.host);
         }
         boolean[] reported = {false};
         // One lock for closing and reporting: the shutdown hook must not return (and the JVM halt)
