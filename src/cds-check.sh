@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Checks the start-up archive the way ./jtcp uses it (src/test.sh runs this after the build): it
 # builds, the JVM maps it (jtcp's classes come from it, not from the jar), nothing extra is printed
-# with it, and a corrupt archive is skipped without a word.
+# with it, a failed attempt is not repeated on every start, and a corrupt archive is skipped
+# without a word.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jsa=cli/target/jtcp.jsa
+jar=cli/target/jtcp.jar
 fail() { echo "cds-check: $*" >&2; exit 1; }
 ./src/cds.sh || fail "src/cds.sh could not build $jsa"
 [[ -s "$jsa" ]] || fail "no $jsa after src/cds.sh"
@@ -25,12 +27,26 @@ if [[ "$(uname -m)" == x86_64 || "$(uname -m)" == aarch64 ]]; then
   ! grep -q 'java.io.File$TempDirectory ' /tmp/jtcp-cds-check.$$ ||
     fail "JNA unpacked its library although ./jtcp points it at cli/target/jna"
 fi
+# A failed attempt is not repeated on every start (src/cds.sh records it; a try costs seconds):
+# with the record saying "failed" for this JDK, the launcher starts without an archive and builds
+# none, until the jar is newer than the record.
+first_line() { local line; read -r line <"$1" && printf '%s' "$line"; }
+jdk_home="$(first_line "$jsa.jdk")"
+rm -f "$jsa"
+printf '%s\nfailed\n' "$jdk_home" >"$jsa.jdk"
+out="$(./jtcp --version 2>&1)" || fail "./jtcp --version after a failed attempt failed: $out"
+[[ ! -e "$jsa" ]] || fail "the launcher repeated a failed attempt at the archive"
+touch -d "@$(($(stat -c %Y "$jar") - 10))" "$jsa.jdk" # as if the jar had been rebuilt since
+./jtcp --version >/dev/null 2>&1 || fail "./jtcp --version with a newer jar failed"
+[[ -s "$jsa" && "$(cat "$jsa.jdk")" == "$jdk_home"$'\n'ok ]] ||
+  fail "the launcher did not try again once the jar was newer than the failed attempt"
 cp "$jsa" "$jsa.bak.$$"
 chmod u+w "$jsa"
 printf 'not an archive' >"$jsa"
-touch "$jsa" # newer than the jar, so the launcher keeps it: the JVM itself must skip it quietly
+# The record says "ok" for this JDK and is newer than the jar, so the launcher keeps the archive:
+# the JVM itself must skip it quietly.
 err="$(./jtcp get --help 2>&1 >/dev/null)" || fail "./jtcp get --help with a corrupt archive failed: $err"
 mv -f "$jsa.bak.$$" "$jsa"
 rm -f /tmp/jtcp-cds-check.$$
 [[ -z "$err" ]] || fail "a corrupt archive was not skipped quietly: $err"
-echo "cds-check: the start-up archive builds, is used, and a corrupt one is skipped quietly"
+echo "cds-check: the start-up archive builds, is used, a failed attempt is not repeated until the jar changes, and a corrupt archive is skipped quietly"

@@ -25,8 +25,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/cli/target/jtcp.jar"
 jsa="${1:-$root/cli/target/jtcp.jsa}"
 [[ -f "$jar" ]] || { echo "cds.sh: no $jar (build it first: mvn -q -B -DskipTests package -pl cli -am)" >&2; exit 1; }
-java_bin="$(readlink -f "$(command -v java)")"
-java_home="$(dirname "$(dirname "$java_bin")")"
+# The JDK ./jtcp runs (JAVA_HOME, else PATH), with the options it needs: an archive is only
+# mapped by the JDK that built it.
+source "$root/src/jdk.sh"
+jtcp_jdk
+java_home="$jtcp_jdk_home"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/jtcp-cds.XXXXXX")"
 trainns=""
 trap 'rm -rf "$tmp"; [[ -z "$trainns" ]] || ip netns del "$trainns" 2>/dev/null || true' EXIT
@@ -34,7 +37,7 @@ nons="jtcp-cds-training-absent-$$"
 train() {
   # Exit codes are those of failures on purpose (no such namespace); only the class list counts.
   # (Bounded: a run that hangs costs the archive its list, never the launcher its start.)
-  timeout 60 java -Dagrona.disable.bounds.checks=true -Xshare:auto -XX:DumpLoadedClassList="$tmp/run$1.lst" \
+  timeout 60 "$jtcp_java" "${jtcp_jdk_opts[@]}" -Dagrona.disable.bounds.checks=true -Xshare:auto -XX:DumpLoadedClassList="$tmp/run$1.lst" \
     -jar "$jar" "${@:2}" >/dev/null 2>&1 </dev/null || true
 }
 train 1 --help
@@ -49,16 +52,27 @@ if [[ $(id -u) -eq 0 ]] && command -v ip >/dev/null && ip netns add "jtcp-cds-tr
 fi
 {
   [[ -f "$java_home/lib/classlist" ]] && grep -v '^#' "$java_home/lib/classlist"
-  cat "$tmp"/run*.lst | grep -v '^#'
+  # Newer JDKs (25 does, 17 does not) number each class in a list ("name id: N"); the numbers of
+  # separate runs clash, so only the names are kept (the JVM numbers the merged list itself).
+  cat "$tmp"/run*.lst | grep -v '^#' | sed -E 's/^([^@ ][^ ]*) id: [0-9]+.*$/\1/'
   "$java_home/bin/jar" tf "$jar" | grep -E '^(io/jtcp|picocli|com/sun/jna|org/agrona)/.*\.class$' | grep -v 'module-info' | sed 's/\.class$//'
 } | awk '!seen[$0]++' >"$tmp/classes.lst"
-java -Xshare:dump -XX:SharedClassListFile="$tmp/classes.lst" -XX:SharedArchiveFile="$tmp/jtcp.jsa" \
+# The attempt, for ./jtcp: which JDK, and whether it built the archive (it tries again when it
+# runs with another JDK, or once the jar or the JDK changed).
+record() {
+  printf '%s\n%s\n' "$java_home" "$1" >"$jsa.jdk.$$"
+  mv -f "$jsa.jdk.$$" "$jsa.jdk"
+}
+"$jtcp_java" "${jtcp_jdk_opts[@]}" -Xshare:dump -XX:SharedClassListFile="$tmp/classes.lst" -XX:SharedArchiveFile="$tmp/jtcp.jsa" \
   -Xlog:cds=off -Xlog:cds+dynamic=off -cp "$jar" >"$tmp/dump.log" 2>&1 || {
+  rm -f "$jsa" # another JDK's or an older jar's: no use to this one
+  record failed
   echo "cds.sh: the archive could not be built (jtcp runs without it); see the JVM's words:" >&2
   tail -5 "$tmp/dump.log" >&2
   exit 1
 }
 mv -f "$tmp/jtcp.jsa" "$jsa"
+record ok
 # JNA's resource directory for this machine (its Platform.RESOURCE_PREFIX); elsewhere JNA unpacks.
 case "$(uname -m)" in
   x86_64) jna_res=com/sun/jna/linux-x86-64/libjnidispatch.so ;;
