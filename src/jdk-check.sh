@@ -48,4 +48,8 @@ for home in "${homes[@]}"; do
   checked+=("$(basename "$home") ($jtcp_jdk_major)")
 done
 [[ ${#checked[@]} -gt 0 ]] || fail "no JDK 17 or newer among ${homes[*]}"
+# A JAVA_HOME without a java is the user's mistake: one line naming it, and a non-zero exit.
+JAVA_HOME=/nonexistent/jdk ./jtcp --version >/dev/null 2>"$log.err" && fail "./jtcp ran with a JAVA_HOME that holds no java"
+[[ "$(wc -l <"$log.err")" -eq 1 ]] && grep -q '^jtcp: JAVA_HOME is /nonexistent/jdk, which holds no bin/java' "$log.err" ||
+  fail "a JAVA_HOME without a java printed: $(cat "$log.err")"
 echo "jdk-check: ./jtcp runs quietly, and maps an archive built for its JDK, on ${checked[*]}"

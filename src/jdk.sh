@@ -1,8 +1,9 @@
 # Sourced (not run) by ./jtcp and src/cds.sh: which JDK runs jtcp, and the options that JDK needs.
 # One fork (readlink), so that ./jtcp's start-up stays within its budget (issue #13).
 #
-# The JDK is $JAVA_HOME's when it is set and holds bin/java (as Maven and most Java launchers
-# choose), else the first java on PATH. After jtcp_jdk returns 0:
+# The JDK is $JAVA_HOME's when it is set (as Maven and most Java launchers choose; one that holds
+# no bin/java is an error, as it is to Maven), else the first java on PATH. After jtcp_jdk
+# returns 0:
 #   jtcp_java       the java to run (as found: a symlink stays a symlink)
 #   jtcp_jdk_home   its installation directory, symlinks resolved
 #   jtcp_jdk_major  its feature release (17, 25, ...) from the installation's release file; 0 when
@@ -13,9 +14,14 @@
 #                                           caller may use native code;
 #     --sun-misc-unsafe-memory-access=allow Agrona's buffers read and write memory through
 #                                           sun.misc.Unsafe, which JDK 24 warns about (JEP 498).
-#   Both options are left out for JDKs that do not know them (a JVM refuses an unknown option).
+#   Older JDKs print no such warnings and get neither (the second is JDK 23's, and a JVM refuses
+#   an option it does not know).
 jtcp_jdk() {
-  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
+  if [[ -n "${JAVA_HOME:-}" ]]; then
+    if [[ ! -x "$JAVA_HOME/bin/java" ]]; then
+      echo "jtcp: JAVA_HOME is $JAVA_HOME, which holds no bin/java (unset it to use java on PATH)" >&2
+      return 1
+    fi
     jtcp_java="$JAVA_HOME/bin/java"
   elif hash java 2>/dev/null; then
     jtcp_java="${BASH_CMDS[java]}"

@@ -12,16 +12,19 @@
 # CONNS=N (default 1): N connections at once, each with one message in flight, one python3
 # client multiplexing them (selectors); each round trip is timed from its own send; round trips
 # and WARM count over all connections.
-# WARM=N round trips before the timed ones on each connection (default 100000: with 2000, a fresh
-# JVM still compiling gave jtcp 50-70 round trips above 1 ms in 20000, after 100000 none).
+# WARM=N round trips before the timed ones (default 100000, and 10000 per connection with CONNS:
+# with 2000, a fresh JVM still compiling gave jtcp 50-70 round trips above 1 ms in 20000, after
+# 100000 none; 100 connections go through 100000 round trips in under half a second, while the
+# JIT was still compiling: p99.9 3.5-4.6 ms, after 1000000 (about 4 s) 0.8 ms, 2026-12-04).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 count="${1:-20000}"
 rounds="${2:-3}"
 sizes="${3:-1 1024}"
-warm="${WARM:-100000}"
 conns="${CONNS:-1}"
 [[ "$conns" =~ ^[0-9]+$ && "$conns" -ge 1 && "$conns" -le 1000 ]] || { echo "CONNS must be 1..1000" >&2; exit 2; }
+warm="${WARM:-$((conns > 10 ? 10000 * conns : 100000))}"
+[[ "$warm" =~ ^[0-9]+$ ]] || { echo "WARM must be a number of round trips" >&2; exit 2; }
 [[ "$count" =~ ^[0-9]+$ && "$count" -ge 1000 && "$rounds" =~ ^[0-9]+$ && "$rounds" -gt 0 ]] ||
   { echo "usage: $0 [round trips >= 1000] [rounds] [sizes]" >&2; exit 2; }
 tag="$$"
