@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 jsa=cli/target/jtcp.jsa
 jar=cli/target/jtcp.jar
 fail() { echo "cds-check: $*" >&2; exit 1; }
+# A check that fails midway may leave a corrupt archive, or a "failed" record, behind: then
+# neither stays, and the next ./jtcp builds the archive afresh.
+finished=""
+trap '[[ -n "$finished" ]] || rm -f "$jsa" "$jsa.jdk" "$jsa.bak.$$"; rm -f /tmp/jtcp-cds-check.$$' EXIT
 ./src/cds.sh || fail "src/cds.sh could not build $jsa"
 [[ -s "$jsa" ]] || fail "no $jsa after src/cds.sh"
 out="$(./jtcp --version 2>/tmp/jtcp-cds-check.$$)"; err="$(cat /tmp/jtcp-cds-check.$$)"
@@ -49,4 +53,5 @@ err="$(./jtcp get --help 2>&1 >/dev/null)" || fail "./jtcp get --help with a cor
 mv -f "$jsa.bak.$$" "$jsa"
 rm -f /tmp/jtcp-cds-check.$$
 [[ -z "$err" ]] || fail "a corrupt archive was not skipped quietly: $err"
+finished=1
 echo "cds-check: the start-up archive builds, is used, a failed attempt is not repeated until the jar changes, and a corrupt archive is skipped quietly"

@@ -30,12 +30,14 @@ jtcp_jdk() {
     return 1
   fi
   local real
+  # (Without readlink, a java reached through symlinks, /usr/bin/java say, has no release file
+  # beside it: major 0, no options, and JDK 24+ prints its warnings again.)
   real="$(readlink -f "$jtcp_java" 2>/dev/null)" || real="$jtcp_java"
   jtcp_jdk_home="${real%/bin/java}"
   jtcp_jdk_major=0
   local key value
   if [[ -r "$jtcp_jdk_home/release" ]]; then
-    while IFS='=' read -r key value; do
+    while IFS='=' read -r key value || [[ -n "$key" ]]; do
       if [[ "$key" == JAVA_VERSION ]]; then
         value="${value//\"/}"
         value="${value%%[!0-9]*}"

@@ -12,7 +12,7 @@
 # CONNS=N (default 1): N connections at once, each with one message in flight, one python3
 # client multiplexing them (selectors); each round trip is timed from its own send; round trips
 # and WARM count over all connections.
-# WARM=N round trips before the timed ones (default 100000, and 10000 per connection with CONNS:
+# WARM=N round trips before the timed ones (default 100000; with CONNS above 10, 10000 a connection:
 # with 2000, a fresh JVM still compiling gave jtcp 50-70 round trips above 1 ms in 20000, after
 # 100000 none; 100 connections go through 100000 round trips in under half a second, while the
 # JIT was still compiling: p99.9 3.5-4.6 ms, after 1000000 (about 4 s) 0.8 ms, 2026-12-04).
