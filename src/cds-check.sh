@@ -34,8 +34,7 @@ fi
 # A failed attempt is not repeated on every start (src/cds.sh records it; a try costs seconds):
 # with the record saying "failed" for this JDK, the launcher starts without an archive and builds
 # none, until the jar is newer than the record.
-first_line() { local line; read -r line <"$1" && printf '%s' "$line"; }
-jdk_home="$(first_line "$jsa.jdk")"
+jdk_home="$(head -n 1 "$jsa.jdk")"
 rm -f "$jsa"
 printf '%s\nfailed\n' "$jdk_home" >"$jsa.jdk"
 out="$(./jtcp --version 2>&1)" || fail "./jtcp --version after a failed attempt failed: $out"

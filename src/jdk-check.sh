@@ -2,9 +2,9 @@
 # Checks ./jtcp on every JDK installed under /usr/lib/jvm (or those JTCP_CHECK_JDKS lists,
 # space-separated homes), chosen by JAVA_HOME as users choose one (src/test.sh runs this after
 # src/cds-check.sh): the start-up archive is rebuilt for each JDK in turn and its JVM maps it, and
-# nothing but jtcp's own words reaches the terminal. JDK 24 and newer print warnings about JNA's native access
-# and Agrona's sun.misc.Unsafe on every command unless the launcher passes them their options
-# (src/jdk.sh). As root, a `get` also opens a real TUN device in a namespace made here (removed
+# nothing but jtcp's own words reaches the terminal. JDK 24 and newer print warnings about JNA's
+# native access and Agrona's sun.misc.Unsafe on every command unless the launcher passes them
+# their options (src/jdk.sh). As root, a `get` also opens a real TUN device in a namespace made here (removed
 # afterwards) and is refused by the kernel on a port nothing listens on: JNA's library loads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,8 +25,8 @@ else
 fi
 [[ ${#homes[@]} -gt 0 ]] || fail "no JDK found under /usr/lib/jvm (set JTCP_CHECK_JDKS)"
 checked=()
+source src/jdk.sh
 for home in "${homes[@]}"; do
-  source src/jdk.sh
   JAVA_HOME="$home" jtcp_jdk
   ((jtcp_jdk_major >= 17)) || continue # jtcp needs 17; an older JDK is not one to run it on
   out="$(JAVA_HOME="$home" ./jtcp --version 2>"$log.err")" || fail "$home: ./jtcp --version failed: $(cat "$log.err")"
